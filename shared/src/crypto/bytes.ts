@@ -1,0 +1,70 @@
+// Byte helpers shared by every crypto module: concatenation, checked lengths,
+// constant-time comparison and unambiguous, length-prefixed transcripts for signing and KDF input.
+import { CryptoError } from './errors.js';
+import { sodium } from './sodium.js';
+
+export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Throws BAD_LENGTH unless `bytes` is exactly `length` long. `what` names the value, never its content. */
+export function expectLength(bytes: Uint8Array, length: number, what: string): Uint8Array {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== length) {
+    throw new CryptoError('BAD_LENGTH', `${what} must be ${length} bytes`);
+  }
+  return bytes;
+}
+
+/** Constant-time equality for secrets (MACs, keys); different lengths are simply unequal. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  if (a.length === 0) return true;
+  return sodium.memcmp(a, b);
+}
+
+export function utf8(text: string): Uint8Array {
+  return sodium.from_string(text);
+}
+
+export function fromUtf8(bytes: Uint8Array): string {
+  return sodium.to_string(bytes);
+}
+
+export function u32be(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value >>> 0, false);
+  return out;
+}
+
+export function readU32be(bytes: Uint8Array, offset: number): number {
+  if (offset + 4 > bytes.length) throw new CryptoError('MALFORMED', 'truncated integer');
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(offset, false);
+}
+
+/**
+ * An unambiguous byte string for signatures and KDF inputs: a label, then every
+ * field prefixed with its 32-bit length, so no two field lists encode alike.
+ */
+export function transcript(label: string, ...fields: readonly Uint8Array[]): Uint8Array {
+  const labelBytes = utf8(label);
+  const parts: Uint8Array[] = [u32be(labelBytes.length), labelBytes];
+  for (const field of fields) parts.push(u32be(field.length), field);
+  return concatBytes(...parts);
+}
+
+export function randomBytes(length: number): Uint8Array {
+  return sodium.randombytes_buf(length);
+}
+
+/** Overwrites a secret that is no longer needed (best effort: JS may hold copies). */
+export function wipe(bytes: Uint8Array): void {
+  sodium.memzero(bytes);
+}
