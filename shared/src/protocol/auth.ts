@@ -1,0 +1,71 @@
+// REST bodies for registration, login and logout. Keys and signatures travel as base64url.
+import { z } from 'zod';
+import { bytesSchema, handleSchema, idSchema, roleSchema, SELF_REGISTER_ROLES } from './common.js';
+
+export const KEY_BYTES = 32;
+export const SIGNATURE_BYTES = 64;
+export const SALT_BYTES = 16;
+export const NONCE_BYTES = 32;
+/** One-time enrolment codes printed by the admin CLI: 20 random bytes, base64url. */
+export const ENROLMENT_CODE_BYTES = 20;
+
+export const publicIdentitySchema = z
+  .object({
+    signingKey: bytesSchema(KEY_BYTES),
+    exchangeKey: bytesSchema(KEY_BYTES),
+    exchangeSignature: bytesSchema(SIGNATURE_BYTES),
+  })
+  .strict();
+
+export const registerBodySchema = z
+  .object({
+    handle: handleSchema,
+    /** Self-registration takes contact or volunteer; an enrolment code decides the role instead. */
+    role: z.enum(SELF_REGISTER_ROLES).optional(),
+    enrolmentCode: bytesSchema(ENROLMENT_CODE_BYTES).optional(),
+    identity: publicIdentitySchema,
+    /** The Argon2id salt the client used; served back at login so any browser can re-derive. */
+    salt: bytesSchema(SALT_BYTES),
+    /** Proof of possession: signRegistration() over handle, identity and salt. */
+    signature: bytesSchema(SIGNATURE_BYTES),
+  })
+  .strict()
+  .refine((body) => (body.role === undefined) !== (body.enrolmentCode === undefined), {
+    message: 'give exactly one of role or enrolmentCode',
+  });
+export type RegisterBody = z.input<typeof registerBodySchema>;
+
+export const registerResultSchema = z.object({ accountId: idSchema, role: roleSchema });
+export type RegisterResult = z.infer<typeof registerResultSchema>;
+
+export const challengeBodySchema = z.object({ handle: handleSchema }).strict();
+export type ChallengeBody = z.input<typeof challengeBodySchema>;
+
+export const challengeResultSchema = z.object({
+  challengeId: idSchema,
+  nonce: z.string(),
+  salt: z.string(),
+  expiresAt: z.number().int(),
+});
+export type ChallengeResult = z.infer<typeof challengeResultSchema>;
+
+export const loginBodySchema = z
+  .object({
+    handle: handleSchema,
+    challengeId: idSchema,
+    /** signLoginChallenge() over handle, challengeId and nonce. */
+    signature: bytesSchema(SIGNATURE_BYTES),
+  })
+  .strict();
+export type LoginBody = z.input<typeof loginBodySchema>;
+
+export const loginResultSchema = z.object({
+  token: z.string(),
+  expiresAt: z.number().int(),
+  accountId: idSchema,
+  role: roleSchema,
+});
+export type LoginResult = z.infer<typeof loginResultSchema>;
+
+export const logoutResultSchema = z.object({ revokedSessions: z.number().int() });
+export type LogoutResult = z.infer<typeof logoutResultSchema>;

@@ -1,0 +1,8 @@
+// The protocol contract between server and client.
+export * from './ack.js';
+export * from './auth.js';
+export * from './common.js';
+export * from './errors.js';
+export * from './events.js';
+export * from './handshake.js';
+export * from './version.js';
