@@ -69,3 +69,8 @@ export type LoginResult = z.infer<typeof loginResultSchema>;
 
 export const logoutResultSchema = z.object({ revokedSessions: z.number().int() });
 export type LogoutResult = z.infer<typeof logoutResultSchema>;
+
+/** The parsed forms (bytes decoded, handle normalised) that the server works with. */
+export type RegisterPayload = z.output<typeof registerBodySchema>;
+export type ChallengePayload = z.output<typeof challengeBodySchema>;
+export type LoginPayload = z.output<typeof loginBodySchema>;

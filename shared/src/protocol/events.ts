@@ -33,12 +33,6 @@ export const clientEvents = {
     maxBytes: 256,
     summary: 'The caller’s own account and session.',
   }),
-  'session.logout_all': defineEvent({
-    input: emptySchema,
-    output: z.object({ revokedSessions: z.number().int() }),
-    maxBytes: 256,
-    summary: 'Revoke every session of the caller’s account, this one included.',
-  }),
 } as const;
 
 export type ClientEvents = typeof clientEvents;
@@ -52,16 +46,34 @@ export type ClientToServerEvents = {
 };
 
 export const sessionRevokedSchema = z.object({
-  reason: z.enum(['logout', 'logout_all', 'suspended', 'expired']),
+  /** 'revoked' when the server only knows the session ended (e.g. ended from another process). */
+  reason: z.enum(['logout', 'logout_all', 'suspended', 'expired', 'revoked']),
 });
 export type SessionRevoked = z.infer<typeof sessionRevokedSchema>;
 
 export const protocolErrorSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
 
+export type ProtocolError = z.infer<typeof protocolErrorSchema>;
+
 export interface ServerToClientEvents {
   /** The session ended; the server disconnects the socket right after this. */
   'session.revoked': (event: SessionRevoked) => void;
+  /** A client→server event that could not be answered with an ack (it carried no callback). */
+  'protocol.error': (error: ProtocolError) => void;
 }
+
+/** No server-to-server events yet; the Redis adapter only relays the ones above. */
+export type InterServerEvents = Record<never, never>;
+
+/** What the server keeps on each authenticated socket (socket.data). */
+export const socketDataSchema = z.object({
+  accountId: idSchema,
+  handle: handleSchema,
+  role: roleSchema,
+  sessionId: idSchema,
+  sessionExpiresAt: z.number().int(),
+});
+export type SocketData = z.output<typeof socketDataSchema>;
 
 export function isClientEventName(name: unknown): name is ClientEventName {
   return typeof name === 'string' && Object.hasOwn(clientEvents, name);

@@ -1,0 +1,108 @@
+// Environment → validated settings, with embedded defaults, so `npm start` needs no setup.
+// A bad value stops start-up with a message that names the variable (never its value).
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Each variable: its schema and default. The README's configuration table mirrors this. */
+const variables = {
+  PORT: port.default(8080),
+  KOLOKOL_HOST: z.string().min(1).default('127.0.0.1'),
+  KOLOKOL_DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: z.string().min(1).optional(),
+  KOLOKOL_ALLOWED_ORIGINS: z.string().optional(),
+  KOLOKOL_TRUST_PROXY: z.string().regex(/^(false|loopback|\d{1,2})$/).default('false'),
+  KOLOKOL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  KOLOKOL_SESSION_TTL_SECONDS: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
+  KOLOKOL_SESSION_RECHECK_SECONDS: positiveInt.max(3600).default(15),
+  KOLOKOL_MAX_JSON_BODY_BYTES: positiveInt.max(1024 * 1024).default(16 * 1024),
+  KOLOKOL_MAX_SOCKET_MESSAGE_BYTES: positiveInt.max(16 * 1024 * 1024).default(1024 * 1024),
+  KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: positiveInt.max(100).default(5),
+  KOLOKOL_SOCKET_EVENTS_PER_SECOND: positiveInt.max(10_000).default(50),
+  KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: positiveInt.default(20),
+  KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: positiveInt.default(100),
+  KOLOKOL_AUTH_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  KOLOKOL_SHUTDOWN_GRACE_MS: positiveInt.max(120_000).default(10_000),
+  KOLOKOL_ENROLMENT_TTL_HOURS: positiveInt.max(24 * 30).default(72),
+} as const;
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly mongodbUri: string | undefined;
+  readonly allowedOrigins: readonly string[];
+  readonly trustProxy: false | 'loopback' | number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  readonly sessionTtlMs: number;
+  readonly sessionRecheckMs: number;
+  readonly maxJsonBodyBytes: number;
+  readonly maxSocketMessageBytes: number;
+  readonly maxSocketsPerAccount: number;
+  readonly socketEventsPerSecond: number;
+  readonly authAttemptsPerHandle: number;
+  readonly authAttemptsPerClient: number;
+  readonly authWindowSeconds: number;
+  readonly shutdownGraceMs: number;
+  readonly enrolmentTtlMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read<K extends keyof typeof variables>(env: Env, name: K): z.output<(typeof variables)[K]> {
+  const raw = env[name];
+  const result = variables[name].safeParse(raw === '' ? undefined : raw);
+  if (!result.success) {
+    throw new ConfigError(`invalid configuration: ${name} (${result.error.issues[0]?.message ?? 'bad value'})`);
+  }
+  return result.data as z.output<(typeof variables)[K]>;
+}
+
+function parseOrigins(list: string | undefined, port: number): string[] {
+  if (list === undefined) return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+  const origins = list.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError('invalid configuration: KOLOKOL_ALLOWED_ORIGINS (not a list of origins)');
+    }
+    // An origin is scheme://host[:port] and nothing else; "*" is never accepted.
+    if (parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      throw new ConfigError('invalid configuration: KOLOKOL_ALLOWED_ORIGINS (not a list of origins)');
+    }
+  }
+  return origins;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const portValue = read(env, 'PORT');
+  const trustProxy = read(env, 'KOLOKOL_TRUST_PROXY');
+  return {
+    port: portValue,
+    host: read(env, 'KOLOKOL_HOST'),
+    dataDir: path.resolve(read(env, 'KOLOKOL_DATA_DIR')),
+    mongodbUri: read(env, 'MONGODB_URI'),
+    allowedOrigins: parseOrigins(read(env, 'KOLOKOL_ALLOWED_ORIGINS'), portValue),
+    trustProxy: trustProxy === 'false' ? false : trustProxy === 'loopback' ? 'loopback' : Number(trustProxy),
+    logLevel: read(env, 'KOLOKOL_LOG_LEVEL'),
+    sessionTtlMs: read(env, 'KOLOKOL_SESSION_TTL_SECONDS') * 1000,
+    sessionRecheckMs: read(env, 'KOLOKOL_SESSION_RECHECK_SECONDS') * 1000,
+    maxJsonBodyBytes: read(env, 'KOLOKOL_MAX_JSON_BODY_BYTES'),
+    maxSocketMessageBytes: read(env, 'KOLOKOL_MAX_SOCKET_MESSAGE_BYTES'),
+    maxSocketsPerAccount: read(env, 'KOLOKOL_MAX_SOCKETS_PER_ACCOUNT'),
+    socketEventsPerSecond: read(env, 'KOLOKOL_SOCKET_EVENTS_PER_SECOND'),
+    authAttemptsPerHandle: read(env, 'KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE'),
+    authAttemptsPerClient: read(env, 'KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT'),
+    authWindowSeconds: read(env, 'KOLOKOL_AUTH_WINDOW_SECONDS'),
+    shutdownGraceMs: read(env, 'KOLOKOL_SHUTDOWN_GRACE_MS'),
+    enrolmentTtlMs: read(env, 'KOLOKOL_ENROLMENT_TTL_HOURS') * 3600 * 1000,
+  };
+}

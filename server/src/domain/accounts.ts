@@ -1,0 +1,93 @@
+// Accounts: self-registration of contacts and volunteers, operator enrolment of moderators
+// and admins, suspension. The server stores public keys and the client's salt, nothing secret.
+import type { RegisterPayload, RegisterResult, Role } from '@kolokol/shared';
+import { verifyPublicIdentity, verifyRegistration } from '@kolokol/shared/crypto';
+import { AppError } from '../errors.js';
+import type { AccountRecord, Store } from '../store/ports.js';
+import type { Clock } from './clock.js';
+import { newId, newRandomBytes, sha256 } from './secrets.js';
+import type { SessionService } from './sessions.js';
+import { ENROLMENT_CODE_BYTES, toBase64Url } from '@kolokol/shared';
+
+export type EnrolledRole = Extract<Role, 'moderator' | 'admin'>;
+
+export interface Enrolment {
+  readonly code: string;
+  readonly expiresAt: number;
+}
+
+export class AccountService {
+  constructor(
+    private readonly deps: {
+      readonly store: Store;
+      readonly clock: Clock;
+      readonly sessions: SessionService;
+      readonly enrolmentTtlMs: number;
+    },
+  ) {}
+
+  async register(body: RegisterPayload): Promise<RegisterResult> {
+    if (!verifyPublicIdentity(body.identity)) {
+      throw new AppError('BAD_REQUEST', 'identity: exchange key is not signed by the signing key');
+    }
+    if (!verifyRegistration(body.handle, body.identity, body.salt, body.signature)) {
+      throw new AppError('BAD_REQUEST', 'signature: registration proof does not verify');
+    }
+    const now = this.deps.clock.now();
+    const result = await this.deps.store.accounts.create(
+      {
+        id: newId(),
+        handle: body.handle,
+        role: body.role ?? 'contact',
+        signingKey: body.identity.signingKey,
+        exchangeKey: body.identity.exchangeKey,
+        exchangeSignature: body.identity.exchangeSignature,
+        salt: body.salt,
+        createdAt: now,
+      },
+      body.enrolmentCode ? { enrolmentCodeHash: sha256(body.enrolmentCode), now } : { now },
+    );
+    switch (result.kind) {
+      case 'created':
+        return { accountId: result.account.id, role: result.account.role };
+      case 'handle-taken':
+        throw new AppError('CONFLICT', 'handle is not available');
+      case 'enrolment-invalid':
+        throw new AppError('FORBIDDEN', 'enrolment code is invalid or expired');
+    }
+  }
+
+  /** Reserves `handle` for an operator-created account; the code is shown once, stored hashed. */
+  async enrol(handle: string, role: EnrolledRole): Promise<Enrolment> {
+    const now = this.deps.clock.now();
+    const code = newRandomBytes(ENROLMENT_CODE_BYTES);
+    const expiresAt = now + this.deps.enrolmentTtlMs;
+    const outcome = await this.deps.store.enrolments.create({
+      handle,
+      role,
+      codeHash: sha256(code),
+      createdAt: now,
+      expiresAt,
+    });
+    if (outcome === 'handle-taken') throw new AppError('CONFLICT', 'handle is not available');
+    return { code: toBase64Url(code), expiresAt };
+  }
+
+  async findByHandle(handle: string): Promise<AccountRecord> {
+    const account = await this.deps.store.accounts.findByHandle(handle);
+    if (!account) throw new AppError('NOT_FOUND', 'no such account');
+    return account;
+  }
+
+  /** Suspends an account and ends every session it has, at once. */
+  async suspend(handle: string): Promise<number> {
+    const account = await this.findByHandle(handle);
+    await this.deps.store.accounts.setSuspended(account.id, this.deps.clock.now());
+    return this.deps.sessions.logoutAll(account.id, 'suspended');
+  }
+
+  async unsuspend(handle: string): Promise<void> {
+    const account = await this.findByHandle(handle);
+    await this.deps.store.accounts.setSuspended(account.id, null);
+  }
+}

@@ -1,0 +1,20 @@
+// The one error model: AppError carries a stable code from shared and a message fit for the
+// client. Only the express error handler and the socket ack formatter turn it into a response.
+import type { ErrorBody, ErrorCode } from '@kolokol/shared';
+
+export class AppError extends Error {
+  override readonly name = 'AppError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The client-facing body for any thrown value: internal errors carry no detail. */
+export function toErrorBody(error: unknown): ErrorBody {
+  if (error instanceof AppError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: 'internal error' };
+}

@@ -1,0 +1,58 @@
+// The express application: security headers, a strict JSON body limit, health, auth routes,
+// the static web client, and the one error handler.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import passport from 'passport';
+import type { Config } from '../config/config.js';
+import type { AccountService } from '../domain/accounts.js';
+import type { LoginService } from '../domain/login.js';
+import type { SessionService } from '../domain/sessions.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/ports.js';
+import { authRoutes } from './auth-routes.js';
+import { AuthRateLimits } from './auth-rate-limits.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { healthRoutes } from './health-routes.js';
+import { BearerStrategy, SignatureStrategy } from './passport-strategies.js';
+
+export const CLIENT_DIR = fileURLToPath(new URL('../../../client/public', import.meta.url));
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly accounts: AccountService;
+  readonly login: LoginService;
+  readonly sessions: SessionService;
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+  app.use(helmet({ referrerPolicy: { policy: 'no-referrer' } }));
+
+  const limits = new AuthRateLimits({
+    attemptsPerHandle: deps.config.authAttemptsPerHandle,
+    attemptsPerClient: deps.config.authAttemptsPerClient,
+    windowSeconds: deps.config.authWindowSeconds,
+  });
+  // A private Passport instance, so two servers in one process (tests) never share strategies.
+  const authenticator = new passport.Passport();
+  authenticator.use(new SignatureStrategy(deps.login, limits));
+  authenticator.use(new BearerStrategy(deps.sessions));
+  app.use(authenticator.initialize());
+
+  app.use(healthRoutes(deps.store));
+  app.use(
+    '/auth',
+    express.json({ limit: deps.config.maxJsonBodyBytes, strict: true, type: 'application/json' }),
+    authRoutes({ ...deps, limits, authenticator }),
+  );
+  app.use(express.static(path.resolve(CLIENT_DIR), { index: 'index.html', dotfiles: 'ignore' }));
+  app.use(notFoundHandler());
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,66 @@
+// REST routes for registration, login and logout (/auth/*). Every body is parsed from
+// unknown by its schema in shared; responses use the ack shape { ok, data | error }.
+import { Router, type Request } from 'express';
+import type passport from 'passport';
+import { challengeBodySchema, registerBodySchema } from '@kolokol/shared';
+import type { AccountService } from '../domain/accounts.js';
+import type { LoginService } from '../domain/login.js';
+import type { SessionService } from '../domain/sessions.js';
+import { AppError } from '../errors.js';
+import { parseInput } from '../validation.js';
+import type { AuthRateLimits } from './auth-rate-limits.js';
+
+export interface AuthRouteDeps {
+  readonly accounts: AccountService;
+  readonly login: LoginService;
+  readonly sessions: SessionService;
+  readonly limits: AuthRateLimits;
+  readonly authenticator: passport.Authenticator;
+}
+
+function authenticatedUser(req: Request): Express.User {
+  if (!req.user) throw new AppError('UNAUTHENTICATED', 'not authenticated');
+  return req.user;
+}
+
+export function authRoutes(deps: AuthRouteDeps): Router {
+  const router = Router();
+  const bearer = deps.authenticator.authenticate('kolokol-bearer', { session: false }) as ReturnType<Router['use']>;
+  const signature = deps.authenticator.authenticate('kolokol-signature', { session: false }) as ReturnType<Router['use']>;
+
+  router.post('/register', async (req, res) => {
+    await deps.limits.consumeClient(req.ip);
+    const body = parseInput(registerBodySchema, req.body);
+    await deps.limits.consumeHandle(body.handle);
+    res.status(201).json({ ok: true, data: await deps.accounts.register(body) });
+  });
+
+  router.post('/challenge', async (req, res) => {
+    await deps.limits.consumeClient(req.ip);
+    const body = parseInput(challengeBodySchema, req.body);
+    await deps.limits.consumeHandle(body.handle);
+    res.json({ ok: true, data: await deps.login.issueChallenge(body.handle) });
+  });
+
+  router.post('/login', signature, async (req, res) => {
+    const { account } = authenticatedUser(req);
+    const { token, session } = await deps.sessions.create(account);
+    res.json({
+      ok: true,
+      data: { token, expiresAt: session.expiresAt, accountId: account.id, role: account.role },
+    });
+  });
+
+  router.post('/logout', bearer, async (req, res) => {
+    const { session } = authenticatedUser(req);
+    const revokedSessions = session ? await deps.sessions.logout(session.id) : 0;
+    res.json({ ok: true, data: { revokedSessions } });
+  });
+
+  router.post('/logout-all', bearer, async (req, res) => {
+    const { account } = authenticatedUser(req);
+    res.json({ ok: true, data: { revokedSessions: await deps.sessions.logoutAll(account.id) } });
+  });
+
+  return router;
+}

@@ -1,0 +1,49 @@
+// Ends sockets whose session ended: at once for revocations published in this process, and
+// by a periodic recheck for expiry and for revocations made elsewhere (the admin CLI, another node).
+import type { SessionRevoked } from '@kolokol/shared';
+import type { RevocationFeed } from '../domain/revocations.js';
+import type { SessionService } from '../domain/sessions.js';
+import type { Logger } from '../logger.js';
+import { sessionRoom, type KolokolServer, type KolokolSocket } from './socket-types.js';
+
+export function endSocket(socket: KolokolSocket, reason: SessionRevoked['reason']): void {
+  socket.emit('session.revoked', { reason });
+  socket.disconnect(true);
+}
+
+export function watchSessions(deps: {
+  readonly io: KolokolServer;
+  readonly sessions: SessionService;
+  readonly revocations: RevocationFeed;
+  readonly recheckMs: number;
+  readonly logger: Logger;
+}): () => void {
+  const { io } = deps;
+  const unsubscribe = deps.revocations.subscribe(({ sessionIds, reason }) => {
+    for (const id of sessionIds) {
+      io.to(sessionRoom(id)).emit('session.revoked', { reason });
+      io.in(sessionRoom(id)).disconnectSockets(true);
+    }
+  });
+
+  let running = false;
+  const recheck = async () => {
+    const sockets = [...io.of('/').sockets.values()];
+    if (running || sockets.length === 0) return;
+    running = true;
+    try {
+      const live = await deps.sessions.filterLive([...new Set(sockets.map((s) => s.data.sessionId))]);
+      for (const socket of sockets) if (!live.has(socket.data.sessionId)) endSocket(socket, 'revoked');
+    } catch (error) {
+      deps.logger.error({ errorName: (error as Error | null)?.name }, 'session recheck failed');
+    } finally {
+      running = false;
+    }
+  };
+  const timer = setInterval(() => void recheck(), deps.recheckMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    unsubscribe();
+  };
+}

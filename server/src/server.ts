@@ -1,0 +1,72 @@
+// Composition root: builds the domain services over a store, the express app and the
+// socket.io server on one HTTP server, and knows how to shut them down gracefully.
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config/config.js';
+import { AccountService } from './domain/accounts.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { LoginService } from './domain/login.js';
+import { RevocationFeed } from './domain/revocations.js';
+import { SessionService } from './domain/sessions.js';
+import { createApp } from './http/app.js';
+import type { Logger } from './logger.js';
+import { createRealtime, type Realtime } from './realtime/create-realtime.js';
+import type { Store } from './store/ports.js';
+
+export interface KolokolServer {
+  readonly http: HttpServer;
+  readonly realtime: Realtime;
+  readonly services: { readonly accounts: AccountService; readonly sessions: SessionService; readonly login: LoginService };
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
+  close(): Promise<void>;
+}
+
+export function createKolokolServer(deps: {
+  readonly config: Config;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}): KolokolServer {
+  const { config, store, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const revocations = new RevocationFeed();
+  const sessions = new SessionService({ store, clock, revocations, ttlMs: config.sessionTtlMs });
+  const accounts = new AccountService({ store, clock, sessions, enrolmentTtlMs: config.enrolmentTtlMs });
+  const login = new LoginService({ store, clock });
+
+  const app = createApp({ config, logger, store, accounts, login, sessions });
+  const http = createServer(app);
+  const realtime = createRealtime(http, {
+    config,
+    logger,
+    sessions,
+    revocations,
+    handlerDeps: {},
+    now: () => clock.now(),
+  });
+
+  let closing: Promise<void> | undefined;
+  return {
+    http,
+    realtime,
+    services: { accounts, sessions, login },
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          resolve(http.address() as AddressInfo);
+        });
+      }),
+    close() {
+      closing ??= (async () => {
+        http.close(); // stop accepting; open connections finish below
+        await realtime.close(config.shutdownGraceMs);
+        http.closeAllConnections();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,167 @@
+// Register → login → authenticated socket → logout, through the real server, with keys
+// derived from handle + passphrase exactly as a fresh browser derives them.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, fromBase64Url, toBase64Url } from '@kolokol/shared';
+import { derivePassphraseKeys, newPassphraseSalt } from '@kolokol/shared/crypto';
+import {
+  call,
+  challenge,
+  closeAllSockets,
+  connect,
+  connectWithToken,
+  login,
+  loginBody,
+  post,
+  register,
+  registerAndLogin,
+  waitForDisconnect,
+  type ClientSocket,
+} from '../support/client.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  closeAllSockets();
+  await server.close();
+});
+
+function revokedReason(socket: ClientSocket): Promise<string> {
+  return new Promise((resolve) => socket.once('session.revoked', ({ reason }) => resolve(reason)));
+}
+
+describe('account life cycle', () => {
+  it('registers, logs in from a fresh client with handle + passphrase, uses the socket, logs out', async () => {
+    const handle = 'olga.k';
+    const passphrase = 'white birch over the river';
+    const salt = newPassphraseSalt();
+    const { identity } = derivePassphraseKeys(handle, passphrase, salt);
+    const registered = await register(server.url, { handle, identity, salt }, { role: 'volunteer' });
+    expect(registered.role).toBe('volunteer');
+
+    // A fresh browser: knows only handle and passphrase; the server hands back the salt.
+    const issued = await challenge(server.url, handle);
+    expect(issued.salt).toBe(toBase64Url(salt));
+    const rederived = derivePassphraseKeys(handle, passphrase, fromBase64Url(issued.salt)!);
+    const loginResponse = await post<{ token: string; expiresAt: number; role: string }>(
+      server.url,
+      '/auth/login',
+      loginBody(handle, rederived.identity, issued),
+    );
+    expect(loginResponse.status).toBe(200);
+    expect(loginResponse.body.ok).toBe(true);
+    if (!loginResponse.body.ok) return;
+    const { token } = loginResponse.body.data;
+    expect(fromBase64Url(token)?.length).toBe(32);
+
+    const socket = await connectWithToken(server.url, token);
+    const whoami = await call(socket, 'session.whoami', {});
+    expect(whoami).toMatchObject({ ok: true, data: { handle, role: 'volunteer', accountId: registered.accountId } });
+
+    const revoked = revokedReason(socket);
+    const disconnected = waitForDisconnect(socket);
+    const logout = await post(server.url, '/auth/logout', {}, { authorization: `Bearer ${token}` });
+    expect(logout.body).toEqual({ ok: true, data: { revokedSessions: 1 } });
+    expect(await revoked).toBe('logout');
+    await disconnected;
+
+    const again = await post(server.url, '/auth/logout', {}, { authorization: `Bearer ${token}` });
+    expect(again.status).toBe(401);
+    expect(again.body).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    await expect(connectWithToken(server.url, token)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('the server never stores the passphrase or anything but public keys and the salt', async () => {
+    const handle = 'anna.m';
+    const passphrase = 'a quiet passphrase 42';
+    const salt = newPassphraseSalt();
+    const { identity, storageKey } = derivePassphraseKeys(handle, passphrase, salt);
+    await register(server.url, { handle, identity, salt }, { role: 'contact' });
+    await login(server.url, { handle, identity, salt });
+    const dump = Buffer.from(JSON.stringify(server.snapshot()));
+    const raw = (await import('node:fs')).readFileSync(server.dbFile);
+    for (const haystack of [dump, raw]) {
+      expect(haystack.includes(Buffer.from(passphrase))).toBe(false);
+      expect(haystack.includes(Buffer.from(identity.signing.secretKey.subarray(0, 32)))).toBe(false);
+      expect(haystack.includes(Buffer.from(identity.exchange.secretKey))).toBe(false);
+      expect(haystack.includes(Buffer.from(storageKey))).toBe(false);
+    }
+  });
+
+  it('log out everywhere ends every session and its sockets; other accounts stay connected', async () => {
+    const { account, token } = await registerAndLogin(server.url, 'multi');
+    const secondToken = await login(server.url, account);
+    const other = await registerAndLogin(server.url, 'bystander');
+    const first = await connectWithToken(server.url, token);
+    const second = await connectWithToken(server.url, secondToken);
+    const bystander = await connectWithToken(server.url, other.token);
+
+    const reasons = Promise.all([revokedReason(first), revokedReason(second)]);
+    const response = await post(server.url, '/auth/logout-all', {}, { authorization: `Bearer ${secondToken}` });
+    expect(response.body).toEqual({ ok: true, data: { revokedSessions: 2 } });
+    expect(await reasons).toEqual(['logout_all', 'logout_all']);
+    await Promise.all([waitForDisconnect(first), waitForDisconnect(second)]);
+    expect(bystander.connected).toBe(true);
+    expect(await call(bystander, 'session.whoami', {})).toMatchObject({ ok: true });
+    await expect(connectWithToken(server.url, token)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('suspension ends the sessions at once and refuses new logins', async () => {
+    const { account, token } = await registerAndLogin(server.url, 'suspect');
+    const socket = await connectWithToken(server.url, token);
+    const revoked = revokedReason(socket);
+    await server.server.services.accounts.suspend(account.handle);
+    expect(await revoked).toBe('suspended');
+    await waitForDisconnect(socket);
+    const issued = await challenge(server.url, account.handle);
+    const refused = await post(server.url, '/auth/login', loginBody(account.handle, account.identity, issued));
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await server.server.services.accounts.unsuspend(account.handle);
+    expect(await login(server.url, account)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('an expired session is refused at the handshake and its open socket is ended', async () => {
+    const short = await startTestServer({ KOLOKOL_SESSION_TTL_SECONDS: '1', KOLOKOL_SESSION_RECHECK_SECONDS: '1' });
+    try {
+      const { token } = await registerAndLogin(short.url, 'brief');
+      const socket = await connectWithToken(short.url, token);
+      const revoked = revokedReason(socket);
+      expect(await revoked).toMatch(/^(expired|revoked)$/);
+      await waitForDisconnect(socket);
+      await expect(connectWithToken(short.url, token)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+    } finally {
+      closeAllSockets();
+      await short.close();
+    }
+  });
+
+  it('refuses a client of another major protocol version, accepts another minor', async () => {
+    const { token } = await registerAndLogin(server.url, 'versioned');
+    await expect(connect(server.url, { token, protocol: '2.0' })).rejects.toMatchObject({
+      data: { code: 'UNSUPPORTED_VERSION' },
+    });
+    await expect(connect(server.url, { token, protocol: '0.9' })).rejects.toMatchObject({
+      data: { code: 'UNSUPPORTED_VERSION' },
+    });
+    const minor = await connect(server.url, { token, protocol: '1.99' });
+    expect(minor.connected).toBe(true);
+    expect(PROTOCOL_VERSION.startsWith('1.')).toBe(true);
+  });
+
+  it('keeps secrets and people out of the logs', async () => {
+    const { account, token } = await registerAndLogin(server.url, 'quiet');
+    const socket = await connectWithToken(server.url, token);
+    await call(socket, 'session.whoami', {});
+    await post(server.url, '/auth/register', { handle: account.handle, junk: 'x' });
+    await post(server.url, '/auth/logout', {}, { authorization: `Bearer ${token}` });
+    const text = server.logs.join('');
+    expect(server.logs.length).toBeGreaterThan(0);
+    expect(text).not.toContain(token);
+    expect(text).not.toContain(account.handle);
+    expect(text).not.toContain('127.0.0.1');
+    expect(text).not.toContain(toBase64Url(account.identity.signing.publicKey));
+  });
+});

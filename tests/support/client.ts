@@ -1,0 +1,170 @@
+// A real client for tests: REST calls with fetch, sockets with socket.io-client, keys from
+// shared's crypto, exactly as the web client will use them.
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  toBase64Url,
+  fromBase64Url,
+  type Ack,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type ErrorBody,
+  type EventInput,
+  type EventResult,
+  type ServerToClientEvents,
+} from '@kolokol/shared';
+import {
+  generateIdentity,
+  newPassphraseSalt,
+  publicIdentity,
+  signLoginChallenge,
+  signRegistration,
+  type Identity,
+} from '@kolokol/shared/crypto';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface RestResponse<T = unknown> {
+  readonly status: number;
+  readonly body: Ack<T>;
+}
+
+export async function post<T = unknown>(
+  url: string,
+  route: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<RestResponse<T>> {
+  const response = await fetch(`${url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Ack<T> };
+}
+
+export interface TestAccount {
+  readonly handle: string;
+  readonly identity: Identity;
+  readonly salt: Uint8Array;
+}
+
+export function registrationBody(account: TestAccount, extra: Record<string, unknown> = { role: 'contact' }) {
+  const pub = publicIdentity(account.identity);
+  return {
+    handle: account.handle,
+    ...extra,
+    identity: {
+      signingKey: toBase64Url(pub.signingKey),
+      exchangeKey: toBase64Url(pub.exchangeKey),
+      exchangeSignature: toBase64Url(pub.exchangeSignature),
+    },
+    salt: toBase64Url(account.salt),
+    signature: toBase64Url(signRegistration(account.identity.signing.secretKey, account.handle, pub, account.salt)),
+  };
+}
+
+let counter = 0;
+/** A fresh handle and random identity (no Argon2: the server cannot tell how keys were made). */
+export function newTestAccount(prefix = 'user'): TestAccount {
+  counter += 1;
+  return { handle: `${prefix}${process.pid}x${counter}`, identity: generateIdentity(), salt: newPassphraseSalt() };
+}
+
+export async function register(url: string, account: TestAccount, extra?: Record<string, unknown>) {
+  const response = await post<{ accountId: string; role: string }>(url, '/auth/register', registrationBody(account, extra));
+  if (!response.body.ok) throw new Error(`register failed: ${response.body.error.code}`);
+  return response.body.data;
+}
+
+export interface Challenge {
+  readonly challengeId: string;
+  readonly nonce: string;
+  readonly salt: string;
+}
+
+export async function challenge(url: string, handle: string): Promise<Challenge> {
+  const response = await post<Challenge>(url, '/auth/challenge', { handle });
+  if (!response.body.ok) throw new Error(`challenge failed: ${response.body.error.code}`);
+  return response.body.data;
+}
+
+export function loginBody(handle: string, identity: Identity, issued: Challenge) {
+  const nonce = fromBase64Url(issued.nonce);
+  if (!nonce) throw new Error('bad nonce');
+  const signature = signLoginChallenge(identity.signing.secretKey, { handle, challengeId: issued.challengeId, nonce });
+  return { handle, challengeId: issued.challengeId, signature: toBase64Url(signature) };
+}
+
+export async function login(url: string, account: TestAccount): Promise<string> {
+  const issued = await challenge(url, account.handle);
+  const response = await post<{ token: string }>(url, '/auth/login', loginBody(account.handle, account.identity, issued));
+  if (!response.body.ok) throw new Error(`login failed: ${response.body.error.code}`);
+  return response.body.data.token;
+}
+
+export async function registerAndLogin(url: string, prefix = 'user', extra?: Record<string, unknown>) {
+  const account = newTestAccount(prefix);
+  const registered = await register(url, account, extra);
+  return { account, accountId: registered.accountId, token: await login(url, account) };
+}
+
+const sockets = new Set<ClientSocket>();
+
+/** Opens a socket and waits for connect; rejects with the server's error body on refusal. */
+export function connect(
+  url: string,
+  auth: Record<string, unknown>,
+  options: { extraHeaders?: Record<string, string>; transports?: ('websocket' | 'polling')[] } = {},
+): Promise<ClientSocket> {
+  const socket: ClientSocket = io(url, {
+    auth,
+    reconnection: false,
+    forceNew: true,
+    transports: options.transports ?? ['websocket'],
+    extraHeaders: options.extraHeaders,
+    timeout: 5000,
+  });
+  sockets.add(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error: Error & { data?: ErrorBody }) => {
+      socket.close();
+      reject(error);
+    });
+  });
+}
+
+export function connectWithToken(url: string, token: string): Promise<ClientSocket> {
+  return connect(url, { token, protocol: PROTOCOL_VERSION });
+}
+
+export function call<E extends ClientEventName>(
+  socket: ClientSocket,
+  event: E,
+  payload: EventInput<E>,
+): Promise<Ack<EventResult<E>>> {
+  return rawCall(socket, event, payload) as Promise<Ack<EventResult<E>>>;
+}
+
+/** Sends anything at all, bypassing the typed event map: for bad-input tests. */
+export function rawCall(socket: ClientSocket, event: string, ...args: unknown[]): Promise<unknown> {
+  const untyped = socket.timeout(5000) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  return untyped.emitWithAck(event, ...args);
+}
+
+export function waitForDisconnect(socket: ClientSocket, timeoutMs = 5000): Promise<string> {
+  if (socket.disconnected) return Promise.resolve('already disconnected');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('socket stayed connected')), timeoutMs);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}
+
+export function closeAllSockets(): void {
+  for (const socket of sockets) socket.close();
+  sockets.clear();
+}

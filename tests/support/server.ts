@@ -1,0 +1,82 @@
+// Starts the real Kolokol server (express + socket.io + SQLite file) on an ephemeral
+// loopback port for a test, with captured logs, and tears it all down afterwards.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import Database from 'better-sqlite3';
+import { loadConfig, type Config } from '../../server/src/config/config.js';
+import { createLogger } from '../../server/src/logger.js';
+import { createKolokolServer, type KolokolServer } from '../../server/src/server.js';
+import type { Store } from '../../server/src/store/ports.js';
+import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
+
+export interface TestServer {
+  readonly url: string;
+  readonly port: number;
+  readonly config: Config;
+  readonly server: KolokolServer;
+  readonly store: Store;
+  readonly dbFile: string;
+  /** Every log line the server wrote, as raw JSON text. */
+  readonly logs: string[];
+  /** Every row of every table, for "nothing changed" assertions. */
+  snapshot(): Record<string, unknown[]>;
+  close(): Promise<void>;
+}
+
+/** Generous limits so tests exercise the behaviour they name, not the rate limiter. */
+const TEST_ENV = {
+  KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: '100000',
+  KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '100000',
+  KOLOKOL_SOCKET_EVENTS_PER_SECOND: '10000',
+  KOLOKOL_LOG_LEVEL: 'debug',
+  KOLOKOL_SHUTDOWN_GRACE_MS: '2000',
+};
+
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-test-'));
+  const dbFile = path.join(dir, 'kolokol.sqlite');
+  const config = loadConfig({ ...TEST_ENV, KOLOKOL_DATA_DIR: dir, ...env });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const store = await openSqliteStore({ file: dbFile });
+  const server = createKolokolServer({ config, store, logger: createLogger(config.logLevel, sink) });
+  const address = await server.listen(0, '127.0.0.1');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    port: address.port,
+    config,
+    server,
+    store,
+    dbFile,
+    logs,
+    snapshot: () => snapshotDatabase(dbFile),
+    async close() {
+      await server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function snapshotDatabase(file: string): Record<string, unknown[]> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all() as { name: string }[];
+    const out: Record<string, unknown[]> = {};
+    for (const { name } of tables) {
+      const rows = db.prepare(`SELECT * FROM "${name}"`).all();
+      out[name] = rows.map((row) => JSON.stringify(row)).sort();
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}
