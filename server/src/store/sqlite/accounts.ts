@@ -1,0 +1,170 @@
+// AccountStore on SQLite: registration, with or without an operator's enrolment code, in one transaction.
+import { timingSafeEqual } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Role } from '@kolokol/shared';
+import type { AccountRecord, AccountStore, CreateAccountResult, NewAccount } from '../ports.js';
+import { toPlainBytes, isUniqueViolation, toRole, settle } from './codec.js';
+
+interface AccountRow {
+  readonly id: string;
+  readonly handle: string;
+  readonly role: string;
+  readonly signing_key: Uint8Array;
+  readonly exchange_key: Uint8Array;
+  readonly exchange_signature: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly created_at: number;
+  readonly suspended_at: number | null;
+}
+
+interface EnrolmentMatchRow {
+  readonly role: string;
+  readonly code_hash: Uint8Array;
+  readonly expires_at: number;
+}
+
+type InsertAccountParams = [
+  id: string,
+  handle: string,
+  role: Role,
+  signingKey: Uint8Array,
+  exchangeKey: Uint8Array,
+  exchangeSignature: Uint8Array,
+  salt: Uint8Array,
+  createdAt: number,
+];
+
+const ACCOUNT_COLUMNS =
+  'id, handle, role, signing_key, exchange_key, exchange_signature, salt, created_at, suspended_at';
+
+function toAccount(row: AccountRow): AccountRecord {
+  return {
+    id: row.id,
+    handle: row.handle,
+    role: toRole(row.role),
+    signingKey: toPlainBytes(row.signing_key),
+    exchangeKey: toPlainBytes(row.exchange_key),
+    exchangeSignature: toPlainBytes(row.exchange_signature),
+    salt: toPlainBytes(row.salt),
+    createdAt: row.created_at,
+    suspendedAt: row.suspended_at,
+  };
+}
+
+/** Code hashes are compared in constant time even though they are hashes: it costs nothing. */
+function sameCodeHash(stored: Uint8Array, given: Uint8Array): boolean {
+  return stored.length === given.length && timingSafeEqual(stored, given);
+}
+
+export function createSqliteAccountStore(db: Database.Database): AccountStore {
+  const byHandle = db.prepare<[string], AccountRow>(
+    `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE handle = ?`,
+  );
+  const byId = db.prepare<[string], AccountRow>(
+    `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ?`,
+  );
+  const handleExists = db.prepare<[string], { readonly found: 1 }>(
+    'SELECT 1 AS found FROM accounts WHERE handle = ?',
+  );
+  const enrolmentFor = db.prepare<[string], EnrolmentMatchRow>(
+    'SELECT role, code_hash, expires_at FROM enrolments WHERE handle = ?',
+  );
+  const deleteEnrolment = db.prepare<[string]>('DELETE FROM enrolments WHERE handle = ?');
+  const insert = db.prepare<InsertAccountParams>(
+    `INSERT INTO accounts (id, handle, role, signing_key, exchange_key, exchange_signature, salt, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const updateSuspended = db.prepare<[number | null, string]>(
+    'UPDATE accounts SET suspended_at = ? WHERE id = ?',
+  );
+
+  // Runs under an IMMEDIATE transaction: the reads decide the write, so the write lock is
+  // taken first and another process (the admin CLI) cannot slip an enrolment in between.
+  const createTx = db.transaction(
+    (account: NewAccount, codeHash: Uint8Array | undefined, now: number): CreateAccountResult => {
+      if (handleExists.get(account.handle) !== undefined) {
+        return { kind: 'handle-taken' };
+      }
+      const enrolment = enrolmentFor.get(account.handle);
+      const pending = enrolment !== undefined && enrolment.expires_at > now ? enrolment : undefined;
+
+      let role: Role;
+      if (codeHash !== undefined) {
+        if (pending === undefined || !sameCodeHash(pending.code_hash, codeHash)) {
+          return { kind: 'enrolment-invalid' };
+        }
+        role = toRole(pending.role);
+      } else {
+        if (pending !== undefined) {
+          // The operator reserved this handle for someone holding the code.
+          return { kind: 'handle-taken' };
+        }
+        role = account.role;
+      }
+      // Consumes a used enrolment, and clears an expired one that no longer reserves anything.
+      if (enrolment !== undefined) {
+        deleteEnrolment.run(account.handle);
+      }
+
+      insert.run(
+        account.id,
+        account.handle,
+        role,
+        account.signingKey,
+        account.exchangeKey,
+        account.exchangeSignature,
+        account.salt,
+        account.createdAt,
+      );
+      return { kind: 'created', account: { ...copyAccount(account), role, suspendedAt: null } };
+    },
+  );
+
+  return {
+    create(account, options) {
+      return settle(() => {
+        try {
+          return createTx.immediate(account, options.enrolmentCodeHash, options.now);
+        } catch (error) {
+          // Unreachable while every writer takes the write lock before its handle check; kept
+          // so that a uniqueness race can never surface as a raw SQL error.
+          if (isUniqueViolation(error) && handleExists.get(account.handle) !== undefined) {
+            return { kind: 'handle-taken' };
+          }
+          throw error;
+        }
+      });
+    },
+
+    findByHandle(handle) {
+      return settle(() => {
+        const row = byHandle.get(handle);
+        return row === undefined ? undefined : toAccount(row);
+      });
+    },
+
+    findById(id) {
+      return settle(() => {
+        const row = byId.get(id);
+        return row === undefined ? undefined : toAccount(row);
+      });
+    },
+
+    setSuspended(id, suspendedAt) {
+      return settle(() => updateSuspended.run(suspendedAt, id).changes > 0);
+    },
+  };
+}
+
+/** The stored fields of a new account, copied so the caller's buffers are not aliased. */
+function copyAccount(account: NewAccount): Omit<AccountRecord, 'role' | 'suspendedAt'> {
+  return {
+    id: account.id,
+    handle: account.handle,
+    signingKey: toPlainBytes(account.signingKey),
+    exchangeKey: toPlainBytes(account.exchangeKey),
+    exchangeSignature: toPlainBytes(account.exchangeSignature),
+    salt: toPlainBytes(account.salt),
+    createdAt: account.createdAt,
+  };
+}

@@ -1,0 +1,171 @@
+// Versioned schema migrations for the SQLite store, applied in order at open, each once.
+//
+// How to add one: append an entry to MIGRATIONS with the next version number and a short
+// name, written as the change from the previous version (ALTER TABLE, CREATE INDEX, or a
+// table rebuild for what SQLite cannot alter). Never edit or reorder an entry that has been
+// released: a database that already applied it will not run it again. A migration runs in
+// the same transaction as its schema_migrations row, so it applies completely or not at all;
+// it must not change PRAGMAs that do not work inside a transaction (journal_mode, foreign_keys).
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'accounts, enrolments, sessions, challenges, meta, prekeys, certificates',
+    up: (db) => {
+      // STRICT tables so a wrongly typed binding fails loudly instead of being coerced.
+      // The role list is spelled out rather than derived from code: a migration must mean
+      // the same thing forever, so a new role needs a new migration.
+      db.exec(`
+        CREATE TABLE accounts (
+          id TEXT PRIMARY KEY,
+          handle TEXT NOT NULL UNIQUE,
+          role TEXT NOT NULL CHECK (role IN ('contact', 'volunteer', 'moderator', 'admin')),
+          signing_key BLOB NOT NULL,
+          exchange_key BLOB NOT NULL,
+          exchange_signature BLOB NOT NULL,
+          salt BLOB NOT NULL,
+          created_at INTEGER NOT NULL,
+          suspended_at INTEGER
+        ) STRICT;
+
+        CREATE TABLE enrolments (
+          handle TEXT PRIMARY KEY,
+          role TEXT NOT NULL CHECK (role IN ('contact', 'volunteer', 'moderator', 'admin')),
+          code_hash BLOB NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE sessions (
+          id TEXT PRIMARY KEY,
+          account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          token_hash BLOB NOT NULL UNIQUE,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          revoked_at INTEGER
+        ) STRICT;
+        CREATE INDEX sessions_by_account ON sessions (account_id);
+        CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+        -- No foreign key: unknown handles get decoy challenges too.
+        CREATE TABLE challenges (
+          id TEXT PRIMARY KEY,
+          handle TEXT NOT NULL,
+          nonce BLOB NOT NULL,
+          expires_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX challenges_by_expiry ON challenges (expires_at);
+
+        CREATE TABLE meta (
+          name TEXT PRIMARY KEY,
+          value BLOB NOT NULL
+        ) STRICT;
+
+        CREATE TABLE signed_prekeys (
+          account_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+          signed_id INTEGER NOT NULL,
+          signed_public_key BLOB NOT NULL,
+          signed_signature BLOB NOT NULL,
+          kem_id INTEGER NOT NULL,
+          kem_public_key BLOB NOT NULL,
+          kem_signature BLOB NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+
+        -- Clustered on (account_id, id) so "lowest id of this account" is one index seek.
+        CREATE TABLE one_time_prekeys (
+          account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          id INTEGER NOT NULL,
+          public_key BLOB NOT NULL,
+          signature BLOB NOT NULL,
+          PRIMARY KEY (account_id, id)
+        ) STRICT, WITHOUT ROWID;
+
+        -- seq records storage order: "latest" means most recently stored, whatever the
+        -- certificate's own dates say.
+        CREATE TABLE moderator_certificates (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          serial TEXT NOT NULL,
+          bytes BLOB NOT NULL,
+          expires_at INTEGER NOT NULL,
+          created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX moderator_certificates_by_account ON moderator_certificates (account_id, seq);
+
+        -- A single row: only the newest revocation list matters.
+        CREATE TABLE revocation_list (
+          slot INTEGER PRIMARY KEY CHECK (slot = 1),
+          issued_at INTEGER NOT NULL,
+          bytes BLOB NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
+];
+
+interface AppliedRow {
+  readonly version: number;
+}
+
+/**
+ * Brings the schema up to date. Runs as one IMMEDIATE transaction per migration so that two
+ * processes opening the same file at once (server and admin CLI) cannot both apply one: the
+ * second waits for the write lock, then finds the version recorded and skips it.
+ */
+export function applyMigrations(
+  db: Database.Database,
+  migrations: readonly Migration[] = MIGRATIONS,
+  now: () => number = Date.now,
+): void {
+  migrations.forEach((migration, index) => {
+    // Versions 1, 2, 3, … with no gaps: a gap or a reordering is a mistake in this file.
+    if (migration.version !== index + 1) {
+      throw new Error(
+        `store: migration ${migration.name} has version ${migration.version}, expected ${index + 1}`,
+      );
+    }
+  });
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at INTEGER NOT NULL
+    ) STRICT
+  `);
+  const isApplied = db.prepare<[number], AppliedRow>(
+    'SELECT version FROM schema_migrations WHERE version = ?',
+  );
+  const newest = db.prepare<[], { readonly version: number | null }>(
+    'SELECT max(version) AS version FROM schema_migrations',
+  );
+  const record = db.prepare<[number, string, number]>(
+    'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
+  );
+
+  const known = migrations.at(-1)?.version ?? 0;
+  const found = newest.get()?.version ?? 0;
+  if (found > known) {
+    // A newer server wrote this file; running older code against it could corrupt it.
+    throw new Error(
+      `store: database schema version ${found} is newer than this server knows (${known})`,
+    );
+  }
+
+  for (const migration of migrations) {
+    db.transaction(() => {
+      if (isApplied.get(migration.version) !== undefined) {
+        return;
+      }
+      migration.up(db);
+      record.run(migration.version, migration.name, now());
+    }).immediate();
+  }
+}

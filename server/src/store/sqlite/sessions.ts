@@ -1,0 +1,105 @@
+// SessionStore on SQLite: bearer-token sessions kept only as token hashes, with expiry and revocation.
+import type Database from 'better-sqlite3';
+import type { SessionRecord, SessionStore } from '../ports.js';
+import { toPlainBytes, settle } from './codec.js';
+
+interface SessionRow {
+  readonly id: string;
+  readonly account_id: string;
+  readonly token_hash: Uint8Array;
+  readonly created_at: number;
+  readonly expires_at: number;
+  readonly revoked_at: number | null;
+}
+
+type InsertParams = [
+  id: string,
+  accountId: string,
+  tokenHash: Uint8Array,
+  createdAt: number,
+  expiresAt: number,
+  revokedAt: number | null,
+];
+
+// A session is live while `now < expires_at` and it has not been revoked; the same rule as
+// enrolments and challenges, so "expires at t" means unusable from t on.
+export function createSqliteSessionStore(db: Database.Database): SessionStore {
+  const insert = db.prepare<InsertParams>(
+    `INSERT INTO sessions (id, account_id, token_hash, created_at, expires_at, revoked_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const byTokenHash = db.prepare<[Uint8Array], SessionRow>(
+    `SELECT id, account_id, token_hash, created_at, expires_at, revoked_at
+     FROM sessions WHERE token_hash = ?`,
+  );
+  const revokeOne = db.prepare<[number, string]>(
+    'UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+  );
+  const revokeLiveOfAccount = db.prepare<[number, string, number], { readonly id: string }>(
+    `UPDATE sessions SET revoked_at = ?
+     WHERE account_id = ? AND revoked_at IS NULL AND expires_at > ?
+     RETURNING id`,
+  );
+  // The ids travel as one JSON array so that any number of them fits one prepared statement.
+  const liveAmong = db.prepare<[string, number], { readonly id: string }>(
+    `SELECT id FROM sessions
+     WHERE id IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL AND expires_at > ?`,
+  );
+  const purgeBefore = db.prepare<[number, number]>(
+    'DELETE FROM sessions WHERE expires_at < ? OR (revoked_at IS NOT NULL AND revoked_at < ?)',
+  );
+
+  return {
+    create(session) {
+      return settle(() => {
+        insert.run(
+          session.id,
+          session.accountId,
+          session.tokenHash,
+          session.createdAt,
+          session.expiresAt,
+          session.revokedAt,
+        );
+      });
+    },
+
+    findByTokenHash(tokenHash) {
+      return settle(() => {
+        const row = byTokenHash.get(tokenHash);
+        return row === undefined ? undefined : toSession(row);
+      });
+    },
+
+    revoke(id, at) {
+      return settle(() => revokeOne.run(at, id).changes > 0);
+    },
+
+    revokeAllForAccount(accountId, at) {
+      return settle(() => revokeLiveOfAccount.all(at, accountId, at).map((row) => row.id));
+    },
+
+    filterLive(ids, now) {
+      return settle(() => {
+        if (ids.length === 0) {
+          return new Set();
+        }
+        return new Set(liveAmong.all(JSON.stringify(ids), now).map((row) => row.id));
+      });
+    },
+
+    purge(before) {
+      return settle(() => purgeBefore.run(before, before).changes);
+    },
+  };
+}
+
+function toSession(row: SessionRow): SessionRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    tokenHash: toPlainBytes(row.token_hash),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}

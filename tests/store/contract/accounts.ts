@@ -1,0 +1,100 @@
+// Contract for AccountStore without enrolments: create, find by handle and id, suspension.
+import { describe, expect, it } from 'vitest';
+import type { CurrentStore } from './fixtures.js';
+import { bytes, expectPlainBytes, newAccount } from './fixtures.js';
+
+export function accountsContract(store: CurrentStore): void {
+  describe('accounts', () => {
+    it('creates an account with the requested role and finds it by handle and by id', async () => {
+      const account = newAccount({ role: 'volunteer' });
+      const result = await store().accounts.create(account, { now: 1_000 });
+
+      const expected = { ...account, role: 'volunteer', suspendedAt: null };
+      expect(result).toStrictEqual({ kind: 'created', account: expected });
+      expect(await store().accounts.findByHandle(account.handle)).toStrictEqual(expected);
+      expect(await store().accounts.findById(account.id)).toStrictEqual(expected);
+    });
+
+    it('returns keys and salt as plain Uint8Array with the stored contents', async () => {
+      const account = newAccount();
+      await store().accounts.create(account, { now: 1_000 });
+      const found = await store().accounts.findById(account.id);
+
+      expect(found).toBeDefined();
+      for (const value of [
+        found?.signingKey,
+        found?.exchangeKey,
+        found?.exchangeSignature,
+        found?.salt,
+      ]) {
+        expect(value).toBeInstanceOf(Uint8Array);
+        if (value !== undefined) {
+          expectPlainBytes(value);
+        }
+      }
+      expect(found?.signingKey).toStrictEqual(account.signingKey);
+      expect(found?.salt).toStrictEqual(account.salt);
+    });
+
+    it('keeps its own copy: changing the caller’s buffers afterwards changes nothing stored', async () => {
+      const account = newAccount({ signingKey: bytes(32, 200) });
+      await store().accounts.create(account, { now: 1_000 });
+      account.signingKey.fill(0);
+
+      const found = await store().accounts.findById(account.id);
+      expect(found?.signingKey).toStrictEqual(bytes(32, 200));
+    });
+
+    it('finds nothing for an unknown handle or id', async () => {
+      expect(await store().accounts.findByHandle('nobody')).toBeUndefined();
+      expect(await store().accounts.findById('no-such-id')).toBeUndefined();
+    });
+
+    it('refuses a second account with the same handle, and nothing changes', async () => {
+      const first = newAccount();
+      await store().accounts.create(first, { now: 1_000 });
+      const second = newAccount({ handle: first.handle, role: 'volunteer' });
+
+      const result = await store().accounts.create(second, { now: 2_000 });
+
+      expect(result).toStrictEqual({ kind: 'handle-taken' });
+      expect(await store().accounts.findById(second.id)).toBeUndefined();
+      expect(await store().accounts.findByHandle(first.handle)).toStrictEqual({
+        ...first,
+        suspendedAt: null,
+      });
+    });
+
+    it('lets only one of two concurrent registrations of a handle win', async () => {
+      const handle = newAccount().handle;
+      const results = await Promise.all(
+        [0, 1, 2, 3].map(() => store().accounts.create(newAccount({ handle }), { now: 1_000 })),
+      );
+
+      const kinds = results.map((result) => result.kind).sort();
+      expect(kinds).toStrictEqual(['created', 'handle-taken', 'handle-taken', 'handle-taken']);
+      const winner = results.find((result) => result.kind === 'created');
+      const stored = await store().accounts.findByHandle(handle);
+      expect(winner?.kind === 'created' ? winner.account.id : undefined).toBe(stored?.id);
+    });
+
+    it('suspends and unsuspends an account', async () => {
+      const account = newAccount();
+      await store().accounts.create(account, { now: 1_000 });
+
+      expect(await store().accounts.setSuspended(account.id, 5_000)).toBe(true);
+      expect((await store().accounts.findById(account.id))?.suspendedAt).toBe(5_000);
+
+      expect(await store().accounts.setSuspended(account.id, null)).toBe(true);
+      expect(await store().accounts.findById(account.id)).toStrictEqual({
+        ...account,
+        suspendedAt: null,
+      });
+    });
+
+    it('answers false when suspending an unknown account, and creates nothing', async () => {
+      expect(await store().accounts.setSuspended('no-such-id', 5_000)).toBe(false);
+      expect(await store().accounts.findById('no-such-id')).toBeUndefined();
+    });
+  });
+}

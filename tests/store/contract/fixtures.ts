@@ -1,0 +1,59 @@
+// Test data for the store contract: unique ids and handles, distinct byte strings, accounts.
+import { expect } from 'vitest';
+import type { AccountRecord, NewAccount, Store } from '../../../server/src/store/ports.js';
+
+/** Gives the test body the store opened for it by the contract's beforeEach. */
+export type CurrentStore = () => Store;
+
+let counter = 0;
+
+/** A value never returned before in this process, so tests need no cleanup between them. */
+export function unique(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${counter}`;
+}
+
+/** Deterministic bytes whose content depends on `seed`, so different seeds compare unequal. */
+export function bytes(length: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, index) => (seed * 31 + index * 7) % 256);
+}
+
+/** Bytes never returned before in this process (the counter is written big-endian up front). */
+export function uniqueBytes(length: number): Uint8Array {
+  counter += 1;
+  const value = bytes(length, counter);
+  new DataView(value.buffer).setUint32(0, counter);
+  return value;
+}
+
+export function newAccount(overrides: Partial<NewAccount> = {}): NewAccount {
+  const seed = counter + 1;
+  return {
+    id: unique('account'),
+    handle: unique('handle'),
+    role: 'contact',
+    signingKey: bytes(32, seed),
+    exchangeKey: bytes(32, seed + 1),
+    exchangeSignature: bytes(64, seed + 2),
+    salt: bytes(16, seed + 3),
+    createdAt: 1_000,
+    ...overrides,
+  };
+}
+
+/** Creates a self-registered account and fails the test if that did not work. */
+export async function createAccount(
+  store: Store,
+  overrides: Partial<NewAccount> = {},
+): Promise<AccountRecord> {
+  const result = await store.accounts.create(newAccount(overrides), { now: 1_000 });
+  if (result.kind !== 'created') {
+    throw new Error(`fixture: account not created (${result.kind})`);
+  }
+  return result.account;
+}
+
+/** Bytes handed out by a store are plain Uint8Array (not Buffer, not a driver's Binary). */
+export function expectPlainBytes(value: Uint8Array): void {
+  expect(Object.getPrototypeOf(value)).toBe(Uint8Array.prototype);
+}

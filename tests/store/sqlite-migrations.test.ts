@@ -1,0 +1,60 @@
+// The SQLite migration runner: order, once-only application, and all-or-nothing per migration.
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../server/src/store/sqlite/migrations.js';
+import type { Migration } from '../../server/src/store/sqlite/migrations.js';
+
+describe('sqlite migrations', () => {
+  const migration = (version: number, sql: string): Migration => ({
+    version,
+    name: `test ${version}`,
+    up: (db) => db.exec(sql),
+  });
+
+  function tables(db: Database.Database): string[] {
+    return db
+      .prepare<[], { name: string }>(
+        "SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 't%' ORDER BY name",
+      )
+      .all()
+      .map((row) => row.name);
+  }
+
+  it('rolls a failing migration back completely and keeps the earlier ones', () => {
+    const db = new Database(':memory:');
+    const failing = migration(2, 'CREATE TABLE t2 (x INTEGER); INSERT INTO nowhere VALUES (1);');
+
+    expect(() =>
+      applyMigrations(db, [migration(1, 'CREATE TABLE t1 (x INTEGER)'), failing]),
+    ).toThrow();
+
+    expect(tables(db)).toStrictEqual(['t1']);
+    const versions = db
+      .prepare<[], { version: number }>('SELECT version FROM schema_migrations')
+      .all()
+      .map((row) => row.version);
+    expect(versions).toStrictEqual([1]);
+    db.close();
+  });
+
+  it('applies only the migrations added since the last open', () => {
+    const db = new Database(':memory:');
+    const first = migration(1, 'CREATE TABLE t1 (x INTEGER)');
+    applyMigrations(db, [first]);
+    // Rerunning the first would fail (the table exists), so success shows it was skipped.
+    applyMigrations(db, [first, migration(2, 'CREATE TABLE t2 (x INTEGER)')]);
+
+    expect(tables(db)).toStrictEqual(['t1', 't2']);
+    db.close();
+  });
+
+  it('rejects a list whose versions are not 1, 2, 3, …', () => {
+    const db = new Database(':memory:');
+
+    expect(() => applyMigrations(db, [migration(2, 'CREATE TABLE t2 (x INTEGER)')])).toThrow(
+      /expected 1/,
+    );
+    expect(tables(db)).toStrictEqual([]);
+    db.close();
+  });
+});

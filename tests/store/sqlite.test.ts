@@ -1,0 +1,207 @@
+// Runs the store contract against SQLite in memory and on disk, plus what only a file can show.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../server/src/store/ports.js';
+import { MIGRATIONS } from '../../server/src/store/sqlite/migrations.js';
+import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
+import { storeContract } from './contract.js';
+import { bytes, createAccount } from './contract/fixtures.js';
+
+const temporaryDirectories: string[] = [];
+
+function temporaryDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'kolokol-store-'));
+  temporaryDirectories.push(directory);
+  return directory;
+}
+
+afterAll(() => {
+  for (const directory of temporaryDirectories) {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+storeContract('sqlite :memory:', () => openSqliteStore({ file: ':memory:' }));
+storeContract('sqlite file', () =>
+  openSqliteStore({ file: join(temporaryDirectory(), 'kolokol.sqlite') }),
+);
+
+describe('sqlite store on disk', () => {
+  const opened: Store[] = [];
+
+  async function open(file: string): Promise<Store> {
+    const store = await openSqliteStore({ file });
+    opened.push(store);
+    return store;
+  }
+
+  /** A second, plain connection to inspect the file as another process would. */
+  function inspect<T>(file: string, read: (db: Database.Database) => T): T {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  }
+
+  afterEach(async () => {
+    for (const store of opened.splice(0)) {
+      await store.close();
+    }
+  });
+
+  it('creates a missing directory and a file only its owner can read', async () => {
+    const directory = join(temporaryDirectory(), 'not', 'yet');
+    const file = join(directory, 'kolokol.sqlite');
+    const store = await open(file);
+    await createAccount(store);
+
+    expect(statSync(directory).isDirectory()).toBe(true);
+    expect(statSync(directory).mode & 0o777).toBe(0o700);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // SQLite creates the write-ahead log with the database file's mode.
+    expect(existsSync(`${file}-wal`)).toBe(true);
+    expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
+  });
+
+  it('puts the file in WAL mode', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    await open(file);
+
+    expect(inspect(file, (db) => db.pragma('journal_mode', { simple: true }))).toBe('wal');
+  });
+
+  it('applies every migration once, and not again on reopen', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const first = await open(file);
+    await first.close();
+    await open(file);
+
+    const versions = inspect(file, (db) =>
+      db
+        .prepare<[], { version: number }>('SELECT version FROM schema_migrations ORDER BY version')
+        .all()
+        .map((row) => row.version),
+    );
+    expect(versions).toStrictEqual(MIGRATIONS.map((migration) => migration.version));
+    expect(versions).toStrictEqual(MIGRATIONS.map((_, index) => index + 1));
+  });
+
+  it('keeps data across close and reopen', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const first = await open(file);
+    const account = await createAccount(first);
+    await first.sessions.create({
+      id: 'session-1',
+      accountId: account.id,
+      tokenHash: bytes(32, 1),
+      createdAt: 1_000,
+      expiresAt: 10_000,
+      revokedAt: null,
+    });
+    const secret = await first.meta.getOrCreate('fake-salt-key', () => bytes(32, 2));
+    await first.prekeys.setSignedPrekeys(account.id, {
+      signed: { id: 1, publicKey: bytes(32, 3), signature: bytes(64, 4) },
+      kem: { id: 2, publicKey: bytes(32, 5), signature: bytes(64, 6) },
+      now: 1_000,
+    });
+    await first.prekeys.addOneTimePrekeys(
+      account.id,
+      [{ id: 7, publicKey: bytes(32, 7), signature: new Uint8Array(0) }],
+      10,
+    );
+    await first.close();
+
+    const second = await open(file);
+    expect(await second.accounts.findById(account.id)).toStrictEqual(account);
+    expect((await second.sessions.findByTokenHash(bytes(32, 1)))?.id).toBe('session-1');
+    expect(await second.meta.getOrCreate('fake-salt-key', () => bytes(32, 9))).toStrictEqual(
+      secret,
+    );
+    expect((await second.prekeys.takeBundle(account.id))?.oneTimePrekey?.id).toBe(7);
+  });
+
+  it('shares one file between two connections, as the server and the admin CLI do', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const server = await open(file);
+    const admin = await open(file);
+
+    const secret = await server.meta.getOrCreate('key', () => bytes(32, 1));
+    let adminCreated = false;
+    const seenByAdmin = await admin.meta.getOrCreate('key', () => {
+      adminCreated = true;
+      return bytes(32, 2);
+    });
+    expect(seenByAdmin).toStrictEqual(secret);
+    expect(adminCreated).toBe(false);
+
+    const codeHash = bytes(32, 3);
+    expect(
+      await admin.enrolments.create({
+        handle: 'new-moderator',
+        role: 'moderator',
+        codeHash,
+        createdAt: 1_000,
+        expiresAt: 10_000,
+      }),
+    ).toBe('created');
+    const created = await createAccountWithCode(server, 'new-moderator', codeHash);
+    expect(created).toBe('moderator');
+  });
+
+  it('refuses to open a file written by a newer schema, and leaves it alone', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const store = await open(file);
+    await store.close();
+    const future = MIGRATIONS.length + 1;
+    const writer = new Database(file);
+    writer
+      .prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+      .run(future, 'from the future', 0);
+    writer.close();
+
+    await expect(openSqliteStore({ file })).rejects.toThrow(/newer/);
+    const newest = inspect(
+      file,
+      (db) =>
+        db
+          .prepare<[], { version: number }>('SELECT max(version) AS version FROM schema_migrations')
+          .get()?.version,
+    );
+    expect(newest).toBe(future);
+  });
+
+  it('pings while open; close is idempotent and ping then fails', async () => {
+    const store = await openSqliteStore({ file: join(temporaryDirectory(), 'kolokol.sqlite') });
+    await expect(store.ping()).resolves.toBeUndefined();
+
+    await store.close();
+    await store.close();
+    await expect(store.ping()).rejects.toThrow();
+  });
+});
+
+async function createAccountWithCode(
+  store: Store,
+  handle: string,
+  codeHash: Uint8Array,
+): Promise<string> {
+  const result = await store.accounts.create(
+    {
+      id: 'moderator-1',
+      handle,
+      role: 'contact',
+      signingKey: bytes(32, 1),
+      exchangeKey: bytes(32, 2),
+      exchangeSignature: bytes(64, 3),
+      salt: bytes(16, 4),
+      createdAt: 1_000,
+    },
+    { enrolmentCodeHash: codeHash, now: 2_000 },
+  );
+  return result.kind === 'created' ? result.account.role : result.kind;
+}
