@@ -27,6 +27,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript config files are outside every tsconfig: lint them without type information.
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
     // Tests, benchmarks and command-line tools talk to a terminal on purpose.
     files: ['tests/**', 'bench/**', 'server/src/cli/**', '**/test/**'],
     rules: { 'no-console': 'off' },

@@ -34,6 +34,8 @@ main().catch((error: unknown) => {
   // Start-up happens before any user data is handled, so the message is safe to print;
   // configuration errors name the variable, never its value.
   const message = error instanceof Error ? error.message : 'start-up failed';
-  process.stderr.write(`kolokol: ${error instanceof ConfigError ? '' : 'start-up failed: '}${message}\n`);
+  process.stderr.write(
+    `kolokol: ${error instanceof ConfigError ? '' : 'start-up failed: '}${message}\n`,
+  );
   process.exit(1);
 });

@@ -16,7 +16,11 @@ import type { Store } from './store/ports.js';
 export interface KolokolServer {
   readonly http: HttpServer;
   readonly realtime: Realtime;
-  readonly services: { readonly accounts: AccountService; readonly sessions: SessionService; readonly login: LoginService };
+  readonly services: {
+    readonly accounts: AccountService;
+    readonly sessions: SessionService;
+    readonly login: LoginService;
+  };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
   close(): Promise<void>;
@@ -32,7 +36,12 @@ export function createKolokolServer(deps: {
   const clock = deps.clock ?? systemClock;
   const revocations = new RevocationFeed();
   const sessions = new SessionService({ store, clock, revocations, ttlMs: config.sessionTtlMs });
-  const accounts = new AccountService({ store, clock, sessions, enrolmentTtlMs: config.enrolmentTtlMs });
+  const accounts = new AccountService({
+    store,
+    clock,
+    sessions,
+    enrolmentTtlMs: config.enrolmentTtlMs,
+  });
   const login = new LoginService({ store, clock });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });

@@ -38,7 +38,11 @@ describe('account life cycle', () => {
     const passphrase = 'white birch over the river';
     const salt = newPassphraseSalt();
     const { identity } = derivePassphraseKeys(handle, passphrase, salt);
-    const registered = await register(server.url, { handle, identity, salt }, { role: 'volunteer' });
+    const registered = await register(
+      server.url,
+      { handle, identity, salt },
+      { role: 'volunteer' },
+    );
     expect(registered.role).toBe('volunteer');
 
     // A fresh browser: knows only handle and passphrase; the server hands back the salt.
@@ -58,7 +62,10 @@ describe('account life cycle', () => {
 
     const socket = await connectWithToken(server.url, token);
     const whoami = await call(socket, 'session.whoami', {});
-    expect(whoami).toMatchObject({ ok: true, data: { handle, role: 'volunteer', accountId: registered.accountId } });
+    expect(whoami).toMatchObject({
+      ok: true,
+      data: { handle, role: 'volunteer', accountId: registered.accountId },
+    });
 
     const revoked = revokedReason(socket);
     const disconnected = waitForDisconnect(socket);
@@ -70,7 +77,9 @@ describe('account life cycle', () => {
     const again = await post(server.url, '/auth/logout', {}, { authorization: `Bearer ${token}` });
     expect(again.status).toBe(401);
     expect(again.body).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
-    await expect(connectWithToken(server.url, token)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+    await expect(connectWithToken(server.url, token)).rejects.toMatchObject({
+      data: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('the server never stores the passphrase or anything but public keys and the salt', async () => {
@@ -84,7 +93,9 @@ describe('account life cycle', () => {
     const raw = (await import('node:fs')).readFileSync(server.dbFile);
     for (const haystack of [dump, raw]) {
       expect(haystack.includes(Buffer.from(passphrase))).toBe(false);
-      expect(haystack.includes(Buffer.from(identity.signing.secretKey.subarray(0, 32)))).toBe(false);
+      expect(haystack.includes(Buffer.from(identity.signing.secretKey.subarray(0, 32)))).toBe(
+        false,
+      );
       expect(haystack.includes(Buffer.from(identity.exchange.secretKey))).toBe(false);
       expect(haystack.includes(Buffer.from(storageKey))).toBe(false);
     }
@@ -99,13 +110,20 @@ describe('account life cycle', () => {
     const bystander = await connectWithToken(server.url, other.token);
 
     const reasons = Promise.all([revokedReason(first), revokedReason(second)]);
-    const response = await post(server.url, '/auth/logout-all', {}, { authorization: `Bearer ${secondToken}` });
+    const response = await post(
+      server.url,
+      '/auth/logout-all',
+      {},
+      { authorization: `Bearer ${secondToken}` },
+    );
     expect(response.body).toEqual({ ok: true, data: { revokedSessions: 2 } });
     expect(await reasons).toEqual(['logout_all', 'logout_all']);
     await Promise.all([waitForDisconnect(first), waitForDisconnect(second)]);
     expect(bystander.connected).toBe(true);
     expect(await call(bystander, 'session.whoami', {})).toMatchObject({ ok: true });
-    await expect(connectWithToken(server.url, token)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+    await expect(connectWithToken(server.url, token)).rejects.toMatchObject({
+      data: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('suspension ends the sessions at once and refuses new logins', async () => {
@@ -116,7 +134,11 @@ describe('account life cycle', () => {
     expect(await revoked).toBe('suspended');
     await waitForDisconnect(socket);
     const issued = await challenge(server.url, account.handle);
-    const refused = await post(server.url, '/auth/login', loginBody(account.handle, account.identity, issued));
+    const refused = await post(
+      server.url,
+      '/auth/login',
+      loginBody(account.handle, account.identity, issued),
+    );
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await server.server.services.accounts.unsuspend(account.handle);
@@ -124,14 +146,19 @@ describe('account life cycle', () => {
   });
 
   it('an expired session is refused at the handshake and its open socket is ended', async () => {
-    const short = await startTestServer({ KOLOKOL_SESSION_TTL_SECONDS: '1', KOLOKOL_SESSION_RECHECK_SECONDS: '1' });
+    const short = await startTestServer({
+      KOLOKOL_SESSION_TTL_SECONDS: '1',
+      KOLOKOL_SESSION_RECHECK_SECONDS: '1',
+    });
     try {
       const { token } = await registerAndLogin(short.url, 'brief');
       const socket = await connectWithToken(short.url, token);
       const revoked = revokedReason(socket);
       expect(await revoked).toMatch(/^(expired|revoked)$/);
       await waitForDisconnect(socket);
-      await expect(connectWithToken(short.url, token)).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+      await expect(connectWithToken(short.url, token)).rejects.toMatchObject({
+        data: { code: 'UNAUTHENTICATED' },
+      });
     } finally {
       closeAllSockets();
       await short.close();

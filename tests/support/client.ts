@@ -49,7 +49,10 @@ export interface TestAccount {
   readonly salt: Uint8Array;
 }
 
-export function registrationBody(account: TestAccount, extra: Record<string, unknown> = { role: 'contact' }) {
+export function registrationBody(
+  account: TestAccount,
+  extra: Record<string, unknown> = { role: 'contact' },
+) {
   const pub = publicIdentity(account.identity);
   return {
     handle: account.handle,
@@ -60,7 +63,9 @@ export function registrationBody(account: TestAccount, extra: Record<string, unk
       exchangeSignature: toBase64Url(pub.exchangeSignature),
     },
     salt: toBase64Url(account.salt),
-    signature: toBase64Url(signRegistration(account.identity.signing.secretKey, account.handle, pub, account.salt)),
+    signature: toBase64Url(
+      signRegistration(account.identity.signing.secretKey, account.handle, pub, account.salt),
+    ),
   };
 }
 
@@ -68,11 +73,19 @@ let counter = 0;
 /** A fresh handle and random identity (no Argon2: the server cannot tell how keys were made). */
 export function newTestAccount(prefix = 'user'): TestAccount {
   counter += 1;
-  return { handle: `${prefix}${process.pid}x${counter}`, identity: generateIdentity(), salt: newPassphraseSalt() };
+  return {
+    handle: `${prefix}${process.pid}x${counter}`,
+    identity: generateIdentity(),
+    salt: newPassphraseSalt(),
+  };
 }
 
 export async function register(url: string, account: TestAccount, extra?: Record<string, unknown>) {
-  const response = await post<{ accountId: string; role: string }>(url, '/auth/register', registrationBody(account, extra));
+  const response = await post<{ accountId: string; role: string }>(
+    url,
+    '/auth/register',
+    registrationBody(account, extra),
+  );
   if (!response.body.ok) throw new Error(`register failed: ${response.body.error.code}`);
   return response.body.data;
 }
@@ -92,18 +105,30 @@ export async function challenge(url: string, handle: string): Promise<Challenge>
 export function loginBody(handle: string, identity: Identity, issued: Challenge) {
   const nonce = fromBase64Url(issued.nonce);
   if (!nonce) throw new Error('bad nonce');
-  const signature = signLoginChallenge(identity.signing.secretKey, { handle, challengeId: issued.challengeId, nonce });
+  const signature = signLoginChallenge(identity.signing.secretKey, {
+    handle,
+    challengeId: issued.challengeId,
+    nonce,
+  });
   return { handle, challengeId: issued.challengeId, signature: toBase64Url(signature) };
 }
 
 export async function login(url: string, account: TestAccount): Promise<string> {
   const issued = await challenge(url, account.handle);
-  const response = await post<{ token: string }>(url, '/auth/login', loginBody(account.handle, account.identity, issued));
+  const response = await post<{ token: string }>(
+    url,
+    '/auth/login',
+    loginBody(account.handle, account.identity, issued),
+  );
   if (!response.body.ok) throw new Error(`login failed: ${response.body.error.code}`);
   return response.body.data.token;
 }
 
-export async function registerAndLogin(url: string, prefix = 'user', extra?: Record<string, unknown>) {
+export async function registerAndLogin(
+  url: string,
+  prefix = 'user',
+  extra?: Record<string, unknown>,
+) {
   const account = newTestAccount(prefix);
   const registered = await register(url, account, extra);
   return { account, accountId: registered.accountId, token: await login(url, account) };
@@ -149,7 +174,9 @@ export function call<E extends ClientEventName>(
 
 /** Sends anything at all, bypassing the typed event map: for bad-input tests. */
 export function rawCall(socket: ClientSocket, event: string, ...args: unknown[]): Promise<unknown> {
-  const untyped = socket.timeout(5000) as unknown as { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> };
+  const untyped = socket.timeout(5000) as unknown as {
+    emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+  };
   return untyped.emitWithAck(event, ...args);
 }
 

@@ -46,7 +46,11 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     },
   });
   const store = await openSqliteStore({ file: dbFile });
-  const server = createKolokolServer({ config, store, logger: createLogger(config.logLevel, sink) });
+  const server = createKolokolServer({
+    config,
+    store,
+    logger: createLogger(config.logLevel, sink),
+  });
   const address = await server.listen(0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${address.port}`,
@@ -68,7 +72,9 @@ export function snapshotDatabase(file: string): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+      )
       .all() as { name: string }[];
     const out: Record<string, unknown[]> = {};
     for (const { name } of tables) {

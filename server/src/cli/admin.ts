@@ -28,8 +28,18 @@ async function run(argv: readonly string[]): Promise<number> {
   const store = await openStore(config);
   try {
     const clock = systemClock;
-    const sessions = new SessionService({ store, clock, revocations: new RevocationFeed(), ttlMs: config.sessionTtlMs });
-    const accounts = new AccountService({ store, clock, sessions, enrolmentTtlMs: config.enrolmentTtlMs });
+    const sessions = new SessionService({
+      store,
+      clock,
+      revocations: new RevocationFeed(),
+      ttlMs: config.sessionTtlMs,
+    });
+    const accounts = new AccountService({
+      store,
+      clock,
+      sessions,
+      enrolmentTtlMs: config.enrolmentTtlMs,
+    });
     switch (command) {
       case 'enrol': {
         const [role, rawHandle] = args;
@@ -66,7 +76,9 @@ async function run(argv: readonly string[]): Promise<number> {
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`admin: ${error instanceof AppError ? error.message : error instanceof Error ? error.message : 'failed'}\n`);
+    process.stderr.write(
+      `admin: ${error instanceof AppError ? error.message : error instanceof Error ? error.message : 'failed'}\n`,
+    );
     process.exit(1);
   },
 );

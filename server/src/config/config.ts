@@ -13,7 +13,10 @@ const variables = {
   KOLOKOL_DATA_DIR: z.string().min(1).default('./data'),
   MONGODB_URI: z.string().min(1).optional(),
   KOLOKOL_ALLOWED_ORIGINS: z.string().optional(),
-  KOLOKOL_TRUST_PROXY: z.string().regex(/^(false|loopback|\d{1,2})$/).default('false'),
+  KOLOKOL_TRUST_PROXY: z
+    .string()
+    .regex(/^(false|loopback|\d{1,2})$/)
+    .default('false'),
   KOLOKOL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   KOLOKOL_SESSION_TTL_SECONDS: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
   KOLOKOL_SESSION_RECHECK_SECONDS: positiveInt.max(3600).default(15),
@@ -55,28 +58,40 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function read<K extends keyof typeof variables>(env: Env, name: K): z.output<(typeof variables)[K]> {
+function read<K extends keyof typeof variables>(
+  env: Env,
+  name: K,
+): z.output<(typeof variables)[K]> {
   const raw = env[name];
   const result = variables[name].safeParse(raw === '' ? undefined : raw);
   if (!result.success) {
-    throw new ConfigError(`invalid configuration: ${name} (${result.error.issues[0]?.message ?? 'bad value'})`);
+    throw new ConfigError(
+      `invalid configuration: ${name} (${result.error.issues[0]?.message ?? 'bad value'})`,
+    );
   }
   return result.data as z.output<(typeof variables)[K]>;
 }
 
 function parseOrigins(list: string | undefined, port: number): string[] {
   if (list === undefined) return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
-  const origins = list.split(',').map((origin) => origin.trim()).filter(Boolean);
+  const origins = list
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
   for (const origin of origins) {
     let parsed: URL;
     try {
       parsed = new URL(origin);
     } catch {
-      throw new ConfigError('invalid configuration: KOLOKOL_ALLOWED_ORIGINS (not a list of origins)');
+      throw new ConfigError(
+        'invalid configuration: KOLOKOL_ALLOWED_ORIGINS (not a list of origins)',
+      );
     }
     // An origin is scheme://host[:port] and nothing else; "*" is never accepted.
     if (parsed.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
-      throw new ConfigError('invalid configuration: KOLOKOL_ALLOWED_ORIGINS (not a list of origins)');
+      throw new ConfigError(
+        'invalid configuration: KOLOKOL_ALLOWED_ORIGINS (not a list of origins)',
+      );
     }
   }
   return origins;
@@ -91,7 +106,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(read(env, 'KOLOKOL_DATA_DIR')),
     mongodbUri: read(env, 'MONGODB_URI'),
     allowedOrigins: parseOrigins(read(env, 'KOLOKOL_ALLOWED_ORIGINS'), portValue),
-    trustProxy: trustProxy === 'false' ? false : trustProxy === 'loopback' ? 'loopback' : Number(trustProxy),
+    trustProxy:
+      trustProxy === 'false' ? false : trustProxy === 'loopback' ? 'loopback' : Number(trustProxy),
     logLevel: read(env, 'KOLOKOL_LOG_LEVEL'),
     sessionTtlMs: read(env, 'KOLOKOL_SESSION_TTL_SECONDS') * 1000,
     sessionRecheckMs: read(env, 'KOLOKOL_SESSION_RECHECK_SECONDS') * 1000,

@@ -3,7 +3,13 @@
 // signature against the registered public key. An unknown handle is not revealed: it gets a
 // challenge with a stable fake salt, and its failure takes the same path (store reads and a
 // signature check against a decoy key) and ends in the same error as a bad signature.
-import { NONCE_BYTES, SALT_BYTES, toBase64Url, type ChallengeResult, type LoginPayload } from '@kolokol/shared';
+import {
+  NONCE_BYTES,
+  SALT_BYTES,
+  toBase64Url,
+  type ChallengeResult,
+  type LoginPayload,
+} from '@kolokol/shared';
 import { ed25519KeyPair, verifyLoginChallenge } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
@@ -61,7 +67,9 @@ export class LoginService {
 
   /** A salt for an unknown handle: stable per handle (so repeated asks match) and unguessable. */
   async #fakeSalt(handle: string): Promise<Uint8Array> {
-    this.#fakeSaltKey ??= this.deps.store.meta.getOrCreate('login.fake-salt-key', () => newRandomBytes(32));
+    this.#fakeSaltKey ??= this.deps.store.meta.getOrCreate('login.fake-salt-key', () =>
+      newRandomBytes(32),
+    );
     return hmacSha256(await this.#fakeSaltKey, handle).slice(0, SALT_BYTES);
   }
 }

@@ -66,8 +66,14 @@ export class SessionService {
     return revoked ? 1 : 0;
   }
 
-  async logoutAll(accountId: string, reason: 'logout_all' | 'suspended' = 'logout_all'): Promise<number> {
-    const ids = await this.deps.store.sessions.revokeAllForAccount(accountId, this.deps.clock.now());
+  async logoutAll(
+    accountId: string,
+    reason: 'logout_all' | 'suspended' = 'logout_all',
+  ): Promise<number> {
+    const ids = await this.deps.store.sessions.revokeAllForAccount(
+      accountId,
+      this.deps.clock.now(),
+    );
     this.deps.revocations.publish({ sessionIds: ids, reason });
     return ids.length;
   }

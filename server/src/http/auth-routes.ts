@@ -25,8 +25,12 @@ function authenticatedUser(req: Request): Express.User {
 
 export function authRoutes(deps: AuthRouteDeps): Router {
   const router = Router();
-  const bearer = deps.authenticator.authenticate('kolokol-bearer', { session: false }) as ReturnType<Router['use']>;
-  const signature = deps.authenticator.authenticate('kolokol-signature', { session: false }) as ReturnType<Router['use']>;
+  const bearer = deps.authenticator.authenticate('kolokol-bearer', {
+    session: false,
+  }) as ReturnType<Router['use']>;
+  const signature = deps.authenticator.authenticate('kolokol-signature', {
+    session: false,
+  }) as ReturnType<Router['use']>;
 
   router.post('/register', async (req, res) => {
     await deps.limits.consumeClient(req.ip);

@@ -11,8 +11,14 @@ interface BodyParserError {
 
 function bodyParserError(error: unknown): ErrorBody | undefined {
   const type = (error as BodyParserError | null)?.type;
-  if (type === 'entity.too.large') return { code: 'PAYLOAD_TOO_LARGE', message: 'request body too large' };
-  if (typeof type === 'string' && /^(entity\.parse\.failed|charset\.unsupported|encoding\.unsupported|request\.aborted)$/.test(type)) {
+  if (type === 'entity.too.large')
+    return { code: 'PAYLOAD_TOO_LARGE', message: 'request body too large' };
+  if (
+    typeof type === 'string' &&
+    /^(entity\.parse\.failed|charset\.unsupported|encoding\.unsupported|request\.aborted)$/.test(
+      type,
+    )
+  ) {
     return { code: 'BAD_REQUEST', message: 'request body is not valid JSON' };
   }
   return undefined;
@@ -26,7 +32,13 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const body = bodyParserError(error) ?? toErrorBody(error);
     if (body.code === 'INTERNAL') {
-      logger.error({ route: req.route ? String((req.route as { path: unknown }).path) : 'unmatched', errorName: (error as Error | null)?.name }, 'internal error');
+      logger.error(
+        {
+          route: req.route ? String((req.route as { path: unknown }).path) : 'unmatched',
+          errorName: (error as Error | null)?.name,
+        },
+        'internal error',
+      );
     }
     res.status(HTTP_STATUS[body.code]).json({ ok: false, error: body });
   };

@@ -40,7 +40,8 @@ export class SignatureStrategy extends Strategy {
     };
     run().then(
       (account) => this.success({ account }),
-      (error: unknown) => this.error(error instanceof Error ? error : new Error('authentication failed')),
+      (error: unknown) =>
+        this.error(error instanceof Error ? error : new Error('authentication failed')),
     );
   }
 }
@@ -60,7 +61,8 @@ export class BearerStrategy extends Strategy {
     }
     this.sessions.authenticate(match[1]).then(
       (authenticated) => this.success(authenticated),
-      (error: unknown) => this.error(error instanceof Error ? error : new Error('authentication failed')),
+      (error: unknown) =>
+        this.error(error instanceof Error ? error : new Error('authentication failed')),
     );
   }
 }

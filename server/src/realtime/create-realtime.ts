@@ -50,7 +50,11 @@ export function createRealtime(
   });
 
   io.use(
-    handshakeMiddleware({ io, sessions: deps.sessions, maxSocketsPerAccount: deps.config.maxSocketsPerAccount }),
+    handshakeMiddleware({
+      io,
+      sessions: deps.sessions,
+      maxSocketsPerAccount: deps.config.maxSocketsPerAccount,
+    }),
   );
   io.on('connection', (socket) => router.attach(socket));
   const stopWatching = watchSessions({

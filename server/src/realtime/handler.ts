@@ -18,6 +18,8 @@ export type AnyEventHandler = { [E in ClientEventName]: EventHandler<E> }[Client
 
 export const EVERY_ROLE: readonly Role[] = ['contact', 'volunteer', 'moderator', 'admin'];
 
-export function defineHandler<E extends ClientEventName>(handler: EventHandler<E>): EventHandler<E> {
+export function defineHandler<E extends ClientEventName>(
+  handler: EventHandler<E>,
+): EventHandler<E> {
   return handler;
 }

@@ -5,7 +5,12 @@ import { PROTOCOL_MAJOR, handshakeAuthSchema, protocolMajor } from '@kolokol/sha
 import type { SessionService } from '../domain/sessions.js';
 import { AppError, toErrorBody } from '../errors.js';
 import { parseInput } from '../validation.js';
-import { accountRoom, sessionRoom, type KolokolServer, type KolokolSocket } from './socket-types.js';
+import {
+  accountRoom,
+  sessionRoom,
+  type KolokolServer,
+  type KolokolSocket,
+} from './socket-types.js';
 
 export interface HandshakeDeps {
   readonly io: KolokolServer;

@@ -5,7 +5,10 @@ import type { IncomingMessage } from 'node:http';
 
 export function originCheck(allowedOrigins: readonly string[]) {
   const allowed = new Set(allowedOrigins);
-  return (req: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void): void => {
+  return (
+    req: IncomingMessage,
+    callback: (error: string | null | undefined, success: boolean) => void,
+  ): void => {
     const origin = req.headers.origin;
     if (origin === undefined || allowed.has(origin)) callback(null, true);
     else callback('origin not allowed', false);

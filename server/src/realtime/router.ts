@@ -3,7 +3,13 @@
 // → authorise by role → handler → ack. Bad input gets a typed error ack and changes nothing;
 // a socket that keeps sending bad input is disconnected.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { clientEvents, isClientEventName, type Ack, type ClientEventName, type ErrorBody } from '@kolokol/shared';
+import {
+  clientEvents,
+  isClientEventName,
+  type Ack,
+  type ClientEventName,
+  type ErrorBody,
+} from '@kolokol/shared';
 import { AppError, toErrorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { parseInput } from '../validation.js';
@@ -40,7 +46,11 @@ export class EventRouter {
     for (const event of Object.keys(clientEvents)) {
       if (!this.#handlers.has(event as ClientEventName)) throw new Error(`no handler for ${event}`);
     }
-    this.#rate = new RateLimiterMemory({ keyPrefix: 'socket-events', points: deps.eventsPerSecond, duration: 1 });
+    this.#rate = new RateLimiterMemory({
+      keyPrefix: 'socket-events',
+      points: deps.eventsPerSecond,
+      duration: 1,
+    });
   }
 
   attach(socket: KolokolSocket): void {
@@ -57,11 +67,19 @@ export class EventRouter {
     });
   }
 
-  async #dispatch(socket: KolokolSocket, event: unknown, args: unknown[], strike: () => void): Promise<void> {
+  async #dispatch(
+    socket: KolokolSocket,
+    event: unknown,
+    args: unknown[],
+    strike: () => void,
+  ): Promise<void> {
     const ack = args.at(-1);
     if (typeof ack !== 'function') {
       strike();
-      socket.emit('protocol.error', { code: 'BAD_REQUEST', message: 'every event needs an ack callback' });
+      socket.emit('protocol.error', {
+        code: 'BAD_REQUEST',
+        message: 'every event needs an ack callback',
+      });
       return;
     }
     const reply = ack as AckFunction;
@@ -70,23 +88,36 @@ export class EventRouter {
     let outcome: ErrorBody | undefined;
     try {
       if (this.deps.inFlight.draining) throw new AppError('UNAVAILABLE', 'server is shutting down');
-      const data = await this.deps.inFlight.track(() => this.#run(socket, event, args.slice(0, -1)));
+      const data = await this.deps.inFlight.track(() =>
+        this.#run(socket, event, args.slice(0, -1)),
+      );
       reply({ ok: true, data });
     } catch (error) {
       outcome = toErrorBody(error);
       if (outcome.code === 'INTERNAL') {
-        this.deps.logger.error({ event: name, errorName: (error as Error | null)?.name }, 'event failed');
-      } else if (outcome.code !== 'UNAVAILABLE' && outcome.code !== 'NOT_FOUND' && outcome.code !== 'CONFLICT') {
+        this.deps.logger.error(
+          { event: name, errorName: (error as Error | null)?.name },
+          'event failed',
+        );
+      } else if (
+        outcome.code !== 'UNAVAILABLE' &&
+        outcome.code !== 'NOT_FOUND' &&
+        outcome.code !== 'CONFLICT'
+      ) {
         strike();
       }
       reply({ ok: false, error: outcome });
     }
-    this.deps.logger.debug({ event: name, code: outcome?.code ?? 'OK', ms: this.deps.now() - started }, 'event');
+    this.deps.logger.debug(
+      { event: name, code: outcome?.code ?? 'OK', ms: this.deps.now() - started },
+      'event',
+    );
   }
 
   async #run(socket: KolokolSocket, event: unknown, payloads: unknown[]): Promise<unknown> {
     if (!isClientEventName(event)) throw new AppError('BAD_REQUEST', 'unknown event');
-    if (payloads.length !== 1) throw new AppError('BAD_REQUEST', 'an event carries exactly one payload');
+    if (payloads.length !== 1)
+      throw new AppError('BAD_REQUEST', 'an event carries exactly one payload');
     const definition = clientEvents[event];
     const payload = payloads[0];
     if (payloadBytes(payload) > definition.maxBytes) {
@@ -100,7 +131,8 @@ export class EventRouter {
     }
     const handler = this.#handlers.get(event) as EventHandler<typeof event>;
     const input = parseInput(definition.input, payload);
-    if (!handler.roles.includes(caller.role)) throw new AppError('FORBIDDEN', 'not allowed for this role');
+    if (!handler.roles.includes(caller.role))
+      throw new AppError('FORBIDDEN', 'not allowed for this role');
     const context: HandlerContext = { caller, socket };
     return handler.handle(input, context);
   }

@@ -32,8 +32,11 @@ export function watchSessions(deps: {
     if (running || sockets.length === 0) return;
     running = true;
     try {
-      const live = await deps.sessions.filterLive([...new Set(sockets.map((s) => s.data.sessionId))]);
-      for (const socket of sockets) if (!live.has(socket.data.sessionId)) endSocket(socket, 'revoked');
+      const live = await deps.sessions.filterLive([
+        ...new Set(sockets.map((s) => s.data.sessionId)),
+      ]);
+      for (const socket of sockets)
+        if (!live.has(socket.data.sessionId)) endSocket(socket, 'revoked');
     } catch (error) {
       deps.logger.error({ errorName: (error as Error | null)?.name }, 'session recheck failed');
     } finally {

@@ -7,8 +7,18 @@ import type {
   SocketData,
 } from '@kolokol/shared';
 
-export type KolokolServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type KolokolSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type KolokolServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
+export type KolokolSocket = Socket<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  SocketData
+>;
 
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 export const accountRoom = (accountId: string): string => `account:${accountId}`;

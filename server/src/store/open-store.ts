@@ -13,7 +13,9 @@ export async function openStore(config: Config): Promise<Store> {
   if (config.mongodbUri !== undefined) {
     // Decided: refuse rather than silently fall back to SQLite, so an operator who asked for
     // MongoDB never ends up with data on local disk. The mongoose adapter is a later issue.
-    throw new ConfigError('invalid configuration: MONGODB_URI (this version has no MongoDB adapter yet)');
+    throw new ConfigError(
+      'invalid configuration: MONGODB_URI (this version has no MongoDB adapter yet)',
+    );
   }
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   return openSqliteStore({ file: path.join(config.dataDir, SQLITE_FILE_NAME) });

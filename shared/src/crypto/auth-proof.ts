@@ -19,7 +19,11 @@ function loginTranscript(challenge: LoginChallenge): Uint8Array {
   );
 }
 
-function registrationTranscript(handle: string, identity: PublicIdentity, salt: Uint8Array): Uint8Array {
+function registrationTranscript(
+  handle: string,
+  identity: PublicIdentity,
+  salt: Uint8Array,
+): Uint8Array {
   return transcript(
     'kolokol/v1/register',
     utf8(handle),

@@ -35,10 +35,15 @@ export function formatHeader(suite: Suite): Uint8Array {
 
 /** Checks magic, version and suite; returns the bytes after the header. */
 export function readFormatHeader(bytes: Uint8Array, suite: Suite): Uint8Array {
-  if (bytes.length < FORMAT_HEADER_BYTES || bytes[0] !== FORMAT_MAGIC[0] || bytes[1] !== FORMAT_MAGIC[1]) {
+  if (
+    bytes.length < FORMAT_HEADER_BYTES ||
+    bytes[0] !== FORMAT_MAGIC[0] ||
+    bytes[1] !== FORMAT_MAGIC[1]
+  ) {
     throw new CryptoError('MALFORMED', 'not a Kolokol crypto object');
   }
-  if (bytes[2] !== FORMAT_VERSION) throw new CryptoError('UNSUPPORTED_VERSION', 'unsupported format version');
+  if (bytes[2] !== FORMAT_VERSION)
+    throw new CryptoError('UNSUPPORTED_VERSION', 'unsupported format version');
   if (bytes[3] !== suite) throw new CryptoError('UNSUPPORTED_VERSION', 'unexpected suite');
   return bytes.subarray(FORMAT_HEADER_BYTES);
 }

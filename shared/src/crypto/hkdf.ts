@@ -18,7 +18,11 @@ export function hkdfExtract(salt: Uint8Array, inputKeyMaterial: Uint8Array): Uin
   return hmacSha256(key, inputKeyMaterial);
 }
 
-export function hkdfExpand(pseudoRandomKey: Uint8Array, info: Uint8Array, length: number): Uint8Array {
+export function hkdfExpand(
+  pseudoRandomKey: Uint8Array,
+  info: Uint8Array,
+  length: number,
+): Uint8Array {
   if (pseudoRandomKey.length < SHA256_BYTES) {
     throw new CryptoError('BAD_LENGTH', `HKDF PRK must be at least ${SHA256_BYTES} bytes`);
   }

@@ -77,7 +77,10 @@ export function derivePassphraseKeys(
 ): PassphraseKeys {
   expectLength(salt, PASSPHRASE_KDF.saltBytes, 'passphrase salt');
   if (passphrase.length < PASSPHRASE_MIN_LENGTH) {
-    throw new CryptoError('BAD_KEY', `passphrase must be at least ${PASSPHRASE_MIN_LENGTH} characters`);
+    throw new CryptoError(
+      'BAD_KEY',
+      `passphrase must be at least ${PASSPHRASE_MIN_LENGTH} characters`,
+    );
   }
   const master = sodium.crypto_pwhash(
     32,
@@ -116,7 +119,11 @@ export function verifyPublicIdentity(identity: PublicIdentity): boolean {
     identity.signingKey.length === ED25519_PUBLIC_KEY_BYTES &&
     identity.exchangeKey.length === X25519_KEY_BYTES &&
     identity.exchangeSignature.length === ED25519_SIGNATURE_BYTES &&
-    verify(identity.signingKey, exchangeKeyTranscript(identity.exchangeKey), identity.exchangeSignature)
+    verify(
+      identity.signingKey,
+      exchangeKeyTranscript(identity.exchangeKey),
+      identity.exchangeSignature,
+    )
   );
 }
 

@@ -40,7 +40,8 @@ export function x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array
     // libsodium itself refuses an all-zero result.
     throw new CryptoError('BAD_KEY', 'X25519 produced a low-order result');
   }
-  if (sodium.is_zero(shared)) throw new CryptoError('BAD_KEY', 'X25519 produced a low-order result');
+  if (sodium.is_zero(shared))
+    throw new CryptoError('BAD_KEY', 'X25519 produced a low-order result');
   return shared;
 }
 
@@ -97,7 +98,8 @@ export function aeadDecrypt(
 ): Uint8Array {
   expectLength(key, AEAD_KEY_BYTES, 'AEAD key');
   expectLength(nonce, AEAD_NONCE_BYTES, 'AEAD nonce');
-  if (ciphertext.length < AEAD_TAG_BYTES) throw new CryptoError('DECRYPT_FAILED', 'decryption failed');
+  if (ciphertext.length < AEAD_TAG_BYTES)
+    throw new CryptoError('DECRYPT_FAILED', 'decryption failed');
   try {
     return sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
       null,

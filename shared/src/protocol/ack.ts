@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { ERROR_CODES, type ErrorBody } from './errors.js';
 
-export type Ack<T> = { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: ErrorBody };
+export type Ack<T> =
+  { readonly ok: true; readonly data: T } | { readonly ok: false; readonly error: ErrorBody };
 
 export type AckCallback<T> = (response: Ack<T>) => void;
 

@@ -31,7 +31,10 @@ export function bytesSchema(length: number | { min: number; max: number }) {
       if (!bytes || bytes.length < min || bytes.length > max) {
         ctx.addIssue({
           code: 'custom',
-          message: min === max ? `expected ${min} bytes of base64url` : `expected ${min}–${max} bytes of base64url`,
+          message:
+            min === max
+              ? `expected ${min} bytes of base64url`
+              : `expected ${min}–${max} bytes of base64url`,
         });
         return z.NEVER;
       }

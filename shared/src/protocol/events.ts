@@ -78,3 +78,9 @@ export type SocketData = z.output<typeof socketDataSchema>;
 export function isClientEventName(name: unknown): name is ClientEventName {
   return typeof name === 'string' && Object.hasOwn(clientEvents, name);
 }
+
+/** Names of the server→client pushes, for documentation checks and clients that list them. */
+export const SERVER_EVENT_NAMES = [
+  'session.revoked',
+  'protocol.error',
+] as const satisfies readonly (keyof ServerToClientEvents)[];

@@ -1,0 +1,329 @@
+// Every malformed, oversized or unauthorised REST request gets a typed error and changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toBase64Url } from '@kolokol/shared';
+import { generateIdentity } from '@kolokol/shared/crypto';
+import {
+  challenge,
+  loginBody,
+  newTestAccount,
+  post,
+  register,
+  registrationBody,
+} from '../support/client.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function expectRefused(
+  send: () => Promise<{ status: number; body: unknown }>,
+  status: number,
+  code: string,
+  tables?: string[],
+) {
+  const pick = (snapshot: Record<string, unknown[]>) =>
+    tables ? Object.fromEntries(tables.map((t) => [t, snapshot[t]])) : snapshot;
+  const before = pick(server.snapshot());
+  const response = await send();
+  expect(response.status).toBe(status);
+  expect(response.body).toMatchObject({ ok: false, error: { code } });
+  expect(pick(server.snapshot())).toEqual(before);
+}
+
+async function rawPost(route: string, body: string, contentType = 'application/json') {
+  const response = await fetch(`${server.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
+  const parsed: unknown = await response.json();
+  return { status: response.status, body: parsed };
+}
+
+describe('registration refuses bad input', () => {
+  const valid = () => registrationBody(newTestAccount('bad'));
+
+  it.each([
+    ['a body that is not JSON', () => rawPost('/auth/register', '{"handle": '), 400, 'BAD_REQUEST'],
+    [
+      'a body that is not application/json',
+      () => rawPost('/auth/register', JSON.stringify(valid()), 'text/plain'),
+      400,
+      'BAD_REQUEST',
+    ],
+    ['a JSON array', () => rawPost('/auth/register', '[]'), 400, 'BAD_REQUEST'],
+    [
+      'a body over the limit',
+      () => rawPost('/auth/register', JSON.stringify({ ...valid(), pad: 'x'.repeat(20_000) })),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
+      'a missing field',
+      () => post(server.url, '/auth/register', { ...valid(), salt: undefined }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'an unknown field',
+      () => post(server.url, '/auth/register', { ...valid(), email: 'x@example.org' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a too-short handle',
+      () => post(server.url, '/auth/register', { ...valid(), handle: 'a' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a Cyrillic look-alike handle',
+      () => post(server.url, '/auth/register', { ...valid(), handle: 'оlga' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a key of the wrong length',
+      () =>
+        post(server.url, '/auth/register', { ...valid(), salt: toBase64Url(new Uint8Array(15)) }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'non-canonical base64url',
+      () => post(server.url, '/auth/register', { ...valid(), salt: 'AAAAAAAAAAAAAAAAAAAAAB' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a self-registered moderator',
+      () => post(server.url, '/auth/register', { ...valid(), role: 'moderator' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'both a role and an enrolment code',
+      () =>
+        post(server.url, '/auth/register', {
+          ...valid(),
+          enrolmentCode: toBase64Url(new Uint8Array(20)),
+        }),
+      400,
+      'BAD_REQUEST',
+    ],
+  ] as const)('%s', async (_name, send, status, code) => {
+    await expectRefused(send, status, code);
+  });
+
+  it('an exchange key not signed by the signing key', async () => {
+    const body = valid();
+    body.identity.exchangeKey = toBase64Url(generateIdentity().exchange.publicKey);
+    await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
+  });
+
+  it('a registration proof signed by another key', async () => {
+    const account = newTestAccount('proof');
+    const forged = registrationBody({ ...account, identity: generateIdentity() });
+    const body = { ...registrationBody(account), signature: forged.signature };
+    await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
+  });
+
+  it('a proof for another handle', async () => {
+    const account = newTestAccount('proof');
+    const body = { ...registrationBody(account), handle: `${account.handle}z` };
+    await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
+  });
+
+  it('a handle that is taken, leaving the first account as it was', async () => {
+    const first = newTestAccount('taken');
+    await register(server.url, first);
+    const second = { ...newTestAccount('taken'), handle: first.handle };
+    await expectRefused(
+      () => post(server.url, '/auth/register', registrationBody(second)),
+      409,
+      'CONFLICT',
+    );
+    const stored = await server.store.accounts.findByHandle(first.handle);
+    expect(stored?.signingKey).toEqual(first.identity.signing.publicKey);
+  });
+
+  it('an enrolment code that matches no enrolment', async () => {
+    const body = registrationBody(newTestAccount('enrol'), {
+      enrolmentCode: toBase64Url(new Uint8Array(20).fill(7)),
+    });
+    await expectRefused(() => post(server.url, '/auth/register', body), 403, 'FORBIDDEN');
+  });
+});
+
+describe('login refuses bad input', () => {
+  it.each([
+    ['a malformed body', { handle: 'x' }],
+    [
+      'an unknown field',
+      {
+        handle: 'someone',
+        challengeId: 'A'.repeat(22),
+        signature: toBase64Url(new Uint8Array(64)),
+        extra: 1,
+      },
+    ],
+    [
+      'a short signature',
+      {
+        handle: 'someone',
+        challengeId: 'A'.repeat(22),
+        signature: toBase64Url(new Uint8Array(63)),
+      },
+    ],
+  ])('%s', async (_name, body) => {
+    await expectRefused(() => post(server.url, '/auth/login', body), 400, 'BAD_REQUEST');
+  });
+
+  it('a bad signature, an unknown handle, a reused or foreign challenge: all 401, no session', async () => {
+    const account = newTestAccount('login');
+    await register(server.url, account);
+    const sessions = ['sessions'];
+
+    const issued = await challenge(server.url, account.handle);
+    const wrongKey = loginBody(account.handle, generateIdentity(), issued);
+    await expectRefused(
+      () => post(server.url, '/auth/login', wrongKey),
+      401,
+      'UNAUTHENTICATED',
+      sessions,
+    );
+
+    // The challenge was consumed by that attempt: even the right signature cannot reuse it.
+    const reused = loginBody(account.handle, account.identity, issued);
+    await expectRefused(
+      () => post(server.url, '/auth/login', reused),
+      401,
+      'UNAUTHENTICATED',
+      sessions,
+    );
+
+    const unknown = await challenge(server.url, 'nobody.here');
+    const ghost = loginBody('nobody.here', generateIdentity(), unknown);
+    await expectRefused(
+      () => post(server.url, '/auth/login', ghost),
+      401,
+      'UNAUTHENTICATED',
+      sessions,
+    );
+
+    const other = newTestAccount('other');
+    await register(server.url, other);
+    const foreign = await challenge(server.url, other.handle);
+    const crossed = loginBody(account.handle, account.identity, foreign);
+    await expectRefused(
+      () => post(server.url, '/auth/login', crossed),
+      401,
+      'UNAUTHENTICATED',
+      sessions,
+    );
+  });
+
+  it('an expired challenge', async () => {
+    const account = newTestAccount('late');
+    await register(server.url, account);
+    const nonce = new Uint8Array(32).fill(1);
+    await server.store.challenges.create({
+      id: 'expiredchallenge0001',
+      handle: account.handle,
+      nonce,
+      expiresAt: Date.now() - 1,
+    });
+    const body = loginBody(account.handle, account.identity, {
+      challengeId: 'expiredchallenge0001',
+      nonce: toBase64Url(nonce),
+      salt: '',
+    });
+    await expectRefused(() => post(server.url, '/auth/login', body), 401, 'UNAUTHENTICATED', [
+      'sessions',
+    ]);
+  });
+
+  it('an unknown handle gets a challenge shaped like a real one, with a stable salt', async () => {
+    const account = newTestAccount('real');
+    await register(server.url, account);
+    const real = await challenge(server.url, account.handle);
+    const fake = await challenge(server.url, 'no.such.person');
+    const fakeAgain = await challenge(server.url, 'no.such.person');
+    expect(Object.keys(fake).sort()).toEqual(Object.keys(real).sort());
+    expect(fake.salt.length).toBe(real.salt.length);
+    expect(fake.nonce.length).toBe(real.nonce.length);
+    expect(fakeAgain.salt).toBe(fake.salt);
+    expect(fakeAgain.nonce).not.toBe(fake.nonce);
+  });
+});
+
+describe('authenticated routes refuse bad tokens', () => {
+  it.each([
+    ['no authorization header', {}],
+    ['a malformed header', { authorization: 'Token abc' }],
+    ['an unknown token', { authorization: `Bearer ${toBase64Url(new Uint8Array(32).fill(9))}` }],
+    ['a token of the wrong length', { authorization: 'Bearer abc' }],
+  ])('%s', async (_name, headers) => {
+    await expectRefused(
+      () => post(server.url, '/auth/logout-all', {}, headers),
+      401,
+      'UNAUTHENTICATED',
+    );
+  });
+});
+
+describe('http basics', () => {
+  it('serves health, readiness, the client page, and typed 404s without x-powered-by', async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(health.headers.get('x-powered-by')).toBeNull();
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Kolokol');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const missing = await fetch(`${server.url}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'no such route' },
+    });
+  });
+});
+
+describe('rate limits', () => {
+  it('limits attempts per handle, unknown handles alike, and per client', async () => {
+    const limited = await startTestServer({
+      KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: '3',
+      KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '10',
+    });
+    try {
+      for (const handle of ['nobody.at.all', 'another.one']) {
+        for (let i = 0; i < 3; i += 1) {
+          expect((await post(limited.url, '/auth/challenge', { handle })).status).toBe(200);
+        }
+        const refused = await post(limited.url, '/auth/challenge', { handle });
+        expect(refused.status).toBe(429);
+        expect(refused.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      }
+      // 8 attempts used by this client so far; the tenth is the last one allowed.
+      expect((await post(limited.url, '/auth/challenge', { handle: 'third.one' })).status).toBe(
+        200,
+      );
+      expect((await post(limited.url, '/auth/challenge', { handle: 'fourth.one' })).status).toBe(
+        200,
+      );
+      const perClient = await post(limited.url, '/auth/challenge', { handle: 'fifth.one' });
+      expect(perClient.status).toBe(429);
+    } finally {
+      await limited.close();
+    }
+  });
+});

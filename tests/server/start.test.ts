@@ -1,0 +1,57 @@
+// `npm start` with no configuration: serves /healthz on port 8080, creates its SQLite file
+// under ./data, and shuts down cleanly on SIGTERM. A bad setting stops start-up, naming it.
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { cleanEnv, startProcess, waitForHttp } from '../support/process.js';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+async function freshDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-start-'));
+  dirs.push(dir);
+  return dir;
+}
+
+it('starts with defaults, serves /healthz on 8080, creates ./data/kolokol.sqlite, stops on SIGTERM', async () => {
+  const cwd = await freshDir();
+  const server = startProcess('server/src/main.ts', [], { cwd, env: cleanEnv() });
+  try {
+    const health = await waitForHttp('http://127.0.0.1:8080/healthz');
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const file = await stat(path.join(cwd, 'data', 'kolokol.sqlite'));
+    expect(file.isFile()).toBe(true);
+    expect(file.mode & 0o077).toBe(0);
+    expect((await stat(path.join(cwd, 'data'))).mode & 0o077).toBe(0);
+  } finally {
+    server.child.kill('SIGTERM');
+  }
+  const finished = await server.finished;
+  expect(finished.code).toBe(0);
+  expect(finished.stdout).toContain('"msg":"stopped"');
+}, 40_000);
+
+it.each([
+  ['PORT', 'eighty'],
+  ['KOLOKOL_ALLOWED_ORIGINS', '*'],
+  ['KOLOKOL_SESSION_TTL_SECONDS', '-5'],
+  ['MONGODB_URI', 'mongodb://127.0.0.1:27017/kolokol'],
+])(
+  'refuses to start with a bad %s, naming the variable but not the value',
+  async (name, value) => {
+    const cwd = await freshDir();
+    const { finished } = startProcess('server/src/main.ts', [], {
+      cwd,
+      env: cleanEnv({ [name]: value, PORT: name === 'PORT' ? value : '0' }),
+    });
+    const result = await finished;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(name);
+    expect(result.stderr).not.toContain(value);
+  },
+  30_000,
+);
