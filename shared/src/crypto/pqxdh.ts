@@ -1,0 +1,226 @@
+// PQXDH key agreement (after Signal's PQXDH specification, revision 1): X25519 with the
+// identity, signed and one-time prekeys plus ML-KEM-768 encapsulation to a signed KEM prekey,
+// so a session's first keys stay secret unless both X25519 and ML-KEM-768 are broken.
+import { concatBytes, utf8, wipe } from './bytes.js';
+import { CryptoError } from './errors.js';
+import { label } from './format.js';
+import { hkdf } from './hkdf.js';
+import {
+  encodePublicIdentity,
+  publicIdentity,
+  verifyPublicIdentity,
+  type Identity,
+  type PublicIdentity,
+} from './identity.js';
+import {
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  X25519_KEY_BYTES,
+  x25519,
+  x25519KeyPair,
+} from './primitives.js';
+import {
+  MLKEM768_CIPHERTEXT_BYTES,
+  isUsableX25519PublicKey,
+  verifyPrekeyBundle,
+  type PrekeyBundle,
+  type PrivateSignedPrekey,
+} from './prekeys.js';
+import type { PrekeyStore } from './prekeys-store.js';
+import { HEADER_KEY_BYTES, ROOT_KEY_BYTES } from './ratchet-state.js';
+import { ByteWriter, type ByteReader } from './session-codec.js';
+import { sodium } from './sodium.js';
+
+/** HKDF info: the version and the algorithm set, so keys from other suites never coincide. */
+const PQXDH_INFO = utf8(label('pqxdh/x25519-sha256-mlkem768'));
+/** Domain separator prepended to the DH outputs, as in X3DH/PQXDH (32 0xFF bytes for X25519). */
+const PQXDH_F = new Uint8Array(32).fill(0xff);
+const HKDF_ZERO_SALT = new Uint8Array(32);
+
+/** The public handshake data the initiator sends in front of its first ratchet messages. */
+export interface PqxdhHandshake {
+  readonly initiator: PublicIdentity;
+  /** EK_A, the initiator's ephemeral X25519 public key (also identifies the session). */
+  readonly baseKey: Uint8Array;
+  readonly signedPrekeyId: number;
+  readonly kemPrekeyId: number;
+  readonly oneTimePrekeyId: number | null;
+  readonly kemCiphertext: Uint8Array;
+}
+
+/** What both sides derive: the first root key, the two initial header keys and the associated data. */
+export interface PqxdhSecrets {
+  readonly rootKey: Uint8Array;
+  /** The initiator's first sending header key (the responder's first receiving one). */
+  readonly initiatorHeaderKey: Uint8Array;
+  /** The responder's first sending header key (the initiator's next receiving one). */
+  readonly responderHeaderKey: Uint8Array;
+  /** encodePublicIdentity(initiator) ‖ encodePublicIdentity(responder). */
+  readonly associatedData: Uint8Array;
+}
+
+export const PQXDH_HANDSHAKE_BYTES =
+  ED25519_PUBLIC_KEY_BYTES +
+  X25519_KEY_BYTES +
+  ED25519_SIGNATURE_BYTES +
+  X25519_KEY_BYTES +
+  4 +
+  4 +
+  1 +
+  4 +
+  MLKEM768_CIPHERTEXT_BYTES;
+
+function deriveSecrets(
+  dhOutputs: Uint8Array[],
+  kemSecret: Uint8Array,
+  initiator: PublicIdentity,
+  responder: PublicIdentity,
+): PqxdhSecrets {
+  const inputKeyMaterial = concatBytes(PQXDH_F, ...dhOutputs, kemSecret);
+  const okm = hkdf(
+    inputKeyMaterial,
+    HKDF_ZERO_SALT,
+    PQXDH_INFO,
+    ROOT_KEY_BYTES + 2 * HEADER_KEY_BYTES,
+  );
+  wipe(inputKeyMaterial);
+  for (const dh of dhOutputs) wipe(dh);
+  wipe(kemSecret);
+  const secrets: PqxdhSecrets = {
+    rootKey: okm.slice(0, 32),
+    initiatorHeaderKey: okm.slice(32, 64),
+    responderHeaderKey: okm.slice(64, 96),
+    associatedData: concatBytes(encodePublicIdentity(initiator), encodePublicIdentity(responder)),
+  };
+  wipe(okm);
+  return secrets;
+}
+
+/**
+ * The initiator's side: refuses a bundle that does not verify in full (never falls back to a
+ * weaker handshake), then derives the secrets and the handshake to send.
+ */
+export function pqxdhInitiate(
+  me: Identity,
+  bundle: PrekeyBundle,
+): { secrets: PqxdhSecrets; handshake: PqxdhHandshake } {
+  if (!verifyPrekeyBundle(bundle))
+    throw new CryptoError('BAD_SIGNATURE', 'prekey bundle does not verify');
+  const ephemeral = x25519KeyPair();
+  try {
+    const dhOutputs = [
+      x25519(me.exchange.secretKey, bundle.signedPrekey.publicKey),
+      x25519(ephemeral.secretKey, bundle.identity.exchangeKey),
+      x25519(ephemeral.secretKey, bundle.signedPrekey.publicKey),
+    ];
+    if (bundle.oneTimePrekey !== undefined) {
+      dhOutputs.push(x25519(ephemeral.secretKey, bundle.oneTimePrekey.publicKey));
+    }
+    const { ciphertext, sharedSecret } = sodium.crypto_kem_mlkem768_enc(bundle.kemPrekey.publicKey);
+    const secrets = deriveSecrets(dhOutputs, sharedSecret, publicIdentity(me), bundle.identity);
+    return {
+      secrets,
+      handshake: {
+        initiator: publicIdentity(me),
+        baseKey: ephemeral.publicKey,
+        signedPrekeyId: bundle.signedPrekey.id,
+        kemPrekeyId: bundle.kemPrekey.id,
+        oneTimePrekeyId: bundle.oneTimePrekey?.id ?? null,
+        kemCiphertext: ciphertext,
+      },
+    };
+  } finally {
+    wipe(ephemeral.secretKey);
+  }
+}
+
+/**
+ * The responder's side: looks the prekeys up by id and derives the same secrets. It does not
+ * consume the one-time prekey: the caller does that once the first message has decrypted,
+ * so a forged handshake cannot burn it.
+ */
+export function pqxdhRespond(
+  me: Identity,
+  store: PrekeyStore,
+  handshake: PqxdhHandshake,
+): { secrets: PqxdhSecrets; signedPrekey: PrivateSignedPrekey } {
+  if (
+    !verifyPublicIdentity(handshake.initiator) ||
+    !isUsableX25519PublicKey(handshake.initiator.exchangeKey)
+  ) {
+    throw new CryptoError('BAD_SIGNATURE', 'initiator identity does not verify');
+  }
+  if (!isUsableX25519PublicKey(handshake.baseKey))
+    throw new CryptoError('BAD_KEY', 'unusable base key');
+  const signedPrekey = store.signedPrekey(handshake.signedPrekeyId);
+  const kemPrekey = store.kemPrekey(handshake.kemPrekeyId);
+  if (signedPrekey === undefined || kemPrekey === undefined) {
+    throw new CryptoError('BAD_KEY', 'unknown or expired prekey');
+  }
+  const oneTimePrekey =
+    handshake.oneTimePrekeyId === null ? undefined : store.oneTimePrekey(handshake.oneTimePrekeyId);
+  if (handshake.oneTimePrekeyId !== null && oneTimePrekey === undefined) {
+    // Consumed one-time prekeys are deleted, so this is almost always a replayed handshake.
+    throw new CryptoError('REPLAY', 'unknown or already used one-time prekey');
+  }
+  if (handshake.oneTimePrekeyId === null && store.hasUsedBaseKey(handshake.baseKey)) {
+    throw new CryptoError('REPLAY', 'handshake already accepted');
+  }
+  if (handshake.kemCiphertext.length !== MLKEM768_CIPHERTEXT_BYTES) {
+    throw new CryptoError('BAD_LENGTH', 'bad KEM ciphertext length');
+  }
+  const dhOutputs = [
+    x25519(signedPrekey.keyPair.secretKey, handshake.initiator.exchangeKey),
+    x25519(me.exchange.secretKey, handshake.baseKey),
+    x25519(signedPrekey.keyPair.secretKey, handshake.baseKey),
+  ];
+  if (oneTimePrekey !== undefined)
+    dhOutputs.push(x25519(oneTimePrekey.keyPair.secretKey, handshake.baseKey));
+  // ML-KEM decapsulation rejects implicitly: a tampered ciphertext yields an unrelated secret,
+  // and the first message then fails to decrypt.
+  const kemSecret = sodium.crypto_kem_mlkem768_dec(handshake.kemCiphertext, kemPrekey.secretKey);
+  return {
+    secrets: deriveSecrets(dhOutputs, kemSecret, handshake.initiator, publicIdentity(me)),
+    signedPrekey,
+  };
+}
+
+/** Fixed-length encoding (PQXDH_HANDSHAKE_BYTES) of the handshake, without a format header. */
+export function encodePqxdhHandshake(handshake: PqxdhHandshake): Uint8Array {
+  return new ByteWriter()
+    .fixed(handshake.initiator.signingKey, ED25519_PUBLIC_KEY_BYTES, 'initiator signing key')
+    .fixed(handshake.initiator.exchangeKey, X25519_KEY_BYTES, 'initiator exchange key')
+    .fixed(
+      handshake.initiator.exchangeSignature,
+      ED25519_SIGNATURE_BYTES,
+      'initiator exchange signature',
+    )
+    .fixed(handshake.baseKey, X25519_KEY_BYTES, 'base key')
+    .u32(handshake.signedPrekeyId, 'signed prekey id')
+    .u32(handshake.kemPrekeyId, 'KEM prekey id')
+    .u8(handshake.oneTimePrekeyId === null ? 0 : 1)
+    .u32(handshake.oneTimePrekeyId ?? 0, 'one-time prekey id')
+    .fixed(handshake.kemCiphertext, MLKEM768_CIPHERTEXT_BYTES, 'KEM ciphertext')
+    .finish();
+}
+
+export function decodePqxdhHandshake(reader: ByteReader): PqxdhHandshake {
+  const signingKey = reader.fixed(ED25519_PUBLIC_KEY_BYTES);
+  const exchangeKey = reader.fixed(X25519_KEY_BYTES);
+  const exchangeSignature = reader.fixed(ED25519_SIGNATURE_BYTES);
+  const baseKey = reader.fixed(X25519_KEY_BYTES);
+  const signedPrekeyId = reader.u32();
+  const kemPrekeyId = reader.u32();
+  const hasOneTimePrekey = reader.flag();
+  const oneTimePrekeyId = reader.u32();
+  if (!hasOneTimePrekey && oneTimePrekeyId !== 0)
+    throw new CryptoError('MALFORMED', 'malformed handshake');
+  return {
+    initiator: { signingKey, exchangeKey, exchangeSignature },
+    baseKey,
+    signedPrekeyId,
+    kemPrekeyId,
+    oneTimePrekeyId: hasOneTimePrekey ? oneTimePrekeyId : null,
+    kemCiphertext: reader.fixed(MLKEM768_CIPHERTEXT_BYTES),
+  };
+}

@@ -1,0 +1,290 @@
+// The owner's private prekeys: the current signed X25519 and ML-KEM-768 prekeys, the ones
+// they replaced (kept for a grace period), unused one-time prekeys, and the base keys of
+// handshakes already accepted without a one-time prekey (so such a handshake cannot be replayed).
+//
+// Rotation: `rotate` makes a new signed prekey and a new KEM prekey with fresh ids and marks
+// the previous ones replaced. Initiators may still hold the old bundle, so a replaced prekey
+// stays usable for SIGNED_PREKEY_GRACE_MS; `prune(now)` then deletes (and wipes) it. Clients
+// should rotate about every SIGNED_PREKEY_ROTATION_MS.
+import { formatHeader, readFormatHeader, SUITE } from './format.js';
+import { CryptoError } from './errors.js';
+import { X25519_KEY_BYTES, ED25519_SIGNATURE_BYTES } from './primitives.js';
+import {
+  MLKEM768_PUBLIC_KEY_BYTES,
+  MLKEM768_SECRET_KEY_BYTES,
+  generateKemPrekey,
+  generateOneTimePrekeys,
+  generateSignedPrekey,
+  publicKemPrekey,
+  publicSignedPrekey,
+  wipeKemPrekey,
+  wipeOneTimePrekey,
+  wipeSignedPrekey,
+  type PrivateKemPrekey,
+  type PrivateOneTimePrekey,
+  type PrivateSignedPrekey,
+  type PublicKemPrekey,
+  type PublicOneTimePrekey,
+  type PublicSignedPrekey,
+} from './prekeys.js';
+import { ByteReader, ByteWriter, U32_MAX } from './session-codec.js';
+import { sodium } from './sodium.js';
+import type { Identity } from './identity.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SIGNED_PREKEY_ROTATION_MS = 7 * DAY_MS;
+export const SIGNED_PREKEY_GRACE_MS = 30 * DAY_MS;
+/** Unused one-time prekeys kept at most; uploads beyond it would only grow the device's secrets. */
+export const MAX_ONE_TIME_PREKEYS = 1000;
+/** Remembered base keys of one-time-prekey-less handshakes; the oldest are forgotten beyond it. */
+export const MAX_REMEMBERED_BASE_KEYS = 10_000;
+
+/** Identifies a private prekey store blob after the format header (SUITE.prekey covers prekey objects). */
+const STORE_KIND = 0x01;
+const STORE_VERSION = 1;
+
+interface Replaceable<T> {
+  readonly prekey: T;
+  replacedAt: number | null;
+}
+
+export class PrekeyStore {
+  private readonly signed = new Map<number, Replaceable<PrivateSignedPrekey>>();
+  private readonly kem = new Map<number, Replaceable<PrivateKemPrekey>>();
+  private readonly oneTime = new Map<number, PrivateOneTimePrekey>();
+  /** hex(base key) → id of the signed prekey it was used with; insertion order = age. */
+  private readonly usedBaseKeys = new Map<string, number>();
+  private nextPrekeyId = 1;
+  private nextOneTimeId = 1;
+
+  /** Id of the newest signed prekey and KEM prekey (they are rotated together), or null before the first rotation. */
+  private currentSignedId: number | null = null;
+  private currentKemId: number | null = null;
+
+  /** Makes a new signed prekey and KEM prekey; returns their public parts for upload. */
+  rotate(
+    identity: Identity,
+    now: number,
+  ): { signedPrekey: PublicSignedPrekey; kemPrekey: PublicKemPrekey } {
+    const signedId = this.takePrekeyId();
+    const kemId = this.takePrekeyId();
+    const signed = generateSignedPrekey(identity, signedId, now);
+    const kem = generateKemPrekey(identity, kemId, now);
+    for (const entry of this.signed.values()) entry.replacedAt ??= now;
+    for (const entry of this.kem.values()) entry.replacedAt ??= now;
+    this.signed.set(signedId, { prekey: signed.privatePrekey, replacedAt: null });
+    this.kem.set(kemId, { prekey: kem.privatePrekey, replacedAt: null });
+    this.currentSignedId = signedId;
+    this.currentKemId = kemId;
+    return { signedPrekey: signed.publicPrekey, kemPrekey: kem.publicPrekey };
+  }
+
+  /** True when there is no current prekey or it is older than SIGNED_PREKEY_ROTATION_MS. */
+  needsRotation(now: number): boolean {
+    const current =
+      this.currentSignedId === null ? undefined : this.signed.get(this.currentSignedId);
+    return current === undefined || now - current.prekey.createdAt >= SIGNED_PREKEY_ROTATION_MS;
+  }
+
+  /** Deletes and wipes prekeys replaced more than SIGNED_PREKEY_GRACE_MS ago. */
+  prune(now: number): void {
+    for (const [id, entry] of this.signed) {
+      if (entry.replacedAt !== null && now - entry.replacedAt >= SIGNED_PREKEY_GRACE_MS) {
+        wipeSignedPrekey(entry.prekey);
+        this.signed.delete(id);
+        for (const [baseKey, signedId] of this.usedBaseKeys) {
+          if (signedId === id) this.usedBaseKeys.delete(baseKey);
+        }
+      }
+    }
+    for (const [id, entry] of this.kem) {
+      if (entry.replacedAt !== null && now - entry.replacedAt >= SIGNED_PREKEY_GRACE_MS) {
+        wipeKemPrekey(entry.prekey);
+        this.kem.delete(id);
+      }
+    }
+  }
+
+  /** Makes `count` one-time prekeys (up to MAX_ONE_TIME_PREKEYS held); returns their public parts. */
+  addOneTimePrekeys(count: number): PublicOneTimePrekey[] {
+    if (!Number.isInteger(count) || count < 0 || this.oneTime.size + count > MAX_ONE_TIME_PREKEYS) {
+      throw new CryptoError(
+        'BAD_LENGTH',
+        `at most ${MAX_ONE_TIME_PREKEYS} one-time prekeys are kept`,
+      );
+    }
+    if (this.nextOneTimeId + count > U32_MAX)
+      throw new CryptoError('BAD_LENGTH', 'one-time prekey ids exhausted');
+    const { publicPrekeys, privatePrekeys } = generateOneTimePrekeys(this.nextOneTimeId, count);
+    this.nextOneTimeId += count;
+    for (const prekey of privatePrekeys) this.oneTime.set(prekey.id, prekey);
+    return publicPrekeys;
+  }
+
+  get oneTimePrekeyCount(): number {
+    return this.oneTime.size;
+  }
+
+  currentSignedPrekey(): PublicSignedPrekey | undefined {
+    const entry = this.currentSignedId === null ? undefined : this.signed.get(this.currentSignedId);
+    return entry === undefined ? undefined : publicSignedPrekey(entry.prekey);
+  }
+
+  currentKemPrekey(): PublicKemPrekey | undefined {
+    const entry = this.currentKemId === null ? undefined : this.kem.get(this.currentKemId);
+    return entry === undefined ? undefined : publicKemPrekey(entry.prekey);
+  }
+
+  signedPrekey(id: number): PrivateSignedPrekey | undefined {
+    return this.signed.get(id)?.prekey;
+  }
+
+  kemPrekey(id: number): PrivateKemPrekey | undefined {
+    return this.kem.get(id)?.prekey;
+  }
+
+  oneTimePrekey(id: number): PrivateOneTimePrekey | undefined {
+    return this.oneTime.get(id);
+  }
+
+  /** Deletes and wipes a one-time prekey once a handshake that used it has succeeded. */
+  consumeOneTimePrekey(id: number): void {
+    const prekey = this.oneTime.get(id);
+    if (prekey === undefined) return;
+    wipeOneTimePrekey(prekey);
+    this.oneTime.delete(id);
+  }
+
+  hasUsedBaseKey(baseKey: Uint8Array): boolean {
+    return this.usedBaseKeys.has(sodium.to_hex(baseKey));
+  }
+
+  rememberBaseKey(signedPrekeyId: number, baseKey: Uint8Array): void {
+    this.usedBaseKeys.set(sodium.to_hex(baseKey), signedPrekeyId);
+    for (const key of this.usedBaseKeys.keys()) {
+      if (this.usedBaseKeys.size <= MAX_REMEMBERED_BASE_KEYS) break;
+      this.usedBaseKeys.delete(key);
+    }
+  }
+
+  /** Wipes every private key (panic, logout); the store is empty afterwards. */
+  wipe(): void {
+    for (const entry of this.signed.values()) wipeSignedPrekey(entry.prekey);
+    for (const entry of this.kem.values()) wipeKemPrekey(entry.prekey);
+    for (const prekey of this.oneTime.values()) wipeOneTimePrekey(prekey);
+    this.signed.clear();
+    this.kem.clear();
+    this.oneTime.clear();
+    this.usedBaseKeys.clear();
+    this.currentSignedId = null;
+    this.currentKemId = null;
+  }
+
+  private takePrekeyId(): number {
+    if (this.nextPrekeyId >= U32_MAX) throw new CryptoError('BAD_LENGTH', 'prekey ids exhausted');
+    const id = this.nextPrekeyId;
+    this.nextPrekeyId += 1;
+    return id;
+  }
+
+  /** For the client's encrypted key store only: this holds private keys. */
+  serialize(): Uint8Array {
+    const w = new ByteWriter().bytes(formatHeader(SUITE.prekey)).u8(STORE_KIND).u8(STORE_VERSION);
+    w.u32(this.nextPrekeyId, 'next prekey id').u32(this.nextOneTimeId, 'next one-time id');
+    w.u32(this.currentSignedId ?? 0, 'current signed id').u32(
+      this.currentKemId ?? 0,
+      'current KEM id',
+    );
+    w.u32(this.signed.size, 'signed prekey count');
+    for (const { prekey, replacedAt } of this.signed.values()) {
+      w.u32(prekey.id, 'signed prekey id')
+        .fixed(prekey.keyPair.publicKey, X25519_KEY_BYTES, 'signed prekey')
+        .fixed(prekey.keyPair.secretKey, X25519_KEY_BYTES, 'signed prekey secret')
+        .fixed(prekey.signature, ED25519_SIGNATURE_BYTES, 'signed prekey signature')
+        .u53(prekey.createdAt, 'created at')
+        .u8(replacedAt === null ? 0 : 1)
+        .u53(replacedAt ?? 0, 'replaced at');
+    }
+    w.u32(this.kem.size, 'KEM prekey count');
+    for (const { prekey, replacedAt } of this.kem.values()) {
+      w.u32(prekey.id, 'KEM prekey id')
+        .fixed(prekey.publicKey, MLKEM768_PUBLIC_KEY_BYTES, 'KEM prekey')
+        .fixed(prekey.secretKey, MLKEM768_SECRET_KEY_BYTES, 'KEM prekey secret')
+        .fixed(prekey.signature, ED25519_SIGNATURE_BYTES, 'KEM prekey signature')
+        .u53(prekey.createdAt, 'created at')
+        .u8(replacedAt === null ? 0 : 1)
+        .u53(replacedAt ?? 0, 'replaced at');
+    }
+    w.u32(this.oneTime.size, 'one-time prekey count');
+    for (const prekey of this.oneTime.values()) {
+      w.u32(prekey.id, 'one-time prekey id')
+        .fixed(prekey.keyPair.publicKey, X25519_KEY_BYTES, 'one-time prekey')
+        .fixed(prekey.keyPair.secretKey, X25519_KEY_BYTES, 'one-time prekey secret');
+    }
+    w.u32(this.usedBaseKeys.size, 'base key count');
+    for (const [baseKey, signedId] of this.usedBaseKeys) {
+      w.fixed(sodium.from_hex(baseKey), X25519_KEY_BYTES, 'base key').u32(
+        signedId,
+        'signed prekey id',
+      );
+    }
+    return w.finish();
+  }
+
+  static deserialize(bytes: Uint8Array): PrekeyStore {
+    const r = new ByteReader(readFormatHeader(bytes, SUITE.prekey));
+    if (r.u8() !== STORE_KIND) throw new CryptoError('MALFORMED', 'not a prekey store');
+    if (r.u8() !== STORE_VERSION)
+      throw new CryptoError('UNSUPPORTED_VERSION', 'unsupported prekey store version');
+    const store = new PrekeyStore();
+    store.nextPrekeyId = r.u32();
+    store.nextOneTimeId = r.u32();
+    const currentSignedId = r.u32();
+    const currentKemId = r.u32();
+    const count = (max: number): number => {
+      const n = r.u32();
+      if (n > max) throw new CryptoError('MALFORMED', 'too many entries');
+      return n;
+    };
+    const readReplacedAt = (): number | null => {
+      const replaced = r.flag();
+      const at = r.u53();
+      return replaced ? at : null;
+    };
+    for (let i = count(10_000); i > 0; i -= 1) {
+      const id = r.u32();
+      const publicKey = r.fixed(X25519_KEY_BYTES);
+      const secretKey = r.fixed(X25519_KEY_BYTES);
+      const signature = r.fixed(ED25519_SIGNATURE_BYTES);
+      const createdAt = r.u53();
+      const replacedAt = readReplacedAt();
+      store.signed.set(id, {
+        prekey: { id, keyPair: { publicKey, secretKey }, signature, createdAt },
+        replacedAt,
+      });
+    }
+    for (let i = count(10_000); i > 0; i -= 1) {
+      const id = r.u32();
+      const publicKey = r.fixed(MLKEM768_PUBLIC_KEY_BYTES);
+      const secretKey = r.fixed(MLKEM768_SECRET_KEY_BYTES);
+      const signature = r.fixed(ED25519_SIGNATURE_BYTES);
+      const createdAt = r.u53();
+      const replacedAt = readReplacedAt();
+      store.kem.set(id, { prekey: { id, publicKey, secretKey, signature, createdAt }, replacedAt });
+    }
+    for (let i = count(MAX_ONE_TIME_PREKEYS); i > 0; i -= 1) {
+      const id = r.u32();
+      const publicKey = r.fixed(X25519_KEY_BYTES);
+      const secretKey = r.fixed(X25519_KEY_BYTES);
+      store.oneTime.set(id, { id, keyPair: { publicKey, secretKey } });
+    }
+    for (let i = count(MAX_REMEMBERED_BASE_KEYS); i > 0; i -= 1) {
+      const baseKey = r.fixed(X25519_KEY_BYTES);
+      store.usedBaseKeys.set(sodium.to_hex(baseKey), r.u32());
+    }
+    r.end();
+    store.currentSignedId = store.signed.has(currentSignedId) ? currentSignedId : null;
+    store.currentKemId = store.kem.has(currentKemId) ? currentKemId : null;
+    return store;
+  }
+}

@@ -1,0 +1,217 @@
+// Prekeys for PQXDH: the public shapes a client uploads and the server validates, their
+// signature checks, and the owner's private prekey store (generation, rotation, consumption).
+import { equalBytes, randomBytes, transcript, u32be, wipe } from './bytes.js';
+import { CryptoError } from './errors.js';
+import { label } from './format.js';
+import { verifyPublicIdentity, type Identity, type PublicIdentity } from './identity.js';
+import {
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  X25519_KEY_BYTES,
+  sign,
+  verify,
+  x25519KeyPair,
+  type KeyPair,
+} from './primitives.js';
+import { isU32 } from './session-codec.js';
+import { sodium } from './sodium.js';
+
+export const MLKEM768_PUBLIC_KEY_BYTES: number = sodium.crypto_kem_mlkem768_PUBLICKEYBYTES;
+export const MLKEM768_SECRET_KEY_BYTES: number = sodium.crypto_kem_mlkem768_SECRETKEYBYTES;
+export const MLKEM768_CIPHERTEXT_BYTES: number = sodium.crypto_kem_mlkem768_CIPHERTEXTBYTES;
+export const MLKEM768_SHARED_SECRET_BYTES: number = sodium.crypto_kem_mlkem768_SHAREDSECRETBYTES;
+
+/** Signed X25519 prekey as uploaded: signature over transcript(label('prekey/x25519'), u32be(id), publicKey). */
+export interface PublicSignedPrekey {
+  readonly id: number;
+  readonly publicKey: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** Signed ML-KEM-768 prekey as uploaded: signature over transcript(label('prekey/mlkem768'), u32be(id), publicKey). */
+export interface PublicKemPrekey {
+  readonly id: number;
+  readonly publicKey: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** One-time X25519 prekey: unsigned, as in Signal (a forged one only costs the forger a failed handshake). */
+export interface PublicOneTimePrekey {
+  readonly id: number;
+  readonly publicKey: Uint8Array;
+}
+
+export interface PrekeyBundle {
+  readonly identity: PublicIdentity;
+  readonly signedPrekey: PublicSignedPrekey;
+  readonly kemPrekey: PublicKemPrekey;
+  readonly oneTimePrekey?: PublicOneTimePrekey | undefined;
+}
+
+export interface PrivateSignedPrekey {
+  readonly id: number;
+  readonly keyPair: KeyPair;
+  readonly signature: Uint8Array;
+  readonly createdAt: number;
+}
+
+export interface PrivateKemPrekey {
+  readonly id: number;
+  readonly publicKey: Uint8Array;
+  readonly secretKey: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly createdAt: number;
+}
+
+export interface PrivateOneTimePrekey {
+  readonly id: number;
+  readonly keyPair: KeyPair;
+}
+
+// The encodings of the X25519 points of small order (and their non-canonical twins); a DH
+// with any of them yields a value an attacker knows. The top bit is ignored by X25519.
+const LOW_ORDER_X25519_POINTS: readonly Uint8Array[] = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800',
+  '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+].map((hex) => sodium.from_hex(hex));
+
+/** True for a 32-byte X25519 public key that is not one of the small-order points. */
+export function isUsableX25519PublicKey(publicKey: Uint8Array): boolean {
+  if (!(publicKey instanceof Uint8Array) || publicKey.length !== X25519_KEY_BYTES) return false;
+  const masked = publicKey.slice();
+  masked[31] = masked[31]! & 0x7f;
+  return !LOW_ORDER_X25519_POINTS.some((point) => equalBytes(point, masked));
+}
+
+function signedPrekeyTranscript(id: number, publicKey: Uint8Array): Uint8Array {
+  return transcript(label('prekey/x25519'), u32be(id), publicKey);
+}
+
+function kemPrekeyTranscript(id: number, publicKey: Uint8Array): Uint8Array {
+  return transcript(label('prekey/mlkem768'), u32be(id), publicKey);
+}
+
+function hasSigningKeyShape(signingKey: Uint8Array): boolean {
+  return signingKey instanceof Uint8Array && signingKey.length === ED25519_PUBLIC_KEY_BYTES;
+}
+
+export function verifySignedPrekey(signingKey: Uint8Array, prekey: PublicSignedPrekey): boolean {
+  return (
+    hasSigningKeyShape(signingKey) &&
+    isU32(prekey.id) &&
+    isUsableX25519PublicKey(prekey.publicKey) &&
+    prekey.signature instanceof Uint8Array &&
+    prekey.signature.length === ED25519_SIGNATURE_BYTES &&
+    verify(signingKey, signedPrekeyTranscript(prekey.id, prekey.publicKey), prekey.signature)
+  );
+}
+
+export function verifyKemPrekey(signingKey: Uint8Array, prekey: PublicKemPrekey): boolean {
+  return (
+    hasSigningKeyShape(signingKey) &&
+    isU32(prekey.id) &&
+    prekey.publicKey instanceof Uint8Array &&
+    prekey.publicKey.length === MLKEM768_PUBLIC_KEY_BYTES &&
+    prekey.signature instanceof Uint8Array &&
+    prekey.signature.length === ED25519_SIGNATURE_BYTES &&
+    verify(signingKey, kemPrekeyTranscript(prekey.id, prekey.publicKey), prekey.signature)
+  );
+}
+
+export function verifyOneTimePrekey(prekey: PublicOneTimePrekey): boolean {
+  return isU32(prekey.id) && isUsableX25519PublicKey(prekey.publicKey);
+}
+
+/** The whole bundle, or nothing: identity binding, both prekey signatures, key shapes. */
+export function verifyPrekeyBundle(bundle: PrekeyBundle): boolean {
+  const { identity } = bundle;
+  return (
+    verifyPublicIdentity(identity) &&
+    isUsableX25519PublicKey(identity.exchangeKey) &&
+    verifySignedPrekey(identity.signingKey, bundle.signedPrekey) &&
+    verifyKemPrekey(identity.signingKey, bundle.kemPrekey) &&
+    (bundle.oneTimePrekey === undefined || verifyOneTimePrekey(bundle.oneTimePrekey))
+  );
+}
+
+function checkId(id: number): void {
+  if (!isU32(id))
+    throw new CryptoError('BAD_LENGTH', 'prekey id must be an unsigned 32-bit integer');
+}
+
+export function generateSignedPrekey(
+  identity: Identity,
+  id: number,
+  now = 0,
+): { publicPrekey: PublicSignedPrekey; privatePrekey: PrivateSignedPrekey } {
+  checkId(id);
+  const keyPair = x25519KeyPair();
+  const signature = sign(identity.signing.secretKey, signedPrekeyTranscript(id, keyPair.publicKey));
+  return {
+    publicPrekey: { id, publicKey: keyPair.publicKey, signature },
+    privatePrekey: { id, keyPair, signature, createdAt: now },
+  };
+}
+
+export function generateKemPrekey(
+  identity: Identity,
+  id: number,
+  now = 0,
+): { publicPrekey: PublicKemPrekey; privatePrekey: PrivateKemPrekey } {
+  checkId(id);
+  const { publicKey, privateKey } = sodium.crypto_kem_mlkem768_keypair();
+  const signature = sign(identity.signing.secretKey, kemPrekeyTranscript(id, publicKey));
+  return {
+    publicPrekey: { id, publicKey, signature },
+    privatePrekey: { id, publicKey, secretKey: privateKey, signature, createdAt: now },
+  };
+}
+
+export function generateOneTimePrekeys(
+  startId: number,
+  count: number,
+): { publicPrekeys: PublicOneTimePrekey[]; privatePrekeys: PrivateOneTimePrekey[] } {
+  checkId(startId);
+  if (!Number.isInteger(count) || count < 0 || !isU32(startId + Math.max(count - 1, 0))) {
+    throw new CryptoError('BAD_LENGTH', 'one-time prekey ids would overflow');
+  }
+  const publicPrekeys: PublicOneTimePrekey[] = [];
+  const privatePrekeys: PrivateOneTimePrekey[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const keyPair = x25519KeyPair();
+    publicPrekeys.push({ id: startId + i, publicKey: keyPair.publicKey });
+    privatePrekeys.push({ id: startId + i, keyPair });
+  }
+  return { publicPrekeys, privatePrekeys };
+}
+
+export function publicSignedPrekey(prekey: PrivateSignedPrekey): PublicSignedPrekey {
+  return { id: prekey.id, publicKey: prekey.keyPair.publicKey, signature: prekey.signature };
+}
+
+export function publicKemPrekey(prekey: PrivateKemPrekey): PublicKemPrekey {
+  return { id: prekey.id, publicKey: prekey.publicKey, signature: prekey.signature };
+}
+
+/** A fresh random prekey id, so ids do not reveal how many prekeys an account has made. */
+export function randomPrekeyId(): number {
+  const bytes = randomBytes(4);
+  return new DataView(bytes.buffer).getUint32(0, false);
+}
+
+export function wipeSignedPrekey(prekey: PrivateSignedPrekey): void {
+  wipe(prekey.keyPair.secretKey);
+}
+
+export function wipeKemPrekey(prekey: PrivateKemPrekey): void {
+  wipe(prekey.secretKey);
+}
+
+export function wipeOneTimePrekey(prekey: PrivateOneTimePrekey): void {
+  wipe(prekey.keyPair.secretKey);
+}

@@ -1,0 +1,65 @@
+// The Double Ratchet message header (ratchet public key, previous chain length, message number),
+// encrypted under a header key so the server cannot link messages to ratchet steps.
+import { concatBytes, readU32be, u32be } from './bytes.js';
+import { CryptoError } from './errors.js';
+import {
+  AEAD_NONCE_BYTES,
+  AEAD_TAG_BYTES,
+  X25519_KEY_BYTES,
+  aeadDecrypt,
+  aeadEncrypt,
+} from './primitives.js';
+
+export const HEADER_PLAINTEXT_BYTES = X25519_KEY_BYTES + 4 + 4;
+/** Random nonce ‖ encrypted header ‖ tag. */
+export const HEADER_BLOCK_BYTES = AEAD_NONCE_BYTES + HEADER_PLAINTEXT_BYTES + AEAD_TAG_BYTES;
+
+export interface RatchetHeader {
+  readonly ratchetKey: Uint8Array;
+  readonly previousCount: number;
+  readonly messageNumber: number;
+}
+
+/**
+ * HENCRYPT. The nonce must never repeat under one header key: the ratchet passes one derived from
+ * the message key (pseudo-random, unique per message, independent of every other key).
+ */
+export function encryptHeader(
+  headerKey: Uint8Array,
+  nonce: Uint8Array,
+  header: RatchetHeader,
+  associatedData: Uint8Array,
+): Uint8Array {
+  const plaintext = concatBytes(
+    header.ratchetKey,
+    u32be(header.previousCount),
+    u32be(header.messageNumber),
+  );
+  return concatBytes(nonce, aeadEncrypt(headerKey, nonce, plaintext, associatedData));
+}
+
+/** HDECRYPT: the header, or null when `headerKey` is not the one it was encrypted under (or it was altered). */
+export function decryptHeader(
+  headerKey: Uint8Array,
+  headerBlock: Uint8Array,
+  associatedData: Uint8Array,
+): RatchetHeader | null {
+  if (headerBlock.length !== HEADER_BLOCK_BYTES) return null;
+  let plaintext: Uint8Array;
+  try {
+    plaintext = aeadDecrypt(
+      headerKey,
+      headerBlock.subarray(0, AEAD_NONCE_BYTES),
+      headerBlock.subarray(AEAD_NONCE_BYTES),
+      associatedData,
+    );
+  } catch (error) {
+    if (error instanceof CryptoError && error.reason === 'DECRYPT_FAILED') return null;
+    throw error;
+  }
+  return {
+    ratchetKey: plaintext.slice(0, X25519_KEY_BYTES),
+    previousCount: readU32be(plaintext, X25519_KEY_BYTES),
+    messageNumber: readU32be(plaintext, X25519_KEY_BYTES + 4),
+  };
+}

@@ -1,0 +1,237 @@
+// Prekey signatures and shapes (what the server validates on upload) and the owner's prekey store.
+import { describe, expect, it } from 'vitest';
+import {
+  CryptoError,
+  MLKEM768_PUBLIC_KEY_BYTES,
+  PrekeyStore,
+  SIGNED_PREKEY_GRACE_MS,
+  SIGNED_PREKEY_ROTATION_MS,
+  generateIdentity,
+  generateKemPrekey,
+  generateOneTimePrekeys,
+  generateSignedPrekey,
+  isUsableX25519PublicKey,
+  label,
+  publicIdentity,
+  sign,
+  sodium,
+  transcript,
+  u32be,
+  verifyKemPrekey,
+  verifyPrekeyBundle,
+  verifyPublicIdentity,
+  verifySignedPrekey,
+  type PrekeyBundle,
+} from '../src/crypto/index.js';
+import { flipBit, makeResponder } from './session-support.js';
+
+const LOW_ORDER = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800',
+  '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+].map((hex) => sodium.from_hex(hex));
+
+describe('prekey verification', () => {
+  const identity = generateIdentity();
+  const other = generateIdentity();
+  const signed = generateSignedPrekey(identity, 7).publicPrekey;
+  const kem = generateKemPrekey(identity, 8).publicPrekey;
+
+  it('accepts well-formed prekeys signed by the identity', () => {
+    expect(verifySignedPrekey(identity.signing.publicKey, signed)).toBe(true);
+    expect(verifyKemPrekey(identity.signing.publicKey, kem)).toBe(true);
+    expect(kem.publicKey.length).toBe(MLKEM768_PUBLIC_KEY_BYTES);
+    expect(verifyPrekeyBundle(makeResponder().bundle)).toBe(true);
+    expect(verifyPrekeyBundle(makeResponder({ oneTimePrekey: false }).bundle)).toBe(true);
+  });
+
+  it('rejects a prekey signed by someone else', () => {
+    expect(verifySignedPrekey(other.signing.publicKey, signed)).toBe(false);
+    expect(verifyKemPrekey(other.signing.publicKey, kem)).toBe(false);
+  });
+
+  it('rejects wrong lengths of keys, signatures and signing keys', () => {
+    const key = identity.signing.publicKey;
+    for (const publicKey of [
+      signed.publicKey.subarray(0, 31),
+      new Uint8Array([...signed.publicKey, 0]),
+    ]) {
+      expect(verifySignedPrekey(key, { ...signed, publicKey })).toBe(false);
+    }
+    expect(verifyKemPrekey(key, { ...kem, publicKey: kem.publicKey.subarray(1) })).toBe(false);
+    expect(verifyKemPrekey(key, { ...kem, publicKey: new Uint8Array([...kem.publicKey, 0]) })).toBe(
+      false,
+    );
+    expect(verifySignedPrekey(key, { ...signed, signature: signed.signature.subarray(1) })).toBe(
+      false,
+    );
+    expect(verifyKemPrekey(key, { ...kem, signature: new Uint8Array(0) })).toBe(false);
+    expect(verifySignedPrekey(key.subarray(1), signed)).toBe(false);
+  });
+
+  it('rejects ids that are not unsigned 32-bit integers, and ids other than the signed one', () => {
+    const key = identity.signing.publicKey;
+    for (const id of [-1, 2 ** 32, 1.5, Number.NaN]) {
+      expect(verifySignedPrekey(key, { ...signed, id })).toBe(false);
+      expect(verifyKemPrekey(key, { ...kem, id })).toBe(false);
+    }
+    expect(verifySignedPrekey(key, { ...signed, id: 8 })).toBe(false);
+    expect(() => generateSignedPrekey(identity, -1)).toThrow(CryptoError);
+  });
+
+  it('rejects any flipped bit of a key or signature', () => {
+    const key = identity.signing.publicKey;
+    for (let i = 0; i < 32; i += 1) {
+      expect(
+        verifySignedPrekey(key, {
+          ...signed,
+          publicKey: flipBit(signed.publicKey, i, 1 << (i % 8)),
+        }),
+      ).toBe(false);
+    }
+    for (let i = 0; i < 64; i += 1) {
+      expect(
+        verifySignedPrekey(key, {
+          ...signed,
+          signature: flipBit(signed.signature, i, 1 << (i % 8)),
+        }),
+      ).toBe(false);
+      expect(
+        verifyKemPrekey(key, { ...kem, signature: flipBit(kem.signature, i, 0x80 >> (i % 8)) }),
+      ).toBe(false);
+    }
+    for (let i = 0; i < kem.publicKey.length; i += 97) {
+      expect(verifyKemPrekey(key, { ...kem, publicKey: flipBit(kem.publicKey, i) })).toBe(false);
+    }
+    // A signature over the X25519 label does not pass for the KEM label, and vice versa.
+    expect(verifyKemPrekey(key, { ...kem, signature: signed.signature })).toBe(false);
+  });
+
+  it('rejects all-zero and other small-order X25519 keys even when properly signed', () => {
+    for (const point of LOW_ORDER) {
+      expect(isUsableX25519PublicKey(point)).toBe(false);
+      expect(isUsableX25519PublicKey(flipBit(point, 31, 0x80))).toBe(false);
+      const signature = sign(
+        identity.signing.secretKey,
+        transcript(label('prekey/x25519'), u32be(1), point),
+      );
+      expect(
+        verifySignedPrekey(identity.signing.publicKey, { id: 1, publicKey: point, signature }),
+      ).toBe(false);
+    }
+    const { bundle, identity: owner } = makeResponder();
+    const zero = new Uint8Array(32);
+    expect(verifyPrekeyBundle({ ...bundle, oneTimePrekey: { id: 1, publicKey: zero } })).toBe(
+      false,
+    );
+    // An identity whose (properly signed) exchange key is all zero.
+    const zeroExchange: PrekeyBundle = {
+      ...bundle,
+      identity: {
+        ...bundle.identity,
+        exchangeKey: zero,
+        exchangeSignature: sign(
+          owner.signing.secretKey,
+          transcript('kolokol/v1/identity/exchange-key', zero),
+        ),
+      },
+    };
+    expect(verifyPublicIdentity(zeroExchange.identity)).toBe(true);
+    expect(verifyPrekeyBundle(zeroExchange)).toBe(false);
+  });
+
+  it('rejects a bundle whose parts do not belong together', () => {
+    const a = makeResponder().bundle;
+    const b = makeResponder().bundle;
+    expect(verifyPrekeyBundle({ ...a, signedPrekey: b.signedPrekey })).toBe(false);
+    expect(verifyPrekeyBundle({ ...a, kemPrekey: b.kemPrekey })).toBe(false);
+    expect(verifyPrekeyBundle({ ...a, identity: publicIdentity(generateIdentity()) })).toBe(false);
+    expect(
+      verifyPrekeyBundle({
+        ...a,
+        identity: { ...a.identity, exchangeKey: b.identity.exchangeKey },
+      }),
+    ).toBe(false);
+  });
+
+  it('generates one-time prekeys with consecutive ids and distinct keys', () => {
+    const { publicPrekeys, privatePrekeys } = generateOneTimePrekeys(10, 5);
+    expect(publicPrekeys.map((p) => p.id)).toEqual([10, 11, 12, 13, 14]);
+    expect(new Set(publicPrekeys.map((p) => sodium.to_hex(p.publicKey))).size).toBe(5);
+    expect(privatePrekeys[0]!.keyPair.publicKey).toEqual(publicPrekeys[0]!.publicKey);
+    expect(() => generateOneTimePrekeys(2 ** 32 - 2, 3)).toThrow(CryptoError);
+  });
+});
+
+describe('prekey store', () => {
+  it('keeps a replaced signed prekey for the grace period, then wipes it', () => {
+    const identity = generateIdentity();
+    const store = new PrekeyStore();
+    expect(store.needsRotation(0)).toBe(true);
+    const first = store.rotate(identity, 0);
+    expect(store.needsRotation(SIGNED_PREKEY_ROTATION_MS - 1)).toBe(false);
+    expect(store.needsRotation(SIGNED_PREKEY_ROTATION_MS)).toBe(true);
+    const second = store.rotate(identity, SIGNED_PREKEY_ROTATION_MS);
+    expect(second.signedPrekey.id).not.toBe(first.signedPrekey.id);
+    expect(store.currentSignedPrekey()).toEqual(second.signedPrekey);
+    expect(store.currentKemPrekey()).toEqual(second.kemPrekey);
+    const old = store.signedPrekey(first.signedPrekey.id)!;
+    store.prune(SIGNED_PREKEY_ROTATION_MS + SIGNED_PREKEY_GRACE_MS - 1);
+    expect(store.signedPrekey(first.signedPrekey.id)).toBeDefined();
+    expect(store.kemPrekey(first.kemPrekey.id)).toBeDefined();
+    store.prune(SIGNED_PREKEY_ROTATION_MS + SIGNED_PREKEY_GRACE_MS);
+    expect(store.signedPrekey(first.signedPrekey.id)).toBeUndefined();
+    expect(store.kemPrekey(first.kemPrekey.id)).toBeUndefined();
+    expect(sodium.is_zero(old.keyPair.secretKey)).toBe(true);
+    // The current one is never pruned, however old.
+    store.prune(10 * SIGNED_PREKEY_GRACE_MS);
+    expect(store.signedPrekey(second.signedPrekey.id)).toBeDefined();
+  });
+
+  it('consumes one-time prekeys and bounds how many it holds', () => {
+    const store = new PrekeyStore();
+    const uploaded = store.addOneTimePrekeys(3);
+    expect(store.oneTimePrekeyCount).toBe(3);
+    const kept = store.oneTimePrekey(uploaded[1]!.id)!;
+    store.consumeOneTimePrekey(uploaded[1]!.id);
+    expect(store.oneTimePrekey(uploaded[1]!.id)).toBeUndefined();
+    expect(sodium.is_zero(kept.keyPair.secretKey)).toBe(true);
+    expect(store.oneTimePrekeyCount).toBe(2);
+    expect(() => store.addOneTimePrekeys(999)).toThrow(CryptoError);
+    expect(store.oneTimePrekeyCount).toBe(2);
+  });
+
+  it('round-trips through its serialization and refuses other versions', () => {
+    const { store, bundle } = makeResponder();
+    store.rememberBaseKey(bundle.signedPrekey.id, new Uint8Array(32).fill(9));
+    const copy = PrekeyStore.deserialize(store.serialize());
+    expect(copy.serialize()).toEqual(store.serialize());
+    expect(copy.currentSignedPrekey()).toEqual(bundle.signedPrekey);
+    expect(copy.oneTimePrekey(bundle.oneTimePrekey!.id)).toEqual(
+      store.oneTimePrekey(bundle.oneTimePrekey!.id),
+    );
+    expect(copy.hasUsedBaseKey(new Uint8Array(32).fill(9))).toBe(true);
+    const blob = store.serialize();
+    expect(() => PrekeyStore.deserialize(flipBit(blob, 5, 0x02))).toThrow(
+      expect.objectContaining({ reason: 'UNSUPPORTED_VERSION' }),
+    );
+    expect(() => PrekeyStore.deserialize(blob.subarray(0, blob.length - 1))).toThrow(
+      expect.objectContaining({ reason: 'MALFORMED' }),
+    );
+  });
+
+  it('wipes every private key on demand', () => {
+    const { store, bundle } = makeResponder();
+    const signed = store.signedPrekey(bundle.signedPrekey.id)!;
+    const kem = store.kemPrekey(bundle.kemPrekey.id)!;
+    store.wipe();
+    expect(sodium.is_zero(signed.keyPair.secretKey)).toBe(true);
+    expect(sodium.is_zero(kem.secretKey)).toBe(true);
+    expect(store.currentSignedPrekey()).toBeUndefined();
+    expect(store.oneTimePrekeyCount).toBe(0);
+  });
+});
