@@ -143,6 +143,10 @@ export interface PrekeyStore {
    */
   takeBundle(accountId: string): Promise<TakenBundle | undefined>;
   countOneTimePrekeys(accountId: string): Promise<number>;
+  /** The current signed prekeys without consuming anything; undefined before the first upload. */
+  findSignedPrekeys(
+    accountId: string,
+  ): Promise<{ readonly signed: StoredPrekey; readonly kem: StoredPrekey } | undefined>;
 }
 
 export interface ModeratorCertificateRecord {
@@ -172,6 +176,36 @@ export interface CertificateStore {
   latestRevocationList(): Promise<RevocationListRecord | undefined>;
 }
 
+export interface DirectMessageRecord {
+  readonly id: string;
+  readonly senderId: string;
+  readonly recipientId: string;
+  /** Sender-chosen id; (senderId, clientId) is unique, which makes a retried send idempotent. */
+  readonly clientId: string;
+  /** End-to-end-encrypted envelope, opaque to the server. */
+  readonly body: Uint8Array;
+  readonly createdAt: number;
+}
+
+export type PutDirectMessageResult =
+  | { readonly kind: 'created'; readonly message: DirectMessageRecord }
+  /** The same (senderId, clientId) was stored before: that earlier record, unchanged. */
+  | { readonly kind: 'duplicate'; readonly message: DirectMessageRecord }
+  /** The recipient already has `maxPending` undelivered messages; nothing stored. */
+  | { readonly kind: 'full' };
+
+/**
+ * Interim store-and-forward mailbox for end-to-end-encrypted direct messages (issue 3), until
+ * conversations with gapless sequences replace it. Messages are deleted once acknowledged.
+ */
+export interface DirectMessageStore {
+  put(message: DirectMessageRecord, maxPending: number): Promise<PutDirectMessageResult>;
+  /** Undelivered messages for a recipient, oldest first (by createdAt, then id), at most `limit`. */
+  listForRecipient(recipientId: string, limit: number): Promise<DirectMessageRecord[]>;
+  /** Deletes those of `ids` addressed to `recipientId`; returns how many were deleted. */
+  deleteForRecipient(recipientId: string, ids: readonly string[]): Promise<number>;
+}
+
 export interface Store {
   readonly accounts: AccountStore;
   readonly enrolments: EnrolmentStore;
@@ -180,6 +214,7 @@ export interface Store {
   readonly meta: MetaStore;
   readonly prekeys: PrekeyStore;
   readonly certificates: CertificateStore;
+  readonly directMessages: DirectMessageStore;
   /** Resolves when the store answers a trivial query; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

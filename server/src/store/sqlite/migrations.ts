@@ -109,6 +109,27 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'direct messages',
+    up: (db) => {
+      // The UNIQUE constraint's index also serves the sender's cascade; the recipient index
+      // serves listing in delivery order, the pending count and the recipient's cascade.
+      db.exec(`
+        CREATE TABLE direct_messages (
+          id TEXT PRIMARY KEY,
+          sender_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          recipient_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          client_id TEXT NOT NULL,
+          body BLOB NOT NULL,
+          created_at INTEGER NOT NULL,
+          UNIQUE (sender_id, client_id)
+        ) STRICT;
+        CREATE INDEX direct_messages_by_recipient
+          ON direct_messages (recipient_id, created_at, id);
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

@@ -6,6 +6,7 @@ import type { Store } from '../ports.js';
 import { createSqliteAccountStore } from './accounts.js';
 import { createSqliteCertificateStore } from './certificates.js';
 import { createSqliteChallengeStore } from './challenges.js';
+import { createSqliteDirectMessageStore } from './direct-messages.js';
 import { createSqliteEnrolmentStore } from './enrolments.js';
 import { settle } from './codec.js';
 import { applyMigrations } from './migrations.js';
@@ -89,6 +90,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     meta: createSqliteMetaStore(db),
     prekeys: createSqlitePrekeyStore(db),
     certificates: createSqliteCertificateStore(db),
+    directMessages: createSqliteDirectMessageStore(db),
     ping() {
       return settle(() => {
         if (ping.get()?.ok !== 1) {

@@ -1,0 +1,279 @@
+// Contract for DirectMessageStore: idempotent puts, a bounded mailbox per recipient, ordered listing, scoped deletes.
+import { describe, expect, it } from 'vitest';
+import type { DirectMessageRecord } from '../../../server/src/store/ports.js';
+import type { CurrentStore } from './fixtures.js';
+import { createAccount, expectPlainBytes, unique, uniqueBytes } from './fixtures.js';
+
+/** Far above anything a test stores, so listing with it shows the whole mailbox. */
+const ALL = 1_000;
+/** Far above anything a test stores, so puts with it are never 'full'. */
+const ROOMY = 1_000;
+
+function message(
+  senderId: string,
+  recipientId: string,
+  overrides: Partial<DirectMessageRecord> = {},
+): DirectMessageRecord {
+  return {
+    id: unique('message'),
+    senderId,
+    recipientId,
+    clientId: unique('client'),
+    body: uniqueBytes(48),
+    createdAt: 1_000,
+    ...overrides,
+  };
+}
+
+export function directMessagesContract(store: CurrentStore): void {
+  describe('direct messages', () => {
+    async function pair(): Promise<{ readonly sender: string; readonly recipient: string }> {
+      const sender = await createAccount(store());
+      const recipient = await createAccount(store());
+      return { sender: sender.id, recipient: recipient.id };
+    }
+
+    async function mailbox(recipientId: string): Promise<DirectMessageRecord[]> {
+      return store().directMessages.listForRecipient(recipientId, ALL);
+    }
+
+    async function putAll(records: readonly DirectMessageRecord[]): Promise<void> {
+      for (const record of records) {
+        expect((await store().directMessages.put(record, ROOMY)).kind).toBe('created');
+      }
+    }
+
+    it('stores a message and lists it with its bytes as a plain, unaliased Uint8Array', async () => {
+      const { sender, recipient } = await pair();
+      // The body is a view into a larger buffer: only the view's bytes belong to the message.
+      const backing = uniqueBytes(64);
+      const body = new Uint8Array(backing.buffer, 8, 40);
+      const record = message(sender, recipient, { body });
+      const expected = { ...record, body: Uint8Array.from(body) };
+
+      const result = await store().directMessages.put(record, ROOMY);
+
+      expect(result).toStrictEqual({ kind: 'created', message: expected });
+      if (result.kind === 'created') {
+        expectPlainBytes(result.message.body);
+      }
+      // Changing the caller's buffer afterwards changes neither the stored nor the echoed record.
+      body.fill(0);
+      const listed = await mailbox(recipient);
+      expect(listed).toStrictEqual([expected]);
+      for (const listedMessage of listed) {
+        expectPlainBytes(listedMessage.body);
+      }
+      if (result.kind === 'created') {
+        expect(result.message.body).toStrictEqual(expected.body);
+      }
+      // Listing does not deliver: the message stays until deleted.
+      expect(await mailbox(recipient)).toStrictEqual([expected]);
+      expect(await mailbox(sender)).toStrictEqual([]);
+    });
+
+    it('lists nothing for an account without messages or an unknown account', async () => {
+      const account = await createAccount(store());
+
+      expect(await mailbox(account.id)).toStrictEqual([]);
+      expect(await mailbox('no-such-account')).toStrictEqual([]);
+    });
+
+    it('lists oldest first by createdAt, then by id, and only the recipient’s', async () => {
+      const { sender, recipient } = await pair();
+      const other = await createAccount(store());
+      const base = unique('message');
+      const latest = message(sender, recipient, { id: `${base}-a`, createdAt: 3_000 });
+      const tiedSecond = message(sender, recipient, { id: `${base}-c`, createdAt: 2_000 });
+      const oldest = message(sender, recipient, { id: `${base}-d`, createdAt: 1_000 });
+      const tiedFirst = message(sender, recipient, { id: `${base}-b`, createdAt: 2_000 });
+      const toOther = message(sender, other.id, { createdAt: 500 });
+      await putAll([latest, tiedSecond, toOther, oldest, tiedFirst]);
+
+      expect(await mailbox(recipient)).toStrictEqual([oldest, tiedFirst, tiedSecond, latest]);
+      expect(await mailbox(other.id)).toStrictEqual([toOther]);
+    });
+
+    it('lists at most `limit` messages, the oldest ones', async () => {
+      const { sender, recipient } = await pair();
+      const records = [5_000, 1_000, 4_000, 2_000, 3_000].map((createdAt) =>
+        message(sender, recipient, { createdAt }),
+      );
+      await putAll(records);
+      const inOrder = [...records].sort((a, b) => a.createdAt - b.createdAt);
+
+      expect(await store().directMessages.listForRecipient(recipient, 2)).toStrictEqual(
+        inOrder.slice(0, 2),
+      );
+      expect(await store().directMessages.listForRecipient(recipient, 5)).toStrictEqual(inOrder);
+      expect(await store().directMessages.listForRecipient(recipient, 0)).toStrictEqual([]);
+      expect(await store().directMessages.listForRecipient(recipient, -1)).toStrictEqual([]);
+      expect(await mailbox(recipient)).toStrictEqual(inOrder);
+    });
+
+    it('answers a repeated (sender, clientId) with the first record unchanged and stores nothing', async () => {
+      const { sender, recipient } = await pair();
+      const other = await createAccount(store());
+      const first = message(sender, recipient);
+      await putAll([first]);
+      const retry = message(sender, other.id, {
+        clientId: first.clientId,
+        body: uniqueBytes(16),
+        createdAt: 9_000,
+      });
+
+      const result = await store().directMessages.put(retry, ROOMY);
+
+      expect(result).toStrictEqual({ kind: 'duplicate', message: first });
+      if (result.kind === 'duplicate') {
+        expectPlainBytes(result.message.body);
+      }
+      expect(await mailbox(recipient)).toStrictEqual([first]);
+      expect(await mailbox(other.id)).toStrictEqual([]);
+      expect(await store().directMessages.deleteForRecipient(other.id, [retry.id])).toBe(0);
+    });
+
+    it('treats the same clientId from another sender as another message', async () => {
+      const { sender, recipient } = await pair();
+      const secondSender = await createAccount(store());
+      const fromFirst = message(sender, recipient, { createdAt: 1_000 });
+      const fromSecond = message(secondSender.id, recipient, {
+        clientId: fromFirst.clientId,
+        createdAt: 2_000,
+      });
+
+      await putAll([fromFirst, fromSecond]);
+
+      expect(await mailbox(recipient)).toStrictEqual([fromFirst, fromSecond]);
+    });
+
+    it('refuses a message once the recipient has maxPending, storing nothing, until one is deleted', async () => {
+      const { sender, recipient } = await pair();
+      const other = await createAccount(store());
+      const pending = [1_000, 2_000, 3_000].map((createdAt) =>
+        message(sender, recipient, { createdAt }),
+      );
+      for (const record of pending) {
+        expect((await store().directMessages.put(record, 3)).kind).toBe('created');
+      }
+      const overflow = message(sender, recipient, { createdAt: 4_000 });
+
+      expect(await store().directMessages.put(overflow, 3)).toStrictEqual({ kind: 'full' });
+
+      expect(await mailbox(recipient)).toStrictEqual(pending);
+      // The mailbox limit is per recipient.
+      const toOther = message(sender, other.id);
+      expect((await store().directMessages.put(toOther, 3)).kind).toBe('created');
+
+      expect(
+        await store().directMessages.deleteForRecipient(recipient, [pending[0]?.id ?? '']),
+      ).toBe(1);
+      // A refused message left no trace: the same send now goes through as new.
+      expect(await store().directMessages.put(overflow, 3)).toStrictEqual({
+        kind: 'created',
+        message: overflow,
+      });
+      expect(await mailbox(recipient)).toStrictEqual([...pending.slice(1), overflow]);
+      expect(await store().directMessages.put(message(sender, recipient), 3)).toStrictEqual({
+        kind: 'full',
+      });
+    });
+
+    it('answers a retry of a stored message as a duplicate even when the mailbox is full', async () => {
+      const { sender, recipient } = await pair();
+      const first = message(sender, recipient);
+      expect((await store().directMessages.put(first, 1)).kind).toBe('created');
+
+      const result = await store().directMessages.put({ ...first, id: unique('message') }, 1);
+
+      expect(result).toStrictEqual({ kind: 'duplicate', message: first });
+      expect(await mailbox(recipient)).toStrictEqual([first]);
+    });
+
+    it('is full at once when maxPending is zero', async () => {
+      const { sender, recipient } = await pair();
+
+      expect(await store().directMessages.put(message(sender, recipient), 0)).toStrictEqual({
+        kind: 'full',
+      });
+      expect(await mailbox(recipient)).toStrictEqual([]);
+    });
+
+    it('deletes only the given ids addressed to the recipient and counts them', async () => {
+      const { sender, recipient } = await pair();
+      const other = await createAccount(store());
+      const [a1, a2, a3] = [1_000, 2_000, 3_000].map((createdAt) =>
+        message(sender, recipient, { createdAt }),
+      );
+      const b1 = message(sender, other.id);
+      if (a1 === undefined || a2 === undefined || a3 === undefined) {
+        throw new Error('fixture: messages missing');
+      }
+      await putAll([a1, a2, a3, b1]);
+
+      // Another recipient's message, an unknown id and a repeated id count for nothing.
+      expect(
+        await store().directMessages.deleteForRecipient(recipient, [
+          a1.id,
+          b1.id,
+          'no-such-message',
+          a3.id,
+          a1.id,
+        ]),
+      ).toBe(2);
+
+      expect(await mailbox(recipient)).toStrictEqual([a2]);
+      expect(await mailbox(other.id)).toStrictEqual([b1]);
+      expect(await store().directMessages.deleteForRecipient(recipient, [a1.id])).toBe(0);
+      expect(await store().directMessages.deleteForRecipient(other.id, [a2.id])).toBe(0);
+      expect(await store().directMessages.deleteForRecipient('no-such-account', [a2.id])).toBe(0);
+      expect(await store().directMessages.deleteForRecipient(recipient, [])).toBe(0);
+      expect(await mailbox(recipient)).toStrictEqual([a2]);
+      expect(await mailbox(other.id)).toStrictEqual([b1]);
+    });
+
+    it('stores exactly maxPending of many concurrent puts', async () => {
+      const { sender, recipient } = await pair();
+      const records = Array.from({ length: 20 }, (_, index) =>
+        message(sender, recipient, { createdAt: 1_000 + index }),
+      );
+
+      const results = await Promise.all(
+        records.map((record) => store().directMessages.put(record, 10)),
+      );
+
+      const created = results.flatMap((result) =>
+        result.kind === 'created' ? [result.message] : [],
+      );
+      expect(created).toHaveLength(10);
+      expect(results.filter((result) => result.kind === 'full')).toHaveLength(10);
+      const stored = await mailbox(recipient);
+      expect(stored).toHaveLength(10);
+      expect(new Set(stored.map((record) => record.id))).toStrictEqual(
+        new Set(created.map((record) => record.id)),
+      );
+    });
+
+    it('creates one message from many concurrent retries of the same send', async () => {
+      const { sender, recipient } = await pair();
+      const clientId = unique('client');
+      const attempts = Array.from({ length: 10 }, () => message(sender, recipient, { clientId }));
+
+      const results = await Promise.all(
+        attempts.map((attempt) => store().directMessages.put(attempt, ROOMY)),
+      );
+
+      const created = results.filter((result) => result.kind === 'created');
+      expect(created).toHaveLength(1);
+      const stored = await mailbox(recipient);
+      expect(stored).toHaveLength(1);
+      expect(results).toStrictEqual(
+        results.map((result) =>
+          result.kind === 'created'
+            ? { kind: 'created', message: stored[0] }
+            : { kind: 'duplicate', message: stored[0] },
+        ),
+      );
+    });
+  });
+}
