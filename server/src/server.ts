@@ -8,6 +8,10 @@ import { systemClock, type Clock } from './domain/clock.js';
 import { LoginService } from './domain/login.js';
 import { RevocationFeed } from './domain/revocations.js';
 import { SessionService } from './domain/sessions.js';
+import { CertificateService } from './domain/certificates.js';
+import { DirectMessageService } from './domain/direct-messages.js';
+import { PrekeyService } from './domain/prekeys.js';
+import { socketNotifier } from './realtime/socket-notifier.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './logger.js';
 import { createRealtime, type Realtime } from './realtime/create-realtime.js';
@@ -43,6 +47,16 @@ export function createKolokolServer(deps: {
     enrolmentTtlMs: config.enrolmentTtlMs,
   });
   const login = new LoginService({ store, clock });
+  // The notifier needs the socket.io server, which needs the handlers, which need the services.
+  const late: { realtime?: Realtime } = {};
+  const notifier = socketNotifier(() => late.realtime?.io);
+  const prekeys = new PrekeyService({ store, clock, notifier });
+  const certificates = new CertificateService({
+    store,
+    clock,
+    rootPublicKey: config.rootPublicKey,
+  });
+  const direct = new DirectMessageService({ store, clock, notifier });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
   const http = createServer(app);
@@ -51,9 +65,11 @@ export function createKolokolServer(deps: {
     logger,
     sessions,
     revocations,
-    handlerDeps: {},
+    handlerDeps: { prekeys, certificates, direct },
     now: () => clock.now(),
   });
+
+  late.realtime = realtime;
 
   let closing: Promise<void> | undefined;
   return {

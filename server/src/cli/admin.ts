@@ -1,29 +1,55 @@
-// `npm run admin -- <command>`: the operator's tool, run on the server host against the same
-// store as the server. Moderators and admins exist only through `enrol`.
-import { handleSchema } from '@kolokol/shared';
+// `npm run admin -- <command>`: the operator's tool. Account commands run on the server host
+// against the same store as the server; root-key commands are offline and touch files only.
+import { fromBase64Url, handleSchema } from '@kolokol/shared';
 import { loadConfig } from '../config/config.js';
 import { AccountService } from '../domain/accounts.js';
+import { CertificateService } from '../domain/certificates.js';
 import { systemClock } from '../domain/clock.js';
 import { RevocationFeed } from '../domain/revocations.js';
 import { SessionService } from '../domain/sessions.js';
 import { AppError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
 import { parseInput } from '../validation.js';
+import { certify, encodeIdentityText, revoke, rootInit } from './root-key.js';
 
 const USAGE = `usage: npm run admin -- <command>
 
-commands:
-  enrol <moderator|admin> <handle>   reserve a handle and print a one-time enrolment code
-  suspend <handle>                   suspend an account and end all its sessions
-  unsuspend <handle>                 lift a suspension
+on the server host (uses KOLOKOL_DATA_DIR, KOLOKOL_ROOT_PUBLIC_KEY):
+  enrol <moderator|admin> <handle>     reserve a handle and print a one-time enrolment code
+  suspend <handle>                     suspend an account and end all its sessions
+  unsuspend <handle>                   lift a suspension
+  identity <handle>                    print an account's public identity, to certify offline
+  import-certificate <certificate>     publish a root-signed moderator certificate
+  import-revocations <list>            publish a root-signed revocation list
+
+offline, with the root key (passphrase in KOLOKOL_ROOT_PASSPHRASE):
+  root-init <file>                     create the root key file; prints KOLOKOL_ROOT_PUBLIC_KEY
+  certify <file> <handle> <identity> [days]   print a moderator certificate (default 180 days)
+  revoke <file> <serial>...            print a revocation list of exactly these serials
 `;
 
-async function run(argv: readonly string[]): Promise<number> {
-  const [command, ...args] = argv;
-  if (command === undefined || command === 'help' || command === '--help') {
-    process.stdout.write(USAGE);
-    return command === undefined ? 2 : 0;
+const print = (text: string) => process.stdout.write(`${text}\n`);
+
+async function offline(command: string, args: readonly string[]): Promise<boolean> {
+  const [file, ...rest] = args;
+  if (file === undefined) return false;
+  if (command === 'root-init') {
+    print(`root key written to ${file}; pin this in the server and clients:`);
+    print(`KOLOKOL_ROOT_PUBLIC_KEY=${await rootInit(file)}`);
+    return true;
   }
+  if (command === 'certify' && rest[0] !== undefined && rest[1] !== undefined) {
+    print(await certify(file, rest[0], rest[1], rest[2] === undefined ? 180 : Number(rest[2])));
+    return true;
+  }
+  if (command === 'revoke' && rest.length > 0) {
+    print(await revoke(file, rest));
+    return true;
+  }
+  return false;
+}
+
+async function online(command: string, args: readonly string[]): Promise<boolean> {
   const config = loadConfig();
   const store = await openStore(config);
   try {
@@ -40,44 +66,88 @@ async function run(argv: readonly string[]): Promise<number> {
       sessions,
       enrolmentTtlMs: config.enrolmentTtlMs,
     });
+    const certificates = new CertificateService({
+      store,
+      clock,
+      rootPublicKey: config.rootPublicKey,
+    });
+    const operator = { accountId: 'operator-cli', role: 'admin' as const };
+    const [first, second] = args;
+    const bytes = (text: string) => fromBase64Url(text.trim()) ?? new Uint8Array(0);
     switch (command) {
       case 'enrol': {
-        const [role, rawHandle] = args;
-        if ((role !== 'moderator' && role !== 'admin') || rawHandle === undefined) break;
-        const handle = parseInput(handleSchema, rawHandle);
-        const { code, expiresAt } = await accounts.enrol(handle, role);
-        process.stdout.write(
-          `enrolment code for ${role} "${handle}" (shown once, valid until ${new Date(expiresAt).toISOString()}):\n${code}\n`,
+        if ((first !== 'moderator' && first !== 'admin') || second === undefined) return false;
+        const handle = parseInput(handleSchema, second);
+        const { code, expiresAt } = await accounts.enrol(handle, first);
+        print(
+          `enrolment code for ${first} "${handle}" (shown once, valid until ${new Date(expiresAt).toISOString()}):`,
         );
-        return 0;
+        print(code);
+        return true;
       }
-      case 'suspend': {
-        if (args[0] === undefined) break;
-        const ended = await accounts.suspend(parseInput(handleSchema, args[0]));
-        process.stdout.write(`suspended; ${ended} session(s) ended\n`);
-        return 0;
+      case 'suspend':
+        if (first === undefined) return false;
+        print(
+          `suspended; ${await accounts.suspend(parseInput(handleSchema, first))} session(s) ended`,
+        );
+        return true;
+      case 'unsuspend':
+        if (first === undefined) return false;
+        await accounts.unsuspend(parseInput(handleSchema, first));
+        print('suspension lifted');
+        return true;
+      case 'identity': {
+        if (first === undefined) return false;
+        const account = await accounts.findByHandle(parseInput(handleSchema, first));
+        print(
+          encodeIdentityText({
+            signingKey: account.signingKey,
+            exchangeKey: account.exchangeKey,
+            exchangeSignature: account.exchangeSignature,
+          }),
+        );
+        return true;
       }
-      case 'unsuspend': {
-        if (args[0] === undefined) break;
-        await accounts.unsuspend(parseInput(handleSchema, args[0]));
-        process.stdout.write('suspension lifted\n');
-        return 0;
+      case 'import-certificate': {
+        if (first === undefined) return false;
+        const { serial, expiresAt } = await certificates.publish(operator, bytes(first));
+        print(`certificate ${serial} published, valid until ${new Date(expiresAt).toISOString()}`);
+        return true;
       }
+      case 'import-revocations':
+        if (first === undefined) return false;
+        print(
+          `revocation list of ${new Date((await certificates.publishRevocations(bytes(first))).issuedAt).toISOString()} published`,
+        );
+        return true;
       default:
-        process.stderr.write(`unknown command: ${command}\n`);
+        return false;
     }
-    process.stderr.write(USAGE);
-    return 2;
   } finally {
     await store.close();
   }
 }
 
+async function run(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help') {
+    process.stdout.write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  const known = ['root-init', 'certify', 'revoke'].includes(command)
+    ? await offline(command, args)
+    : await online(command, args);
+  if (known) return 0;
+  process.stderr.write(USAGE);
+  return 2;
+}
+
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
+    // AppError and ConfigError messages are written for people and carry no secrets.
     process.stderr.write(
-      `admin: ${error instanceof AppError ? error.message : error instanceof Error ? error.message : 'failed'}\n`,
+      `admin: ${error instanceof AppError || error instanceof Error ? error.message : 'failed'}\n`,
     );
     process.exit(1);
   },

@@ -2,6 +2,7 @@
 // A bad value stops start-up with a message that names the variable (never its value).
 import path from 'node:path';
 import { z } from 'zod';
+import { decodeRootPublicKey } from '@kolokol/shared/crypto';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -29,6 +30,18 @@ const variables = {
   KOLOKOL_AUTH_WINDOW_SECONDS: positiveInt.default(15 * 60),
   KOLOKOL_SHUTDOWN_GRACE_MS: positiveInt.max(120_000).default(10_000),
   KOLOKOL_ENROLMENT_TTL_HOURS: positiveInt.max(24 * 30).default(72),
+  KOLOKOL_ROOT_PUBLIC_KEY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return undefined;
+      try {
+        return decodeRootPublicKey(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'not an Ed25519 public key in base64url' });
+        return z.NEVER;
+      }
+    }),
 } as const;
 
 export interface Config {
@@ -50,6 +63,8 @@ export interface Config {
   readonly authWindowSeconds: number;
   readonly shutdownGraceMs: number;
   readonly enrolmentTtlMs: number;
+  /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
+  readonly rootPublicKey: Uint8Array | undefined;
 }
 
 export class ConfigError extends Error {
@@ -120,5 +135,6 @@ export function loadConfig(env: Env = process.env): Config {
     authWindowSeconds: read(env, 'KOLOKOL_AUTH_WINDOW_SECONDS'),
     shutdownGraceMs: read(env, 'KOLOKOL_SHUTDOWN_GRACE_MS'),
     enrolmentTtlMs: read(env, 'KOLOKOL_ENROLMENT_TTL_HOURS') * 3600 * 1000,
+    rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
   };
 }

@@ -2,8 +2,28 @@
 // server→client pushes. socket.io's typed-event maps are derived from these.
 import { z } from 'zod';
 import type { AckCallback } from './ack.js';
+import type { DirectMessageWire } from './direct.js';
 import { emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
 import { ERROR_CODES } from './errors.js';
+import {
+  directAckSchema,
+  directFetchSchema,
+  directMessageSchema,
+  directSendSchema,
+  MAX_DIRECT_BODY_BYTES,
+} from './direct.js';
+import {
+  addOneTimePrekeysSchema,
+  certificateListSchema,
+  fetchBundleSchema,
+  MAX_CERTIFICATE_BYTES,
+  MAX_REVOCATION_LIST_BYTES,
+  prekeyBundleWireSchema,
+  prekeyStatusSchema,
+  publishCertificateSchema,
+  publishRevocationListSchema,
+  setSignedPrekeysSchema,
+} from './keys.js';
 
 interface EventDefinition<I extends z.ZodType, O extends z.ZodType> {
   readonly input: I;
@@ -33,6 +53,66 @@ export const clientEvents = {
     maxBytes: 256,
     summary: 'The caller’s own account and session.',
   }),
+  'prekeys.set_signed': defineEvent({
+    input: setSignedPrekeysSchema,
+    output: emptySchema,
+    maxBytes: 4 * 1024,
+    summary: 'Replace the caller’s signed X25519 prekey and signed ML-KEM-768 prekey (rotation).',
+  }),
+  'prekeys.add_one_time': defineEvent({
+    input: addOneTimePrekeysSchema,
+    output: z.object({ oneTimeRemaining: z.number().int() }),
+    maxBytes: 12 * 1024,
+    summary: 'Add one-time X25519 prekeys, all or none.',
+  }),
+  'prekeys.status': defineEvent({
+    input: emptySchema,
+    output: prekeyStatusSchema,
+    maxBytes: 256,
+    summary: 'How many one-time prekeys the caller has left, and its signed prekey id.',
+  }),
+  'prekeys.fetch': defineEvent({
+    input: fetchBundleSchema,
+    output: prekeyBundleWireSchema,
+    maxBytes: 256,
+    summary: 'Another account’s prekey bundle, consuming one of its one-time prekeys.',
+  }),
+  'certificates.publish': defineEvent({
+    input: publishCertificateSchema,
+    output: z.object({ serial: z.string(), expiresAt: z.number().int() }),
+    maxBytes: 2 * MAX_CERTIFICATE_BYTES,
+    summary: 'Publish a root-signed moderator certificate.',
+  }),
+  'certificates.list': defineEvent({
+    input: emptySchema,
+    output: certificateListSchema,
+    maxBytes: 256,
+    summary: 'Every current moderator certificate and the latest revocation list.',
+  }),
+  'revocations.publish': defineEvent({
+    input: publishRevocationListSchema,
+    output: z.object({ issuedAt: z.number().int() }),
+    maxBytes: Math.ceil((MAX_REVOCATION_LIST_BYTES * 4) / 3) + 256,
+    summary: 'Publish a root-signed revocation list newer than the current one.',
+  }),
+  'direct.send': defineEvent({
+    input: directSendSchema,
+    output: z.object({ id: idSchema, createdAt: z.number().int(), duplicate: z.boolean() }),
+    maxBytes: Math.ceil((MAX_DIRECT_BODY_BYTES * 4) / 3) + 512,
+    summary: 'Store and forward an end-to-end-encrypted envelope to one account.',
+  }),
+  'direct.fetch': defineEvent({
+    input: directFetchSchema,
+    output: z.object({ messages: z.array(directMessageSchema) }),
+    maxBytes: 256,
+    summary: 'Undelivered envelopes addressed to the caller, oldest first.',
+  }),
+  'direct.ack': defineEvent({
+    input: directAckSchema,
+    output: z.object({ deleted: z.number().int() }),
+    maxBytes: 8 * 1024,
+    summary: 'Confirm receipt: the server deletes these envelopes.',
+  }),
 } as const;
 
 export type ClientEvents = typeof clientEvents;
@@ -58,6 +138,10 @@ export type ProtocolError = z.infer<typeof protocolErrorSchema>;
 export interface ServerToClientEvents {
   /** The session ended; the server disconnects the socket right after this. */
   'session.revoked': (event: SessionRevoked) => void;
+  /** The caller's supply of one-time prekeys is running low; upload more. */
+  'prekeys.low': (event: { oneTimeRemaining: number }) => void;
+  /** An end-to-end-encrypted envelope arrived for the caller; ack it with `direct.ack`. */
+  'direct.message': (message: DirectMessageWire) => void;
   /** A client→server event that could not be answered with an ack (it carried no callback). */
   'protocol.error': (error: ProtocolError) => void;
 }
@@ -82,5 +166,7 @@ export function isClientEventName(name: unknown): name is ClientEventName {
 /** Names of the server→client pushes, for documentation checks and clients that list them. */
 export const SERVER_EVENT_NAMES = [
   'session.revoked',
+  'prekeys.low',
+  'direct.message',
   'protocol.error',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];

@@ -32,6 +32,22 @@ export function prekeysContract(store: CurrentStore): void {
       return account.id;
     }
 
+    it('findSignedPrekeys reads the current signed prekeys without consuming anything', async () => {
+      const account = await createAccount(store());
+      expect(await store().prekeys.findSignedPrekeys(account.id)).toBeUndefined();
+      await store().prekeys.setSignedPrekeys(account.id, {
+        signed: signedPrekey(7),
+        kem: kemPrekey(8),
+        now: 1,
+      });
+      await store().prekeys.addOneTimePrekeys(account.id, oneTimeRange(1, 2), 10);
+      const found = await store().prekeys.findSignedPrekeys(account.id);
+      expect(found?.signed.id).toBe(7);
+      expect(found?.kem.publicKey).toEqual(kemPrekey(8).publicKey);
+      expectPlainBytes(found!.signed.publicKey);
+      expect(await store().prekeys.countOneTimePrekeys(account.id)).toBe(2);
+    });
+
     it('has no bundle before signed prekeys are uploaded, and spends no one-time prekey', async () => {
       const account = await createAccount(store());
       expect(await store().prekeys.addOneTimePrekeys(account.id, oneTimeRange(1, 2), 10)).toBe(

@@ -1,10 +1,39 @@
 // Every socket event handler, wired once. The router refuses to start if an event in
 // shared's `clientEvents` has no handler here, or has two.
+import type { CertificateService } from '../../domain/certificates.js';
+import type { DirectMessageService } from '../../domain/direct-messages.js';
+import type { PrekeyService } from '../../domain/prekeys.js';
 import type { AnyEventHandler } from '../handler.js';
+import { certificatesList } from './certificates-list.js';
+import { certificatesPublish } from './certificates-publish.js';
+import { directAck } from './direct-ack.js';
+import { directFetch } from './direct-fetch.js';
+import { directSend } from './direct-send.js';
+import { prekeysAddOneTime } from './prekeys-add-one-time.js';
+import { prekeysFetch } from './prekeys-fetch.js';
+import { prekeysSetSigned } from './prekeys-set-signed.js';
+import { prekeysStatus } from './prekeys-status.js';
+import { revocationsPublish } from './revocations-publish.js';
 import { sessionWhoAmI } from './session-whoami.js';
 
-export type HandlerDeps = Record<string, never>;
+export interface HandlerDeps {
+  readonly prekeys: PrekeyService;
+  readonly certificates: CertificateService;
+  readonly direct: DirectMessageService;
+}
 
-export function allHandlers(_deps: HandlerDeps): AnyEventHandler[] {
-  return [sessionWhoAmI()];
+export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
+  return [
+    sessionWhoAmI(),
+    prekeysSetSigned(deps.prekeys),
+    prekeysAddOneTime(deps.prekeys),
+    prekeysStatus(deps.prekeys),
+    prekeysFetch(deps.prekeys),
+    certificatesPublish(deps.certificates),
+    certificatesList(deps.certificates),
+    revocationsPublish(deps.certificates),
+    directSend(deps.direct),
+    directFetch(deps.direct),
+    directAck(deps.direct),
+  ];
 }

@@ -133,5 +133,17 @@ export function createSqlitePrekeyStore(db: Database.Database): PrekeyStore {
     countOneTimePrekeys(accountId) {
       return settle(() => count(accountId));
     },
+
+    findSignedPrekeys(accountId) {
+      return settle(() => {
+        const row = signedOf.get(accountId);
+        return row === undefined
+          ? undefined
+          : {
+              signed: toPrekey(row.signed_id, row.signed_public_key, row.signed_signature),
+              kem: toPrekey(row.kem_id, row.kem_public_key, row.kem_signature),
+            };
+      });
+    },
   };
 }

@@ -1,0 +1,111 @@
+// Offline commands for the organisation root key. They read and write local files only and
+// never open the store or talk to a server: run them on the operator's offline machine.
+// The root secret key is kept in a file sealed under a passphrase (Argon2id + XChaCha20-Poly1305);
+// the passphrase comes from KOLOKOL_ROOT_PASSPHRASE so it never appears in shell history.
+import { readFile, writeFile } from 'node:fs/promises';
+import { fromBase64Url, handleSchema, toBase64Url } from '@kolokol/shared';
+import {
+  ED25519_SECRET_KEY_BYTES,
+  PASSPHRASE_MIN_LENGTH,
+  encodeRootPublicKey,
+  generateRootKey,
+  issueModeratorCertificate,
+  issueRevocationList,
+  openKeyStoreWithPassphrase,
+  sealKeyStoreWithPassphrase,
+  verifyPublicIdentity,
+  type PublicIdentity,
+} from '@kolokol/shared/crypto';
+import { AppError } from '../errors.js';
+import { parseInput } from '../validation.js';
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function passphrase(): string {
+  const value = process.env.KOLOKOL_ROOT_PASSPHRASE;
+  if (value === undefined || value.length < PASSPHRASE_MIN_LENGTH) {
+    throw new AppError(
+      'BAD_REQUEST',
+      `set KOLOKOL_ROOT_PASSPHRASE (at least ${PASSPHRASE_MIN_LENGTH} characters)`,
+    );
+  }
+  return value;
+}
+
+async function readRootSecretKey(file: string): Promise<Uint8Array> {
+  const blob = new Uint8Array(await readFile(file));
+  let secretKey: Uint8Array;
+  try {
+    secretKey = openKeyStoreWithPassphrase(passphrase(), blob);
+  } catch {
+    throw new AppError(
+      'FORBIDDEN',
+      'cannot open the root key file (wrong passphrase or not a root key)',
+    );
+  }
+  if (secretKey.length !== ED25519_SECRET_KEY_BYTES)
+    throw new AppError('BAD_REQUEST', 'not a root key file');
+  return secretKey;
+}
+
+/** Creates a root key file (refusing to overwrite one) and returns the public key to pin. */
+export async function rootInit(file: string): Promise<string> {
+  const root = generateRootKey();
+  const sealed = sealKeyStoreWithPassphrase(passphrase(), root.secretKey);
+  await writeFile(file, sealed, { mode: 0o600, flag: 'wx' });
+  return encodeRootPublicKey(root.publicKey);
+}
+
+/** "signingKey.exchangeKey.exchangeSignature", base64url: how a moderator identity travels to the offline machine. */
+export function encodeIdentityText(identity: PublicIdentity): string {
+  return [identity.signingKey, identity.exchangeKey, identity.exchangeSignature]
+    .map(toBase64Url)
+    .join('.');
+}
+
+export function decodeIdentityText(text: string): PublicIdentity {
+  const parts = text.trim().split('.').map(fromBase64Url);
+  const [signingKey, exchangeKey, exchangeSignature] = parts;
+  const identity =
+    parts.length === 3 && signingKey && exchangeKey && exchangeSignature
+      ? { signingKey, exchangeKey, exchangeSignature }
+      : undefined;
+  if (!identity || !verifyPublicIdentity(identity))
+    throw new AppError('BAD_REQUEST', 'not a valid identity text');
+  return identity;
+}
+
+export async function certify(
+  file: string,
+  rawHandle: string,
+  identityText: string,
+  days: number,
+): Promise<string> {
+  if (!Number.isInteger(days) || days < 1 || days > 730)
+    throw new AppError('BAD_REQUEST', 'days must be 1..730');
+  const handle = parseInput(handleSchema, rawHandle);
+  const moderator = decodeIdentityText(identityText);
+  const secretKey = await readRootSecretKey(file);
+  const issuedAt = Date.now();
+  const certificate = issueModeratorCertificate(secretKey, {
+    handle,
+    moderator,
+    issuedAt,
+    expiresAt: issuedAt + days * DAY_MS,
+  });
+  secretKey.fill(0);
+  return toBase64Url(certificate);
+}
+
+/** A revocation list of exactly these serials: lists are cumulative, so name every serial still revoked. */
+export async function revoke(file: string, serialTexts: readonly string[]): Promise<string> {
+  const serials = serialTexts.map((text) => {
+    const serial = fromBase64Url(text);
+    if (!serial) throw new AppError('BAD_REQUEST', 'a serial is not base64url');
+    return serial;
+  });
+  const secretKey = await readRootSecretKey(file);
+  const list = issueRevocationList(secretKey, { issuedAt: Date.now(), serials });
+  secretKey.fill(0);
+  return toBase64Url(list);
+}

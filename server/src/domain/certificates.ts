@@ -1,0 +1,135 @@
+// Moderator certificates and revocation lists, signed offline by the organisation root key.
+// The server checks them against the configured root public key before storing (so junk never
+// reaches clients), but clients verify every certificate themselves against their pinned root:
+// the server is a mailbox here, not an authority.
+import { toBase64Url, type Role } from '@kolokol/shared';
+import {
+  CryptoError,
+  equalBytes,
+  verifyModeratorCertificate,
+  verifyRevocationList,
+  type VerifiedRevocationList,
+} from '@kolokol/shared/crypto';
+import { AppError } from '../errors.js';
+import type { Store } from '../store/ports.js';
+import type { Clock } from './clock.js';
+
+const STAFF: ReadonlySet<Role> = new Set(['moderator', 'admin']);
+
+export interface CertificateList {
+  readonly certificates: { accountId: string; certificate: string }[];
+  readonly revocationList: string | null;
+}
+
+export class CertificateService {
+  constructor(
+    private readonly deps: {
+      readonly store: Store;
+      readonly clock: Clock;
+      /** The organisation root public key; undefined when the operator has not configured one. */
+      readonly rootPublicKey: Uint8Array | undefined;
+    },
+  ) {}
+
+  /**
+   * Stores a certificate for the moderator it names. The caller must be that moderator or an
+   * admin, and the certificate must certify exactly the keys that account registered.
+   */
+  async publish(
+    caller: { accountId: string; role: Role },
+    bytes: Uint8Array,
+  ): Promise<{ serial: string; expiresAt: number }> {
+    const root = this.#root();
+    const now = this.deps.clock.now();
+    const revocations = await this.#currentRevocations(root);
+    const certificate = untrusted(() =>
+      verifyModeratorCertificate(
+        root,
+        bytes,
+        revocations ? { now, revocationList: revocations } : { now },
+      ),
+    );
+    const subject = await this.deps.store.accounts.findByHandle(certificate.handle);
+    if (
+      !subject ||
+      !STAFF.has(subject.role) ||
+      !equalBytes(subject.signingKey, certificate.moderator.signingKey) ||
+      !equalBytes(subject.exchangeKey, certificate.moderator.exchangeKey)
+    ) {
+      throw new AppError(
+        'BAD_REQUEST',
+        'certificate: does not certify a staff account’s registered keys',
+      );
+    }
+    if (caller.accountId !== subject.id && caller.role !== 'admin') {
+      throw new AppError('FORBIDDEN', 'only the certified moderator or an admin may publish it');
+    }
+    const serial = toBase64Url(certificate.serial);
+    await this.deps.store.certificates.putModeratorCertificate({
+      accountId: subject.id,
+      serial,
+      bytes,
+      expiresAt: certificate.expiresAt,
+      createdAt: now,
+    });
+    return { serial, expiresAt: certificate.expiresAt };
+  }
+
+  /** Current (unexpired) certificates and the latest revocation list, for clients to verify. */
+  async list(): Promise<CertificateList> {
+    const now = this.deps.clock.now();
+    const certificates = await this.deps.store.certificates.listModeratorCertificates();
+    const revocations = await this.deps.store.certificates.latestRevocationList();
+    return {
+      certificates: certificates
+        .filter((c) => c.expiresAt > now)
+        .map((c) => ({ accountId: c.accountId, certificate: toBase64Url(c.bytes) })),
+      revocationList: revocations ? toBase64Url(revocations.bytes) : null,
+    };
+  }
+
+  /** Stores a root-signed revocation list if it is newer than the current one. */
+  async publishRevocations(bytes: Uint8Array): Promise<{ issuedAt: number }> {
+    const root = this.#root();
+    const current = await this.deps.store.certificates.latestRevocationList();
+    const list = untrusted(() =>
+      verifyRevocationList(root, bytes, {
+        now: this.deps.clock.now(),
+        ...(current ? { minIssuedAt: current.issuedAt } : {}),
+      }),
+    );
+    const outcome = await this.deps.store.certificates.putRevocationList({
+      issuedAt: list.issuedAt,
+      bytes,
+    });
+    if (outcome === 'stale')
+      throw new AppError('CONFLICT', 'a newer or equal revocation list is already published');
+    return { issuedAt: list.issuedAt };
+  }
+
+  async #currentRevocations(root: Uint8Array): Promise<VerifiedRevocationList | undefined> {
+    const stored = await this.deps.store.certificates.latestRevocationList();
+    return stored ? verifyRevocationList(root, stored.bytes) : undefined;
+  }
+
+  #root(): Uint8Array {
+    if (!this.deps.rootPublicKey) {
+      throw new AppError(
+        'UNAVAILABLE',
+        'no organisation root key is configured (KOLOKOL_ROOT_PUBLIC_KEY)',
+      );
+    }
+    return this.deps.rootPublicKey;
+  }
+}
+
+/** Runs a verification, turning a crypto refusal into BAD_REQUEST without its detail leaking keys. */
+function untrusted<T>(verify: () => T): T {
+  try {
+    return verify();
+  } catch (error) {
+    if (error instanceof CryptoError)
+      throw new AppError('BAD_REQUEST', `not accepted: ${error.message}`);
+    throw error;
+  }
+}
