@@ -11,6 +11,7 @@ import { SessionService } from './domain/sessions.js';
 import { CertificateService } from './domain/certificates.js';
 import { DirectMessageService } from './domain/direct-messages.js';
 import { PrekeyService } from './domain/prekeys.js';
+import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
 import { socketNotifier } from './realtime/socket-notifier.js';
 import { createApp } from './http/app.js';
 import type { Logger } from './logger.js';
@@ -71,6 +72,14 @@ export function createKolokolServer(deps: {
 
   late.realtime = realtime;
 
+  const housekeeping = () =>
+    purgeExpired(store, clock).catch((error: unknown) =>
+      logger.error({ errorName: (error as Error | null)?.name }, 'housekeeping failed'),
+    );
+  void housekeeping();
+  const housekeepingTimer = setInterval(() => void housekeeping(), HOUSEKEEPING_INTERVAL_MS);
+  housekeepingTimer.unref();
+
   let closing: Promise<void> | undefined;
   return {
     http,
@@ -86,6 +95,7 @@ export function createKolokolServer(deps: {
       }),
     close() {
       closing ??= (async () => {
+        clearInterval(housekeepingTimer);
         http.close(); // stop accepting; open connections finish below
         await realtime.close(config.shutdownGraceMs);
         http.closeAllConnections();

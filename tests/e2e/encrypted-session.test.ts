@@ -20,7 +20,7 @@ import {
   issueModeratorCertificate,
   publicIdentity,
   utf8,
-  verifyModeratorCertificate,
+  verifyModeratorDirectory,
   type Session,
 } from '@kolokol/shared/crypto';
 import { newId } from '../../server/src/domain/secrets.js';
@@ -87,12 +87,14 @@ describe('an end-to-end-encrypted session through the server', () => {
     await publishPrekeys(volSocket, vol.account, 5);
     const listed = await call(volSocket, 'certificates.list', {});
     if (!listed.ok) throw new Error(listed.error.code);
-    const entry = certificateListSchema
-      .parse(listed.data)
-      .certificates.find((c) => c.accountId === mod.accountId)!;
-    const certified = verifyModeratorCertificate(root.publicKey, entry.certificate, {
-      now: Date.now(),
-    });
+    const directory = verifyModeratorDirectory(
+      root.publicKey,
+      certificateListSchema.parse(listed.data),
+      {
+        now: Date.now(),
+      },
+    );
+    const certified = directory.moderators.find((m) => m.accountId === mod.accountId)!.certificate;
     const bundle = await fetchBundle(volSocket, mod.accountId);
     expect(equalBytes(bundle.identity.signingKey, certified.moderator.signingKey)).toBe(true);
     expect(equalBytes(bundle.identity.exchangeKey, certified.moderator.exchangeKey)).toBe(true);

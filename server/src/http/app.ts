@@ -15,6 +15,7 @@ import { authRoutes } from './auth-routes.js';
 import { AuthRateLimits } from './auth-rate-limits.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes } from './health-routes.js';
+import { requestLog } from './request-log.js';
 import { BearerStrategy, SignatureStrategy } from './passport-strategies.js';
 
 export const CLIENT_DIR = fileURLToPath(new URL('../../../client/public', import.meta.url));
@@ -32,7 +33,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
-  app.use(helmet({ referrerPolicy: { policy: 'no-referrer' } }));
+  app.use(requestLog(deps.logger));
+  app.use(
+    helmet({
+      referrerPolicy: { policy: 'no-referrer' },
+      // No upgrade-insecure-requests: an onion service is served over plain http, and upgrading
+      // its same-origin requests to https would break it. Everything else stays at helmet's strict defaults.
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    }),
+  );
 
   const limits = new AuthRateLimits({
     attemptsPerHandle: deps.config.authAttemptsPerHandle,

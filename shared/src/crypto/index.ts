@@ -6,6 +6,7 @@ export * from './format.js';
 export * from './hkdf.js';
 export * from './identity.js';
 export * from './key-store.js';
+export * from './moderator-directory.js';
 export * from './padding.js';
 export * from './pqxdh.js';
 export * from './prekeys.js';

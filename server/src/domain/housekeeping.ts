@@ -1,0 +1,18 @@
+// Periodic deletion of what the server no longer needs: expired login challenges (they name the
+// handle someone tried) and sessions that expired or were revoked. A seized store should hold
+// as little as possible; an ended session needs no row to stay refused.
+import type { Store } from '../store/ports.js';
+import type { Clock } from './clock.js';
+
+export const HOUSEKEEPING_INTERVAL_MS = 60 * 1000;
+
+export async function purgeExpired(
+  store: Store,
+  clock: Clock,
+): Promise<{ challenges: number; sessions: number }> {
+  const now = clock.now();
+  return {
+    challenges: await store.challenges.purge(now),
+    sessions: await store.sessions.purge(now),
+  };
+}

@@ -1,0 +1,34 @@
+// Housekeeping deletes expired challenges and ended sessions from the real SQLite store, and
+// leaves live ones alone.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { purgeExpired } from '../../server/src/domain/housekeeping.js';
+import { challenge, login, registerAndLogin } from '../support/client.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.close();
+});
+
+it('purges expired challenges and ended sessions only', async () => {
+  const { account, token } = await registerAndLogin(server.url, 'tidy');
+  const live = await login(server.url, account);
+  await challenge(server.url, 'someone.who.tried');
+  // End one session; keep the other live.
+  const ended = await server.server.services.sessions.authenticate(token);
+  await server.server.services.sessions.logout(ended.session.id);
+
+  const later = { now: () => Date.now() + 10 * 60 * 1000 }; // challenges live 2 minutes
+  const purged = await purgeExpired(server.store, later);
+  expect(purged.challenges).toBe(1); // the two used for login were consumed already
+  expect(purged.sessions).toBe(1);
+  const rows = server.snapshot();
+  expect(rows.challenges).toEqual([]);
+  expect(rows.sessions).toHaveLength(1);
+  expect((await server.server.services.sessions.authenticate(live)).account.handle).toBe(
+    account.handle,
+  );
+});
