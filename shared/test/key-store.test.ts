@@ -1,7 +1,6 @@
 // The local key store opens only with the right key or passphrase, refuses any altered byte,
 // and refuses formats it does not know rather than guessing.
 import { describe, expect, it } from 'vitest';
-import { CryptoError, type CryptoErrorReason } from '../src/crypto/errors.js';
 import { FORMAT_HEADER_BYTES, FORMAT_VERSION, SUITE } from '../src/crypto/format.js';
 import { derivePassphraseKeys, newPassphraseSalt } from '../src/crypto/identity.js';
 import {
@@ -14,16 +13,7 @@ import {
   sealKeyStoreWithPassphrase,
 } from '../src/crypto/key-store.js';
 import { sodium } from '../src/crypto/sodium.js';
-
-function reasonOf(run: () => unknown): CryptoErrorReason | 'no error' {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-  return 'no error';
-}
+import { reasonOf } from './reason-of.js';
 
 const PASSPHRASE = 'a long passphrase for the key store';
 const secrets = sodium.from_string('{"identity":"…","sessions":[]}');

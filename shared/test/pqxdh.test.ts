@@ -2,7 +2,6 @@
 // handshake cannot be replayed.
 import { describe, expect, it } from 'vitest';
 import {
-  CryptoError,
   PrekeyStore,
   acceptSession,
   decodePqxdhHandshake,
@@ -22,16 +21,7 @@ import {
 } from '../src/crypto/index.js';
 import { ByteReader } from '../src/crypto/session-codec.js';
 import { flipBit, makeResponder } from './session-support.js';
-
-function reasonOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-  return 'no error';
-}
+import { reasonOf } from './reason-of.js';
 
 describe('PQXDH', () => {
   it('derives the same secrets on both sides, with and without a one-time prekey', () => {

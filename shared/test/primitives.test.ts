@@ -2,7 +2,6 @@
 // byte helpers they rely on behave as their names promise.
 import { describe, expect, it } from 'vitest';
 import { equalBytes, transcript } from '../src/crypto/bytes.js';
-import { CryptoError, type CryptoErrorReason } from '../src/crypto/errors.js';
 import { hkdfExpand, hmacSha256 } from '../src/crypto/hkdf.js';
 import {
   AEAD_KEY_BYTES,
@@ -17,16 +16,7 @@ import {
   x25519KeyPair,
 } from '../src/crypto/primitives.js';
 import { sodium } from '../src/crypto/sodium.js';
-
-function reasonOf(run: () => unknown): CryptoErrorReason | 'no error' {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-  return 'no error';
-}
+import { reasonOf } from './reason-of.js';
 
 describe('XChaCha20-Poly1305', () => {
   const key = sodium.randombytes_buf(AEAD_KEY_BYTES);

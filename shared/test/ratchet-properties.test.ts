@@ -13,6 +13,7 @@ import {
   utf8,
 } from '../src/crypto/index.js';
 import { cloneSession, establish, flipBit, makeResponder } from './session-support.js';
+import { reasonOf } from './reason-of.js';
 
 type Side = 'a' | 'b';
 const other = (side: Side): Side => (side === 'a' ? 'b' : 'a');
@@ -36,16 +37,6 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reload' as const), who: side }) },
 );
-
-function reasonOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-  return 'no error';
-}
 
 /** A pair in which Bob has answered, so both sides send plain ratchet messages. */
 function answered(): { alice: Session; bob: Session } {

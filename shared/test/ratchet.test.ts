@@ -13,22 +13,13 @@ import {
   SUITE,
 } from '../src/crypto/index.js';
 import { establish, flipBit } from './session-support.js';
+import { reasonOf } from './reason-of.js';
 
 /** A pair past the handshake: Bob has answered, so Alice sends plain ratchet messages. */
 function established(): ReturnType<typeof establish> {
   const pair = establish();
   pair.alice.decrypt(pair.bob.encrypt(utf8('welcome'), 0), 0);
   return pair;
-}
-
-function reasonOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-  return 'no error';
 }
 
 describe('double ratchet', () => {

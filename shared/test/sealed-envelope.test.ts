@@ -1,7 +1,6 @@
 // Sealed multi-recipient envelopes: every intended recipient opens, no one else does, any
 // tampering is caught, and the envelope's size says nothing about how many recipients it has.
 import { describe, expect, it } from 'vitest';
-import { CryptoError, type CryptoErrorReason } from '../src/crypto/errors.js';
 import { FORMAT_HEADER_BYTES } from '../src/crypto/format.js';
 import { generateIdentity } from '../src/crypto/identity.js';
 import { MAX_UNPADDED_BYTES } from '../src/crypto/padding.js';
@@ -15,16 +14,7 @@ import {
   sealedEnvelopeLength,
 } from '../src/crypto/sealed-envelope.js';
 import { sodium } from '../src/crypto/sodium.js';
-
-function reasonOf(run: () => unknown): CryptoErrorReason | 'no error' {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-  return 'no error';
-}
+import { reasonOf } from './reason-of.js';
 
 const SLOTS_END = FORMAT_HEADER_BYTES + SEALED_ENVELOPE_SLOTS * SEALED_SLOT_BYTES;
 const sender = generateIdentity();

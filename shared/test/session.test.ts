@@ -15,16 +15,7 @@ import {
   utf8,
 } from '../src/crypto/index.js';
 import { establish, flipBit, makeResponder } from './session-support.js';
-
-function reasonOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-  return 'no error';
-}
+import { reasonOf } from './reason-of.js';
 
 describe('session', () => {
   it('sends prekey messages until the peer answers, then plain ratchet messages', () => {

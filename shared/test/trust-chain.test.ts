@@ -2,7 +2,6 @@
 // accepted only under the pinned root, within their validity, and never downgraded.
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../src/encoding/base64url.js';
-import { CryptoError, type CryptoErrorReason } from '../src/crypto/errors.js';
 import { FORMAT_VERSION } from '../src/crypto/format.js';
 import { generateIdentity, publicIdentity } from '../src/crypto/identity.js';
 import {
@@ -19,19 +18,10 @@ import {
   verifyRevocationList,
   type ModeratorCertificateFields,
 } from '../src/crypto/trust-chain.js';
+import { reasonOf } from './reason-of.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 const NOW = Date.UTC(2025, 0, 15);
-
-function reasonOf(run: () => unknown): CryptoErrorReason | 'no error' {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof CryptoError) return error.reason;
-    throw error;
-  }
-  return 'no error';
-}
 
 const root = generateRootKey();
 const otherRoot = generateRootKey();
