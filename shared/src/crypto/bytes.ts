@@ -60,8 +60,41 @@ export function transcript(label: string, ...fields: readonly Uint8Array[]): Uin
   return concatBytes(...parts);
 }
 
+/** The Web Crypto CSPRNG, present in every supported browser and in Node ≥ 19 as globalThis.crypto. */
+interface WebCryptoRandom {
+  getRandomValues<T extends Uint8Array>(array: T): T;
+}
+const webCrypto = (globalThis as { crypto?: WebCryptoRandom }).crypto;
+/** getRandomValues refuses more than 65 536 bytes per call. */
+const WEB_CRYPTO_MAX_BYTES = 65_536;
+
+/**
+ * Cryptographically secure random bytes. Uses the platform CSPRNG directly: libsodium.js's
+ * randombytes_buf reaches the same source byte by byte and costs ≈ 3 µs per byte, which made
+ * a fresh nonce cost more than the encryption it protects. libsodium is the fallback.
+ */
 export function randomBytes(length: number): Uint8Array {
-  return sodium.randombytes_buf(length);
+  if (webCrypto === undefined) return sodium.randombytes_buf(length);
+  const out = new Uint8Array(length);
+  for (let offset = 0; offset < length; offset += WEB_CRYPTO_MAX_BYTES) {
+    webCrypto.getRandomValues(
+      out.subarray(offset, Math.min(length, offset + WEB_CRYPTO_MAX_BYTES)),
+    );
+  }
+  return out;
+}
+
+/** A uniformly random integer in [0, upperBound), without modulo bias. */
+export function randomIndex(upperBound: number): number {
+  if (!Number.isInteger(upperBound) || upperBound < 1 || upperBound > 0x1_0000_0000) {
+    throw new CryptoError('BAD_LENGTH', 'random bound out of range');
+  }
+  const limit = 0x1_0000_0000 - (0x1_0000_0000 % upperBound);
+  for (;;) {
+    const bytes = randomBytes(4);
+    const value = ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+    if (value < limit) return value % upperBound;
+  }
 }
 
 /** Overwrites a secret that is no longer needed (best effort: JS may hold copies). */

@@ -1,7 +1,7 @@
 // Checked wrappers over the libsodium primitives Kolokol uses: X25519, Ed25519 and
 // XChaCha20-Poly1305-IETF (the only AEAD). Lengths are checked against named constants
 // before any call, and failures surface as CryptoError, never as a libsodium string.
-import { expectLength } from './bytes.js';
+import { expectLength, randomBytes } from './bytes.js';
 import { CryptoError } from './errors.js';
 import { sodium } from './sodium.js';
 
@@ -20,7 +20,7 @@ export interface KeyPair {
 }
 
 export function x25519KeyPair(): KeyPair {
-  const secretKey = sodium.randombytes_buf(X25519_KEY_BYTES);
+  const secretKey = randomBytes(X25519_KEY_BYTES);
   return { publicKey: sodium.crypto_scalarmult_base(secretKey), secretKey };
 }
 
@@ -46,7 +46,9 @@ export function x25519(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array
 }
 
 export function ed25519KeyPair(): KeyPair {
-  const { publicKey, privateKey } = sodium.crypto_sign_keypair();
+  const { publicKey, privateKey } = sodium.crypto_sign_seed_keypair(
+    randomBytes(ED25519_SEED_BYTES),
+  );
   return { publicKey, secretKey: privateKey };
 }
 

@@ -1,7 +1,15 @@
 // Sealed multi-recipient envelopes for request details: the body is signed by the sender inside
 // the ciphertext and encrypted once under a random content key, which is wrapped to each recipient
 // in a fixed number of shuffled slots, so the server learns neither who can read it nor how many.
-import { concatBytes, equalBytes, expectLength, randomBytes, transcript, wipe } from './bytes.js';
+import {
+  concatBytes,
+  equalBytes,
+  expectLength,
+  randomBytes,
+  randomIndex,
+  transcript,
+  wipe,
+} from './bytes.js';
 import { CryptoError } from './errors.js';
 import { FORMAT_HEADER_BYTES, SUITE, formatHeader, label, readFormatHeader } from './format.js';
 import type { Identity } from './identity.js';
@@ -161,7 +169,7 @@ export function addEnvelopeRecipient(
     const free = occupied.flatMap((taken, index) => (taken ? [] : [index]));
     if (free.length === 0)
       throw new CryptoError('BAD_LENGTH', 'the envelope has no free recipient slot');
-    const index = free[sodium.randombytes_uniform(free.length)]!;
+    const index = free[randomIndex(free.length)]!;
     const slots = parts.slots.slice();
     slots.set(wrapContentKey(contentKey, newRecipientExchangeKey), index * SEALED_SLOT_BYTES);
     occupied[index] = true;
@@ -350,10 +358,10 @@ function uniqueKeys(keys: readonly Uint8Array[]): Uint8Array[] {
   return unique;
 }
 
-/** Fisher–Yates with libsodium's unbiased randombytes_uniform, applied to both arrays alike. */
+/** Fisher–Yates with an unbiased random index (randomIndex), applied to both arrays alike. */
 function shuffleTogether<A, B>(first: A[], second: B[]): void {
   for (let i = first.length - 1; i > 0; i -= 1) {
-    const j = sodium.randombytes_uniform(i + 1);
+    const j = randomIndex(i + 1);
     [first[i], first[j]] = [first[j]!, first[i]!];
     [second[i], second[j]] = [second[j]!, second[i]!];
   }
