@@ -1,5 +1,7 @@
 // The Double Ratchet message header (ratchet public key, previous chain length, message number),
-// encrypted under a header key so the server cannot link messages to ratchet steps.
+// encrypted under a header key so the server cannot link messages to ratchet steps. Its block
+// starts with the message's random nonce, in clear: the header's AEAD nonce, and an input to the
+// body's key (ratchet.ts).
 import { concatBytes, readU32be, u32be } from './bytes.js';
 import { CryptoError } from './errors.js';
 import {
@@ -11,7 +13,7 @@ import {
 } from './primitives.js';
 
 export const HEADER_PLAINTEXT_BYTES = X25519_KEY_BYTES + 4 + 4;
-/** Random nonce ‖ encrypted header ‖ tag. */
+/** Random message nonce ‖ encrypted header ‖ tag. */
 export const HEADER_BLOCK_BYTES = AEAD_NONCE_BYTES + HEADER_PLAINTEXT_BYTES + AEAD_TAG_BYTES;
 
 export interface RatchetHeader {
@@ -21,8 +23,8 @@ export interface RatchetHeader {
 }
 
 /**
- * HENCRYPT. The nonce must never repeat under one header key: the ratchet passes one derived from
- * the message key (pseudo-random, unique per message, independent of every other key).
+ * HENCRYPT. The nonce must never repeat under one header key, which lives for a whole chain and
+ * survives in every saved copy of the state: the ratchet passes a fresh random one per message.
  */
 export function encryptHeader(
   headerKey: Uint8Array,
@@ -38,6 +40,11 @@ export function encryptHeader(
   return concatBytes(nonce, aeadEncrypt(headerKey, nonce, plaintext, associatedData));
 }
 
+/** The random message nonce at the start of a header block (a view, not a copy). */
+export function headerBlockNonce(headerBlock: Uint8Array): Uint8Array {
+  return headerBlock.subarray(0, AEAD_NONCE_BYTES);
+}
+
 /** HDECRYPT: the header, or null when `headerKey` is not the one it was encrypted under (or it was altered). */
 export function decryptHeader(
   headerKey: Uint8Array,
@@ -49,7 +56,7 @@ export function decryptHeader(
   try {
     plaintext = aeadDecrypt(
       headerKey,
-      headerBlock.subarray(0, AEAD_NONCE_BYTES),
+      headerBlockNonce(headerBlock),
       headerBlock.subarray(AEAD_NONCE_BYTES),
       associatedData,
     );

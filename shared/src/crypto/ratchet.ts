@@ -1,6 +1,11 @@
 // Double Ratchet encryption and decryption with header encryption, after Signal's specification:
 // KDF_RK by HKDF, KDF_CK by HMAC-SHA-256 with constants 0x01/0x02, XChaCha20-Poly1305 bodies.
 //
+// A message is formatHeader ‖ n ‖ HENC(HK, n, header) ‖ AEAD(body key, body nonce, plaintext),
+// with n 24 random bytes sent in clear and (body key, body nonce) = HKDF(message key, n). The
+// header's associated data is formatHeader ‖ both identities; the body's adds the whole header
+// block, n included.
+//
 // Decryption never changes the state unless the message authenticates: every new key is computed
 // into locals and committed only after the body has decrypted (and `open` has accepted it), so
 // no copy of the state is made on the hot path.
@@ -9,7 +14,7 @@
 // (already decrypted, or skipped and since expired or evicted) is REPLAY. A message that no
 // header key opens is DECRYPT_FAILED: that covers tampering, foreign messages, and replays of
 // messages from chains whose keys have all been deleted. Callers drop the message either way.
-import { concatBytes, equalBytes, utf8, wipe } from './bytes.js';
+import { concatBytes, equalBytes, randomBytes, utf8, wipe } from './bytes.js';
 import { CryptoError } from './errors.js';
 import { formatHeader, label, readFormatHeader, SUITE, FORMAT_HEADER_BYTES } from './format.js';
 import { hkdf } from './hkdf.js';
@@ -25,6 +30,7 @@ import {
 import {
   HEADER_BLOCK_BYTES,
   decryptHeader,
+  headerBlockNonce,
   encryptHeader,
   type RatchetHeader,
 } from './ratchet-header.js';
@@ -57,32 +63,37 @@ function chainStep(chainKey: Uint8Array): [Uint8Array, Uint8Array] {
 }
 
 /**
- * From a one-use message key: the body's AEAD key and nonce, then the header's nonce. The header
- * nonce is pseudo-random and unique per message rather than drawn from the RNG, because
- * libsodium's randombytes_buf costs ≈ 60 µs per 24 bytes under Node (a third of a round trip);
- * it is independent of the body key, so sending it in clear reveals nothing.
+ * The body's AEAD key and nonce, from the message key and the message's random nonce (sent in
+ * clear; it is also the header's AEAD nonce). The random part is what makes a rolled-back state
+ * safe: a restored copy re-derives the same message key, but never the same (key, nonce) pair,
+ * so two plaintexts are never encrypted under one keystream. It goes into `info`, so it reaches
+ * the output only through HMAC keyed by the secret PRK (a plain PRF, no dual-PRF assumption).
  */
-function messageKeys(messageKey: Uint8Array): Uint8Array {
-  return hkdf(messageKey, ZERO_SALT, MESSAGE_INFO, AEAD_KEY_BYTES + 2 * AEAD_NONCE_BYTES);
+function bodyKeyAndNonce(messageKey: Uint8Array, messageNonce: Uint8Array): Uint8Array {
+  return hkdf(
+    messageKey,
+    ZERO_SALT,
+    concatBytes(MESSAGE_INFO, messageNonce),
+    AEAD_KEY_BYTES + AEAD_NONCE_BYTES,
+  );
 }
 
-/** The first 56 bytes of `messageKeys` (HKDF output is prefix-stable): all a receiver needs. */
-function bodyKey(messageKey: Uint8Array): Uint8Array {
-  return hkdf(messageKey, ZERO_SALT, MESSAGE_INFO, AEAD_KEY_BYTES + AEAD_NONCE_BYTES);
+/** A received message's body and what it needs besides the message key. */
+interface SealedBody {
+  /** The random nonce from the header block. */
+  readonly messageNonce: Uint8Array;
+  readonly ciphertext: Uint8Array;
+  readonly associatedData: Uint8Array;
 }
 
-function decryptBody(
-  messageKey: Uint8Array,
-  ciphertext: Uint8Array,
-  associatedData: Uint8Array,
-): Uint8Array {
-  const keyAndNonce = bodyKey(messageKey);
+function decryptBody(messageKey: Uint8Array, body: SealedBody): Uint8Array {
+  const keyAndNonce = bodyKeyAndNonce(messageKey, body.messageNonce);
   try {
     return aeadDecrypt(
       keyAndNonce.subarray(0, AEAD_KEY_BYTES),
       keyAndNonce.subarray(AEAD_KEY_BYTES),
-      ciphertext,
-      associatedData,
+      body.ciphertext,
+      body.associatedData,
     );
   } finally {
     wipe(keyAndNonce);
@@ -94,22 +105,25 @@ export function canSend(state: RatchetState): boolean {
   return state.sendChainKey !== null && state.sendHeaderKey !== null;
 }
 
-/** RatchetEncryptHE: formatHeader(ratchetMessage) ‖ encrypted header ‖ body. */
+/** RatchetEncryptHE: formatHeader(ratchetMessage) ‖ random nonce ‖ encrypted header ‖ body. */
 export function ratchetEncrypt(state: RatchetState, plaintext: Uint8Array): Uint8Array {
   const { sendChainKey, sendHeaderKey } = state;
   if (sendChainKey === null || sendHeaderKey === null) {
     throw new CryptoError('BAD_KEY', 'the session cannot send before it has received a message');
   }
   if (state.sendCount >= U32_MAX) throw new CryptoError('BAD_LENGTH', 'sending chain exhausted');
+  // Fresh randomness per message, never derived from the state: a state restored from an old
+  // copy (stale key store, a second tab, a crash before saving) must not repeat a nonce.
+  const messageNonce = randomBytes(AEAD_NONCE_BYTES);
   const [messageKey, nextChainKey] = chainStep(sendChainKey);
-  const keys = messageKeys(messageKey);
+  const keys = bodyKeyAndNonce(messageKey, messageNonce);
   wipe(messageKey);
   let body: Uint8Array;
   let headerBlock: Uint8Array;
   try {
     headerBlock = encryptHeader(
       sendHeaderKey,
-      keys.slice(AEAD_KEY_BYTES + AEAD_NONCE_BYTES),
+      messageNonce,
       {
         ratchetKey: state.dhSelf.publicKey,
         previousCount: state.previousSendCount,
@@ -117,9 +131,11 @@ export function ratchetEncrypt(state: RatchetState, plaintext: Uint8Array): Uint
       },
       state.headerAssociatedData,
     );
+    // The body's associated data covers the format header, both identities and the whole header
+    // block, so the nonce in clear cannot be swapped without failing authentication.
     body = aeadEncrypt(
       keys.subarray(0, AEAD_KEY_BYTES),
-      keys.subarray(AEAD_KEY_BYTES, AEAD_KEY_BYTES + AEAD_NONCE_BYTES),
+      keys.subarray(AEAD_KEY_BYTES),
       plaintext,
       concatBytes(state.headerAssociatedData, headerBlock),
     );
@@ -167,34 +183,25 @@ export function ratchetDecrypt<T = Uint8Array>(
   if (rest.length < HEADER_BLOCK_BYTES + AEAD_TAG_BYTES)
     throw new CryptoError('DECRYPT_FAILED', 'decryption failed');
   const headerBlock = rest.subarray(0, HEADER_BLOCK_BYTES);
-  const ciphertext = rest.subarray(HEADER_BLOCK_BYTES);
-  const bodyAssociatedData = concatBytes(state.headerAssociatedData, headerBlock);
+  const body: SealedBody = {
+    messageNonce: headerBlockNonce(headerBlock),
+    ciphertext: rest.subarray(HEADER_BLOCK_BYTES),
+    associatedData: concatBytes(state.headerAssociatedData, headerBlock),
+  };
 
   // The current receiving chain first: it is where nearly every message lands.
   if (state.recvHeaderKey !== null) {
     const header = decryptHeader(state.recvHeaderKey, headerBlock, state.headerAssociatedData);
-    if (header !== null)
-      return decryptInCurrentChain(state, header, ciphertext, bodyAssociatedData, now, open);
+    if (header !== null) return decryptInCurrentChain(state, header, body, now, open);
   }
   for (const chain of state.skipped) {
     // The current chain's own skipped keys were reached through its header key above.
     if (state.recvHeaderKey !== null && equalBytes(chain.headerKey, state.recvHeaderKey)) continue;
     const header = decryptHeader(chain.headerKey, headerBlock, state.headerAssociatedData);
-    if (header !== null) {
-      return decryptSkipped(
-        state,
-        chain.headerKey,
-        header,
-        ciphertext,
-        bodyAssociatedData,
-        now,
-        open,
-      );
-    }
+    if (header !== null) return decryptSkipped(state, chain.headerKey, header, body, now, open);
   }
   const header = decryptHeader(state.nextRecvHeaderKey, headerBlock, state.headerAssociatedData);
-  if (header !== null)
-    return decryptWithRatchetStep(state, header, ciphertext, bodyAssociatedData, now, open);
+  if (header !== null) return decryptWithRatchetStep(state, header, body, now, open);
   throw new CryptoError('DECRYPT_FAILED', 'decryption failed');
 }
 
@@ -202,8 +209,7 @@ function decryptSkipped<T>(
   state: RatchetState,
   headerKey: Uint8Array,
   header: RatchetHeader,
-  ciphertext: Uint8Array,
-  associatedData: Uint8Array,
+  body: SealedBody,
   now: number,
   open: (plaintext: Uint8Array) => T,
 ): T {
@@ -212,7 +218,7 @@ function decryptSkipped<T>(
   if (chain === undefined || entry === undefined || entry.expiresAt <= now) {
     throw new CryptoError('REPLAY', 'message already decrypted or its key has expired');
   }
-  const result = open(decryptBody(entry.messageKey, ciphertext, associatedData));
+  const result = open(decryptBody(entry.messageKey, body));
   // A message key is used once: delete it as soon as its message has been read.
   wipe(entry.messageKey);
   chain.keys.delete(header.messageNumber);
@@ -225,8 +231,7 @@ function decryptSkipped<T>(
 function decryptInCurrentChain<T>(
   state: RatchetState,
   header: RatchetHeader,
-  ciphertext: Uint8Array,
-  associatedData: Uint8Array,
+  body: SealedBody,
   now: number,
   open: (plaintext: Uint8Array) => T,
 ): T {
@@ -236,7 +241,7 @@ function decryptInCurrentChain<T>(
     throw new CryptoError('DECRYPT_FAILED', 'decryption failed');
   }
   if (header.messageNumber < state.recvCount) {
-    return decryptSkipped(state, recvHeaderKey, header, ciphertext, associatedData, now, open);
+    return decryptSkipped(state, recvHeaderKey, header, body, now, open);
   }
   if (header.messageNumber - state.recvCount > MAX_SKIP) {
     throw new CryptoError('TOO_MANY_SKIPPED', 'too many skipped messages');
@@ -250,7 +255,7 @@ function decryptInCurrentChain<T>(
   if (chainKey !== recvChainKey) wipe(chainKey);
   let result: T;
   try {
-    result = open(decryptBody(messageKey, ciphertext, associatedData));
+    result = open(decryptBody(messageKey, body));
   } catch (error) {
     wipeAll(skipped);
     wipe(nextChainKey);
@@ -269,8 +274,7 @@ function decryptInCurrentChain<T>(
 function decryptWithRatchetStep<T>(
   state: RatchetState,
   header: RatchetHeader,
-  ciphertext: Uint8Array,
-  associatedData: Uint8Array,
+  body: SealedBody,
   now: number,
   open: (plaintext: Uint8Array) => T,
 ): T {
@@ -309,7 +313,7 @@ function decryptWithRatchetStep<T>(
     const [messageKey, nextRecvChainKey] = chainStep(newChain.chainKey);
     let result: T;
     try {
-      result = open(decryptBody(messageKey, ciphertext, associatedData));
+      result = open(decryptBody(messageKey, body));
     } catch (error) {
       wipe(rootKey);
       wipe(sendChainKey);
