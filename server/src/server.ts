@@ -66,7 +66,7 @@ export function createKolokolServer(deps: {
     logger,
     sessions,
     revocations,
-    handlerDeps: { prekeys, certificates, direct },
+    handlerDeps: { accounts, prekeys, certificates, direct },
     now: () => clock.now(),
   });
 

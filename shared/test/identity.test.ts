@@ -1,5 +1,6 @@
-// Passphrase-derived identities are deterministic per (handle, passphrase, salt) and bound to
-// the handle; a public identity whose exchange key is not signed by its signing key is refused.
+// Passphrase-derived keys are deterministic per (handle, passphrase, salt) and bound to the
+// handle; identities are random and travel in a sealed backup; a public identity whose exchange
+// key is not signed by its signing key is refused.
 import { describe, expect, it } from 'vitest';
 import { equalBytes } from '../src/crypto/bytes.js';
 import { CryptoError } from '../src/crypto/errors.js';
@@ -13,6 +14,8 @@ import {
   verifyPublicIdentity,
   type PublicIdentity,
 } from '../src/crypto/identity.js';
+import { openIdentityBackup, sealIdentityBackup } from '../src/crypto/identity-backup.js';
+import { sealKeyStore } from '../src/crypto/key-store.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 
@@ -23,30 +26,41 @@ describe('derivePassphraseKeys (Argon2id, three runs in all)', () => {
   const otherHandle = derivePassphraseKeys('alice2', PASSPHRASE, salt);
 
   it('is deterministic for the same handle, passphrase and salt', () => {
-    expect(first.identity.signing.publicKey).toEqual(again.identity.signing.publicKey);
-    expect(first.identity.signing.secretKey).toEqual(again.identity.signing.secretKey);
-    expect(first.identity.exchange.secretKey).toEqual(again.identity.exchange.secretKey);
-    expect(first.identity.exchangeSignature).toEqual(again.identity.exchangeSignature);
+    expect(first.authentication.publicKey).toEqual(again.authentication.publicKey);
+    expect(first.authentication.secretKey).toEqual(again.authentication.secretKey);
     expect(first.storageKey).toEqual(again.storageKey);
   });
 
   it('gives independent keys for another handle', () => {
-    expect(
-      equalBytes(first.identity.signing.publicKey, otherHandle.identity.signing.publicKey),
-    ).toBe(false);
-    expect(
-      equalBytes(first.identity.exchange.publicKey, otherHandle.identity.exchange.publicKey),
-    ).toBe(false);
+    expect(equalBytes(first.authentication.publicKey, otherHandle.authentication.publicKey)).toBe(
+      false,
+    );
     expect(equalBytes(first.storageKey, otherHandle.storageKey)).toBe(false);
   });
 
-  it('keeps the signing key, exchange key and storage key apart', () => {
-    const { identity, storageKey } = first;
+  it('keeps the authentication key and the storage key apart', () => {
+    expect(equalBytes(first.authentication.secretKey.subarray(0, 32), first.storageKey)).toBe(
+      false,
+    );
+  });
+
+  it('derives no part of the published identity: the identity is random', () => {
     expect(
-      equalBytes(identity.signing.secretKey.subarray(0, 32), identity.exchange.secretKey),
+      equalBytes(generateIdentity().signing.publicKey, generateIdentity().signing.publicKey),
     ).toBe(false);
-    expect(equalBytes(identity.exchange.secretKey, storageKey)).toBe(false);
-    expect(verifyPublicIdentity(publicIdentity(identity))).toBe(true);
+  });
+
+  it('seals the identity into a backup only the same passphrase opens', () => {
+    const identity = generateIdentity();
+    const backup = sealIdentityBackup(first.storageKey, identity);
+    const restored = openIdentityBackup(again.storageKey, backup);
+    expect(restored.signing.publicKey).toEqual(identity.signing.publicKey);
+    expect(restored.exchange.secretKey).toEqual(identity.exchange.secretKey);
+    expect(verifyPublicIdentity(publicIdentity(restored))).toBe(true);
+    expect(() => openIdentityBackup(otherHandle.storageKey, backup)).toThrow(/passphrase|decrypt/i);
+    expect(() =>
+      openIdentityBackup(first.storageKey, sealKeyStore(first.storageKey, new Uint8Array(10))),
+    ).toThrow(CryptoError);
   });
 
   it('refuses a short passphrase and a wrong-length salt before running Argon2', () => {

@@ -1,8 +1,14 @@
 // Register → login → authenticated socket → logout, through the real server, with keys
 // derived from handle + passphrase exactly as a fresh browser derives them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, fromBase64Url, toBase64Url } from '@kolokol/shared';
-import { derivePassphraseKeys, newPassphraseSalt } from '@kolokol/shared/crypto';
+import { PROTOCOL_VERSION, fromBase64Url, toBase64Url, type LoginResult } from '@kolokol/shared';
+import {
+  derivePassphraseKeys,
+  generateIdentity,
+  newPassphraseSalt,
+  openIdentityBackup,
+  sealIdentityBackup,
+} from '@kolokol/shared/crypto';
 import {
   call,
   challenge,
@@ -12,6 +18,7 @@ import {
   login,
   loginBody,
   post,
+  rawCall,
   register,
   registerAndLogin,
   waitForDisconnect,
@@ -33,14 +40,15 @@ function revokedReason(socket: ClientSocket): Promise<string> {
 }
 
 describe('account life cycle', () => {
-  it('registers, logs in from a fresh client with handle + passphrase, uses the socket, logs out', async () => {
+  it('registers, logs in from a fresh client with handle + passphrase, recovers the identity, logs out', async () => {
     const handle = 'olga.k';
     const passphrase = 'white birch over the river';
     const salt = newPassphraseSalt();
-    const { identity } = derivePassphraseKeys(handle, passphrase, salt);
+    const { authentication, storageKey } = derivePassphraseKeys(handle, passphrase, salt);
+    const identity = generateIdentity();
     const registered = await register(
       server.url,
-      { handle, identity, salt },
+      { handle, identity, auth: authentication, salt, storageKey },
       { role: 'volunteer' },
     );
     expect(registered.role).toBe('volunteer');
@@ -49,16 +57,19 @@ describe('account life cycle', () => {
     const issued = await challenge(server.url, handle);
     expect(issued.salt).toBe(toBase64Url(salt));
     const rederived = derivePassphraseKeys(handle, passphrase, fromBase64Url(issued.salt)!);
-    const loginResponse = await post<{ token: string; expiresAt: number; role: string }>(
+    const loginResponse = await post<LoginResult>(
       server.url,
       '/auth/login',
-      loginBody(handle, rederived.identity, issued),
+      loginBody(handle, rederived.authentication, issued),
     );
     expect(loginResponse.status).toBe(200);
-    expect(loginResponse.body.ok).toBe(true);
-    if (!loginResponse.body.ok) return;
-    const { token } = loginResponse.body.data;
+    if (!loginResponse.body.ok) throw new Error(loginResponse.body.error.code);
+    const { token, keyBackup } = loginResponse.body.data;
     expect(fromBase64Url(token)?.length).toBe(32);
+    // ...and opens its identity from the sealed backup with the passphrase-derived storage key.
+    const recovered = openIdentityBackup(rederived.storageKey, fromBase64Url(keyBackup)!);
+    expect(recovered.signing.publicKey).toEqual(identity.signing.publicKey);
+    expect(recovered.exchange.secretKey).toEqual(identity.exchange.secretKey);
 
     const socket = await connectWithToken(server.url, token);
     const whoami = await call(socket, 'session.whoami', {});
@@ -82,23 +93,55 @@ describe('account life cycle', () => {
     });
   });
 
-  it('the server never stores the passphrase or anything but public keys and the salt', async () => {
+  it('stores no passphrase, no secret key and nothing passphrase-derived but the login public key', async () => {
     const handle = 'anna.m';
     const passphrase = 'a quiet passphrase 42';
     const salt = newPassphraseSalt();
-    const { identity, storageKey } = derivePassphraseKeys(handle, passphrase, salt);
-    await register(server.url, { handle, identity, salt }, { role: 'contact' });
-    await login(server.url, { handle, identity, salt });
+    const { authentication, storageKey } = derivePassphraseKeys(handle, passphrase, salt);
+    const identity = generateIdentity();
+    const account = { handle, identity, auth: authentication, salt, storageKey };
+    await register(server.url, account, { role: 'contact' });
+    await login(server.url, account);
     const dump = Buffer.from(JSON.stringify(server.snapshot()));
     const raw = (await import('node:fs')).readFileSync(server.dbFile);
     for (const haystack of [dump, raw]) {
       expect(haystack.includes(Buffer.from(passphrase))).toBe(false);
+      expect(haystack.includes(Buffer.from(authentication.secretKey.subarray(0, 32)))).toBe(false);
       expect(haystack.includes(Buffer.from(identity.signing.secretKey.subarray(0, 32)))).toBe(
         false,
       );
       expect(haystack.includes(Buffer.from(identity.exchange.secretKey))).toBe(false);
       expect(haystack.includes(Buffer.from(storageKey))).toBe(false);
     }
+  });
+
+  it('the login key never leaves the server: a new backup can be stored, and other users never see the login key', async () => {
+    const { account, token } = await registerAndLogin(server.url, 'backup');
+    const socket = await connectWithToken(server.url, token);
+    const replacement = sealIdentityBackup(account.storageKey, account.identity);
+    expect(await call(socket, 'keys.backup_put', { keyBackup: toBase64Url(replacement) })).toEqual({
+      ok: true,
+      data: {},
+    });
+    const relogin = await post<LoginResult>(
+      server.url,
+      '/auth/login',
+      loginBody(account.handle, account.auth, await challenge(server.url, account.handle)),
+    );
+    if (!relogin.body.ok) throw new Error(relogin.body.error.code);
+    expect(relogin.body.data.keyBackup).toBe(toBase64Url(replacement));
+    const before = server.snapshot();
+    expect(
+      await rawCall(socket, 'keys.backup_put', { keyBackup: toBase64Url(new Uint8Array(40)) }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(server.snapshot()).toEqual(before);
+    // Every answer any other account can obtain about this one: the login key is in none.
+    const loginKey = toBase64Url(account.auth.publicKey);
+    expect(JSON.stringify(await call(socket, 'session.whoami', {}))).not.toContain(loginKey);
+    expect(JSON.stringify(await call(socket, 'certificates.list', {}))).not.toContain(loginKey);
   });
 
   it('log out everywhere ends every session and its sockets; other accounts stay connected', async () => {
@@ -137,7 +180,7 @@ describe('account life cycle', () => {
     const refused = await post(
       server.url,
       '/auth/login',
-      loginBody(account.handle, account.identity, issued),
+      loginBody(account.handle, account.auth, issued),
     );
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

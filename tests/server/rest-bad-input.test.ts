@@ -1,7 +1,7 @@
 // Every malformed, oversized or unauthorised REST request gets a typed error and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '@kolokol/shared';
-import { generateIdentity } from '@kolokol/shared/crypto';
+import { ed25519KeyPair, generateIdentity } from '@kolokol/shared/crypto';
 import {
   challenge,
   loginBody,
@@ -126,10 +126,26 @@ describe('registration refuses bad input', () => {
     await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
   });
 
-  it('a registration proof signed by another key', async () => {
+  it('a login-key proof signed by another key', async () => {
+    const account = newTestAccount('proof');
+    const forged = registrationBody({ ...account, auth: ed25519KeyPair() });
+    const body = { ...registrationBody(account), authSignature: forged.authSignature };
+    await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
+  });
+
+  it('an identity proof signed by another identity', async () => {
     const account = newTestAccount('proof');
     const forged = registrationBody({ ...account, identity: generateIdentity() });
-    const body = { ...registrationBody(account), signature: forged.signature };
+    const body = { ...registrationBody(account), identitySignature: forged.identitySignature };
+    await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
+  });
+
+  it('a key backup that is not a sealed key-store blob', async () => {
+    const account = newTestAccount('backup');
+    const body = {
+      ...registrationBody(account),
+      keyBackup: toBase64Url(new Uint8Array(64).fill(1)),
+    };
     await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
   });
 
@@ -190,7 +206,7 @@ describe('login refuses bad input', () => {
     const sessions = ['sessions'];
 
     const issued = await challenge(server.url, account.handle);
-    const wrongKey = loginBody(account.handle, generateIdentity(), issued);
+    const wrongKey = loginBody(account.handle, ed25519KeyPair(), issued);
     await expectRefused(
       () => post(server.url, '/auth/login', wrongKey),
       401,
@@ -199,7 +215,7 @@ describe('login refuses bad input', () => {
     );
 
     // The challenge was consumed by that attempt: even the right signature cannot reuse it.
-    const reused = loginBody(account.handle, account.identity, issued);
+    const reused = loginBody(account.handle, account.auth, issued);
     await expectRefused(
       () => post(server.url, '/auth/login', reused),
       401,
@@ -208,7 +224,7 @@ describe('login refuses bad input', () => {
     );
 
     const unknown = await challenge(server.url, 'nobody.here');
-    const ghost = loginBody('nobody.here', generateIdentity(), unknown);
+    const ghost = loginBody('nobody.here', ed25519KeyPair(), unknown);
     await expectRefused(
       () => post(server.url, '/auth/login', ghost),
       401,
@@ -219,7 +235,7 @@ describe('login refuses bad input', () => {
     const other = newTestAccount('other');
     await register(server.url, other);
     const foreign = await challenge(server.url, other.handle);
-    const crossed = loginBody(account.handle, account.identity, foreign);
+    const crossed = loginBody(account.handle, account.auth, foreign);
     await expectRefused(
       () => post(server.url, '/auth/login', crossed),
       401,
@@ -238,7 +254,7 @@ describe('login refuses bad input', () => {
       nonce,
       expiresAt: Date.now() - 1,
     });
-    const body = loginBody(account.handle, account.identity, {
+    const body = loginBody(account.handle, account.auth, {
       challengeId: 'expiredchallenge0001',
       nonce: toBase64Url(nonce),
       salt: '',

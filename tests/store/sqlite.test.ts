@@ -198,6 +198,8 @@ async function createAccountWithCode(
       signingKey: bytes(32, 1),
       exchangeKey: bytes(32, 2),
       exchangeSignature: bytes(64, 3),
+      authKey: bytes(32, 4),
+      keyBackup: bytes(64, 5),
       salt: bytes(16, 4),
       createdAt: 1_000,
     },

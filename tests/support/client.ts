@@ -14,12 +14,16 @@ import {
   type ServerToClientEvents,
 } from '@kolokol/shared';
 import {
+  ed25519KeyPair,
   generateIdentity,
   newPassphraseSalt,
   publicIdentity,
+  randomBytes,
+  sealIdentityBackup,
   signLoginChallenge,
   signRegistration,
   type Identity,
+  type KeyPair,
 } from '@kolokol/shared/crypto';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -45,38 +49,61 @@ export async function post<T = unknown>(
 
 export interface TestAccount {
   readonly handle: string;
+  /** The published, random identity. */
   readonly identity: Identity;
+  /** The login key (passphrase-derived in the real client; random here, which the server cannot tell). */
+  readonly auth: KeyPair;
   readonly salt: Uint8Array;
+  /** Seals the identity backup (passphrase-derived in the real client). */
+  readonly storageKey: Uint8Array;
 }
 
 export function registrationBody(
   account: TestAccount,
   extra: Record<string, unknown> = { role: 'contact' },
 ) {
-  const pub = publicIdentity(account.identity);
+  const identity = publicIdentity(account.identity);
+  const keyBackup = sealIdentityBackup(account.storageKey, account.identity);
+  const registration = {
+    handle: account.handle,
+    authKey: account.auth.publicKey,
+    identity,
+    salt: account.salt,
+    keyBackup,
+  };
+  const { authSignature, identitySignature } = signRegistration(
+    {
+      authSecretKey: account.auth.secretKey,
+      identitySecretKey: account.identity.signing.secretKey,
+    },
+    registration,
+  );
   return {
     handle: account.handle,
     ...extra,
+    authKey: toBase64Url(account.auth.publicKey),
     identity: {
-      signingKey: toBase64Url(pub.signingKey),
-      exchangeKey: toBase64Url(pub.exchangeKey),
-      exchangeSignature: toBase64Url(pub.exchangeSignature),
+      signingKey: toBase64Url(identity.signingKey),
+      exchangeKey: toBase64Url(identity.exchangeKey),
+      exchangeSignature: toBase64Url(identity.exchangeSignature),
     },
     salt: toBase64Url(account.salt),
-    signature: toBase64Url(
-      signRegistration(account.identity.signing.secretKey, account.handle, pub, account.salt),
-    ),
+    keyBackup: toBase64Url(keyBackup),
+    authSignature: toBase64Url(authSignature),
+    identitySignature: toBase64Url(identitySignature),
   };
 }
 
 let counter = 0;
-/** A fresh handle and random identity (no Argon2: the server cannot tell how keys were made). */
+/** A fresh handle and random keys (no Argon2: the server cannot tell how keys were made). */
 export function newTestAccount(prefix = 'user'): TestAccount {
   counter += 1;
   return {
     handle: `${prefix}${process.pid}x${counter}`,
     identity: generateIdentity(),
+    auth: ed25519KeyPair(),
     salt: newPassphraseSalt(),
+    storageKey: randomBytes(32),
   };
 }
 
@@ -102,10 +129,10 @@ export async function challenge(url: string, handle: string): Promise<Challenge>
   return response.body.data;
 }
 
-export function loginBody(handle: string, identity: Identity, issued: Challenge) {
+export function loginBody(handle: string, auth: KeyPair, issued: Challenge) {
   const nonce = fromBase64Url(issued.nonce);
   if (!nonce) throw new Error('bad nonce');
-  const signature = signLoginChallenge(identity.signing.secretKey, {
+  const signature = signLoginChallenge(auth.secretKey, {
     handle,
     challengeId: issued.challengeId,
     nonce,
@@ -118,7 +145,7 @@ export async function login(url: string, account: TestAccount): Promise<string> 
   const response = await post<{ token: string }>(
     url,
     '/auth/login',
-    loginBody(account.handle, account.identity, issued),
+    loginBody(account.handle, account.auth, issued),
   );
   if (!response.body.ok) throw new Error(`login failed: ${response.body.error.code}`);
   return response.body.data.token;

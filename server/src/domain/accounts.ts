@@ -1,7 +1,7 @@
 // Accounts: self-registration of contacts and volunteers, operator enrolment of moderators
 // and admins, suspension. The server stores public keys and the client's salt, nothing secret.
 import type { RegisterPayload, RegisterResult, Role } from '@kolokol/shared';
-import { verifyPublicIdentity, verifyRegistration } from '@kolokol/shared/crypto';
+import { keyStoreKind, verifyPublicIdentity, verifyRegistration } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
@@ -30,8 +30,14 @@ export class AccountService {
     if (!verifyPublicIdentity(body.identity)) {
       throw new AppError('BAD_REQUEST', 'identity: exchange key is not signed by the signing key');
     }
-    if (!verifyRegistration(body.handle, body.identity, body.salt, body.signature)) {
-      throw new AppError('BAD_REQUEST', 'signature: registration proof does not verify');
+    if (!isKeyBackup(body.keyBackup)) {
+      throw new AppError('BAD_REQUEST', 'keyBackup: not a sealed key-store blob');
+    }
+    if (!verifyRegistration(body, body)) {
+      throw new AppError(
+        'BAD_REQUEST',
+        'authSignature/identitySignature: registration proofs do not verify',
+      );
     }
     const now = this.deps.clock.now();
     const result = await this.deps.store.accounts.create(
@@ -43,6 +49,8 @@ export class AccountService {
         exchangeKey: body.identity.exchangeKey,
         exchangeSignature: body.identity.exchangeSignature,
         salt: body.salt,
+        authKey: body.authKey,
+        keyBackup: body.keyBackup,
         createdAt: now,
       },
       body.enrolmentCode ? { enrolmentCodeHash: sha256(body.enrolmentCode), now } : { now },
@@ -73,6 +81,15 @@ export class AccountService {
     return { code: toBase64Url(code), expiresAt };
   }
 
+  /** Replaces the caller's sealed identity backup (e.g. after adding keys to it). */
+  async setKeyBackup(accountId: string, keyBackup: Uint8Array): Promise<void> {
+    if (!isKeyBackup(keyBackup))
+      throw new AppError('BAD_REQUEST', 'keyBackup: not a sealed key-store blob');
+    if (!(await this.deps.store.accounts.setKeyBackup(accountId, keyBackup))) {
+      throw new AppError('UNAUTHENTICATED', 'no such account');
+    }
+  }
+
   async findByHandle(handle: string): Promise<AccountRecord> {
     const account = await this.deps.store.accounts.findByHandle(handle);
     if (!account) throw new AppError('NOT_FOUND', 'no such account');
@@ -89,5 +106,15 @@ export class AccountService {
   async unsuspend(handle: string): Promise<void> {
     const account = await this.findByHandle(handle);
     await this.deps.store.accounts.setSuspended(account.id, null);
+  }
+}
+
+/** A key-store blob by its authenticated header (the server cannot and need not open it). */
+function isKeyBackup(bytes: Uint8Array): boolean {
+  try {
+    keyStoreKind(bytes);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,8 +1,9 @@
 // Challenge–response login. The server issues a single-use random nonce, the client signs it
-// with the Ed25519 key it derives from handle + passphrase, and the server verifies the
-// signature against the registered public key. An unknown handle is not revealed: it gets a
-// challenge with a stable fake salt, and its failure takes the same path (store reads and a
-// signature check against a decoy key) and ends in the same error as a bad signature.
+// with the Ed25519 authentication key it derives from handle + passphrase, and the server
+// verifies the signature against that key's registered public half. An unknown handle is not
+// revealed: it gets a challenge with a stable fake salt, and its failure takes the same path
+// (store reads and a signature check against a decoy key) and ends in the same error as a bad
+// signature.
 import {
   NONCE_BYTES,
   SALT_BYTES,
@@ -54,7 +55,7 @@ export class LoginService {
     const account = await this.deps.store.accounts.findByHandle(login.handle);
     const nonce = challenge?.nonce ?? new Uint8Array(NONCE_BYTES);
     const signatureValid = verifyLoginChallenge(
-      account?.signingKey ?? this.#decoyKey,
+      account?.authKey ?? this.#decoyKey,
       { handle: login.handle, challengeId: login.challengeId, nonce },
       login.signature,
     );

@@ -2,7 +2,12 @@
 // unknown by its schema in shared; responses use the ack shape { ok, data | error }.
 import { Router, type Request } from 'express';
 import type passport from 'passport';
-import { challengeBodySchema, registerBodySchema } from '@kolokol/shared';
+import {
+  challengeBodySchema,
+  registerBodySchema,
+  toBase64Url,
+  type LoginResult,
+} from '@kolokol/shared';
 import type { AccountService } from '../domain/accounts.js';
 import type { LoginService } from '../domain/login.js';
 import type { SessionService } from '../domain/sessions.js';
@@ -49,10 +54,14 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   router.post('/login', signature, async (req, res) => {
     const { account } = authenticatedUser(req);
     const { token, session } = await deps.sessions.create(account);
-    res.json({
-      ok: true,
-      data: { token, expiresAt: session.expiresAt, accountId: account.id, role: account.role },
-    });
+    const data: LoginResult = {
+      token,
+      expiresAt: session.expiresAt,
+      accountId: account.id,
+      role: account.role,
+      keyBackup: toBase64Url(account.keyBackup),
+    };
+    res.json({ ok: true, data });
   });
 
   router.post('/logout', bearer, async (req, res) => {

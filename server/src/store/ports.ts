@@ -12,6 +12,13 @@ export interface AccountRecord {
   readonly exchangeSignature: Uint8Array;
   /** Argon2id salt chosen by the client; served back at login. Not secret. */
   readonly salt: Uint8Array;
+  /**
+   * Passphrase-derived Ed25519 login key. Never served to anyone: with the salt it would let
+   * them test passphrase guesses offline.
+   */
+  readonly authKey: Uint8Array;
+  /** The identity secrets sealed under the passphrase-derived storage key (opaque). */
+  readonly keyBackup: Uint8Array;
   readonly createdAt: number;
   readonly suspendedAt: number | null;
 }
@@ -40,6 +47,8 @@ export interface AccountStore {
   findById(id: string): Promise<AccountRecord | undefined>;
   /** Sets or clears suspension; false when no such account. */
   setSuspended(id: string, suspendedAt: number | null): Promise<boolean>;
+  /** Replaces the sealed identity backup; false when no such account. */
+  setKeyBackup(id: string, keyBackup: Uint8Array): Promise<boolean>;
 }
 
 export interface EnrolmentRecord {

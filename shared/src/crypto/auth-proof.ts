@@ -1,5 +1,6 @@
-// What a client signs to register and to log in. The server verifies these with the
-// registered Ed25519 key; it never sees a passphrase or anything derived from one but public keys.
+// What a client signs to register and to log in. Login is signed by the passphrase-derived
+// authentication key, whose public half only the server holds; registration is signed by both
+// that key and the new identity's signing key, proving possession of each and binding them.
 import { transcript, utf8 } from './bytes.js';
 import { sign, verify } from './primitives.js';
 import type { PublicIdentity } from './identity.js';
@@ -8,6 +9,15 @@ export interface LoginChallenge {
   readonly handle: string;
   readonly challengeId: string;
   readonly nonce: Uint8Array;
+}
+
+/** Everything a registration binds together. */
+export interface Registration {
+  readonly handle: string;
+  readonly authKey: Uint8Array;
+  readonly identity: PublicIdentity;
+  readonly salt: Uint8Array;
+  readonly keyBackup: Uint8Array;
 }
 
 function loginTranscript(challenge: LoginChallenge): Uint8Array {
@@ -20,17 +30,18 @@ function loginTranscript(challenge: LoginChallenge): Uint8Array {
 }
 
 function registrationTranscript(
-  handle: string,
-  identity: PublicIdentity,
-  salt: Uint8Array,
+  signer: 'auth' | 'identity',
+  registration: Registration,
 ): Uint8Array {
   return transcript(
-    'kolokol/v1/register',
-    utf8(handle),
-    identity.signingKey,
-    identity.exchangeKey,
-    identity.exchangeSignature,
-    salt,
+    `kolokol/v1/register/${signer}`,
+    utf8(registration.handle),
+    registration.authKey,
+    registration.identity.signingKey,
+    registration.identity.exchangeKey,
+    registration.identity.exchangeSignature,
+    registration.salt,
+    registration.keyBackup,
   );
 }
 
@@ -46,21 +57,33 @@ export function verifyLoginChallenge(
   return verify(publicKey, loginTranscript(challenge), signature);
 }
 
-/** Proof of possession: the new account's signing key signs its handle, keys and salt. */
+/** The two proofs of possession a registration carries. */
 export function signRegistration(
-  secretKey: Uint8Array,
-  handle: string,
-  identity: PublicIdentity,
-  salt: Uint8Array,
-): Uint8Array {
-  return sign(secretKey, registrationTranscript(handle, identity, salt));
+  keys: { readonly authSecretKey: Uint8Array; readonly identitySecretKey: Uint8Array },
+  registration: Registration,
+): { authSignature: Uint8Array; identitySignature: Uint8Array } {
+  return {
+    authSignature: sign(keys.authSecretKey, registrationTranscript('auth', registration)),
+    identitySignature: sign(
+      keys.identitySecretKey,
+      registrationTranscript('identity', registration),
+    ),
+  };
 }
 
 export function verifyRegistration(
-  handle: string,
-  identity: PublicIdentity,
-  salt: Uint8Array,
-  signature: Uint8Array,
+  registration: Registration,
+  signatures: { readonly authSignature: Uint8Array; readonly identitySignature: Uint8Array },
 ): boolean {
-  return verify(identity.signingKey, registrationTranscript(handle, identity, salt), signature);
+  const auth = verify(
+    registration.authKey,
+    registrationTranscript('auth', registration),
+    signatures.authSignature,
+  );
+  const identity = verify(
+    registration.identity.signingKey,
+    registrationTranscript('identity', registration),
+    signatures.identitySignature,
+  );
+  return auth && identity;
 }

@@ -1,11 +1,15 @@
-// An account's long-term identity: an Ed25519 signing key and a separate X25519 key
-// signed by it. Derived from handle + passphrase with Argon2id so a fresh browser can
-// log in with those alone; the parameters are fixed here so a server cannot weaken them.
+// An account's long-term identity — an Ed25519 signing key and a separate X25519 key signed by
+// it — is random, never derived from the passphrase: published keys derived from a passphrase
+// would let anyone who fetches them (with the salt) guess the passphrase offline. The passphrase
+// (Argon2id, parameters fixed here so a server cannot weaken them) yields only an Ed25519
+// authentication key, whose public half the server alone holds, and a storage key that seals the
+// identity into a backup the server keeps, so a fresh browser logs in with handle + passphrase.
 import { concatBytes, expectLength, randomBytes, transcript, utf8, wipe } from './bytes.js';
 import { CryptoError } from './errors.js';
 import { hkdf } from './hkdf.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SECRET_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
   ed25519KeyPair,
@@ -44,9 +48,12 @@ export interface PublicIdentity {
   readonly exchangeSignature: Uint8Array;
 }
 
-/** Keys derived from a passphrase: the identity plus a separate key for the local key store. */
+/**
+ * Keys derived from a passphrase: the login key (its public half goes to the server only, never
+ * to other users) and the key that seals the identity backup and the local key store.
+ */
 export interface PassphraseKeys {
-  readonly identity: Identity;
+  readonly authentication: KeyPair;
   readonly storageKey: Uint8Array;
 }
 
@@ -67,8 +74,8 @@ export function newPassphraseSalt(): Uint8Array {
 }
 
 /**
- * Argon2id(passphrase, salt) → HKDF with the handle in `info` → independent Ed25519 seed,
- * X25519 secret and storage key. Slow on purpose (≈ 0.4 s).
+ * Argon2id(passphrase, salt) → HKDF with the handle in `info` → an Ed25519 authentication seed
+ * and a storage key, independent of each other. Slow on purpose (≈ 0.3 s).
  */
 export function derivePassphraseKeys(
   handle: string,
@@ -91,16 +98,15 @@ export function derivePassphraseKeys(
     sodium.crypto_pwhash_ALG_ARGON2ID13,
   );
   const handleBytes = utf8(handle);
-  const okm = hkdf(master, salt, transcript('kolokol/v1/passphrase-keys', handleBytes), 96);
+  const okm = hkdf(master, salt, transcript('kolokol/v1/passphrase-keys', handleBytes), 64);
   wipe(master);
-  const signing = ed25519KeyPairFromSeed(okm.slice(0, 32));
-  const exchange = x25519KeyPairFromSecret(okm.slice(32, 64));
-  const storageKey = okm.slice(64, 96);
+  const authentication = ed25519KeyPairFromSeed(okm.slice(0, 32));
+  const storageKey = okm.slice(32, 64);
   wipe(okm);
-  return { identity: identityFrom(signing, exchange), storageKey };
+  return { authentication, storageKey };
 }
 
-/** A random identity (for devices and tests that do not derive from a passphrase). */
+/** A new random identity, created once per account and kept in the sealed identity backup. */
 export function generateIdentity(): Identity {
   return identityFrom(ed25519KeyPair(), x25519KeyPair());
 }
@@ -125,6 +131,28 @@ export function verifyPublicIdentity(identity: PublicIdentity): boolean {
       identity.exchangeSignature,
     )
   );
+}
+
+/** Rebuilds an identity from its two secret keys, checking the exchange-key signature. */
+export function identityFromSecrets(
+  signingSecretKey: Uint8Array,
+  exchangeSecretKey: Uint8Array,
+  exchangeSignature: Uint8Array,
+): Identity {
+  expectLength(signingSecretKey, ED25519_SECRET_KEY_BYTES, 'Ed25519 secret key');
+  const signing = {
+    publicKey: sodium.crypto_sign_ed25519_sk_to_pk(signingSecretKey),
+    secretKey: signingSecretKey,
+  };
+  const exchange = x25519KeyPairFromSecret(exchangeSecretKey);
+  const identity = { signing, exchange, exchangeSignature };
+  if (!verifyPublicIdentity(publicIdentity(identity))) {
+    throw new CryptoError(
+      'BAD_SIGNATURE',
+      'identity exchange key is not signed by its signing key',
+    );
+  }
+  return identity;
 }
 
 /** Bytes that identify a public identity as a whole (for fingerprints and associated data). */

@@ -5,6 +5,7 @@ export * from './errors.js';
 export * from './format.js';
 export * from './hkdf.js';
 export * from './identity.js';
+export * from './identity-backup.js';
 export * from './key-store.js';
 export * from './moderator-directory.js';
 export * from './padding.js';

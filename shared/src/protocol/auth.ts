@@ -8,6 +8,8 @@ export const SALT_BYTES = 16;
 export const NONCE_BYTES = 32;
 /** One-time enrolment codes printed by the admin CLI: 20 random bytes, base64url. */
 export const ENROLMENT_CODE_BYTES = 20;
+/** The sealed identity backup (key-store blob); room for later additions to what it holds. */
+export const MAX_KEY_BACKUP_BYTES = 8 * 1024;
 
 export const publicIdentitySchema = z
   .object({
@@ -23,11 +25,17 @@ export const registerBodySchema = z
     /** Self-registration takes contact or volunteer; an enrolment code decides the role instead. */
     role: z.enum(SELF_REGISTER_ROLES).optional(),
     enrolmentCode: bytesSchema(ENROLMENT_CODE_BYTES).optional(),
+    /** Passphrase-derived Ed25519 login key; the server never gives it to anyone. */
+    authKey: bytesSchema(KEY_BYTES),
+    /** The account's random, published identity. */
     identity: publicIdentitySchema,
     /** The Argon2id salt the client used; served back at login so any browser can re-derive. */
     salt: bytesSchema(SALT_BYTES),
-    /** Proof of possession: signRegistration() over handle, identity and salt. */
-    signature: bytesSchema(SIGNATURE_BYTES),
+    /** The identity secrets sealed under the passphrase-derived storage key; returned at login. */
+    keyBackup: bytesSchema({ min: 1, max: MAX_KEY_BACKUP_BYTES }),
+    /** signRegistration(): proofs of possession by the login key and by the identity key. */
+    authSignature: bytesSchema(SIGNATURE_BYTES),
+    identitySignature: bytesSchema(SIGNATURE_BYTES),
   })
   .strict()
   .refine((body) => (body.role === undefined) !== (body.enrolmentCode === undefined), {
@@ -53,7 +61,7 @@ export const loginBodySchema = z
   .object({
     handle: handleSchema,
     challengeId: idSchema,
-    /** signLoginChallenge() over handle, challengeId and nonce. */
+    /** signLoginChallenge() by the authentication key over handle, challengeId and nonce. */
     signature: bytesSchema(SIGNATURE_BYTES),
   })
   .strict();
@@ -64,8 +72,10 @@ export const loginResultSchema = z.object({
   expiresAt: z.number().int(),
   accountId: idSchema,
   role: roleSchema,
+  /** The sealed identity backup, for a browser that has no keys yet. */
+  keyBackup: bytesSchema({ min: 1, max: MAX_KEY_BACKUP_BYTES }),
 });
-export type LoginResult = z.infer<typeof loginResultSchema>;
+export type LoginResult = z.input<typeof loginResultSchema>;
 
 export const logoutResultSchema = z.object({ revokedSessions: z.number().int() });
 export type LogoutResult = z.infer<typeof logoutResultSchema>;

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import type { AckCallback } from './ack.js';
 import type { DirectMessageWire } from './direct.js';
-import { emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
+import { MAX_KEY_BACKUP_BYTES } from './auth.js';
+import { bytesSchema, emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
 import { ERROR_CODES } from './errors.js';
 import {
   directAckSchema,
@@ -52,6 +53,12 @@ export const clientEvents = {
     output: whoAmISchema,
     maxBytes: 256,
     summary: 'The caller’s own account and session.',
+  }),
+  'keys.backup_put': defineEvent({
+    input: z.object({ keyBackup: bytesSchema({ min: 1, max: MAX_KEY_BACKUP_BYTES }) }).strict(),
+    output: emptySchema,
+    maxBytes: Math.ceil((MAX_KEY_BACKUP_BYTES * 4) / 3) + 64,
+    summary: 'Replace the caller’s sealed identity backup, returned at login.',
   }),
   'prekeys.set_signed': defineEvent({
     input: setSignedPrekeysSchema,

@@ -45,6 +45,19 @@ export function accountsContract(store: CurrentStore): void {
       expect(found?.signingKey).toStrictEqual(bytes(32, 200));
     });
 
+    it('stores the login key and the key backup, and replaces only the backup', async () => {
+      const account = newAccount();
+      await store().accounts.create(account, { now: 1_000 });
+      const replacement = bytes(200, 77);
+      expect(await store().accounts.setKeyBackup(account.id, replacement)).toBe(true);
+      const found = await store().accounts.findById(account.id);
+      expect(found?.keyBackup).toEqual(replacement);
+      expectPlainBytes(found!.keyBackup);
+      expect(found?.authKey).toEqual(account.authKey);
+      expect(found?.signingKey).toEqual(account.signingKey);
+      expect(await store().accounts.setKeyBackup('no-such-account', replacement)).toBe(false);
+    });
+
     it('finds nothing for an unknown handle or id', async () => {
       expect(await store().accounts.findByHandle('nobody')).toBeUndefined();
       expect(await store().accounts.findById('no-such-id')).toBeUndefined();

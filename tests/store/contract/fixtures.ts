@@ -36,6 +36,8 @@ export function newAccount(overrides: Partial<NewAccount> = {}): NewAccount {
     exchangeKey: bytes(32, seed + 1),
     exchangeSignature: bytes(64, seed + 2),
     salt: bytes(16, seed + 3),
+    authKey: bytes(32, seed + 4),
+    keyBackup: bytes(120, seed + 5),
     createdAt: 1_000,
     ...overrides,
   };

@@ -1,5 +1,6 @@
 // Every socket event handler, wired once. The router refuses to start if an event in
 // shared's `clientEvents` has no handler here, or has two.
+import type { AccountService } from '../../domain/accounts.js';
 import type { CertificateService } from '../../domain/certificates.js';
 import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
@@ -9,6 +10,7 @@ import { certificatesPublish } from './certificates-publish.js';
 import { directAck } from './direct-ack.js';
 import { directFetch } from './direct-fetch.js';
 import { directSend } from './direct-send.js';
+import { keysBackupPut } from './keys-backup-put.js';
 import { prekeysAddOneTime } from './prekeys-add-one-time.js';
 import { prekeysFetch } from './prekeys-fetch.js';
 import { prekeysSetSigned } from './prekeys-set-signed.js';
@@ -17,6 +19,7 @@ import { revocationsPublish } from './revocations-publish.js';
 import { sessionWhoAmI } from './session-whoami.js';
 
 export interface HandlerDeps {
+  readonly accounts: AccountService;
   readonly prekeys: PrekeyService;
   readonly certificates: CertificateService;
   readonly direct: DirectMessageService;
@@ -25,6 +28,7 @@ export interface HandlerDeps {
 export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
   return [
     sessionWhoAmI(),
+    keysBackupPut(deps.accounts),
     prekeysSetSigned(deps.prekeys),
     prekeysAddOneTime(deps.prekeys),
     prekeysStatus(deps.prekeys),

@@ -13,6 +13,8 @@ interface AccountRow {
   readonly exchange_key: Uint8Array;
   readonly exchange_signature: Uint8Array;
   readonly salt: Uint8Array;
+  readonly auth_key: Uint8Array;
+  readonly key_backup: Uint8Array;
   readonly created_at: number;
   readonly suspended_at: number | null;
 }
@@ -31,11 +33,13 @@ type InsertAccountParams = [
   exchangeKey: Uint8Array,
   exchangeSignature: Uint8Array,
   salt: Uint8Array,
+  authKey: Uint8Array,
+  keyBackup: Uint8Array,
   createdAt: number,
 ];
 
 const ACCOUNT_COLUMNS =
-  'id, handle, role, signing_key, exchange_key, exchange_signature, salt, created_at, suspended_at';
+  'id, handle, role, signing_key, exchange_key, exchange_signature, salt, auth_key, key_backup, created_at, suspended_at';
 
 function toAccount(row: AccountRow): AccountRecord {
   return {
@@ -46,6 +50,8 @@ function toAccount(row: AccountRow): AccountRecord {
     exchangeKey: toPlainBytes(row.exchange_key),
     exchangeSignature: toPlainBytes(row.exchange_signature),
     salt: toPlainBytes(row.salt),
+    authKey: toPlainBytes(row.auth_key),
+    keyBackup: toPlainBytes(row.key_backup),
     createdAt: row.created_at,
     suspendedAt: row.suspended_at,
   };
@@ -71,11 +77,15 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   );
   const deleteEnrolment = db.prepare<[string]>('DELETE FROM enrolments WHERE handle = ?');
   const insert = db.prepare<InsertAccountParams>(
-    `INSERT INTO accounts (id, handle, role, signing_key, exchange_key, exchange_signature, salt, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO accounts (id, handle, role, signing_key, exchange_key, exchange_signature, salt,
+                           auth_key, key_backup, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const updateSuspended = db.prepare<[number | null, string]>(
     'UPDATE accounts SET suspended_at = ? WHERE id = ?',
+  );
+  const updateKeyBackup = db.prepare<[Uint8Array, string]>(
+    'UPDATE accounts SET key_backup = ? WHERE id = ?',
   );
 
   // Runs under an IMMEDIATE transaction: the reads decide the write, so the write lock is
@@ -114,6 +124,8 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
         account.exchangeKey,
         account.exchangeSignature,
         account.salt,
+        account.authKey,
+        account.keyBackup,
         account.createdAt,
       );
       return { kind: 'created', account: { ...copyAccount(account), role, suspendedAt: null } };
@@ -153,6 +165,10 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
     setSuspended(id, suspendedAt) {
       return settle(() => updateSuspended.run(suspendedAt, id).changes > 0);
     },
+
+    setKeyBackup(id, keyBackup) {
+      return settle(() => updateKeyBackup.run(keyBackup, id).changes > 0);
+    },
   };
 }
 
@@ -165,6 +181,8 @@ function copyAccount(account: NewAccount): Omit<AccountRecord, 'role' | 'suspend
     exchangeKey: toPlainBytes(account.exchangeKey),
     exchangeSignature: toPlainBytes(account.exchangeSignature),
     salt: toPlainBytes(account.salt),
+    authKey: toPlainBytes(account.authKey),
+    keyBackup: toPlainBytes(account.keyBackup),
     createdAt: account.createdAt,
   };
 }

@@ -130,6 +130,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: 'accounts: passphrase-derived login key apart from the identity, sealed identity backup',
+    up: (db) => {
+      // The empty defaults only satisfy SQLite for rows that predate this migration: such an
+      // account has no login key, so it can never log in (an empty key verifies nothing).
+      db.exec(`
+        ALTER TABLE accounts ADD COLUMN auth_key BLOB NOT NULL DEFAULT x'';
+        ALTER TABLE accounts ADD COLUMN key_backup BLOB NOT NULL DEFAULT x'';
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {
