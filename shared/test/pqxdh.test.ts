@@ -2,26 +2,77 @@
 // handshake cannot be replayed.
 import { describe, expect, it } from 'vitest';
 import {
+  PQXDH_HANDSHAKE_BYTES,
   PrekeyStore,
   acceptSession,
+  canonicalX25519PublicKey,
   decodePqxdhHandshake,
   encodePqxdhHandshake,
   encodePublicIdentity,
   formatHeader,
   generateIdentity,
+  hkdf,
   initiateSession,
+  isCanonicalX25519PublicKey,
+  label,
   pqxdhInitiate,
   pqxdhRespond,
   publicIdentity,
   utf8,
+  x25519,
   x25519KeyPair,
   concatBytes,
+  sodium,
   SUITE,
   type PqxdhHandshake,
 } from '../src/crypto/index.js';
 import { ByteReader } from '../src/crypto/session-codec.js';
 import { flipBit, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
+
+/** Where the base key starts in a prekey message: format header, then the initiator's identity. */
+const BASE_KEY_AT = 4 + 32 + 32 + 64;
+
+/** 2^255 - 19, little-endian, plus `add` (< 19): an encoding X25519 reads as the value `add`. */
+function pPlus(add: number): Uint8Array {
+  const bytes = new Uint8Array(32).fill(0xff);
+  bytes[0] = 0xed + add;
+  bytes[31] = 0x7f;
+  return bytes;
+}
+
+function parsePrekeyBaseKey(message: Uint8Array): Uint8Array {
+  return message.slice(BASE_KEY_AT, BASE_KEY_AT + 32);
+}
+
+describe('X25519 key encodings', () => {
+  it('accepts only canonical encodings: below p, top bit clear', () => {
+    const key = x25519KeyPair().publicKey;
+    expect(isCanonicalX25519PublicKey(key)).toBe(true);
+    expect(isCanonicalX25519PublicKey(flipBit(key, 31, 0x80))).toBe(false);
+    expect(isCanonicalX25519PublicKey(pPlus(0))).toBe(false);
+    expect(isCanonicalX25519PublicKey(pPlus(18))).toBe(false);
+    expect(isCanonicalX25519PublicKey(new Uint8Array(32).fill(0xff))).toBe(false);
+    const pMinusOne = pPlus(0);
+    pMinusOne[0] = 0xec;
+    expect(isCanonicalX25519PublicKey(pMinusOne)).toBe(true);
+    expect(isCanonicalX25519PublicKey(new Uint8Array(31))).toBe(false);
+  });
+
+  it('maps every encoding of a point to its canonical one, and X25519 agrees', () => {
+    const key = x25519KeyPair().publicKey;
+    expect(canonicalX25519PublicKey(flipBit(key, 31, 0x80))).toEqual(key);
+    expect(canonicalX25519PublicKey(key)).toEqual(key);
+    const nine = new Uint8Array(32);
+    nine[0] = 9;
+    expect(canonicalX25519PublicKey(pPlus(9))).toEqual(nine);
+    expect(canonicalX25519PublicKey(flipBit(pPlus(9), 31, 0x80))).toEqual(nine);
+    // The reason they must be refused: X25519 itself does not tell them apart.
+    const secret = x25519KeyPair().secretKey;
+    expect(x25519(secret, pPlus(9))).toEqual(x25519(secret, nine));
+    expect(x25519(secret, flipBit(key, 31, 0x80))).toEqual(x25519(secret, key));
+  });
+});
 
 describe('PQXDH', () => {
   it('derives the same secrets on both sides, with and without a one-time prekey', () => {
@@ -79,6 +130,83 @@ describe('PQXDH', () => {
     expect(bob.store.oneTimePrekey(bob.bundle.oneTimePrekey!.id)).toBeDefined();
     expect(acceptSession(bob.identity, bob.store, message, 0).plaintext).toEqual(utf8('hi'));
     expect(bob.store.oneTimePrekey(bob.bundle.oneTimePrekey!.id)).toBeUndefined();
+  });
+
+  it('derives its keys from the DH and KEM outputs and the SHA-256 of the encoded handshake', () => {
+    const bob = makeResponder();
+    const { secrets, handshake } = pqxdhInitiate(generateIdentity(), bob.bundle);
+    const signedSecret = bob.store.signedPrekey(handshake.signedPrekeyId)!.keyPair.secretKey;
+    const oneTimeSecret = bob.store.oneTimePrekey(handshake.oneTimePrekeyId!)!.keyPair.secretKey;
+    const kemSecretKey = bob.store.kemPrekey(handshake.kemPrekeyId)!.secretKey;
+    const inputKeyMaterial = concatBytes(
+      new Uint8Array(32).fill(0xff),
+      x25519(signedSecret, handshake.initiator.exchangeKey),
+      x25519(bob.identity.exchange.secretKey, handshake.baseKey),
+      x25519(signedSecret, handshake.baseKey),
+      x25519(oneTimeSecret, handshake.baseKey),
+      sodium.crypto_kem_mlkem768_dec(handshake.kemCiphertext, kemSecretKey),
+    );
+    const info = concatBytes(
+      utf8(label('pqxdh/x25519-sha256-mlkem768')),
+      sodium.crypto_hash_sha256(encodePqxdhHandshake(handshake)),
+    );
+    const okm = hkdf(inputKeyMaterial, new Uint8Array(32), info, 96);
+    expect(secrets.rootKey).toEqual(okm.slice(0, 32));
+    expect(secrets.initiatorHeaderKey).toEqual(okm.slice(32, 64));
+    expect(secrets.responderHeaderKey).toEqual(okm.slice(64, 96));
+  });
+
+  it("refuses the reviewer's replay: a signed-prekey-only first message with the base key's top bit flipped", () => {
+    const bob = makeResponder({ oneTimePrekey: false });
+    const message = initiateSession(generateIdentity(), bob.bundle).encrypt(utf8('once'), 0);
+    const replay = flipBit(message, BASE_KEY_AT + 31, 0x80);
+    const before = bob.store.serialize();
+    // Refused before the original arrived (nothing remembered yet)...
+    expect(reasonOf(() => acceptSession(bob.identity, bob.store, replay, 0))).toBe('BAD_KEY');
+    expect(bob.store.serialize()).toEqual(before);
+    expect(acceptSession(bob.identity, bob.store, message, 0).plaintext).toEqual(utf8('once'));
+    // ...and after it: X25519 would read the same base key, so this would be the same session.
+    const afterAccept = bob.store.serialize();
+    expect(reasonOf(() => acceptSession(bob.identity, bob.store, replay, 0))).toBe('BAD_KEY');
+    expect(bob.store.hasUsedBaseKey(parsePrekeyBaseKey(replay))).toBe(true);
+    expect(bob.store.serialize()).toEqual(afterAccept);
+  });
+
+  it('refuses a signed-prekey-only first message with any handshake byte changed, before and after accepting it', () => {
+    const bob = makeResponder({ oneTimePrekey: false });
+    const message = initiateSession(generateIdentity(), bob.bundle).encrypt(utf8('once'), 0);
+    const tryEveryByte = (): void => {
+      const before = bob.store.serialize();
+      for (let index = 4; index < 4 + PQXDH_HANDSHAKE_BYTES; index += 1) {
+        for (const mask of [0x80, 0x01]) {
+          const reason = reasonOf(() =>
+            acceptSession(bob.identity, bob.store, flipBit(message, index, mask), 0),
+          );
+          expect(reason, `byte ${index} mask ${mask}`).not.toBe('no error');
+        }
+      }
+      expect(bob.store.serialize()).toEqual(before);
+    };
+    tryEveryByte();
+    acceptSession(bob.identity, bob.store, message, 0);
+    tryEveryByte();
+  });
+
+  it('refuses non-canonical X25519 keys in a handshake or a bundle', () => {
+    const bob = makeResponder();
+    const { handshake } = pqxdhInitiate(generateIdentity(), bob.bundle);
+    for (const baseKey of [flipBit(handshake.baseKey, 31, 0x80), pPlus(9)]) {
+      expect(reasonOf(() => pqxdhRespond(bob.identity, bob.store, { ...handshake, baseKey }))).toBe(
+        'BAD_KEY',
+      );
+    }
+    // One-time prekeys are unsigned, so a server could hand out another encoding of one.
+    const oneTimePrekey = bob.bundle.oneTimePrekey!;
+    const altered = {
+      ...bob.bundle,
+      oneTimePrekey: { ...oneTimePrekey, publicKey: flipBit(oneTimePrekey.publicKey, 31, 0x80) },
+    };
+    expect(reasonOf(() => pqxdhInitiate(generateIdentity(), altered))).toBe('BAD_KEY');
   });
 
   it('works with the signed prekey only when no one-time prekey is left', () => {

@@ -224,6 +224,23 @@ describe('prekey store', () => {
     );
   });
 
+  it('treats every encoding of a base key as the same key in its replay set', () => {
+    const { store, bundle } = makeResponder();
+    const baseKey = generateOneTimePrekeys(1, 1).publicPrekeys[0]!.publicKey;
+    expect(store.hasUsedBaseKey(flipBit(baseKey, 31, 0x80))).toBe(false);
+    store.rememberBaseKey(bundle.signedPrekey.id, flipBit(baseKey, 31, 0x80));
+    expect(store.hasUsedBaseKey(baseKey)).toBe(true);
+    expect(store.hasUsedBaseKey(flipBit(baseKey, 31, 0x80))).toBe(true);
+    // 9 + p is read by X25519 as 9.
+    const nine = new Uint8Array(32);
+    nine[0] = 9;
+    store.rememberBaseKey(bundle.signedPrekey.id, nine);
+    const ninePlusP = new Uint8Array(32).fill(0xff);
+    ninePlusP[0] = 0xed + 9;
+    ninePlusP[31] = 0x7f;
+    expect(store.hasUsedBaseKey(ninePlusP)).toBe(true);
+  });
+
   it('wipes every private key on demand', () => {
     const { store, bundle } = makeResponder();
     const signed = store.signedPrekey(bundle.signedPrekey.id)!;

@@ -1,6 +1,10 @@
 // PQXDH key agreement (after Signal's PQXDH specification, revision 1): X25519 with the
 // identity, signed and one-time prekeys plus ML-KEM-768 encapsulation to a signed KEM prekey,
 // so a session's first keys stay secret unless both X25519 and ML-KEM-768 are broken.
+//
+// Every byte of the handshake is bound into the key schedule (its SHA-256 is part of the HKDF
+// info), and its X25519 keys must be canonical encodings, so no altered copy of a handshake can
+// derive the original's keys or pass for a different handshake in the replay check.
 import { concatBytes, utf8, wipe } from './bytes.js';
 import { CryptoError } from './errors.js';
 import { label } from './format.js';
@@ -31,7 +35,7 @@ import { HEADER_KEY_BYTES, ROOT_KEY_BYTES } from './ratchet-state.js';
 import { ByteWriter, type ByteReader } from './session-codec.js';
 import { sodium } from './sodium.js';
 
-/** HKDF info: the version and the algorithm set, so keys from other suites never coincide. */
+/** HKDF info prefix: the version and the algorithm set, so keys from other suites never coincide. */
 const PQXDH_INFO = utf8(label('pqxdh/x25519-sha256-mlkem768'));
 /** Domain separator prepended to the DH outputs, as in X3DH/PQXDH (32 0xFF bytes for X25519). */
 const PQXDH_F = new Uint8Array(32).fill(0xff);
@@ -70,17 +74,49 @@ export const PQXDH_HANDSHAKE_BYTES =
   4 +
   MLKEM768_CIPHERTEXT_BYTES;
 
+/**
+ * True for the canonical encoding of an X25519 public key: the u-coordinate reduced modulo
+ * p = 2^255 - 19, top bit clear. X25519 ignores bit 255 and reduces larger values, so each point
+ * has other encodings; a handshake that used one could pass for a new handshake (RFC 7748 §5).
+ */
+export function isCanonicalX25519PublicKey(publicKey: Uint8Array): boolean {
+  if (publicKey.length !== X25519_KEY_BYTES || publicKey[31]! > 0x7f) return false;
+  // Below 2^255 the only values ≥ p are p..p+18: 0xed..0xff, thirty 0xff bytes, 0x7f (little-endian).
+  if (publicKey[31] !== 0x7f || publicKey[0]! < 0xed) return true;
+  for (let i = 1; i < 31; i += 1) if (publicKey[i] !== 0xff) return true;
+  return false;
+}
+
+/** The canonical encoding of the point X25519 reads from `publicKey` (a copy; for lookups). */
+export function canonicalX25519PublicKey(publicKey: Uint8Array): Uint8Array {
+  const out = publicKey.slice();
+  out[31] = out[31]! & 0x7f;
+  if (!isCanonicalX25519PublicKey(out)) {
+    // p ≤ value < 2^255: subtracting p leaves value - p = byte 0 - 0xed, every other byte zero.
+    out[0] = out[0]! - 0xed;
+    out.fill(0, 1);
+  }
+  return out;
+}
+
+/** SHA-256 of the encoded handshake: bound into the keys, and compared for repeated prekey messages. */
+export function pqxdhHandshakeDigest(handshake: PqxdhHandshake): Uint8Array {
+  return sodium.crypto_hash_sha256(encodePqxdhHandshake(handshake));
+}
+
 function deriveSecrets(
   dhOutputs: Uint8Array[],
   kemSecret: Uint8Array,
-  initiator: PublicIdentity,
+  handshake: PqxdhHandshake,
   responder: PublicIdentity,
 ): PqxdhSecrets {
   const inputKeyMaterial = concatBytes(PQXDH_F, ...dhOutputs, kemSecret);
+  // The digest binds the bytes the DH and KEM outputs do not depend on (ids, signature) and
+  // any encoding the primitives would read alike, so a changed handshake byte changes the keys.
   const okm = hkdf(
     inputKeyMaterial,
     HKDF_ZERO_SALT,
-    PQXDH_INFO,
+    concatBytes(PQXDH_INFO, pqxdhHandshakeDigest(handshake)),
     ROOT_KEY_BYTES + 2 * HEADER_KEY_BYTES,
   );
   wipe(inputKeyMaterial);
@@ -90,10 +126,22 @@ function deriveSecrets(
     rootKey: okm.slice(0, 32),
     initiatorHeaderKey: okm.slice(32, 64),
     responderHeaderKey: okm.slice(64, 96),
-    associatedData: concatBytes(encodePublicIdentity(initiator), encodePublicIdentity(responder)),
+    associatedData: concatBytes(
+      encodePublicIdentity(handshake.initiator),
+      encodePublicIdentity(responder),
+    ),
   };
   wipe(okm);
   return secrets;
+}
+
+function hasCanonicalKeys(bundle: PrekeyBundle): boolean {
+  return (
+    isCanonicalX25519PublicKey(bundle.identity.exchangeKey) &&
+    isCanonicalX25519PublicKey(bundle.signedPrekey.publicKey) &&
+    (bundle.oneTimePrekey === undefined ||
+      isCanonicalX25519PublicKey(bundle.oneTimePrekey.publicKey))
+  );
 }
 
 /**
@@ -106,6 +154,7 @@ export function pqxdhInitiate(
 ): { secrets: PqxdhSecrets; handshake: PqxdhHandshake } {
   if (!verifyPrekeyBundle(bundle))
     throw new CryptoError('BAD_SIGNATURE', 'prekey bundle does not verify');
+  if (!hasCanonicalKeys(bundle)) throw new CryptoError('BAD_KEY', 'non-canonical key in bundle');
   const ephemeral = x25519KeyPair();
   try {
     const dhOutputs = [
@@ -117,18 +166,16 @@ export function pqxdhInitiate(
       dhOutputs.push(x25519(ephemeral.secretKey, bundle.oneTimePrekey.publicKey));
     }
     const { ciphertext, sharedSecret } = sodium.crypto_kem_mlkem768_enc(bundle.kemPrekey.publicKey);
-    const secrets = deriveSecrets(dhOutputs, sharedSecret, publicIdentity(me), bundle.identity);
-    return {
-      secrets,
-      handshake: {
-        initiator: publicIdentity(me),
-        baseKey: ephemeral.publicKey,
-        signedPrekeyId: bundle.signedPrekey.id,
-        kemPrekeyId: bundle.kemPrekey.id,
-        oneTimePrekeyId: bundle.oneTimePrekey?.id ?? null,
-        kemCiphertext: ciphertext,
-      },
+    const handshake: PqxdhHandshake = {
+      initiator: publicIdentity(me),
+      baseKey: ephemeral.publicKey,
+      signedPrekeyId: bundle.signedPrekey.id,
+      kemPrekeyId: bundle.kemPrekey.id,
+      oneTimePrekeyId: bundle.oneTimePrekey?.id ?? null,
+      kemCiphertext: ciphertext,
     };
+    const secrets = deriveSecrets(dhOutputs, sharedSecret, handshake, bundle.identity);
+    return { secrets, handshake };
   } finally {
     wipe(ephemeral.secretKey);
   }
@@ -150,8 +197,12 @@ export function pqxdhRespond(
   ) {
     throw new CryptoError('BAD_SIGNATURE', 'initiator identity does not verify');
   }
-  if (!isUsableX25519PublicKey(handshake.baseKey))
-    throw new CryptoError('BAD_KEY', 'unusable base key');
+  // Non-canonical keys are refused outright, not normalised: a client finds the session of a
+  // repeated prekey message by its base key's bytes, so each key must have exactly one encoding.
+  if (!isCanonicalX25519PublicKey(handshake.initiator.exchangeKey))
+    throw new CryptoError('BAD_KEY', 'non-canonical initiator key');
+  if (!isUsableX25519PublicKey(handshake.baseKey) || !isCanonicalX25519PublicKey(handshake.baseKey))
+    throw new CryptoError('BAD_KEY', 'unusable or non-canonical base key');
   const signedPrekey = store.signedPrekey(handshake.signedPrekeyId);
   const kemPrekey = store.kemPrekey(handshake.kemPrekeyId);
   if (signedPrekey === undefined || kemPrekey === undefined) {
@@ -180,7 +231,7 @@ export function pqxdhRespond(
   // and the first message then fails to decrypt.
   const kemSecret = sodium.crypto_kem_mlkem768_dec(handshake.kemCiphertext, kemPrekey.secretKey);
   return {
-    secrets: deriveSecrets(dhOutputs, kemSecret, handshake.initiator, publicIdentity(me)),
+    secrets: deriveSecrets(dhOutputs, kemSecret, handshake, publicIdentity(me)),
     signedPrekey,
   };
 }

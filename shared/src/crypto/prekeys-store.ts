@@ -6,9 +6,11 @@
 // the previous ones replaced. Initiators may still hold the old bundle, so a replaced prekey
 // stays usable for SIGNED_PREKEY_GRACE_MS; `prune(now)` then deletes (and wipes) it. Clients
 // should rotate about every SIGNED_PREKEY_ROTATION_MS.
+import { expectLength } from './bytes.js';
 import { formatHeader, readFormatHeader, SUITE } from './format.js';
 import { CryptoError } from './errors.js';
 import { X25519_KEY_BYTES, ED25519_SIGNATURE_BYTES } from './primitives.js';
+import { canonicalX25519PublicKey } from './pqxdh.js';
 import {
   MLKEM768_PUBLIC_KEY_BYTES,
   MLKEM768_SECRET_KEY_BYTES,
@@ -42,6 +44,12 @@ export const MAX_REMEMBERED_BASE_KEYS = 10_000;
 /** Identifies a private prekey store blob after the format header (SUITE.prekey covers prekey objects). */
 const STORE_KIND = 0x01;
 const STORE_VERSION = 1;
+
+/** The replay set's key for a base key: hex of its canonical encoding (X25519 reads others alike). */
+function baseKeyId(baseKey: Uint8Array): string {
+  expectLength(baseKey, X25519_KEY_BYTES, 'base key');
+  return sodium.to_hex(canonicalX25519PublicKey(baseKey));
+}
 
 interface Replaceable<T> {
   readonly prekey: T;
@@ -155,12 +163,13 @@ export class PrekeyStore {
     this.oneTime.delete(id);
   }
 
+  /** Compares the point, not the bytes: any encoding of a remembered base key counts as used. */
   hasUsedBaseKey(baseKey: Uint8Array): boolean {
-    return this.usedBaseKeys.has(sodium.to_hex(baseKey));
+    return this.usedBaseKeys.has(baseKeyId(baseKey));
   }
 
   rememberBaseKey(signedPrekeyId: number, baseKey: Uint8Array): void {
-    this.usedBaseKeys.set(sodium.to_hex(baseKey), signedPrekeyId);
+    this.usedBaseKeys.set(baseKeyId(baseKey), signedPrekeyId);
     for (const key of this.usedBaseKeys.keys()) {
       if (this.usedBaseKeys.size <= MAX_REMEMBERED_BASE_KEYS) break;
       this.usedBaseKeys.delete(key);
@@ -280,7 +289,7 @@ export class PrekeyStore {
     }
     for (let i = count(MAX_REMEMBERED_BASE_KEYS); i > 0; i -= 1) {
       const baseKey = r.fixed(X25519_KEY_BYTES);
-      store.usedBaseKeys.set(sodium.to_hex(baseKey), r.u32());
+      store.usedBaseKeys.set(baseKeyId(baseKey), r.u32());
     }
     r.end();
     store.currentSignedId = store.signed.has(currentSignedId) ? currentSignedId : null;
