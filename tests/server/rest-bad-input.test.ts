@@ -4,6 +4,7 @@ import { toBase64Url } from '@kolokol/shared';
 import { ed25519KeyPair, generateIdentity } from '@kolokol/shared/crypto';
 import {
   challenge,
+  login,
   loginBody,
   newTestAccount,
   post,
@@ -318,29 +319,65 @@ describe('http basics', () => {
 });
 
 describe('rate limits', () => {
-  it('limits attempts per handle, unknown handles alike, and per client', async () => {
-    const limited = await startTestServer({
-      KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: '3',
-      KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '10',
-    });
+  it('locks a handle after failed logins, known and unknown alike, but never for asking challenges', async () => {
+    const limited = await startTestServer({ KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: '3' });
     try {
-      for (const handle of ['nobody.at.all', 'another.one']) {
-        for (let i = 0; i < 3; i += 1) {
-          expect((await post(limited.url, '/auth/challenge', { handle })).status).toBe(200);
+      const account = newTestAccount('locked');
+      await register(limited.url, account);
+      // Challenges alone do not count against the handle.
+      for (let i = 0; i < 6; i += 1) await challenge(limited.url, account.handle);
+      // The registration was one attempt at its handle; each failed login is another.
+      for (const [handle, failures] of [
+        [account.handle, 2],
+        ['nobody.at.all', 3],
+      ] as const) {
+        for (let i = 0; i < failures; i += 1) {
+          const issued = await challenge(limited.url, handle);
+          const failed = await post(
+            limited.url,
+            '/auth/login',
+            loginBody(handle, ed25519KeyPair(), issued),
+          );
+          expect(failed.status).toBe(401);
         }
-        const refused = await post(limited.url, '/auth/challenge', { handle });
+        const issued = await challenge(limited.url, handle);
+        const refused = await post(
+          limited.url,
+          '/auth/login',
+          loginBody(handle, ed25519KeyPair(), issued),
+        );
         expect(refused.status).toBe(429);
         expect(refused.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
       }
-      // 8 attempts used by this client so far; the tenth is the last one allowed.
-      expect((await post(limited.url, '/auth/challenge', { handle: 'third.one' })).status).toBe(
-        200,
+      // Locked means locked: during the window even the right key is refused, and no session is made.
+      const before = limited.snapshot().sessions;
+      const right = await post(
+        limited.url,
+        '/auth/login',
+        loginBody(account.handle, account.auth, await challenge(limited.url, account.handle)),
       );
-      expect((await post(limited.url, '/auth/challenge', { handle: 'fourth.one' })).status).toBe(
-        200,
-      );
-      const perClient = await post(limited.url, '/auth/challenge', { handle: 'fifth.one' });
-      expect(perClient.status).toBe(429);
+      expect(right.status).toBe(429);
+      expect(limited.snapshot().sessions).toEqual(before);
+      // Another handle is unaffected.
+      const other = newTestAccount('free');
+      await register(limited.url, other);
+      expect(await login(limited.url, other)).toHaveLength(43);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('limits every auth request per client connection', async () => {
+    const limited = await startTestServer({ KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '5' });
+    try {
+      for (let i = 0; i < 5; i += 1) {
+        expect((await post(limited.url, '/auth/challenge', { handle: `someone${i}` })).status).toBe(
+          200,
+        );
+      }
+      const refused = await post(limited.url, '/auth/challenge', { handle: 'someone.else' });
+      expect(refused.status).toBe(429);
+      expect(refused.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     } finally {
       await limited.close();
     }

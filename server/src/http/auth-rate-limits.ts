@@ -1,6 +1,8 @@
 // Rate limits for registration and login, per handle and per client connection
 // (rate-limiter-flexible, in memory for one process; Redis when scaled out). The client's
 // address is only ever used as an in-memory key, hashed under a per-process random key.
+// Per handle, only registrations and *failed* logins count: asking for challenges does not,
+// so nobody can lock a person out by merely requesting challenges for their handle.
 import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppError } from '../errors.js';
@@ -17,8 +19,10 @@ export class AuthRateLimits {
   readonly #perHandle: RateLimiterMemory;
   readonly #perClient: RateLimiterMemory;
   readonly #addressKey = new Uint8Array(randomBytes(32));
+  readonly #handlePoints: number;
 
   constructor(settings: AuthRateLimitSettings) {
+    this.#handlePoints = settings.attemptsPerHandle;
     this.#perHandle = new RateLimiterMemory({
       keyPrefix: 'auth-handle',
       points: settings.attemptsPerHandle,
@@ -40,6 +44,21 @@ export class AuthRateLimits {
   /** Counts one attempt at this handle, whether or not it exists; RATE_LIMITED past the limit. */
   async consumeHandle(handle: string): Promise<void> {
     await limited(this.#perHandle, handle);
+  }
+
+  /** RATE_LIMITED if this handle has used up its attempts, without counting one. */
+  async assertHandleOpen(handle: string): Promise<void> {
+    const used = await this.#perHandle.get(handle);
+    if (used !== null && used.consumedPoints >= this.#handlePoints) {
+      throw new AppError('RATE_LIMITED', 'too many attempts; try again later');
+    }
+  }
+
+  /** Counts a failed attempt at this handle (already over the limit is fine: still counted). */
+  async recordHandleFailure(handle: string): Promise<void> {
+    await this.#perHandle.consume(handle).catch((error: unknown) => {
+      if (!(error instanceof RateLimiterRes)) throw error;
+    });
   }
 }
 

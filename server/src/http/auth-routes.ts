@@ -47,7 +47,6 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   router.post('/challenge', async (req, res) => {
     await deps.limits.consumeClient(req.ip);
     const body = parseInput(challengeBodySchema, req.body);
-    await deps.limits.consumeHandle(body.handle);
     res.json({ ok: true, data: await deps.login.issueChallenge(body.handle) });
   });
 

@@ -35,8 +35,15 @@ export class SignatureStrategy extends Strategy {
     const run = async () => {
       await this.limits.consumeClient(req.ip);
       const body = parseInput(loginBodySchema, req.body);
-      await this.limits.consumeHandle(body.handle);
-      return this.login.verify(body);
+      await this.limits.assertHandleOpen(body.handle);
+      try {
+        return await this.login.verify(body);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
+          await this.limits.recordHandleFailure(body.handle);
+        }
+        throw error;
+      }
     };
     run().then(
       (account) => this.success({ account }),
