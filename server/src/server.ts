@@ -66,7 +66,16 @@ export function createKolokolServer(deps: {
     logger,
     sessions,
     revocations,
-    handlerDeps: { accounts, prekeys, certificates, direct },
+    handlerDeps: {
+      accounts,
+      prekeys,
+      certificates,
+      direct,
+      prekeyFetchLimits: {
+        perPairPerHour: config.prekeyFetchesPerPairPerHour,
+        perCallerPerHour: config.prekeyFetchesPerCallerPerHour,
+      },
+    },
     now: () => clock.now(),
   });
 

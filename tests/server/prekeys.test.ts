@@ -133,6 +133,44 @@ describe('prekeys', () => {
   });
 });
 
+describe('bundle fetch budget', () => {
+  it('limits fetches per (caller, target) and per caller, refusing without consuming anything', async () => {
+    const budget = await startTestServer({
+      KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: '2',
+      KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR: '3',
+    });
+    try {
+      const owner = await registerAndLogin(budget.url, 'vol', { role: 'volunteer' });
+      const ownerSocket = await connectWithToken(budget.url, owner.token);
+      await publishPrekeys(ownerSocket, owner.account, 10);
+      const other = await registerAndLogin(budget.url, 'vol', { role: 'volunteer' });
+      await publishPrekeys(await connectWithToken(budget.url, other.token), other.account, 10);
+      const drainer = await enrolStaff(budget, 'moderator');
+      const socket = await connectWithToken(budget.url, drainer.token);
+      await fetchBundle(socket, owner.accountId);
+      await fetchBundle(socket, owner.accountId);
+      const before = budget.snapshot();
+      expect(await call(socket, 'prekeys.fetch', { accountId: owner.accountId })).toMatchObject({
+        ok: false,
+        error: { code: 'RATE_LIMITED' },
+      });
+      expect(budget.snapshot()).toEqual(before);
+      await fetchBundle(socket, other.accountId); // third fetch: the caller's last
+      expect(await call(socket, 'prekeys.fetch', { accountId: other.accountId })).toMatchObject({
+        ok: false,
+        error: { code: 'RATE_LIMITED' },
+      });
+      expect(await call(ownerSocket, 'prekeys.status', {})).toMatchObject({
+        ok: true,
+        data: { oneTimeRemaining: 8 },
+      });
+    } finally {
+      closeAllSockets();
+      await budget.close();
+    }
+  });
+});
+
 describe('prekey uploads refuse bad keys and change nothing', () => {
   let owner: Awaited<ReturnType<typeof volunteer>>;
   beforeAll(async () => {

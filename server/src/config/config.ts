@@ -30,6 +30,8 @@ const variables = {
   KOLOKOL_AUTH_WINDOW_SECONDS: positiveInt.default(15 * 60),
   KOLOKOL_SHUTDOWN_GRACE_MS: positiveInt.max(120_000).default(10_000),
   KOLOKOL_ENROLMENT_TTL_HOURS: positiveInt.max(24 * 30).default(72),
+  KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: positiveInt.max(100_000).default(5),
+  KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR: positiveInt.max(100_000).default(60),
   KOLOKOL_ROOT_PUBLIC_KEY: z
     .string()
     .optional()
@@ -63,6 +65,9 @@ export interface Config {
   readonly authWindowSeconds: number;
   readonly shutdownGraceMs: number;
   readonly enrolmentTtlMs: number;
+  /** Bundle fetches per (caller, target) and per caller, per hour: one-time prekeys cannot be drained. */
+  readonly prekeyFetchesPerPairPerHour: number;
+  readonly prekeyFetchesPerCallerPerHour: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
   readonly rootPublicKey: Uint8Array | undefined;
 }
@@ -135,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     authWindowSeconds: read(env, 'KOLOKOL_AUTH_WINDOW_SECONDS'),
     shutdownGraceMs: read(env, 'KOLOKOL_SHUTDOWN_GRACE_MS'),
     enrolmentTtlMs: read(env, 'KOLOKOL_ENROLMENT_TTL_HOURS') * 3600 * 1000,
+    prekeyFetchesPerPairPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR'),
+    prekeyFetchesPerCallerPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR'),
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
   };
 }

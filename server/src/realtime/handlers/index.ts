@@ -12,7 +12,7 @@ import { directFetch } from './direct-fetch.js';
 import { directSend } from './direct-send.js';
 import { keysBackupPut } from './keys-backup-put.js';
 import { prekeysAddOneTime } from './prekeys-add-one-time.js';
-import { prekeysFetch } from './prekeys-fetch.js';
+import { prekeysFetch, type PrekeyFetchLimits } from './prekeys-fetch.js';
 import { prekeysSetSigned } from './prekeys-set-signed.js';
 import { prekeysStatus } from './prekeys-status.js';
 import { revocationsPublish } from './revocations-publish.js';
@@ -23,6 +23,7 @@ export interface HandlerDeps {
   readonly prekeys: PrekeyService;
   readonly certificates: CertificateService;
   readonly direct: DirectMessageService;
+  readonly prekeyFetchLimits: PrekeyFetchLimits;
 }
 
 export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
@@ -32,7 +33,7 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     prekeysSetSigned(deps.prekeys),
     prekeysAddOneTime(deps.prekeys),
     prekeysStatus(deps.prekeys),
-    prekeysFetch(deps.prekeys),
+    prekeysFetch(deps.prekeys, deps.prekeyFetchLimits),
     certificatesPublish(deps.certificates),
     certificatesList(deps.certificates),
     revocationsPublish(deps.certificates),

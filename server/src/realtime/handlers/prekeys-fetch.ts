@@ -1,11 +1,47 @@
-// prekeys.fetch: another account's bundle, consuming one of its one-time prekeys.
+// prekeys.fetch: another account's bundle, consuming one of its one-time prekeys. Fetches are
+// budgeted per (caller, target) and per caller, so nobody can drain someone's one-time prekeys
+// and push every new session onto the weaker signed-prekey-only path.
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { PrekeyService } from '../../domain/prekeys.js';
+import { AppError } from '../../errors.js';
 import { defineHandler, EVERY_ROLE } from '../handler.js';
 
-export function prekeysFetch(prekeys: PrekeyService) {
+const HOUR_SECONDS = 3600;
+
+export interface PrekeyFetchLimits {
+  readonly perPairPerHour: number;
+  readonly perCallerPerHour: number;
+}
+
+export function prekeysFetch(prekeys: PrekeyService, limits: PrekeyFetchLimits) {
+  const perPair = new RateLimiterMemory({
+    keyPrefix: 'bundle-pair',
+    points: limits.perPairPerHour,
+    duration: HOUR_SECONDS,
+  });
+  const perCaller = new RateLimiterMemory({
+    keyPrefix: 'bundle-caller',
+    points: limits.perCallerPerHour,
+    duration: HOUR_SECONDS,
+  });
   return defineHandler({
     event: 'prekeys.fetch',
     roles: EVERY_ROLE,
-    handle: ({ accountId }, { caller }) => prekeys.fetchBundle(caller, accountId),
+    handle: async ({ accountId }, { caller }) => {
+      const refused = (error: unknown) => {
+        if (error instanceof RateLimiterRes)
+          return new AppError('RATE_LIMITED', 'too many bundle fetches; try later');
+        return error;
+      };
+      await perCaller.consume(caller.accountId).catch((error: unknown) => {
+        throw refused(error);
+      });
+      await perPair.consume(`${caller.accountId}:${accountId}`).catch(async (error: unknown) => {
+        // A refused fetch costs the caller nothing of its overall budget.
+        await perCaller.reward(caller.accountId, 1);
+        throw refused(error);
+      });
+      return prekeys.fetchBundle(caller, accountId);
+    },
   });
 }
