@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   PQXDH_HANDSHAKE_BYTES,
   PrekeyStore,
+  SIGNED_PREKEY_GRACE_MS,
   acceptSession,
   canonicalX25519PublicKey,
   decodePqxdhHandshake,
@@ -14,6 +15,7 @@ import {
   hkdf,
   initiateSession,
   isCanonicalX25519PublicKey,
+  parsePrekeyMessage,
   label,
   pqxdhInitiate,
   pqxdhRespond,
@@ -286,6 +288,43 @@ describe('PQXDH', () => {
       acceptSession(bob.identity, bob.store, message, 0);
       expect(reasonOf(() => acceptSession(bob.identity, bob.store, message, 0))).toBe('REPLAY');
     }
+  });
+
+  it('never forgets a replayable first message while its signed prekey is accepted; refuses and asks for rotation when full', () => {
+    const bob = makeResponder({
+      oneTimePrekey: false,
+      storeOptions: { maxBaseKeysPerSignedPrekey: 3 },
+    });
+    const firstMessage = (bundle = bob.bundle): Uint8Array =>
+      initiateSession(generateIdentity(), bundle).encrypt(utf8('hi'), 0);
+    const victim = firstMessage();
+    acceptSession(bob.identity, bob.store, victim, 0);
+    // The attacker's handshakes fill the signed prekey's quota...
+    acceptSession(bob.identity, bob.store, firstMessage(), 0);
+    acceptSession(bob.identity, bob.store, firstMessage(), 0);
+    expect(bob.store.needsRotation(0)).toBe(true);
+    // ...after which further ones are refused rather than the victim's base key forgotten.
+    const before = bob.store.serialize();
+    expect(reasonOf(() => acceptSession(bob.identity, bob.store, firstMessage(), 0))).toBe(
+      'BAD_KEY',
+    );
+    expect(bob.store.serialize()).toEqual(before);
+    expect(reasonOf(() => acceptSession(bob.identity, bob.store, victim, 0))).toBe('REPLAY');
+
+    // A rotated signed prekey has a quota of its own; the old one still refuses the replay.
+    const { signedPrekey, kemPrekey } = bob.store.rotate(bob.identity, 1);
+    expect(bob.store.needsRotation(1)).toBe(false);
+    const rotated = { ...bob.bundle, signedPrekey, kemPrekey };
+    expect(acceptSession(bob.identity, bob.store, firstMessage(rotated), 1).plaintext).toEqual(
+      utf8('hi'),
+    );
+    bob.store.prune(1 + SIGNED_PREKEY_GRACE_MS - 1);
+    expect(reasonOf(() => acceptSession(bob.identity, bob.store, victim, 0))).toBe('REPLAY');
+    // Once the old signed prekey is pruned its handshakes fail anyway, so their base keys go.
+    const victimBaseKey = parsePrekeyMessage(victim).handshake.baseKey;
+    bob.store.prune(1 + SIGNED_PREKEY_GRACE_MS);
+    expect(bob.store.hasUsedBaseKey(victimBaseKey)).toBe(false);
+    expect(reasonOf(() => acceptSession(bob.identity, bob.store, victim, 0))).toBe('BAD_KEY');
   });
 
   it('encodes the handshake at a fixed length and decodes it back', () => {

@@ -24,6 +24,7 @@ import {
   type PrekeyBundle,
 } from '../src/crypto/index.js';
 import { flipBit, makeResponder } from './session-support.js';
+import { reasonOf } from './reason-of.js';
 
 const LOW_ORDER = [
   '0000000000000000000000000000000000000000000000000000000000000000',
@@ -239,6 +240,59 @@ describe('prekey store', () => {
     ninePlusP[0] = 0xed + 9;
     ninePlusP[31] = 0x7f;
     expect(store.hasUsedBaseKey(ninePlusP)).toBe(true);
+  });
+
+  it('bounds remembered base keys per signed prekey and in total, without evicting any', () => {
+    const identity = generateIdentity();
+    const store = new PrekeyStore({ maxBaseKeysPerSignedPrekey: 3, maxBaseKeys: 4 });
+    const first = store.rotate(identity, 0).signedPrekey.id;
+    const baseKeys = generateOneTimePrekeys(1, 6).publicPrekeys.map((p) => p.publicKey);
+    for (const baseKey of baseKeys.slice(0, 3)) store.rememberBaseKey(first, baseKey);
+    expect(store.canRememberBaseKey(first)).toBe(false);
+    expect(store.needsRotation(0)).toBe(true);
+    expect(reasonOf(() => store.rememberBaseKey(first, baseKeys[3]!))).toBe('BAD_KEY');
+    expect(baseKeys.slice(0, 3).every((key) => store.hasUsedBaseKey(key))).toBe(true);
+    expect(store.hasUsedBaseKey(baseKeys[3]!)).toBe(false);
+
+    // The total cap holds across prekeys: the new one has quota left, but the store is full.
+    const second = store.rotate(identity, 1).signedPrekey.id;
+    store.rememberBaseKey(second, baseKeys[3]!);
+    expect(store.canRememberBaseKey(second)).toBe(false);
+    expect(reasonOf(() => store.rememberBaseKey(second, baseKeys[4]!))).toBe('BAD_KEY');
+    expect(store.needsRotation(1)).toBe(false);
+    // Unknown signed prekeys have no quota at all.
+    expect(store.canRememberBaseKey(9999)).toBe(false);
+
+    // Survives serialization with every key, and pruning the first prekey frees its share.
+    const copy = PrekeyStore.deserialize(store.serialize(), {
+      maxBaseKeysPerSignedPrekey: 3,
+      maxBaseKeys: 4,
+    });
+    expect(baseKeys.slice(0, 4).every((key) => copy.hasUsedBaseKey(key))).toBe(true);
+    expect(copy.canRememberBaseKey(second)).toBe(false);
+    copy.prune(1 + SIGNED_PREKEY_GRACE_MS);
+    expect(copy.hasUsedBaseKey(baseKeys[0]!)).toBe(false);
+    expect(copy.hasUsedBaseKey(baseKeys[3]!)).toBe(true);
+    expect(copy.canRememberBaseKey(second)).toBe(true);
+    copy.rememberBaseKey(second, baseKeys[4]!);
+    expect(copy.hasUsedBaseKey(baseKeys[4]!)).toBe(true);
+    expect(reasonOf(() => new PrekeyStore({ maxBaseKeys: 0 }))).toBe('BAD_LENGTH');
+  });
+
+  it('refuses a serialized store with a base key of an unknown signed prekey or a repeated one', () => {
+    const { store, bundle } = makeResponder();
+    store.rememberBaseKey(bundle.signedPrekey.id, new Uint8Array(32).fill(9));
+    const blob = store.serialize();
+    // The last 36 bytes are the one remembered base key and its signed prekey id.
+    const unknownPrekey = flipBit(blob, blob.length - 1);
+    expect(reasonOf(() => PrekeyStore.deserialize(unknownPrekey))).toBe('MALFORMED');
+    const countAt = blob.length - 36 - 4;
+    const twice = new Uint8Array([...blob, ...blob.subarray(blob.length - 36)]);
+    twice[countAt + 3] = 2;
+    expect(reasonOf(() => PrekeyStore.deserialize(twice))).toBe('MALFORMED');
+    const twiceWithTopBit = twice.slice();
+    twiceWithTopBit[twice.length - 5] = twiceWithTopBit[twice.length - 5]! | 0x80;
+    expect(reasonOf(() => PrekeyStore.deserialize(twiceWithTopBit))).toBe('MALFORMED');
   });
 
   it('wipes every private key on demand', () => {

@@ -11,6 +11,7 @@ import {
   utf8,
   type Identity,
   type PrekeyBundle,
+  type PrekeyStoreOptions,
 } from '../src/crypto/index.js';
 
 export interface Responder {
@@ -19,9 +20,17 @@ export interface Responder {
   bundle: PrekeyBundle;
 }
 
-export function makeResponder({ oneTimePrekey = true, now = 0 } = {}): Responder {
+export function makeResponder({
+  oneTimePrekey = true,
+  now = 0,
+  storeOptions = {},
+}: {
+  oneTimePrekey?: boolean;
+  now?: number;
+  storeOptions?: PrekeyStoreOptions;
+} = {}): Responder {
   const identity = generateIdentity();
-  const store = new PrekeyStore();
+  const store = new PrekeyStore(storeOptions);
   const { signedPrekey, kemPrekey } = store.rotate(identity, now);
   const [first] = store.addOneTimePrekeys(oneTimePrekey ? 2 : 0);
   return {

@@ -214,8 +214,16 @@ export function pqxdhRespond(
     // Consumed one-time prekeys are deleted, so this is almost always a replayed handshake.
     throw new CryptoError('REPLAY', 'unknown or already used one-time prekey');
   }
-  if (handshake.oneTimePrekeyId === null && store.hasUsedBaseKey(handshake.baseKey)) {
-    throw new CryptoError('REPLAY', 'handshake already accepted');
+  if (handshake.oneTimePrekeyId === null) {
+    if (store.hasUsedBaseKey(handshake.baseKey))
+      throw new CryptoError('REPLAY', 'handshake already accepted');
+    // Accepted only if its base key can be remembered until the signed prekey is pruned.
+    if (!store.canRememberBaseKey(handshake.signedPrekeyId)) {
+      throw new CryptoError(
+        'BAD_KEY',
+        'signed prekey has accepted its quota of handshakes without a one-time prekey',
+      );
+    }
   }
   if (handshake.kemCiphertext.length !== MLKEM768_CIPHERTEXT_BYTES) {
     throw new CryptoError('BAD_LENGTH', 'bad KEM ciphertext length');

@@ -6,6 +6,12 @@
 // the previous ones replaced. Initiators may still hold the old bundle, so a replaced prekey
 // stays usable for SIGNED_PREKEY_GRACE_MS; `prune(now)` then deletes (and wipes) it. Clients
 // should rotate about every SIGNED_PREKEY_ROTATION_MS.
+//
+// Replay protection: a base key accepted without a one-time prekey is remembered for as long as
+// its signed prekey is accepted, never evicted early — forgetting one would let that first
+// message be replayed as a new session. So the memory is capped instead: once a signed prekey
+// has accepted its quota, further such handshakes to it are refused and `needsRotation` says
+// to rotate; a global cap bounds the total across replaced prekeys until `prune` drops them.
 import { expectLength } from './bytes.js';
 import { formatHeader, readFormatHeader, SUITE } from './format.js';
 import { CryptoError } from './errors.js';
@@ -38,8 +44,25 @@ export const SIGNED_PREKEY_ROTATION_MS = 7 * DAY_MS;
 export const SIGNED_PREKEY_GRACE_MS = 30 * DAY_MS;
 /** Unused one-time prekeys kept at most; uploads beyond it would only grow the device's secrets. */
 export const MAX_ONE_TIME_PREKEYS = 1000;
-/** Remembered base keys of one-time-prekey-less handshakes; the oldest are forgotten beyond it. */
+/** Default quota of handshakes without a one-time prekey that one signed prekey accepts. */
+export const MAX_REMEMBERED_BASE_KEYS_PER_SIGNED_PREKEY = 2_000;
+/** Default cap on remembered base keys across all signed prekeys still held. */
 export const MAX_REMEMBERED_BASE_KEYS = 10_000;
+
+export interface PrekeyStoreOptions {
+  /** Handshakes without a one-time prekey one signed prekey accepts before it must be rotated. */
+  readonly maxBaseKeysPerSignedPrekey?: number;
+  /** Remembered base keys across all signed prekeys; at the cap, such handshakes wait for `prune`. */
+  readonly maxBaseKeys?: number;
+}
+
+function positiveLimit(value: number | undefined, fallback: number, what: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new CryptoError('BAD_LENGTH', `${what} must be a positive integer`);
+  }
+  return value;
+}
 
 /** Identifies a private prekey store blob after the format header (SUITE.prekey covers prekey objects). */
 const STORE_KIND = 0x01;
@@ -51,6 +74,13 @@ function baseKeyId(baseKey: Uint8Array): string {
   return sodium.to_hex(canonicalX25519PublicKey(baseKey));
 }
 
+function fullError(): CryptoError {
+  return new CryptoError(
+    'BAD_KEY',
+    'no room to remember another handshake without a one-time prekey for this signed prekey; rotate it',
+  );
+}
+
 interface Replaceable<T> {
   readonly prekey: T;
   replacedAt: number | null;
@@ -60,14 +90,26 @@ export class PrekeyStore {
   private readonly signed = new Map<number, Replaceable<PrivateSignedPrekey>>();
   private readonly kem = new Map<number, Replaceable<PrivateKemPrekey>>();
   private readonly oneTime = new Map<number, PrivateOneTimePrekey>();
-  /** hex(base key) → id of the signed prekey it was used with; insertion order = age. */
-  private readonly usedBaseKeys = new Map<string, number>();
+  /** Signed prekey id → ids (baseKeyId) of the base keys accepted with it and no one-time prekey. */
+  private readonly usedBaseKeys = new Map<number, Set<string>>();
+  private usedBaseKeyCount = 0;
+  private readonly maxBaseKeysPerSignedPrekey: number;
+  private readonly maxBaseKeys: number;
   private nextPrekeyId = 1;
   private nextOneTimeId = 1;
 
   /** Id of the newest signed prekey and KEM prekey (they are rotated together), or null before the first rotation. */
   private currentSignedId: number | null = null;
   private currentKemId: number | null = null;
+
+  constructor(options: PrekeyStoreOptions = {}) {
+    this.maxBaseKeysPerSignedPrekey = positiveLimit(
+      options.maxBaseKeysPerSignedPrekey,
+      MAX_REMEMBERED_BASE_KEYS_PER_SIGNED_PREKEY,
+      'base keys per signed prekey',
+    );
+    this.maxBaseKeys = positiveLimit(options.maxBaseKeys, MAX_REMEMBERED_BASE_KEYS, 'base keys');
+  }
 
   /** Makes a new signed prekey and KEM prekey; returns their public parts for upload. */
   rotate(
@@ -87,11 +129,18 @@ export class PrekeyStore {
     return { signedPrekey: signed.publicPrekey, kemPrekey: kem.publicPrekey };
   }
 
-  /** True when there is no current prekey or it is older than SIGNED_PREKEY_ROTATION_MS. */
+  /**
+   * True when there is no current prekey, it is older than SIGNED_PREKEY_ROTATION_MS, or it has
+   * used up its quota of handshakes without a one-time prekey.
+   */
   needsRotation(now: number): boolean {
     const current =
       this.currentSignedId === null ? undefined : this.signed.get(this.currentSignedId);
-    return current === undefined || now - current.prekey.createdAt >= SIGNED_PREKEY_ROTATION_MS;
+    return (
+      current === undefined ||
+      now - current.prekey.createdAt >= SIGNED_PREKEY_ROTATION_MS ||
+      this.baseKeysOf(current.prekey.id) >= this.maxBaseKeysPerSignedPrekey
+    );
   }
 
   /** Deletes and wipes prekeys replaced more than SIGNED_PREKEY_GRACE_MS ago. */
@@ -100,9 +149,9 @@ export class PrekeyStore {
       if (entry.replacedAt !== null && now - entry.replacedAt >= SIGNED_PREKEY_GRACE_MS) {
         wipeSignedPrekey(entry.prekey);
         this.signed.delete(id);
-        for (const [baseKey, signedId] of this.usedBaseKeys) {
-          if (signedId === id) this.usedBaseKeys.delete(baseKey);
-        }
+        // Its handshakes are refused from now on (unknown prekey), so their base keys can go.
+        this.usedBaseKeyCount -= this.baseKeysOf(id);
+        this.usedBaseKeys.delete(id);
       }
     }
     for (const [id, entry] of this.kem) {
@@ -165,15 +214,39 @@ export class PrekeyStore {
 
   /** Compares the point, not the bytes: any encoding of a remembered base key counts as used. */
   hasUsedBaseKey(baseKey: Uint8Array): boolean {
-    return this.usedBaseKeys.has(baseKeyId(baseKey));
+    const id = baseKeyId(baseKey);
+    for (const used of this.usedBaseKeys.values()) if (used.has(id)) return true;
+    return false;
   }
 
+  /**
+   * Whether a handshake without a one-time prekey to this signed prekey may be accepted: only
+   * while its base key can be remembered for as long as the signed prekey is.
+   */
+  canRememberBaseKey(signedPrekeyId: number): boolean {
+    return (
+      this.signed.has(signedPrekeyId) &&
+      this.baseKeysOf(signedPrekeyId) < this.maxBaseKeysPerSignedPrekey &&
+      this.usedBaseKeyCount < this.maxBaseKeys
+    );
+  }
+
+  /** Records an accepted handshake without a one-time prekey; refuses rather than forget another. */
   rememberBaseKey(signedPrekeyId: number, baseKey: Uint8Array): void {
-    this.usedBaseKeys.set(baseKeyId(baseKey), signedPrekeyId);
-    for (const key of this.usedBaseKeys.keys()) {
-      if (this.usedBaseKeys.size <= MAX_REMEMBERED_BASE_KEYS) break;
-      this.usedBaseKeys.delete(key);
+    if (this.hasUsedBaseKey(baseKey)) return;
+    if (!this.canRememberBaseKey(signedPrekeyId)) throw fullError();
+    const id = baseKeyId(baseKey);
+    let used = this.usedBaseKeys.get(signedPrekeyId);
+    if (used === undefined) {
+      used = new Set();
+      this.usedBaseKeys.set(signedPrekeyId, used);
     }
+    used.add(id);
+    this.usedBaseKeyCount += 1;
+  }
+
+  private baseKeysOf(signedPrekeyId: number): number {
+    return this.usedBaseKeys.get(signedPrekeyId)?.size ?? 0;
   }
 
   /** Wipes every private key (panic, logout); the store is empty afterwards. */
@@ -185,6 +258,7 @@ export class PrekeyStore {
     this.kem.clear();
     this.oneTime.clear();
     this.usedBaseKeys.clear();
+    this.usedBaseKeyCount = 0;
     this.currentSignedId = null;
     this.currentKemId = null;
   }
@@ -230,22 +304,24 @@ export class PrekeyStore {
         .fixed(prekey.keyPair.publicKey, X25519_KEY_BYTES, 'one-time prekey')
         .fixed(prekey.keyPair.secretKey, X25519_KEY_BYTES, 'one-time prekey secret');
     }
-    w.u32(this.usedBaseKeys.size, 'base key count');
-    for (const [baseKey, signedId] of this.usedBaseKeys) {
-      w.fixed(sodium.from_hex(baseKey), X25519_KEY_BYTES, 'base key').u32(
-        signedId,
-        'signed prekey id',
-      );
+    w.u32(this.usedBaseKeyCount, 'base key count');
+    for (const [signedId, used] of this.usedBaseKeys) {
+      for (const baseKey of used) {
+        w.fixed(sodium.from_hex(baseKey), X25519_KEY_BYTES, 'base key').u32(
+          signedId,
+          'signed prekey id',
+        );
+      }
     }
     return w.finish();
   }
 
-  static deserialize(bytes: Uint8Array): PrekeyStore {
+  static deserialize(bytes: Uint8Array, options: PrekeyStoreOptions = {}): PrekeyStore {
     const r = new ByteReader(readFormatHeader(bytes, SUITE.prekey));
     if (r.u8() !== STORE_KIND) throw new CryptoError('MALFORMED', 'not a prekey store');
     if (r.u8() !== STORE_VERSION)
       throw new CryptoError('UNSUPPORTED_VERSION', 'unsupported prekey store version');
-    const store = new PrekeyStore();
+    const store = new PrekeyStore(options);
     store.nextPrekeyId = r.u32();
     store.nextOneTimeId = r.u32();
     const currentSignedId = r.u32();
@@ -287,9 +363,21 @@ export class PrekeyStore {
       const secretKey = r.fixed(X25519_KEY_BYTES);
       store.oneTime.set(id, { id, keyPair: { publicKey, secretKey } });
     }
-    for (let i = count(MAX_REMEMBERED_BASE_KEYS); i > 0; i -= 1) {
+    for (let i = count(store.maxBaseKeys); i > 0; i -= 1) {
       const baseKey = r.fixed(X25519_KEY_BYTES);
-      store.usedBaseKeys.set(baseKeyId(baseKey), r.u32());
+      const signedId = r.u32();
+      // serialize() never writes a base key twice or one of a pruned prekey. The per-prekey
+      // quota is not checked: a blob saved under a larger one loads as full, forgetting nothing.
+      if (!store.signed.has(signedId) || store.hasUsedBaseKey(baseKey)) {
+        throw new CryptoError('MALFORMED', 'bad remembered base key');
+      }
+      let used = store.usedBaseKeys.get(signedId);
+      if (used === undefined) {
+        used = new Set();
+        store.usedBaseKeys.set(signedId, used);
+      }
+      used.add(baseKeyId(baseKey));
+      store.usedBaseKeyCount += 1;
     }
     r.end();
     store.currentSignedId = store.signed.has(currentSignedId) ? currentSignedId : null;

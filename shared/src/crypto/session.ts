@@ -123,14 +123,15 @@ export class Session {
     let plaintext: Uint8Array;
     try {
       plaintext = ratchetDecrypt(state, ratchetMessage, now, unpadFromBucket);
+      // Only an authenticated first message may use up the one-time prekey or a replay-set slot
+      // (pqxdhRespond checked there is one; if not, the session is refused, never kept).
+      if (handshake.oneTimePrekeyId === null)
+        store.rememberBaseKey(handshake.signedPrekeyId, handshake.baseKey);
+      else store.consumeOneTimePrekey(handshake.oneTimePrekeyId);
     } catch (error) {
       wipeRatchetState(state);
       throw error;
     }
-    // Only an authenticated first message may use up the one-time prekey.
-    if (handshake.oneTimePrekeyId === null)
-      store.rememberBaseKey(handshake.signedPrekeyId, handshake.baseKey);
-    else store.consumeOneTimePrekey(handshake.oneTimePrekeyId);
     return {
       session: new Session(
         state,
