@@ -1,9 +1,12 @@
 // The client's moderator directory: only certificates under the pinned root survive, revoked
-// ones are dropped, and a withheld or rolled-back revocation list refuses the whole directory.
+// ones are dropped, and a withheld, stale or rolled-back revocation list refuses the whole directory.
 import { describe, expect, it } from 'vitest';
 import { CryptoError } from '../src/crypto/errors.js';
 import { generateIdentity, publicIdentity } from '../src/crypto/identity.js';
-import { verifyModeratorDirectory } from '../src/crypto/moderator-directory.js';
+import {
+  MAX_REVOCATION_LIST_AGE_MS,
+  verifyModeratorDirectory,
+} from '../src/crypto/moderator-directory.js';
 import {
   generateRootKey,
   issueModeratorCertificate,
@@ -103,10 +106,16 @@ describe('verifyModeratorDirectory', () => {
         ),
       ),
     ).toBe('UNTRUSTED');
-    // With no list ever seen, none is required.
-    expect(
-      verifyModeratorDirectory(root.publicKey, { certificates, revocationList: null }, { now: NOW })
-        .moderators,
-    ).toHaveLength(1);
+    // Even a client that never saw a list needs one, and a current one.
+    const withList = (revocationList: Uint8Array | null) => () =>
+      verifyModeratorDirectory(root.publicKey, { certificates, revocationList }, { now: NOW });
+    expect(reason(withList(null))).toBe('UNTRUSTED');
+    const stale = issueRevocationList(root.secretKey, {
+      issuedAt: NOW - MAX_REVOCATION_LIST_AGE_MS - 1,
+      serials: [],
+    });
+    expect(reason(withList(stale))).toBe('UNTRUSTED');
+    const current = issueRevocationList(root.secretKey, { issuedAt: NOW - DAY, serials: [] });
+    expect(withList(current)().moderators).toHaveLength(1);
   });
 });

@@ -18,6 +18,7 @@ import {
   generateRootKey,
   initiateSession,
   issueModeratorCertificate,
+  issueRevocationList,
   publicIdentity,
   utf8,
   verifyModeratorDirectory,
@@ -80,6 +81,13 @@ describe('an end-to-end-encrypted session through the server', () => {
       await call(modSocket, 'certificates.publish', { certificate: toBase64Url(certificate) }),
     ).toMatchObject({ ok: true });
     const modPrekeys = await publishPrekeys(modSocket, mod.account, 5);
+    // The operator keeps a current (here: empty) revocation list published; clients require one.
+    const admin = await enrolStaff(server, 'admin');
+    const adminSocket = await connectWithToken(server.url, admin.token);
+    const revocations = issueRevocationList(root.secretKey, { issuedAt: Date.now(), serials: [] });
+    expect(
+      await call(adminSocket, 'revocations.publish', { revocationList: toBase64Url(revocations) }),
+    ).toMatchObject({ ok: true });
 
     // The volunteer: trusts only the pinned root, and the moderator key that root certified.
     const vol = await registerAndLogin(server.url, 'vol', { role: 'volunteer' });

@@ -260,6 +260,9 @@ describe('the offline root-key commands', () => {
           data: { certificates: [{ accountId: mod.accountId, certificate }] },
         });
 
+        const empty = await runAdmin(['revoke', keyFile], offline);
+        expect(empty.code).toBe(0);
+        expect((await runAdmin(['import-revocations', empty.stdout.trim()], online)).code).toBe(0);
         const serial = toBase64Url(verified.serial);
         const revoked = await runAdmin(['revoke', keyFile, serial], offline);
         expect(revoked.code).toBe(0);

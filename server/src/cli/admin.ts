@@ -25,7 +25,9 @@ on the server host (uses KOLOKOL_DATA_DIR, KOLOKOL_ROOT_PUBLIC_KEY):
 offline, with the root key (passphrase in KOLOKOL_ROOT_PASSPHRASE):
   root-init <file>                     create the root key file; prints KOLOKOL_ROOT_PUBLIC_KEY
   certify <file> <handle> <identity> [days]   print a moderator certificate (default 180 days)
-  revoke <file> <serial>...            print a revocation list of exactly these serials
+  revoke <file> [serial...]            print a revocation list of exactly these serials
+                                       (issue one, even empty, at least every 30 days:
+                                       clients refuse lists older than 35 days)
 `;
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -42,7 +44,7 @@ async function offline(command: string, args: readonly string[]): Promise<boolea
     print(await certify(file, rest[0], rest[1], rest[2] === undefined ? 180 : Number(rest[2])));
     return true;
   }
-  if (command === 'revoke' && rest.length > 0) {
+  if (command === 'revoke') {
     print(await revoke(file, rest));
     return true;
   }

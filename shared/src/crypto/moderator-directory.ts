@@ -1,7 +1,9 @@
 // The client's view of who the moderators are: every certificate the server lists is verified
 // against the root key pinned in the client's own configuration, together with the revocation
-// list. Certificates that fail are dropped; a revocation list that fails, or is missing or older
-// than one already seen, refuses the whole directory — a rollback is never accepted as "no list".
+// list. Certificates that fail are dropped. The revocation list must be present, verify, be no
+// older than MAX_REVOCATION_LIST_AGE_MS and no older than one already seen — otherwise the whole
+// directory is refused, so a server that withholds or rolls back revocations gains nothing: the
+// operator re-issues the list (even an empty one) at least monthly.
 import { CryptoError } from './errors.js';
 import {
   verifyModeratorCertificate,
@@ -9,6 +11,9 @@ import {
   type ModeratorCertificate,
   type VerifiedRevocationList,
 } from './trust-chain.js';
+
+/** Clients refuse a revocation list older than this; the operator re-issues one at least every 30 days. */
+export const MAX_REVOCATION_LIST_AGE_MS = 35 * 24 * 60 * 60 * 1000;
 
 export interface ListedCertificate {
   readonly accountId: string;
@@ -25,7 +30,7 @@ export interface ModeratorDirectory {
   /** How many listed certificates were refused (wrong root, expired, revoked, malformed). */
   readonly refused: number;
   /** The verified revocation list, whose issuedAt the client keeps as its next `minRevocationIssuedAt`. */
-  readonly revocationList: VerifiedRevocationList | undefined;
+  readonly revocationList: VerifiedRevocationList;
 }
 
 export function verifyModeratorDirectory(
@@ -36,16 +41,17 @@ export function verifyModeratorDirectory(
   },
   options: { readonly now: number; readonly minRevocationIssuedAt?: number },
 ): ModeratorDirectory {
-  let revocationList: VerifiedRevocationList | undefined;
-  if (listed.revocationList !== null) {
-    revocationList = verifyRevocationList(rootPublicKey, listed.revocationList, {
-      now: options.now,
-      ...(options.minRevocationIssuedAt === undefined
-        ? {}
-        : { minIssuedAt: options.minRevocationIssuedAt }),
-    });
-  } else if (options.minRevocationIssuedAt !== undefined) {
-    throw new CryptoError('UNTRUSTED', 'the server withheld the revocation list');
+  if (listed.revocationList === null) {
+    throw new CryptoError('UNTRUSTED', 'no revocation list is published');
+  }
+  const revocationList = verifyRevocationList(rootPublicKey, listed.revocationList, {
+    now: options.now,
+    ...(options.minRevocationIssuedAt === undefined
+      ? {}
+      : { minIssuedAt: options.minRevocationIssuedAt }),
+  });
+  if (revocationList.issuedAt < options.now - MAX_REVOCATION_LIST_AGE_MS) {
+    throw new CryptoError('UNTRUSTED', 'the revocation list is out of date');
   }
   const moderators: CertifiedModerator[] = [];
   let refused = 0;
@@ -53,7 +59,7 @@ export function verifyModeratorDirectory(
     try {
       const verified = verifyModeratorCertificate(rootPublicKey, certificate, {
         now: options.now,
-        ...(revocationList ? { revocationList } : {}),
+        revocationList,
       });
       moderators.push({ accountId, certificate: verified });
     } catch (error) {
