@@ -3,6 +3,7 @@
 // confirms receipt. An interim mailbox until conversations land.
 import {
   MAX_PENDING_DIRECT_MESSAGES,
+  MAX_PENDING_DIRECT_MESSAGES_PER_SENDER,
   toBase64Url,
   type DirectMessageWire,
   type Role,
@@ -49,6 +50,7 @@ export class DirectMessageService {
         createdAt: this.deps.clock.now(),
       },
       MAX_PENDING_DIRECT_MESSAGES,
+      MAX_PENDING_DIRECT_MESSAGES_PER_SENDER,
     );
     if (outcome.kind === 'full')
       throw new AppError('RATE_LIMITED', 'the recipient’s mailbox is full');

@@ -200,7 +200,7 @@ export type PutDirectMessageResult =
   | { readonly kind: 'created'; readonly message: DirectMessageRecord }
   /** The same (senderId, clientId) was stored before: that earlier record, unchanged. */
   | { readonly kind: 'duplicate'; readonly message: DirectMessageRecord }
-  /** The recipient already has `maxPending` undelivered messages; nothing stored. */
+  /** The recipient's mailbox (or this sender's share of it) is full; nothing stored. */
   | { readonly kind: 'full' };
 
 /**
@@ -208,7 +208,15 @@ export type PutDirectMessageResult =
  * conversations with gapless sequences replace it. Messages are deleted once acknowledged.
  */
 export interface DirectMessageStore {
-  put(message: DirectMessageRecord, maxPending: number): Promise<PutDirectMessageResult>;
+  /**
+   * 'full' when the recipient already has `maxPending` undelivered messages, or — when given —
+   * `maxPendingFromSender` of them from this sender (so one sender cannot fill a mailbox for all).
+   */
+  put(
+    message: DirectMessageRecord,
+    maxPending: number,
+    maxPendingFromSender?: number,
+  ): Promise<PutDirectMessageResult>;
   /** Undelivered messages for a recipient, oldest first (by createdAt, then id), at most `limit`. */
   listForRecipient(recipientId: string, limit: number): Promise<DirectMessageRecord[]>;
   /** Deletes those of `ids` addressed to `recipientId`; returns how many were deleted. */

@@ -8,6 +8,8 @@ export const MAX_DIRECT_BODY_BYTES = 72 * 1024;
 export const MAX_DIRECT_FETCH = 100;
 /** Undelivered messages a recipient's mailbox holds before senders get RATE_LIMITED. */
 export const MAX_PENDING_DIRECT_MESSAGES = 1000;
+/** ...and at most this many of them from any one sender, so no sender can fill it for all. */
+export const MAX_PENDING_DIRECT_MESSAGES_PER_SENDER = 200;
 
 export const directSendSchema = z
   .object({

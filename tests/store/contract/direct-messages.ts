@@ -190,6 +190,29 @@ export function directMessagesContract(store: CurrentStore): void {
       expect(await mailbox(recipient)).toStrictEqual([first]);
     });
 
+    it('caps one sender’s share of a mailbox while others still get through', async () => {
+      const recipient = await createAccount(store());
+      const noisy = await createAccount(store());
+      const quiet = await createAccount(store());
+      for (let i = 0; i < 2; i += 1) {
+        expect(
+          (await store().directMessages.put(message(noisy.id, recipient.id), ROOMY, 2)).kind,
+        ).toBe('created');
+      }
+      const before = await store().directMessages.listForRecipient(recipient.id, ROOMY);
+      expect(
+        await store().directMessages.put(message(noisy.id, recipient.id), ROOMY, 2),
+      ).toStrictEqual({
+        kind: 'full',
+      });
+      expect(await store().directMessages.listForRecipient(recipient.id, ROOMY)).toStrictEqual(
+        before,
+      );
+      expect(
+        (await store().directMessages.put(message(quiet.id, recipient.id), ROOMY, 2)).kind,
+      ).toBe('created');
+    });
+
     it('is full at once when maxPending is zero', async () => {
       const { sender, recipient } = await pair();
 

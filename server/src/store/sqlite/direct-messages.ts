@@ -41,6 +41,9 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
   const pendingCountOf = db.prepare<[string], { readonly count: number }>(
     'SELECT count(*) AS count FROM direct_messages WHERE recipient_id = ?',
   );
+  const pendingFromSenderOf = db.prepare<[string, string], { readonly count: number }>(
+    'SELECT count(*) AS count FROM direct_messages WHERE recipient_id = ? AND sender_id = ?',
+  );
   const insert = db.prepare<InsertParams>(
     `INSERT INTO direct_messages (id, sender_id, recipient_id, client_id, body, created_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
@@ -58,13 +61,21 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
   // IMMEDIATE: the duplicate check and the pending count must still hold when the row is
   // written, also against a second process on the same file.
   const putTx = db.transaction(
-    (message: DirectMessageRecord, maxPending: number): PutDirectMessageResult => {
+    (
+      message: DirectMessageRecord,
+      maxPending: number,
+      maxPendingFromSender: number,
+    ): PutDirectMessageResult => {
       // Checked before fullness, so a retry of a stored send is 'duplicate' even when full.
       const earlier = bySenderClientId.get(message.senderId, message.clientId);
       if (earlier !== undefined) {
         return { kind: 'duplicate', message: toMessage(earlier) };
       }
       if ((pendingCountOf.get(message.recipientId)?.count ?? 0) >= maxPending) {
+        return { kind: 'full' };
+      }
+      const fromSender = pendingFromSenderOf.get(message.recipientId, message.senderId)?.count ?? 0;
+      if (fromSender >= maxPendingFromSender) {
         return { kind: 'full' };
       }
       insert.run(
@@ -80,8 +91,8 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
   );
 
   return {
-    put(message, maxPending) {
-      return settle(() => putTx.immediate(message, maxPending));
+    put(message, maxPending, maxPendingFromSender = Number.POSITIVE_INFINITY) {
+      return settle(() => putTx.immediate(message, maxPending, maxPendingFromSender));
     },
 
     listForRecipient(recipientId, limit) {
