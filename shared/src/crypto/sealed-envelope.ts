@@ -31,7 +31,7 @@ import { sodium } from './sodium.js';
 
 /** Every envelope has exactly this many key slots, real or dummy; the most recipients it can hold. */
 export const SEALED_ENVELOPE_SLOTS = 16;
-/** crypto_box_seal of a content key: ephemeral X25519 key (32) ‖ 32-byte box ‖ its 16-byte MAC. */
+/** crypto_box_seal of a content key: ephemeral X25519 key (32) ‖ MAC (16) ‖ encrypted 32-byte key. */
 export const SEALED_SLOT_BYTES = sodium.crypto_box_SEALBYTES + AEAD_KEY_BYTES;
 export const MAX_SEALED_PLAINTEXT_BYTES = MAX_UNPADDED_BYTES;
 
