@@ -48,7 +48,8 @@ function makeResponder(): Responder {
 
 function establishedPair(): { alice: Session; bob: Session } {
   const responder = makeResponder();
-  const alice = initiateSession(generateIdentity(), responder.bundle(true));
+  const bundle = responder.bundle(true);
+  const alice = initiateSession(generateIdentity(), bundle, bundle.identity);
   const { session: bob } = acceptSession(
     responder.identity,
     responder.store,
@@ -90,7 +91,8 @@ export async function run(): Promise<BenchResult[]> {
   const initiator = generateIdentity();
   const hello = new Uint8Array(16);
   const handshake = await opsPerSecond(() => {
-    const alice = initiateSession(initiator, responder.bundle(true));
+    const bundle = responder.bundle(true);
+    const alice = initiateSession(initiator, bundle, bundle.identity);
     return acceptSession(responder.identity, responder.store, alice.encrypt(hello, NOW), NOW);
   });
 

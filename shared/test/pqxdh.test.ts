@@ -118,7 +118,7 @@ describe('PQXDH', () => {
 
   it('fails the first message when the KEM ciphertext or base key was tampered with, and keeps the one-time prekey', () => {
     const bob = makeResponder();
-    const alice = initiateSession(generateIdentity(), bob.bundle);
+    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity);
     const message = alice.encrypt(utf8('hi'), 0);
     const prefix = 4 + 32 + 32 + 64; // format header and the initiator's identity
     const baseKeyAt = prefix;
@@ -160,7 +160,10 @@ describe('PQXDH', () => {
 
   it("refuses the reviewer's replay: a signed-prekey-only first message with the base key's top bit flipped", () => {
     const bob = makeResponder({ oneTimePrekey: false });
-    const message = initiateSession(generateIdentity(), bob.bundle).encrypt(utf8('once'), 0);
+    const message = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity).encrypt(
+      utf8('once'),
+      0,
+    );
     const replay = flipBit(message, BASE_KEY_AT + 31, 0x80);
     const before = bob.store.serialize();
     // Refused before the original arrived (nothing remembered yet)...
@@ -176,7 +179,10 @@ describe('PQXDH', () => {
 
   it('refuses a signed-prekey-only first message with any handshake byte changed, before and after accepting it', () => {
     const bob = makeResponder({ oneTimePrekey: false });
-    const message = initiateSession(generateIdentity(), bob.bundle).encrypt(utf8('once'), 0);
+    const message = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity).encrypt(
+      utf8('once'),
+      0,
+    );
     const tryEveryByte = (): void => {
       const before = bob.store.serialize();
       for (let index = 4; index < 4 + PQXDH_HANDSHAKE_BYTES; index += 1) {
@@ -214,7 +220,7 @@ describe('PQXDH', () => {
   it('works with the signed prekey only when no one-time prekey is left', () => {
     const bob = makeResponder({ oneTimePrekey: false });
     expect(bob.bundle.oneTimePrekey).toBeUndefined();
-    const alice = initiateSession(generateIdentity(), bob.bundle);
+    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity);
     const { session, plaintext } = acceptSession(
       bob.identity,
       bob.store,
@@ -253,7 +259,9 @@ describe('PQXDH', () => {
     ];
     for (const variant of bad) {
       expect(reasonOf(() => pqxdhInitiate(alice, variant))).toBe('BAD_SIGNATURE');
-      expect(reasonOf(() => initiateSession(alice, variant))).toBe('BAD_SIGNATURE');
+      expect(reasonOf(() => initiateSession(alice, variant, variant.identity))).toBe(
+        'BAD_SIGNATURE',
+      );
     }
   });
 
@@ -284,7 +292,10 @@ describe('PQXDH', () => {
   it('rejects a replayed handshake, with or without a one-time prekey', () => {
     for (const oneTimePrekey of [true, false]) {
       const bob = makeResponder({ oneTimePrekey });
-      const message = initiateSession(generateIdentity(), bob.bundle).encrypt(utf8('once'), 0);
+      const message = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity).encrypt(
+        utf8('once'),
+        0,
+      );
       acceptSession(bob.identity, bob.store, message, 0);
       expect(reasonOf(() => acceptSession(bob.identity, bob.store, message, 0))).toBe('REPLAY');
     }
@@ -296,7 +307,7 @@ describe('PQXDH', () => {
       storeOptions: { maxBaseKeysPerSignedPrekey: 3 },
     });
     const firstMessage = (bundle = bob.bundle): Uint8Array =>
-      initiateSession(generateIdentity(), bundle).encrypt(utf8('hi'), 0);
+      initiateSession(generateIdentity(), bundle, bundle.identity).encrypt(utf8('hi'), 0);
     const victim = firstMessage();
     acceptSession(bob.identity, bob.store, victim, 0);
     // The attacker's handshakes fill the signed prekey's quota...

@@ -64,7 +64,7 @@ describe('double ratchet properties', () => {
         (commands, finalPicks) => {
           const responder = makeResponder();
           const sessions: Record<Side, Session | null> = {
-            a: initiateSession(generateIdentity(), responder.bundle),
+            a: initiateSession(generateIdentity(), responder.bundle, responder.bundle.identity),
             b: null,
           };
           const inFlight: Record<Side, InFlight[]> = { a: [], b: [] };

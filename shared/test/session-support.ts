@@ -51,7 +51,7 @@ export interface Pair {
 export function establish(now = 0): Pair {
   const aliceIdentity = generateIdentity();
   const responder = makeResponder({ now });
-  const alice = initiateSession(aliceIdentity, responder.bundle);
+  const alice = initiateSession(aliceIdentity, responder.bundle, responder.bundle.identity);
   const first = alice.encrypt(utf8('hello'), now);
   const { session: bob, plaintext } = acceptSession(
     responder.identity,

@@ -18,10 +18,38 @@ import { establish, flipBit, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
 
 describe('session', () => {
+  it('talks only to the expected identity: a substituted bundle or first message is refused untouched', () => {
+    const bob = makeResponder();
+    const mallory = makeResponder();
+    expect(
+      reasonOf(() => initiateSession(generateIdentity(), mallory.bundle, bob.bundle.identity)),
+    ).toBe('UNTRUSTED');
+    const alice = generateIdentity();
+    const eve = generateIdentity();
+    const fromEve = initiateSession(eve, bob.bundle, bob.bundle.identity).encrypt(utf8('hi'), 0);
+    const remaining = bob.store.oneTimePrekeyCount;
+    expect(
+      reasonOf(() =>
+        acceptSession(bob.identity, bob.store, fromEve, 0, {
+          expectedInitiator: publicIdentity(alice),
+        }),
+      ),
+    ).toBe('UNTRUSTED');
+    expect(bob.store.oneTimePrekeyCount).toBe(remaining);
+    const fromAlice = initiateSession(alice, bob.bundle, bob.bundle.identity).encrypt(
+      utf8('hi'),
+      0,
+    );
+    const accepted = acceptSession(bob.identity, bob.store, fromAlice, 0, {
+      expectedInitiator: publicIdentity(alice),
+    });
+    expect(fromUtf8(accepted.plaintext)).toBe('hi');
+  });
+
   it('sends prekey messages until the peer answers, then plain ratchet messages', () => {
     const aliceIdentity = generateIdentity();
     const bob = makeResponder();
-    const alice = initiateSession(aliceIdentity, bob.bundle);
+    const alice = initiateSession(aliceIdentity, bob.bundle, bob.bundle.identity);
     const first = alice.encrypt(utf8('1'), 0);
     const second = alice.encrypt(utf8('2'), 0);
     const third = alice.encrypt(utf8('3'), 0);
@@ -45,7 +73,7 @@ describe('session', () => {
 
   it('refuses every single-byte change of a prekey message, at accept and within a session', () => {
     const bob = makeResponder();
-    const alice = initiateSession(generateIdentity(), bob.bundle);
+    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity);
     const message = alice.encrypt(utf8('first'), 0);
     const repeat = alice.encrypt(utf8('repeat'), 0);
     const { session } = acceptSession(bob.identity, bob.store, message, 0);
@@ -58,7 +86,10 @@ describe('session', () => {
     expect(fromUtf8(session.decrypt(repeat, 0))).toBe('repeat');
 
     const fresh = makeResponder();
-    const first = initiateSession(generateIdentity(), fresh.bundle).encrypt(utf8('x'), 0);
+    const first = initiateSession(generateIdentity(), fresh.bundle, fresh.bundle.identity).encrypt(
+      utf8('x'),
+      0,
+    );
     const storeBefore = fresh.store.serialize();
     for (let index = 0; index < first.length; index += index > 200 && index < 1250 ? 53 : 3) {
       expect(() =>
@@ -70,10 +101,11 @@ describe('session', () => {
 
   it('refuses a prekey message of another session, and prekey messages sent to the initiator', () => {
     const { alice, bob, responder } = establish();
-    const intruder = initiateSession(generateIdentity(), responder.bundle).encrypt(
-      utf8('other'),
-      0,
-    );
+    const intruder = initiateSession(
+      generateIdentity(),
+      responder.bundle,
+      responder.bundle.identity,
+    ).encrypt(utf8('other'), 0);
     expect(reasonOf(() => bob.decrypt(intruder, 0))).toBe('BAD_KEY');
     expect(reasonOf(() => alice.decrypt(intruder, 0))).toBe('BAD_KEY');
   });

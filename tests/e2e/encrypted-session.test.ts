@@ -107,7 +107,7 @@ describe('an end-to-end-encrypted session through the server', () => {
     expect(equalBytes(bundle.identity.signingKey, certified.moderator.signingKey)).toBe(true);
     expect(equalBytes(bundle.identity.exchangeKey, certified.moderator.exchangeKey)).toBe(true);
 
-    const volSession: Session = initiateSession(vol.account.identity, bundle);
+    const volSession: Session = initiateSession(vol.account.identity, bundle, certified.moderator);
     const secrets = [
       'Повестка пришла вчера, что делать?',
       'Second message: our address is Lenina 5',

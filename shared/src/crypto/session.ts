@@ -229,8 +229,24 @@ export class Session {
 }
 
 /** Starts a session with a peer's bundle; refuses any bundle that does not verify in full. */
-export function initiateSession(me: Identity, bundle: PrekeyBundle): Session {
+export function initiateSession(
+  me: Identity,
+  bundle: PrekeyBundle,
+  expectedPeer: PublicIdentity,
+): Session {
+  // The bundle comes from the server; only an identity the caller already trusts (a verified
+  // moderator certificate, a pinned contact) may be talked to. Checked before any key work.
+  if (!samePublicIdentity(bundle.identity, expectedPeer)) {
+    throw new CryptoError('UNTRUSTED', 'the bundle is not from the expected identity');
+  }
   return Session.initiate(me, bundle);
+}
+
+function samePublicIdentity(a: PublicIdentity, b: PublicIdentity): boolean {
+  // Both comparisons always run: no early exit on the first mismatch.
+  const signing = equalBytes(a.signingKey, b.signingKey);
+  const exchange = equalBytes(a.exchangeKey, b.exchangeKey);
+  return signing && exchange;
 }
 
 /**
@@ -242,6 +258,15 @@ export function acceptSession(
   store: PrekeyStore,
   message: Uint8Array,
   now: number,
+  options: { readonly expectedInitiator?: PublicIdentity } = {},
 ): { session: Session; plaintext: Uint8Array } {
+  // A responder often cannot know in advance who writes; when it can, nothing is consumed for
+  // a message from anyone else. Otherwise the caller must check `session.remoteIdentity`.
+  if (options.expectedInitiator !== undefined) {
+    const { handshake } = parsePrekeyMessage(message);
+    if (!samePublicIdentity(handshake.initiator, options.expectedInitiator)) {
+      throw new CryptoError('UNTRUSTED', 'the first message is not from the expected identity');
+    }
+  }
   return Session.accept(me, store, message, now);
 }
