@@ -1,10 +1,10 @@
 // `npm start` with no configuration: serves /healthz on port 8080, creates its SQLite file
 // under ./data, and shuts down cleanly on SIGTERM. A bad setting stops start-up, naming it.
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { cleanEnv, startProcess, waitForHttp } from '../support/process.js';
+import { cleanEnv, REPO_ROOT, startProcess, waitForHttp } from '../support/process.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -16,6 +16,13 @@ async function freshDir(): Promise<string> {
   dirs.push(dir);
   return dir;
 }
+
+it('`npm start` is exactly the entry point these tests run', async () => {
+  const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  expect(manifest.scripts.start).toBe('tsx server/src/main.ts');
+});
 
 it('starts with defaults, serves /healthz on 8080, creates ./data/kolokol.sqlite, stops on SIGTERM', async () => {
   const cwd = await freshDir();
