@@ -101,12 +101,12 @@ describe('PQXDH', () => {
 
   it('gives different secrets for a tampered KEM ciphertext, base key or one-time prekey id', () => {
     const bob = makeResponder();
-    bob.store.addOneTimePrekeys(1);
+    const [other] = bob.store.addOneTimePrekeys(1);
     const { secrets, handshake } = pqxdhInitiate(generateIdentity(), bob.bundle);
     const variants: PqxdhHandshake[] = [
       { ...handshake, kemCiphertext: flipBit(handshake.kemCiphertext, 100) },
       { ...handshake, baseKey: x25519KeyPair().publicKey },
-      { ...handshake, oneTimePrekeyId: handshake.oneTimePrekeyId! + 1 },
+      { ...handshake, oneTimePrekeyId: other!.id },
       { ...handshake, oneTimePrekeyId: null },
     ];
     for (const variant of variants) {

@@ -30,12 +30,13 @@ import {
   wipeSignedPrekey,
   type PrivateKemPrekey,
   type PrivateOneTimePrekey,
+  randomPrekeyId,
   type PrivateSignedPrekey,
   type PublicKemPrekey,
   type PublicOneTimePrekey,
   type PublicSignedPrekey,
 } from './prekeys.js';
-import { ByteReader, ByteWriter, U32_MAX } from './session-codec.js';
+import { ByteReader, ByteWriter } from './session-codec.js';
 import { sodium } from './sodium.js';
 import type { Identity } from './identity.js';
 
@@ -66,7 +67,7 @@ function positiveLimit(value: number | undefined, fallback: number, what: string
 
 /** Identifies a private prekey store blob after the format header (SUITE.prekey covers prekey objects). */
 const STORE_KIND = 0x01;
-const STORE_VERSION = 1;
+const STORE_VERSION = 2; // 2: random prekey ids, no id counters
 
 /** The replay set's key for a base key: hex of its canonical encoding (X25519 reads others alike). */
 function baseKeyId(baseKey: Uint8Array): string {
@@ -95,8 +96,6 @@ export class PrekeyStore {
   private usedBaseKeyCount = 0;
   private readonly maxBaseKeysPerSignedPrekey: number;
   private readonly maxBaseKeys: number;
-  private nextPrekeyId = 1;
-  private nextOneTimeId = 1;
 
   /** Id of the newest signed prekey and KEM prekey (they are rotated together), or null before the first rotation. */
   private currentSignedId: number | null = null;
@@ -170,11 +169,17 @@ export class PrekeyStore {
         `at most ${MAX_ONE_TIME_PREKEYS} one-time prekeys are kept`,
       );
     }
-    if (this.nextOneTimeId + count > U32_MAX)
-      throw new CryptoError('BAD_LENGTH', 'one-time prekey ids exhausted');
-    const { publicPrekeys, privatePrekeys } = generateOneTimePrekeys(this.nextOneTimeId, count);
-    this.nextOneTimeId += count;
-    for (const prekey of privatePrekeys) this.oneTime.set(prekey.id, prekey);
+    // Random ids, so the server that stores the public halves cannot count how many were made.
+    const publicPrekeys: PublicOneTimePrekey[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const id = this.freshId((candidate) => this.oneTime.has(candidate));
+      const {
+        publicPrekeys: [publicPrekey],
+        privatePrekeys: [privatePrekey],
+      } = generateOneTimePrekeys(id, 1);
+      publicPrekeys.push(publicPrekey!);
+      this.oneTime.set(id, privatePrekey!);
+    }
     return publicPrekeys;
   }
 
@@ -264,16 +269,21 @@ export class PrekeyStore {
   }
 
   private takePrekeyId(): number {
-    if (this.nextPrekeyId >= U32_MAX) throw new CryptoError('BAD_LENGTH', 'prekey ids exhausted');
-    const id = this.nextPrekeyId;
-    this.nextPrekeyId += 1;
-    return id;
+    return this.freshId((candidate) => this.signed.has(candidate) || this.kem.has(candidate));
+  }
+
+  /** A random non-zero u32 (0 marks "none" in the serialized form) that `taken` rejects. */
+  private freshId(taken: (candidate: number) => boolean): number {
+    for (let attempt = 0; attempt < 64; attempt += 1) {
+      const candidate = randomPrekeyId();
+      if (candidate !== 0 && !taken(candidate)) return candidate;
+    }
+    throw new CryptoError('BAD_LENGTH', 'no free prekey id');
   }
 
   /** For the client's encrypted key store only: this holds private keys. */
   serialize(): Uint8Array {
     const w = new ByteWriter().bytes(formatHeader(SUITE.prekey)).u8(STORE_KIND).u8(STORE_VERSION);
-    w.u32(this.nextPrekeyId, 'next prekey id').u32(this.nextOneTimeId, 'next one-time id');
     w.u32(this.currentSignedId ?? 0, 'current signed id').u32(
       this.currentKemId ?? 0,
       'current KEM id',
@@ -322,8 +332,6 @@ export class PrekeyStore {
     if (r.u8() !== STORE_VERSION)
       throw new CryptoError('UNSUPPORTED_VERSION', 'unsupported prekey store version');
     const store = new PrekeyStore(options);
-    store.nextPrekeyId = r.u32();
-    store.nextOneTimeId = r.u32();
     const currentSignedId = r.u32();
     const currentKemId = r.u32();
     const count = (max: number): number => {
