@@ -1,0 +1,50 @@
+// The account port: registration (with or without an operator's enrolment code), lookup, suspension and the sealed key backup.
+import type { Role } from '@kolokol/shared';
+
+export interface AccountRecord {
+  readonly id: string;
+  readonly handle: string;
+  readonly role: Role;
+  readonly signingKey: Uint8Array;
+  readonly exchangeKey: Uint8Array;
+  readonly exchangeSignature: Uint8Array;
+  /** Argon2id salt chosen by the client; served back at login. Not secret. */
+  readonly salt: Uint8Array;
+  /**
+   * Passphrase-derived Ed25519 login key. Never served to anyone: with the salt it would let
+   * them test passphrase guesses offline.
+   */
+  readonly authKey: Uint8Array;
+  /** The identity secrets sealed under the passphrase-derived storage key (opaque). */
+  readonly keyBackup: Uint8Array;
+  readonly createdAt: number;
+  readonly suspendedAt: number | null;
+}
+
+export type CreateAccountResult =
+  | { readonly kind: 'created'; readonly account: AccountRecord }
+  | { readonly kind: 'handle-taken' }
+  | { readonly kind: 'enrolment-invalid' };
+
+export interface NewAccount extends Omit<AccountRecord, 'role' | 'suspendedAt'> {
+  /** Role for self-registration; ignored when an enrolment code is given (the enrolment decides). */
+  readonly role: Role;
+}
+
+export interface AccountStore {
+  /**
+   * Atomically creates an account. A handle with a pending (unexpired) enrolment can only be
+   * taken with that enrolment's code hash, which is consumed and sets the role; a code hash
+   * that matches no pending enrolment for the handle gives 'enrolment-invalid'.
+   */
+  create(
+    account: NewAccount,
+    options: { readonly enrolmentCodeHash?: Uint8Array; readonly now: number },
+  ): Promise<CreateAccountResult>;
+  findByHandle(handle: string): Promise<AccountRecord | undefined>;
+  findById(id: string): Promise<AccountRecord | undefined>;
+  /** Sets or clears suspension; false when no such account. */
+  setSuspended(id: string, suspendedAt: number | null): Promise<boolean>;
+  /** Replaces the sealed identity backup; false when no such account. */
+  setKeyBackup(id: string, keyBackup: Uint8Array): Promise<boolean>;
+}

@@ -1,0 +1,23 @@
+// The whole store: every port, plus health and shutdown.
+import type { AccountStore } from './accounts.js';
+import type { CertificateStore } from './certificates.js';
+import type { ChallengeStore } from './challenges.js';
+import type { DirectMessageStore } from './direct-messages.js';
+import type { EnrolmentStore } from './enrolments.js';
+import type { MetaStore } from './meta.js';
+import type { PrekeyStore } from './prekeys.js';
+import type { SessionStore } from './sessions.js';
+
+export interface Store {
+  readonly accounts: AccountStore;
+  readonly enrolments: EnrolmentStore;
+  readonly sessions: SessionStore;
+  readonly challenges: ChallengeStore;
+  readonly meta: MetaStore;
+  readonly prekeys: PrekeyStore;
+  readonly certificates: CertificateStore;
+  readonly directMessages: DirectMessageStore;
+  /** Resolves when the store answers a trivial query; used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
