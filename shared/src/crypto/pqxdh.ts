@@ -247,13 +247,7 @@ export function pqxdhRespond(
 /** Fixed-length encoding (PQXDH_HANDSHAKE_BYTES) of the handshake, without a format header. */
 export function encodePqxdhHandshake(handshake: PqxdhHandshake): Uint8Array {
   return new ByteWriter()
-    .fixed(handshake.initiator.signingKey, ED25519_PUBLIC_KEY_BYTES, 'initiator signing key')
-    .fixed(handshake.initiator.exchangeKey, X25519_KEY_BYTES, 'initiator exchange key')
-    .fixed(
-      handshake.initiator.exchangeSignature,
-      ED25519_SIGNATURE_BYTES,
-      'initiator exchange signature',
-    )
+    .publicIdentity(handshake.initiator, 'initiator')
     .fixed(handshake.baseKey, X25519_KEY_BYTES, 'base key')
     .u32(handshake.signedPrekeyId, 'signed prekey id')
     .u32(handshake.kemPrekeyId, 'KEM prekey id')
@@ -264,9 +258,7 @@ export function encodePqxdhHandshake(handshake: PqxdhHandshake): Uint8Array {
 }
 
 export function decodePqxdhHandshake(reader: ByteReader): PqxdhHandshake {
-  const signingKey = reader.fixed(ED25519_PUBLIC_KEY_BYTES);
-  const exchangeKey = reader.fixed(X25519_KEY_BYTES);
-  const exchangeSignature = reader.fixed(ED25519_SIGNATURE_BYTES);
+  const initiator = reader.publicIdentity();
   const baseKey = reader.fixed(X25519_KEY_BYTES);
   const signedPrekeyId = reader.u32();
   const kemPrekeyId = reader.u32();
@@ -275,7 +267,7 @@ export function decodePqxdhHandshake(reader: ByteReader): PqxdhHandshake {
   if (!hasOneTimePrekey && oneTimePrekeyId !== 0)
     throw new CryptoError('MALFORMED', 'malformed handshake');
   return {
-    initiator: { signingKey, exchangeKey, exchangeSignature },
+    initiator,
     baseKey,
     signedPrekeyId,
     kemPrekeyId,

@@ -8,11 +8,7 @@ import { concatBytes, equalBytes, wipe } from './bytes.js';
 import { CryptoError } from './errors.js';
 import { formatHeader, FORMAT_HEADER_BYTES, readFormatHeader, SUITE } from './format.js';
 import type { Identity, PublicIdentity } from './identity.js';
-import {
-  ED25519_PUBLIC_KEY_BYTES,
-  ED25519_SIGNATURE_BYTES,
-  X25519_KEY_BYTES,
-} from './primitives.js';
+import { X25519_KEY_BYTES } from './primitives.js';
 import {
   PQXDH_HANDSHAKE_BYTES,
   decodePqxdhHandshake,
@@ -185,13 +181,7 @@ export class Session {
       .bytes(formatHeader(SUITE.sessionState))
       .u8(SESSION_STATE_VERSION)
       .u8(this.role === 'initiator' ? 0 : 1)
-      .fixed(this.remoteIdentity.signingKey, ED25519_PUBLIC_KEY_BYTES, 'remote signing key')
-      .fixed(this.remoteIdentity.exchangeKey, X25519_KEY_BYTES, 'remote exchange key')
-      .fixed(
-        this.remoteIdentity.exchangeSignature,
-        ED25519_SIGNATURE_BYTES,
-        'remote exchange signature',
-      )
+      .publicIdentity(this.remoteIdentity, 'remote')
       .fixed(this.baseKey, X25519_KEY_BYTES, 'base key')
       .fixed(this.handshakeDigest, HANDSHAKE_DIGEST_BYTES, 'handshake digest')
       .optional(this.pendingHandshake, PQXDH_HANDSHAKE_BYTES, 'pending handshake');
@@ -206,11 +196,7 @@ export class Session {
     }
     const roleByte = r.u8();
     if (roleByte > 1) throw new CryptoError('MALFORMED', 'bad session role');
-    const remoteIdentity: PublicIdentity = {
-      signingKey: r.fixed(ED25519_PUBLIC_KEY_BYTES),
-      exchangeKey: r.fixed(X25519_KEY_BYTES),
-      exchangeSignature: r.fixed(ED25519_SIGNATURE_BYTES),
-    };
+    const remoteIdentity = r.publicIdentity();
     const baseKey = r.fixed(X25519_KEY_BYTES);
     const digest = r.fixed(HANDSHAKE_DIGEST_BYTES);
     const pendingHandshake = r.optional(PQXDH_HANDSHAKE_BYTES);
