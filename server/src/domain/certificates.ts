@@ -12,9 +12,8 @@ import {
 } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/ports.js';
+import { isStaff } from './channel-policy.js';
 import type { Clock } from './clock.js';
-
-const STAFF: ReadonlySet<Role> = new Set(['moderator', 'admin']);
 
 export interface CertificateList {
   readonly certificates: { accountId: string; certificate: string }[];
@@ -52,7 +51,7 @@ export class CertificateService {
     const subject = await this.deps.store.accounts.findByHandle(certificate.handle);
     if (
       !subject ||
-      !STAFF.has(subject.role) ||
+      !isStaff(subject.role) ||
       !equalBytes(subject.signingKey, certificate.moderator.signingKey) ||
       !equalBytes(subject.exchangeKey, certificate.moderator.exchangeKey)
     ) {

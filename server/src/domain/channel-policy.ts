@@ -7,10 +7,15 @@ import type { AccountRecord } from '../store/ports.js';
 
 const STAFF: ReadonlySet<Role> = new Set(['moderator', 'admin']);
 
+/** Moderators and admins: the accounts the operator created, who vet and moderate. */
+export function isStaff(role: Role): boolean {
+  return STAFF.has(role);
+}
+
 export function mayOpenChannel(
   caller: { readonly accountId: string; readonly role: Role },
   target: AccountRecord,
 ): boolean {
   if (caller.accountId === target.id || target.suspendedAt !== null) return false;
-  return STAFF.has(caller.role) || STAFF.has(target.role);
+  return isStaff(caller.role) || isStaff(target.role);
 }
