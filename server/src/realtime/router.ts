@@ -150,7 +150,8 @@ export class EventRouter {
 function payloadBytes(payload: unknown): number {
   try {
     const text = JSON.stringify(payload);
-    return text === undefined ? 0 : new TextEncoder().encode(text).length;
+    // Counts UTF-8 bytes without encoding a copy: this runs for every event.
+    return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
   } catch {
     return Number.POSITIVE_INFINITY;
   }
