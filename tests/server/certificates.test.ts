@@ -251,6 +251,11 @@ describe('the offline root-key commands', () => {
         });
         expect(verified.moderator.signingKey).toEqual(mod.account.identity.signing.publicKey);
 
+        const before = site.snapshot();
+        const garbled = await runAdmin(['import-certificate', 'not base64url!'], online);
+        expect(garbled.code).toBe(1);
+        expect(garbled.stderr).toContain('certificate');
+        expect(site.snapshot()).toEqual(before);
         const imported = await runAdmin(['import-certificate', certificate], online);
         expect(imported.code).toBe(0);
         const socket = await connectWithToken(site.url, mod.token);

@@ -1,6 +1,10 @@
 // `npm run admin -- <command>`: the operator's tool. Account commands run on the server host
 // against the same store as the server; root-key commands are offline and touch files only.
-import { fromBase64Url, handleSchema } from '@kolokol/shared';
+import {
+  handleSchema,
+  publishCertificateSchema,
+  publishRevocationListSchema,
+} from '@kolokol/shared';
 import { loadConfig } from '../config/config.js';
 import { AccountService } from '../domain/accounts.js';
 import { CertificateService } from '../domain/certificates.js';
@@ -75,7 +79,6 @@ async function online(command: string, args: readonly string[]): Promise<boolean
     });
     const operator = { accountId: 'operator-cli', role: 'admin' as const };
     const [first, second] = args;
-    const bytes = (text: string) => fromBase64Url(text.trim()) ?? new Uint8Array(0);
     switch (command) {
       case 'enrol': {
         if ((first !== 'moderator' && first !== 'admin') || second === undefined) return false;
@@ -101,27 +104,25 @@ async function online(command: string, args: readonly string[]): Promise<boolean
       case 'identity': {
         if (first === undefined) return false;
         const account = await accounts.findByHandle(parseInput(handleSchema, first));
-        print(
-          encodeIdentityText({
-            signingKey: account.signingKey,
-            exchangeKey: account.exchangeKey,
-            exchangeSignature: account.exchangeSignature,
-          }),
-        );
+        print(encodeIdentityText(account));
         return true;
       }
       case 'import-certificate': {
         if (first === undefined) return false;
-        const { serial, expiresAt } = await certificates.publish(operator, bytes(first));
+        const { serial, expiresAt } = await certificates.publish(
+          operator,
+          parseInput(publishCertificateSchema, { certificate: first.trim() }).certificate,
+        );
         print(`certificate ${serial} published, valid until ${new Date(expiresAt).toISOString()}`);
         return true;
       }
-      case 'import-revocations':
+      case 'import-revocations': {
         if (first === undefined) return false;
-        print(
-          `revocation list of ${new Date((await certificates.publishRevocations(bytes(first))).issuedAt).toISOString()} published`,
-        );
+        const list = parseInput(publishRevocationListSchema, { revocationList: first.trim() });
+        const { issuedAt } = await certificates.publishRevocations(list.revocationList);
+        print(`revocation list of ${new Date(issuedAt).toISOString()} published`);
         return true;
+      }
       default:
         return false;
     }
