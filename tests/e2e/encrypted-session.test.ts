@@ -34,6 +34,7 @@ import {
   type ClientSocket,
 } from '../support/client.js';
 import { fetchBundle, publishPrekeys } from '../support/keys.js';
+import { expectRefusedUnchanged } from '../support/assertions.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
 
@@ -185,14 +186,9 @@ describe('direct messages refuse what they must and change nothing', () => {
     volunteer = await registerAndLogin(server.url, 'vol', { role: 'volunteer' });
   });
 
-  async function refused(send: () => Promise<unknown>, code: string) {
-    const before = server.snapshot();
-    expect(await send()).toMatchObject({ ok: false, error: { code } });
-    expect(server.snapshot()).toEqual(before);
-  }
-
   it('no contact↔volunteer channel before a moderated match', async () => {
-    await refused(
+    await expectRefusedUnchanged(
+      server,
       () =>
         call(contactSocket, 'direct.send', {
           to: volunteer.accountId,
@@ -204,11 +200,13 @@ describe('direct messages refuse what they must and change nothing', () => {
   });
 
   it('no message to oneself or to an unknown account', async () => {
-    await refused(
+    await expectRefusedUnchanged(
+      server,
       () => call(modSocket, 'direct.send', { to: mod.accountId, clientId: newId(), body: 'AAAA' }),
       'NOT_FOUND',
     );
-    await refused(
+    await expectRefusedUnchanged(
+      server,
       () => call(modSocket, 'direct.send', { to: newId(), clientId: newId(), body: 'AAAA' }),
       'NOT_FOUND',
     );
@@ -226,13 +224,14 @@ describe('direct messages refuse what they must and change nothing', () => {
     ['an unknown field', { priority: 'high' }, 'BAD_REQUEST'],
   ])('%s', async (_name, override, code) => {
     const payload = { to: contact.accountId, clientId: newId(), body: 'AAAA', ...override };
-    await refused(() => rawCall(modSocket, 'direct.send', payload), code);
+    await expectRefusedUnchanged(server, () => rawCall(modSocket, 'direct.send', payload), code);
   });
 
   it('a clientId reused for another recipient', async () => {
     const clientId = newId();
     await send(modSocket, contact.accountId, new Uint8Array([1, 2, 3]), clientId);
-    await refused(
+    await expectRefusedUnchanged(
+      server,
       () => call(modSocket, 'direct.send', { to: volunteer.accountId, clientId, body: 'AQID' }),
       'CONFLICT',
     );

@@ -18,6 +18,7 @@ import {
 } from '@kolokol/shared/crypto';
 import { call, closeAllSockets, connectWithToken, registerAndLogin } from '../support/client.js';
 import { cleanEnv, runAdmin } from '../support/process.js';
+import { expectRefusedUnchanged } from '../support/assertions.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
 
@@ -48,12 +49,6 @@ function certificateFor(
     issuedAt,
     expiresAt: options.expiresAt ?? issuedAt + 30 * DAY,
   });
-}
-
-async function expectRefusedUnchanged(send: () => Promise<unknown>, code: string) {
-  const before = server.snapshot();
-  expect(await send()).toMatchObject({ ok: false, error: { code } });
-  expect(server.snapshot()).toEqual(before);
 }
 
 describe('moderator certificates', () => {
@@ -104,6 +99,7 @@ describe('moderator certificates', () => {
     ];
     for (const [, bytes, code] of cases) {
       await expectRefusedUnchanged(
+        server,
         () => call(mod.socket, 'certificates.publish', { certificate: toBase64Url(bytes) }),
         code,
       );
@@ -111,6 +107,7 @@ describe('moderator certificates', () => {
     const tampered = certificateFor(mod.account);
     tampered.set([tampered.at(-70)! ^ 1], tampered.length - 70);
     await expectRefusedUnchanged(
+      server,
       () => call(mod.socket, 'certificates.publish', { certificate: toBase64Url(tampered) }),
       'BAD_REQUEST',
     );
@@ -122,6 +119,7 @@ describe('moderator certificates', () => {
       identity: volunteer.account.identity,
     });
     await expectRefusedUnchanged(
+      server,
       () =>
         call(volunteerSocket, 'certificates.publish', { certificate: toBase64Url(forVolunteer) }),
       'FORBIDDEN',
@@ -129,6 +127,7 @@ describe('moderator certificates', () => {
     // Another moderator may not publish someone else's certificate; an admin may.
     const other = await staff('moderator');
     await expectRefusedUnchanged(
+      server,
       () =>
         call(other.socket, 'certificates.publish', {
           certificate: toBase64Url(certificateFor(mod.account)),
@@ -155,6 +154,7 @@ describe('moderator certificates', () => {
 
     const list = issueRevocationList(root.secretKey, { issuedAt: Date.now(), serials: [serial] });
     await expectRefusedUnchanged(
+      server,
       () => call(mod.socket, 'revocations.publish', { revocationList: toBase64Url(list) }),
       'FORBIDDEN',
     );
@@ -164,10 +164,12 @@ describe('moderator certificates', () => {
 
     const older = issueRevocationList(root.secretKey, { issuedAt: Date.now() - DAY, serials: [] });
     await expectRefusedUnchanged(
+      server,
       () => call(admin.socket, 'revocations.publish', { revocationList: toBase64Url(older) }),
       'BAD_REQUEST',
     );
     await expectRefusedUnchanged(
+      server,
       () => call(admin.socket, 'revocations.publish', { revocationList: toBase64Url(list) }),
       'CONFLICT',
     );
@@ -176,6 +178,7 @@ describe('moderator certificates', () => {
       serials: [],
     });
     await expectRefusedUnchanged(
+      server,
       () => call(admin.socket, 'revocations.publish', { revocationList: toBase64Url(rogue) }),
       'BAD_REQUEST',
     );
@@ -191,6 +194,7 @@ describe('moderator certificates', () => {
       }),
     ).toThrow(/revoked/);
     await expectRefusedUnchanged(
+      server,
       () => call(mod.socket, 'certificates.publish', { certificate: toBase64Url(certificate) }),
       'BAD_REQUEST',
     );

@@ -23,6 +23,7 @@ import {
   type ClientSocket,
 } from '../support/client.js';
 import { fetchBundle, publishPrekeys, wireOneTime, wireSigned } from '../support/keys.js';
+import { expectRefusedUnchanged } from '../support/assertions.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
 
@@ -43,12 +44,6 @@ async function volunteer() {
 async function moderator() {
   const enrolled = await enrolStaff(server, 'moderator');
   return { ...enrolled, socket: await connectWithToken(server.url, enrolled.token) };
-}
-
-async function expectRefusedUnchanged(send: () => Promise<unknown>, code: string) {
-  const before = server.snapshot();
-  expect(await send()).toMatchObject({ ok: false, error: { code } });
-  expect(server.snapshot()).toEqual(before);
 }
 
 describe('prekeys', () => {
@@ -113,20 +108,24 @@ describe('prekeys', () => {
     const contact = await registerAndLogin(server.url, 'contact');
     const contactSocket = await connectWithToken(server.url, contact.token);
     await expectRefusedUnchanged(
+      server,
       () => call(contactSocket, 'prekeys.fetch', { accountId: owner.accountId }),
       'NOT_FOUND',
     );
     await expectRefusedUnchanged(
+      server,
       () => call(owner.socket, 'prekeys.fetch', { accountId: owner.accountId }),
       'NOT_FOUND',
     );
     const mod = await moderator();
     await expectRefusedUnchanged(
+      server,
       () => call(mod.socket, 'prekeys.fetch', { accountId: 'A'.repeat(22) }),
       'NOT_FOUND',
     );
     // No signed prekeys uploaded yet: the same answer.
     await expectRefusedUnchanged(
+      server,
       () => call(mod.socket, 'prekeys.fetch', { accountId: contact.accountId }),
       'NOT_FOUND',
     );
@@ -252,6 +251,7 @@ describe('prekey uploads refuse bad keys and change nothing', () => {
     ],
   ] as const)('set_signed: %s', async (_name, payload, code) => {
     await expectRefusedUnchanged(
+      server,
       () => rawCall(owner.socket, 'prekeys.set_signed', payload()),
       code,
     );
@@ -286,6 +286,7 @@ describe('prekey uploads refuse bad keys and change nothing', () => {
     ],
   ] as const)('add_one_time: %s', async (_name, prekeys, code) => {
     await expectRefusedUnchanged(
+      server,
       () => rawCall(owner.socket, 'prekeys.add_one_time', { prekeys: prekeys() }),
       code,
     );
@@ -296,6 +297,7 @@ describe('prekey uploads refuse bad keys and change nothing', () => {
     await publishPrekeys(full.socket, full.account, MAX_ONE_TIME_PREKEYS_STORED);
     const more = wireOneTime(generateOneTimePrekeys(100_000, 1).publicPrekeys);
     await expectRefusedUnchanged(
+      server,
       () => call(full.socket, 'prekeys.add_one_time', { prekeys: more }),
       'BAD_REQUEST',
     );

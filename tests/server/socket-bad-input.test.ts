@@ -12,6 +12,7 @@ import {
   registerAndLogin,
   waitForDisconnect,
 } from '../support/client.js';
+import { expectUnchanged } from '../support/assertions.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -27,13 +28,6 @@ afterEach(() => closeAllSockets());
 afterAll(async () => {
   await server.close();
 });
-
-async function unchanged<T>(work: () => Promise<T>): Promise<T> {
-  const before = server.snapshot();
-  const result = await work();
-  expect(server.snapshot()).toEqual(before);
-  return result;
-}
 
 describe('the event router', () => {
   it.each([
@@ -53,7 +47,7 @@ describe('the event router', () => {
     ],
   ] as const)('answers %s with a typed error ack', async (_name, event, args, code) => {
     const socket = await connectWithToken(server.url, token);
-    const ack = await unchanged(() => rawCall(socket, event, ...args));
+    const ack = await expectUnchanged(server, () => rawCall(socket, event, ...args));
     expect(ack).toMatchObject({ ok: false, error: { code } });
     expect(await call(socket, 'session.whoami', {})).toMatchObject({ ok: true });
   });
@@ -61,7 +55,7 @@ describe('the event router', () => {
   it('answers an event without an ack callback with a protocol.error push', async () => {
     const socket = await connectWithToken(server.url, token);
     const pushed = new Promise<ProtocolError>((resolve) => socket.once('protocol.error', resolve));
-    await unchanged(async () => {
+    await expectUnchanged(server, async () => {
       (socket as unknown as { emit(event: string, payload: unknown): void }).emit(
         'session.whoami',
         {},
@@ -73,7 +67,7 @@ describe('the event router', () => {
   it('disconnects a socket that sends a message over the transport limit; the server stays up', async () => {
     const socket = await connectWithToken(server.url, token);
     const gone = waitForDisconnect(socket);
-    await unchanged(async () => {
+    await expectUnchanged(server, async () => {
       (socket as unknown as { emit(event: string, payload: unknown): void }).emit(
         'session.whoami',
         {
@@ -89,7 +83,7 @@ describe('the event router', () => {
   it(`disconnects a socket after ${MAX_STRIKES} bad events`, async () => {
     const socket = await connectWithToken(server.url, token);
     const gone = waitForDisconnect(socket);
-    await unchanged(async () => {
+    await expectUnchanged(server, async () => {
       for (let i = 0; i < MAX_STRIKES - 1; i += 1) {
         expect(await rawCall(socket, 'session.whoami', 'bad')).toMatchObject({ ok: false });
       }
@@ -125,7 +119,7 @@ describe('the handshake', () => {
     ['a garbage token', { token: '../../etc', protocol: PROTOCOL_VERSION }, 'UNAUTHENTICATED'],
     ['an extra field', { token: 'x', protocol: PROTOCOL_VERSION, admin: true }, 'BAD_REQUEST'],
   ])('refuses %s', async (_name, auth, code) => {
-    await unchanged(async () => {
+    await expectUnchanged(server, async () => {
       await expect(connect(server.url, auth)).rejects.toMatchObject({ data: { code } });
     });
   });
