@@ -1,7 +1,7 @@
 // `npm start`: load configuration, open the store, serve, and shut down gracefully on
 // SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from './config/config.js';
-import { createLogger } from './logger.js';
+import { createLogger, errorName } from './logger.js';
 import { createKolokolServer } from './server.js';
 import { openStore } from './store/open-store.js';
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
         process.exit(0);
       },
       (error: unknown) => {
-        logger.error({ errorName: (error as Error | null)?.name }, 'shutdown failed');
+        logger.error({ errorName: errorName(error) }, 'shutdown failed');
         process.exit(1);
       },
     );

@@ -14,7 +14,7 @@ import { PrekeyService } from './domain/prekeys.js';
 import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
 import { socketNotifier } from './realtime/socket-notifier.js';
 import { createApp } from './http/app.js';
-import type { Logger } from './logger.js';
+import { errorName, type Logger } from './logger.js';
 import { createRealtime, type Realtime } from './realtime/create-realtime.js';
 import type { Store } from './store/ports.js';
 
@@ -83,7 +83,7 @@ export function createKolokolServer(deps: {
 
   const housekeeping = () =>
     purgeExpired(store, clock).catch((error: unknown) =>
-      logger.error({ errorName: (error as Error | null)?.name }, 'housekeeping failed'),
+      logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
     );
   void housekeeping();
   const housekeepingTimer = setInterval(() => void housekeeping(), HOUSEKEEPING_INTERVAL_MS);

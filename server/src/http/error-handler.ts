@@ -3,7 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HTTP_STATUS, type ErrorBody } from '@kolokol/shared';
 import { AppError, toErrorBody } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { errorName, type Logger } from '../logger.js';
 
 interface BodyParserError {
   readonly type?: unknown;
@@ -35,7 +35,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       logger.error(
         {
           route: req.route ? String((req.route as { path: unknown }).path) : 'unmatched',
-          errorName: (error as Error | null)?.name,
+          errorName: errorName(error),
         },
         'internal error',
       );

@@ -11,7 +11,7 @@ import {
   type ErrorBody,
 } from '@kolokol/shared';
 import { AppError, toErrorBody } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { errorName, type Logger } from '../logger.js';
 import { parseInput } from '../validation.js';
 import type { AnyEventHandler, EventHandler, HandlerContext } from './handler.js';
 import type { InFlight } from './in-flight.js';
@@ -95,10 +95,7 @@ export class EventRouter {
     } catch (error) {
       outcome = toErrorBody(error);
       if (outcome.code === 'INTERNAL') {
-        this.deps.logger.error(
-          { event: name, errorName: (error as Error | null)?.name },
-          'event failed',
-        );
+        this.deps.logger.error({ event: name, errorName: errorName(error) }, 'event failed');
       } else if (
         outcome.code !== 'UNAVAILABLE' &&
         outcome.code !== 'NOT_FOUND' &&

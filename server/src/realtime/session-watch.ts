@@ -3,7 +3,7 @@
 import type { SessionRevoked } from '@kolokol/shared';
 import type { RevocationFeed } from '../domain/revocations.js';
 import type { SessionService } from '../domain/sessions.js';
-import type { Logger } from '../logger.js';
+import { errorName, type Logger } from '../logger.js';
 import { sessionRoom, type KolokolServer, type KolokolSocket } from './socket-types.js';
 
 export function endSocket(socket: KolokolSocket, reason: SessionRevoked['reason']): void {
@@ -38,7 +38,7 @@ export function watchSessions(deps: {
       for (const socket of sockets)
         if (!live.has(socket.data.sessionId)) endSocket(socket, 'revoked');
     } catch (error) {
-      deps.logger.error({ errorName: (error as Error | null)?.name }, 'session recheck failed');
+      deps.logger.error({ errorName: errorName(error) }, 'session recheck failed');
     } finally {
       running = false;
     }
