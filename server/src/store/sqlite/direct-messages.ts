@@ -38,11 +38,13 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
   const bySenderClientId = db.prepare<[string, string], DirectMessageRow>(
     `SELECT ${MESSAGE_COLUMNS} FROM direct_messages WHERE sender_id = ? AND client_id = ?`,
   );
-  const pendingCountOf = db.prepare<[string], { readonly count: number }>(
-    'SELECT count(*) AS count FROM direct_messages WHERE recipient_id = ?',
-  );
-  const pendingFromSenderOf = db.prepare<[string, string], { readonly count: number }>(
-    'SELECT count(*) AS count FROM direct_messages WHERE recipient_id = ? AND sender_id = ?',
+  // One scan of the recipient's index range gives both counts.
+  const pendingCountsOf = db.prepare<
+    [string, string],
+    { readonly total: number; readonly fromSender: number | null }
+  >(
+    `SELECT count(*) AS total, sum(sender_id = ?) AS fromSender
+     FROM direct_messages WHERE recipient_id = ?`,
   );
   const insert = db.prepare<InsertParams>(
     `INSERT INTO direct_messages (id, sender_id, recipient_id, client_id, body, created_at)
@@ -71,11 +73,11 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
       if (earlier !== undefined) {
         return { kind: 'duplicate', message: toMessage(earlier) };
       }
-      if ((pendingCountOf.get(message.recipientId)?.count ?? 0) >= maxPending) {
-        return { kind: 'full' };
-      }
-      const fromSender = pendingFromSenderOf.get(message.recipientId, message.senderId)?.count ?? 0;
-      if (fromSender >= maxPendingFromSender) {
+      const pending = pendingCountsOf.get(message.senderId, message.recipientId);
+      if (
+        (pending?.total ?? 0) >= maxPending ||
+        (pending?.fromSender ?? 0) >= maxPendingFromSender
+      ) {
         return { kind: 'full' };
       }
       insert.run(
