@@ -6,8 +6,3 @@ export interface Notifier {
   prekeysLow(accountId: string, oneTimeRemaining: number): void;
   directMessage(message: DirectMessageRecord): void;
 }
-
-export const silentNotifier: Notifier = {
-  prekeysLow: () => undefined,
-  directMessage: () => undefined,
-};

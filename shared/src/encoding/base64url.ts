@@ -48,8 +48,3 @@ export function fromBase64Url(text: string): Uint8Array | undefined {
   if (buffer !== 0) return undefined; // non-zero padding bits: not canonical
   return out;
 }
-
-/** Upper bound on the decoded size of a base64url string of `length` characters. */
-export function base64UrlLength(byteLength: number): number {
-  return Math.ceil((byteLength * 4) / 3);
-}
