@@ -3,6 +3,8 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  ackSchema,
+  clientEvents,
   toBase64Url,
   fromBase64Url,
   type Ack,
@@ -191,12 +193,15 @@ export function connectWithToken(url: string, token: string): Promise<ClientSock
   return connect(url, { token, protocol: PROTOCOL_VERSION });
 }
 
-export function call<E extends ClientEventName>(
+export async function call<E extends ClientEventName>(
   socket: ClientSocket,
   event: E,
   payload: EventInput<E>,
 ): Promise<Ack<EventResult<E>>> {
-  return rawCall(socket, event, payload) as Promise<Ack<EventResult<E>>>;
+  const ack = await rawCall(socket, event, payload);
+  // Every answer must match the contract in shared, exactly as a client would check it.
+  ackSchema(clientEvents[event].output).parse(ack);
+  return ack as Ack<EventResult<E>>;
 }
 
 /** Sends anything at all, bypassing the typed event map: for bad-input tests. */
