@@ -4,7 +4,10 @@ import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
   ackSchema,
+  challengeResultSchema,
   clientEvents,
+  loginResultSchema,
+  registerResultSchema,
   toBase64Url,
   fromBase64Url,
   type Ack,
@@ -116,7 +119,7 @@ export async function register(url: string, account: TestAccount, extra?: Record
     registrationBody(account, extra),
   );
   if (!response.body.ok) throw new Error(`register failed: ${response.body.error.code}`);
-  return response.body.data;
+  return registerResultSchema.parse(response.body.data);
 }
 
 export interface Challenge {
@@ -128,7 +131,7 @@ export interface Challenge {
 export async function challenge(url: string, handle: string): Promise<Challenge> {
   const response = await post<Challenge>(url, '/auth/challenge', { handle });
   if (!response.body.ok) throw new Error(`challenge failed: ${response.body.error.code}`);
-  return response.body.data;
+  return challengeResultSchema.parse(response.body.data);
 }
 
 export function loginBody(handle: string, auth: KeyPair, issued: Challenge) {
@@ -150,7 +153,7 @@ export async function login(url: string, account: TestAccount): Promise<string> 
     loginBody(account.handle, account.auth, issued),
   );
   if (!response.body.ok) throw new Error(`login failed: ${response.body.error.code}`);
-  return response.body.data.token;
+  return loginResultSchema.parse(response.body.data).token;
 }
 
 export async function registerAndLogin(
