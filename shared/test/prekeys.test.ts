@@ -26,6 +26,7 @@ import {
 import { flipBit, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
 
+// Written out again on purpose rather than imported: the test must not trust the list it checks.
 const LOW_ORDER = [
   '0000000000000000000000000000000000000000000000000000000000000000',
   '0100000000000000000000000000000000000000000000000000000000000000',
