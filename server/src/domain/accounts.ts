@@ -1,13 +1,19 @@
 // Accounts: self-registration of contacts and volunteers, operator enrolment of moderators
-// and admins, suspension. The server stores public keys and the client's salt, nothing secret.
-import type { RegisterPayload, RegisterResult, Role } from '@kolokol/shared';
+// and admins, suspension. The server stores public keys, the client's salt and a sealed key
+// backup it cannot open: nothing secret.
+import {
+  ENROLMENT_CODE_BYTES,
+  toBase64Url,
+  type RegisterPayload,
+  type RegisterResult,
+  type Role,
+} from '@kolokol/shared';
 import { keyStoreKind, verifyPublicIdentity, verifyRegistration } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
 import { newId, newRandomBytes, sha256 } from './secrets.js';
 import type { SessionService } from './sessions.js';
-import { ENROLMENT_CODE_BYTES, toBase64Url } from '@kolokol/shared';
 
 export type EnrolledRole = Extract<Role, 'moderator' | 'admin'>;
 
