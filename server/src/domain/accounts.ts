@@ -87,6 +87,13 @@ export class AccountService {
     return { code: toBase64Url(code), expiresAt };
   }
 
+  /** The sealed identity backup, returned only to a caller that has just logged in. */
+  async keyBackup(accountId: string): Promise<Uint8Array> {
+    const backup = await this.deps.store.accounts.findKeyBackup(accountId);
+    if (!backup) throw new AppError('UNAUTHENTICATED', 'no such account');
+    return backup;
+  }
+
   /** Replaces the caller's sealed identity backup (e.g. after adding keys to it). */
   async setKeyBackup(accountId: string, keyBackup: Uint8Array): Promise<void> {
     if (!isKeyBackup(keyBackup))

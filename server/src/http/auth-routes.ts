@@ -52,13 +52,14 @@ export function authRoutes(deps: AuthRouteDeps): Router {
 
   router.post('/login', signature, async (req, res) => {
     const { account } = authenticatedUser(req);
+    const keyBackup = await deps.accounts.keyBackup(account.id);
     const { token, session } = await deps.sessions.create(account);
     const data: LoginResult = {
       token,
       expiresAt: session.expiresAt,
       accountId: account.id,
       role: account.role,
-      keyBackup: toBase64Url(account.keyBackup),
+      keyBackup: toBase64Url(keyBackup),
     };
     res.json({ ok: true, data });
   });

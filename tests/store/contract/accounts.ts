@@ -1,7 +1,7 @@
 // Contract for AccountStore without enrolments: create, find by handle and id, suspension.
 import { describe, expect, it } from 'vitest';
 import type { CurrentStore } from './fixtures.js';
-import { bytes, expectPlainBytes, newAccount } from './fixtures.js';
+import { bytes, expectPlainBytes, newAccount, storedAccount } from './fixtures.js';
 
 export function accountsContract(store: CurrentStore): void {
   describe('accounts', () => {
@@ -9,7 +9,7 @@ export function accountsContract(store: CurrentStore): void {
       const account = newAccount({ role: 'volunteer' });
       const result = await store().accounts.create(account, { now: 1_000 });
 
-      const expected = { ...account, role: 'volunteer', suspendedAt: null };
+      const expected = { ...storedAccount(account), role: 'volunteer', suspendedAt: null };
       expect(result).toStrictEqual({ kind: 'created', account: expected });
       expect(await store().accounts.findByHandle(account.handle)).toStrictEqual(expected);
       expect(await store().accounts.findById(account.id)).toStrictEqual(expected);
@@ -50,12 +50,14 @@ export function accountsContract(store: CurrentStore): void {
       await store().accounts.create(account, { now: 1_000 });
       const replacement = bytes(200, 77);
       expect(await store().accounts.setKeyBackup(account.id, replacement)).toBe(true);
+      const backup = await store().accounts.findKeyBackup(account.id);
+      expect(backup).toEqual(replacement);
+      expectPlainBytes(backup!);
       const found = await store().accounts.findById(account.id);
-      expect(found?.keyBackup).toEqual(replacement);
-      expectPlainBytes(found!.keyBackup);
       expect(found?.authKey).toEqual(account.authKey);
       expect(found?.signingKey).toEqual(account.signingKey);
       expect(await store().accounts.setKeyBackup('no-such-account', replacement)).toBe(false);
+      expect(await store().accounts.findKeyBackup('no-such-account')).toBeUndefined();
     });
 
     it('finds nothing for an unknown handle or id', async () => {
@@ -73,7 +75,7 @@ export function accountsContract(store: CurrentStore): void {
       expect(result).toStrictEqual({ kind: 'handle-taken' });
       expect(await store().accounts.findById(second.id)).toBeUndefined();
       expect(await store().accounts.findByHandle(first.handle)).toStrictEqual({
-        ...first,
+        ...storedAccount(first),
         suspendedAt: null,
       });
     });
@@ -100,7 +102,7 @@ export function accountsContract(store: CurrentStore): void {
 
       expect(await store().accounts.setSuspended(account.id, null)).toBe(true);
       expect(await store().accounts.findById(account.id)).toStrictEqual({
-        ...account,
+        ...storedAccount(account),
         suspendedAt: null,
       });
     });

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EnrolmentRecord } from '../../../server/src/store/ports.js';
 import type { CurrentStore } from './fixtures.js';
-import { bytes, createAccount, expectPlainBytes, newAccount, unique } from './fixtures.js';
+import {
+  bytes,
+  createAccount,
+  expectPlainBytes,
+  newAccount,
+  unique,
+  storedAccount,
+} from './fixtures.js';
 
 function enrolment(overrides: Partial<EnrolmentRecord> = {}): EnrolmentRecord {
   return {
@@ -147,7 +154,7 @@ export function enrolmentsContract(store: CurrentStore): void {
           now: 5_000,
         });
 
-        const expected = { ...account, role: 'moderator', suspendedAt: null };
+        const expected = { ...storedAccount(account), role: 'moderator', suspendedAt: null };
         expect(result).toStrictEqual({ kind: 'created', account: expected });
         expect(await store().accounts.findByHandle(record.handle)).toStrictEqual(expected);
         expect(await store().enrolments.findByHandle(record.handle, 5_000)).toBeUndefined();
@@ -209,7 +216,7 @@ export function enrolmentsContract(store: CurrentStore): void {
         const result = await store().accounts.create(selfRegistered, { now: 10_000 });
         expect(result).toStrictEqual({
           kind: 'created',
-          account: { ...selfRegistered, role: 'volunteer', suspendedAt: null },
+          account: { ...storedAccount(selfRegistered), role: 'volunteer', suspendedAt: null },
         });
       });
     });

@@ -26,6 +26,12 @@ export function uniqueBytes(length: number): Uint8Array {
   return value;
 }
 
+/** What the store returns for a new account: everything but the key backup (read separately). */
+export function storedAccount(account: NewAccount): Omit<NewAccount, 'keyBackup'> {
+  const { keyBackup, ...rest } = account;
+  return rest;
+}
+
 export function newAccount(overrides: Partial<NewAccount> = {}): NewAccount {
   const seed = counter + 1;
   return {

@@ -1,4 +1,5 @@
-// The account port: registration (with or without an operator's enrolment code), lookup, suspension and the sealed key backup.
+// The account port: registration (with or without an operator's enrolment code), lookup,
+// suspension and the sealed key backup.
 import type { Role } from '@kolokol/shared';
 
 export interface AccountRecord {
@@ -15,8 +16,6 @@ export interface AccountRecord {
    * them test passphrase guesses offline.
    */
   readonly authKey: Uint8Array;
-  /** The identity secrets sealed under the passphrase-derived storage key (opaque). */
-  readonly keyBackup: Uint8Array;
   readonly createdAt: number;
   readonly suspendedAt: number | null;
 }
@@ -29,6 +28,8 @@ export type CreateAccountResult =
 export interface NewAccount extends Omit<AccountRecord, 'role' | 'suspendedAt'> {
   /** Role for self-registration; ignored when an enrolment code is given (the enrolment decides). */
   readonly role: Role;
+  /** The identity secrets sealed under the passphrase-derived storage key (opaque). */
+  readonly keyBackup: Uint8Array;
 }
 
 export interface AccountStore {
@@ -45,6 +46,11 @@ export interface AccountStore {
   findById(id: string): Promise<AccountRecord | undefined>;
   /** Sets or clears suspension; false when no such account. */
   setSuspended(id: string, suspendedAt: number | null): Promise<boolean>;
+  /**
+   * The sealed identity backup. Read only at login, so the up-to-8-KiB blob is not loaded with
+   * every account lookup on the hot paths (session checks, message sends).
+   */
+  findKeyBackup(id: string): Promise<Uint8Array | undefined>;
   /** Replaces the sealed identity backup; false when no such account. */
   setKeyBackup(id: string, keyBackup: Uint8Array): Promise<boolean>;
 }

@@ -14,7 +14,6 @@ interface AccountRow {
   readonly exchange_signature: Uint8Array;
   readonly salt: Uint8Array;
   readonly auth_key: Uint8Array;
-  readonly key_backup: Uint8Array;
   readonly created_at: number;
   readonly suspended_at: number | null;
 }
@@ -39,7 +38,7 @@ type InsertAccountParams = [
 ];
 
 const ACCOUNT_COLUMNS =
-  'id, handle, role, signing_key, exchange_key, exchange_signature, salt, auth_key, key_backup, created_at, suspended_at';
+  'id, handle, role, signing_key, exchange_key, exchange_signature, salt, auth_key, created_at, suspended_at';
 
 function toAccount(row: AccountRow): AccountRecord {
   return {
@@ -51,7 +50,6 @@ function toAccount(row: AccountRow): AccountRecord {
     exchangeSignature: toPlainBytes(row.exchange_signature),
     salt: toPlainBytes(row.salt),
     authKey: toPlainBytes(row.auth_key),
-    keyBackup: toPlainBytes(row.key_backup),
     createdAt: row.created_at,
     suspendedAt: row.suspended_at,
   };
@@ -83,6 +81,9 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   );
   const updateSuspended = db.prepare<[number | null, string]>(
     'UPDATE accounts SET suspended_at = ? WHERE id = ?',
+  );
+  const keyBackupOf = db.prepare<[string], { readonly key_backup: Uint8Array }>(
+    'SELECT key_backup FROM accounts WHERE id = ?',
   );
   const updateKeyBackup = db.prepare<[Uint8Array, string]>(
     'UPDATE accounts SET key_backup = ? WHERE id = ?',
@@ -166,6 +167,13 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
       return settle(() => updateSuspended.run(suspendedAt, id).changes > 0);
     },
 
+    findKeyBackup(id) {
+      return settle(() => {
+        const row = keyBackupOf.get(id);
+        return row === undefined ? undefined : toPlainBytes(row.key_backup);
+      });
+    },
+
     setKeyBackup(id, keyBackup) {
       return settle(() => updateKeyBackup.run(keyBackup, id).changes > 0);
     },
@@ -182,7 +190,6 @@ function copyAccount(account: NewAccount): Omit<AccountRecord, 'role' | 'suspend
     exchangeSignature: toPlainBytes(account.exchangeSignature),
     salt: toPlainBytes(account.salt),
     authKey: toPlainBytes(account.authKey),
-    keyBackup: toPlainBytes(account.keyBackup),
     createdAt: account.createdAt,
   };
 }
