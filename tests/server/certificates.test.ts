@@ -223,7 +223,10 @@ describe('the offline root-key commands', () => {
     try {
       const keyFile = path.join(dir, 'root.key');
       const passphrase = 'operator root passphrase';
-      const offline = cleanEnv({ KOLOKOL_ROOT_PASSPHRASE: passphrase });
+      const offline = cleanEnv({
+        KOLOKOL_ROOT_PASSPHRASE: passphrase,
+        KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF: '1',
+      });
       const init = await runAdmin(['root-init', keyFile], offline);
       expect(init.code).toBe(0);
       const rootText = /KOLOKOL_ROOT_PUBLIC_KEY=(\S+)/.exec(init.stdout)?.[1];

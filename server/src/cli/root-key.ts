@@ -7,6 +7,7 @@ import { fromBase64Url, handleSchema, toBase64Url } from '@kolokol/shared';
 import {
   ED25519_SECRET_KEY_BYTES,
   PASSPHRASE_MIN_LENGTH,
+  dangerousTestOnlyWeakPassphraseCost,
   encodeRootPublicKey,
   generateRootKey,
   issueModeratorCertificate,
@@ -14,6 +15,7 @@ import {
   openKeyStoreWithPassphrase,
   sealKeyStoreWithPassphrase,
   verifyPublicIdentity,
+  type PassphraseCost,
   type PublicIdentity,
 } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
@@ -32,11 +34,46 @@ function passphrase(): string {
   return value;
 }
 
+/**
+ * The root key file's Argon2id cost: libsodium's SENSITIVE level (4 passes over 1 GiB, ≈ 7.5 s
+ * here), far above the user-level cost, because the file is the one secret that can certify
+ * moderators and is kept on a single offline machine where a slow unlock costs nothing. The cost
+ * is stored in the file's header, so a later, higher cost needs no new format.
+ */
+export const ROOT_KEY_COST: PassphraseCost = {
+  opsLimit: 4,
+  memLimitBytes: 1024 * 1024 * 1024,
+};
+
+/** The account binding of the organisation's own key files (they belong to no user account). */
+export const ORGANISATION_ACCOUNT = 'organisation';
+
+/**
+ * ROOT_KEY_COST, or — only when KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF=1 and only inside a test run
+ * (dangerousTestOnlyWeakPassphraseCost refuses elsewhere, so the command fails) — 1 pass over
+ * 8 MiB, so the CLI tests need not spend 1 GiB and seconds on every command.
+ */
+export function keyFileCost(base: PassphraseCost): PassphraseCost {
+  if (process.env.KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF === undefined) return base;
+  if (process.env.KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF !== '1') {
+    throw new AppError('BAD_REQUEST', 'KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF must be 1 or unset');
+  }
+  try {
+    return dangerousTestOnlyWeakPassphraseCost();
+  } catch {
+    throw new AppError('FORBIDDEN', 'KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF is for tests only');
+  }
+}
+
 async function readRootSecretKey(file: string): Promise<Uint8Array> {
   const blob = new Uint8Array(await readFile(file));
   let secretKey: Uint8Array;
   try {
-    secretKey = openKeyStoreWithPassphrase(passphrase(), blob);
+    secretKey = openKeyStoreWithPassphrase(passphrase(), blob, {
+      purpose: 'root-key',
+      account: ORGANISATION_ACCOUNT,
+      minGeneration: 0,
+    }).plaintext;
   } catch {
     throw new AppError(
       'FORBIDDEN',
@@ -50,8 +87,15 @@ async function readRootSecretKey(file: string): Promise<Uint8Array> {
 
 /** Creates a root key file (refusing to overwrite one) and returns the public key to pin. */
 export async function rootInit(file: string): Promise<string> {
+  const cost = keyFileCost(ROOT_KEY_COST);
   const root = generateRootKey();
-  const sealed = sealKeyStoreWithPassphrase(passphrase(), root.secretKey);
+  const sealed = sealKeyStoreWithPassphrase(
+    passphrase(),
+    { purpose: 'root-key', account: ORGANISATION_ACCOUNT, generation: 1 },
+    root.secretKey,
+    cost,
+  );
+  root.secretKey.fill(0);
   await writeFile(file, sealed, { mode: 0o600, flag: 'wx' });
   return encodeRootPublicKey(root.publicKey);
 }

@@ -17,6 +17,7 @@ export * from './ratchet.js';
 export * from './ratchet-header.js';
 export * from './ratchet-state.js';
 export * from './safety-number.js';
+export * from './sealed-state.js';
 export * from './sealed-envelope.js';
 export * from './session.js';
 export * from './trust-chain.js';
