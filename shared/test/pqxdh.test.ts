@@ -16,7 +16,6 @@ import {
   initiateSession,
   isCanonicalX25519PublicKey,
   parsePrekeyMessage,
-  label,
   pqxdhInitiate,
   pqxdhRespond,
   publicIdentity,
