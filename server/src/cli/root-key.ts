@@ -11,7 +11,9 @@ import {
   encodeRootPublicKey,
   generateRootKey,
   issueModeratorCertificate,
-  issueRevocationList,
+  issueRevocationSignerCertificate,
+  MAX_REVOCATION_SIGNER_LIFETIME_MS,
+  ED25519_PUBLIC_KEY_BYTES,
   openKeyStoreWithPassphrase,
   sealKeyStoreWithPassphrase,
   verifyPublicIdentity,
@@ -21,15 +23,13 @@ import {
 import { AppError } from '../errors.js';
 import { parseInput } from '../validation.js';
 
-const DAY_MS = 24 * 3600 * 1000;
+export const DAY_MS = 24 * 3600 * 1000;
 
-function passphrase(): string {
-  const value = process.env.KOLOKOL_ROOT_PASSPHRASE;
+/** A passphrase from the environment variable `name`, never from the command line (shell history). */
+export function passphraseFrom(name: string): string {
+  const value = process.env[name];
   if (value === undefined || value.length < PASSPHRASE_MIN_LENGTH) {
-    throw new AppError(
-      'BAD_REQUEST',
-      `set KOLOKOL_ROOT_PASSPHRASE (at least ${PASSPHRASE_MIN_LENGTH} characters)`,
-    );
+    throw new AppError('BAD_REQUEST', `set ${name} (at least ${PASSPHRASE_MIN_LENGTH} characters)`);
   }
   return value;
 }
@@ -69,7 +69,7 @@ async function readRootSecretKey(file: string): Promise<Uint8Array> {
   const blob = new Uint8Array(await readFile(file));
   let secretKey: Uint8Array;
   try {
-    secretKey = openKeyStoreWithPassphrase(passphrase(), blob, {
+    secretKey = openKeyStoreWithPassphrase(passphraseFrom('KOLOKOL_ROOT_PASSPHRASE'), blob, {
       purpose: 'root-key',
       account: ORGANISATION_ACCOUNT,
       minGeneration: 0,
@@ -90,7 +90,7 @@ export async function rootInit(file: string): Promise<string> {
   const cost = keyFileCost(ROOT_KEY_COST);
   const root = generateRootKey();
   const sealed = sealKeyStoreWithPassphrase(
-    passphrase(),
+    passphraseFrom('KOLOKOL_ROOT_PASSPHRASE'),
     { purpose: 'root-key', account: ORGANISATION_ACCOUNT, generation: 1 },
     root.secretKey,
     cost,
@@ -141,15 +141,34 @@ export async function certify(
   return toBase64Url(certificate);
 }
 
-/** A revocation list of exactly these serials: lists are cumulative, so name every serial still revoked. */
-export async function revoke(file: string, serialTexts: readonly string[]): Promise<string> {
-  const serials = serialTexts.map((text) => {
-    const serial = fromBase64Url(text);
-    if (!serial) throw new AppError('BAD_REQUEST', 'a serial is not base64url');
-    return serial;
-  });
+/** Longest a revocation signer is certified for, in days (MAX_REVOCATION_SIGNER_LIFETIME_MS). */
+export const MAX_SIGNER_DAYS = MAX_REVOCATION_SIGNER_LIFETIME_MS / DAY_MS;
+
+/**
+ * Certifies a revocation signer's public key (printed by `signer-init`) for `days` (1..90): the
+ * root's only part in revocation, done offline at most every 90 days.
+ */
+export async function certifySigner(
+  file: string,
+  signerKeyText: string,
+  days: number,
+): Promise<string> {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_SIGNER_DAYS)
+    throw new AppError('BAD_REQUEST', `days must be 1..${MAX_SIGNER_DAYS}`);
+  const signerKey = fromBase64Url(signerKeyText.trim());
+  if (signerKey === undefined || signerKey.length !== ED25519_PUBLIC_KEY_BYTES)
+    throw new AppError('BAD_REQUEST', 'not a signer public key');
   const secretKey = await readRootSecretKey(file);
-  const list = issueRevocationList(secretKey, { issuedAt: Date.now(), serials });
-  secretKey.fill(0);
-  return toBase64Url(list);
+  const issuedAt = Date.now();
+  try {
+    return toBase64Url(
+      issueRevocationSignerCertificate(secretKey, {
+        signerKey,
+        issuedAt,
+        expiresAt: issuedAt + days * DAY_MS,
+      }),
+    );
+  } finally {
+    secretKey.fill(0);
+  }
 }

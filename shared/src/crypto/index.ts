@@ -16,6 +16,7 @@ export * from './primitives.js';
 export * from './ratchet.js';
 export * from './ratchet-header.js';
 export * from './ratchet-state.js';
+export * from './revocation.js';
 export * from './safety-number.js';
 export * from './sealed-state.js';
 export * from './sealed-envelope.js';

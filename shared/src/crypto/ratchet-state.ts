@@ -283,7 +283,8 @@ export function readRatchetState(r: ByteReader): RatchetState {
   const nextRecvHeaderKey = r.fixed(HEADER_KEY_BYTES);
   const associatedData = r.fixed(ASSOCIATED_DATA_BYTES);
   const chainCount = r.u32();
-  if (chainCount > MAX_SKIPPED_CHAINS) throw new CryptoError('MALFORMED', 'too many skipped chains');
+  if (chainCount > MAX_SKIPPED_CHAINS)
+    throw new CryptoError('MALFORMED', 'too many skipped chains');
   const skipped: SkippedChain[] = [];
   let skippedCount = 0;
   for (let c = 0; c < chainCount; c += 1) {
