@@ -2,7 +2,7 @@
 // handle; identities are random and travel in a sealed backup; a public identity whose exchange
 // key is not signed by its signing key is refused.
 import { describe, expect, it } from 'vitest';
-import { equalBytes } from '../src/crypto/bytes.js';
+import { concatBytes, equalBytes } from '../src/crypto/bytes.js';
 import { CryptoError } from '../src/crypto/errors.js';
 import {
   PASSPHRASE_KDF,
@@ -16,6 +16,7 @@ import {
 } from '../src/crypto/identity.js';
 import { openIdentityBackup, sealIdentityBackup } from '../src/crypto/identity-backup.js';
 import { sealKeyStore } from '../src/crypto/key-store.js';
+import { reasonOf } from './reason-of.js';
 
 const PASSPHRASE = 'correct horse battery staple';
 
@@ -50,17 +51,88 @@ describe('derivePassphraseKeys (Argon2id, three runs in all)', () => {
     ).toBe(false);
   });
 
-  it('seals the identity into a backup only the same passphrase opens', () => {
+  it('seals the identity into a backup only the same passphrase and account open', () => {
     const identity = generateIdentity();
-    const backup = sealIdentityBackup(first.storageKey, identity);
-    const restored = openIdentityBackup(again.storageKey, backup);
-    expect(restored.signing.publicKey).toEqual(identity.signing.publicKey);
-    expect(restored.exchange.secretKey).toEqual(identity.exchange.secretKey);
-    expect(verifyPublicIdentity(publicIdentity(restored))).toBe(true);
-    expect(() => openIdentityBackup(otherHandle.storageKey, backup)).toThrow(/passphrase|decrypt/i);
-    expect(() =>
-      openIdentityBackup(first.storageKey, sealKeyStore(first.storageKey, new Uint8Array(10))),
-    ).toThrow(CryptoError);
+    const backup = sealIdentityBackup(first.storageKey, identity, {
+      account: 'alice',
+      generation: 1,
+    });
+    const restored = openIdentityBackup(again.storageKey, backup, {
+      account: 'alice',
+      minGeneration: 0,
+    });
+    expect(restored.generation).toBe(1);
+    expect(restored.identity.signing.publicKey).toEqual(identity.signing.publicKey);
+    expect(restored.identity.exchange.secretKey).toEqual(identity.exchange.secretKey);
+    expect(verifyPublicIdentity(publicIdentity(restored.identity))).toBe(true);
+    expect(
+      reasonOf(() =>
+        openIdentityBackup(otherHandle.storageKey, backup, { account: 'alice', minGeneration: 0 }),
+      ),
+    ).toBe('WRONG_PASSPHRASE');
+    expect(
+      reasonOf(() =>
+        openIdentityBackup(first.storageKey, backup, { account: 'alice2', minGeneration: 0 }),
+      ),
+    ).toBe('WRONG_PASSPHRASE');
+    expect(
+      reasonOf(() =>
+        openIdentityBackup(first.storageKey, backup, { account: 'alice', minGeneration: 2 }),
+      ),
+    ).toBe('REPLAY');
+    const notABackup = sealKeyStore(
+      first.storageKey,
+      { purpose: 'identity-backup', account: 'alice', generation: 1 },
+      new Uint8Array(10),
+    );
+    expect(
+      reasonOf(() =>
+        openIdentityBackup(first.storageKey, notABackup, { account: 'alice', minGeneration: 0 }),
+      ),
+    ).toBe('MALFORMED');
+    const aSession = sealKeyStore(
+      first.storageKey,
+      { purpose: 'session', account: 'alice', generation: 1 },
+      new Uint8Array(10),
+    );
+    expect(
+      reasonOf(() =>
+        openIdentityBackup(first.storageKey, aSession, { account: 'alice', minGeneration: 0 }),
+      ),
+    ).toBe('UNTRUSTED');
+  });
+
+  it('refuses a backup whose stored Ed25519 public key is not the one its seed gives', () => {
+    // A crafted backup: Alice's seed with Bob's public key and Bob's genuine exchange-key
+    // signature, so every public check passes; signing with it would leak Alice's seed.
+    const alice = generateIdentity();
+    const bob = generateIdentity();
+    const secretKey = concatBytes(alice.signing.secretKey.subarray(0, 32), bob.signing.publicKey);
+    const crafted = sealKeyStore(
+      first.storageKey,
+      { purpose: 'identity-backup', account: 'alice', generation: 1 },
+      concatBytes(Uint8Array.of(1), secretKey, bob.exchange.secretKey, bob.exchangeSignature),
+    );
+    expect(
+      reasonOf(() =>
+        openIdentityBackup(first.storageKey, crafted, { account: 'alice', minGeneration: 0 }),
+      ),
+    ).toBe('BAD_KEY');
+    // The same bytes with the matching public key open.
+    const genuine = sealKeyStore(
+      first.storageKey,
+      { purpose: 'identity-backup', account: 'alice', generation: 1 },
+      concatBytes(
+        Uint8Array.of(1),
+        bob.signing.secretKey,
+        bob.exchange.secretKey,
+        bob.exchangeSignature,
+      ),
+    );
+    expect(
+      openIdentityBackup(first.storageKey, genuine, { account: 'alice', minGeneration: 0 }).identity
+        .signing.publicKey,
+    ).toEqual(bob.signing.publicKey);
   });
 
   it('refuses a short passphrase and a wrong-length salt before running Argon2', () => {

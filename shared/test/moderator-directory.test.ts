@@ -1,121 +1,175 @@
-// The client's moderator directory: only certificates under the pinned root survive, revoked
-// ones are dropped, and a withheld, stale or rolled-back revocation list refuses the whole directory.
+// The client's moderator directory, fed `certificates.list` exactly as it arrives (base64url
+// text): only certificates under the pinned root survive, revoked ones are dropped, the newest
+// certificate per handle wins with the conflict reported, and a withheld, stale or rolled-back
+// revocation statement refuses the whole directory — for a client with no stored state too,
+// through the floor its build ships.
 import { describe, expect, it } from 'vitest';
-import { CryptoError } from '../src/crypto/errors.js';
-import { generateIdentity, publicIdentity } from '../src/crypto/identity.js';
+import { toBase64Url } from '../src/encoding/base64url.js';
+import { verifyModeratorDirectory } from '../src/crypto/moderator-directory.js';
+import type { TrustConfiguration } from '../src/crypto/revocation.js';
+import { generateRootKey } from '../src/crypto/trust-chain.js';
 import {
-  MAX_REVOCATION_LIST_AGE_MS,
-  verifyModeratorDirectory,
-} from '../src/crypto/moderator-directory.js';
-import {
-  generateRootKey,
-  issueModeratorCertificate,
-  issueRevocationList,
-} from '../src/crypto/trust-chain.js';
+  DAY,
+  HOUR,
+  NOW,
+  moderatorCertificate,
+  organisation,
+  statement,
+} from './revocation-support.js';
+import { reasonOf } from './reason-of.js';
 
-const DAY = 24 * 60 * 60 * 1000;
-const NOW = Date.UTC(2026, 10, 27);
-const root = generateRootKey();
+const org = organisation();
+const trust: TrustConfiguration = { rootPublicKey: org.root.publicKey, minRevocationIssuedAt: 0 };
 
-function certificate(
-  handle: string,
-  options: { rootKey?: Uint8Array; serial?: Uint8Array; expiresAt?: number } = {},
-) {
-  return issueModeratorCertificate(options.rootKey ?? root.secretKey, {
-    handle,
-    moderator: publicIdentity(generateIdentity()),
-    issuedAt: NOW - DAY,
-    expiresAt: options.expiresAt ?? NOW + 30 * DAY,
-    ...(options.serial ? { serial: options.serial } : {}),
-  });
+/** The ack's `data` as the server sends it: every byte string is base64url text. */
+function wire(
+  certificates: { accountId: string; certificate: Uint8Array }[],
+  revocationList: Uint8Array | null,
+): unknown {
+  return JSON.parse(
+    JSON.stringify({
+      certificates: certificates.map((c) => ({
+        accountId: c.accountId,
+        certificate: toBase64Url(c.certificate),
+      })),
+      revocationList: revocationList === null ? null : toBase64Url(revocationList),
+    }),
+  );
 }
 
 describe('verifyModeratorDirectory', () => {
   it('keeps certificates under the pinned root and drops forged, expired and revoked ones', () => {
     const revokedSerial = new Uint8Array(16).fill(3);
-    const listed = {
-      certificates: [
-        { accountId: 'good-one-aaaaaaaaaaaa', certificate: certificate('mod.good') },
+    const listed = wire(
+      [
+        { accountId: 'good-one-aaaaaaaaaaaa', certificate: moderatorCertificate(org, 'mod.good') },
         {
           accountId: 'forged-aaaaaaaaaaaaaa',
-          certificate: certificate('mod.forged', { rootKey: generateRootKey().secretKey }),
+          certificate: moderatorCertificate(org, 'mod.forged', {
+            rootKey: generateRootKey().secretKey,
+          }),
         },
         {
           accountId: 'expired-aaaaaaaaaaaaa',
-          certificate: certificate('mod.old', { expiresAt: NOW - 1 }),
+          certificate: moderatorCertificate(org, 'mod.old', { expiresAt: NOW - 1 }),
         },
         {
           accountId: 'revoked-aaaaaaaaaaaaa',
-          certificate: certificate('mod.gone', { serial: revokedSerial }),
+          certificate: moderatorCertificate(org, 'mod.gone', { serial: revokedSerial }),
         },
         { accountId: 'garbage-aaaaaaaaaaaaa', certificate: new Uint8Array(10) },
       ],
-      revocationList: issueRevocationList(root.secretKey, {
-        issuedAt: NOW - 1000,
-        serials: [revokedSerial],
-      }),
-    };
-    const directory = verifyModeratorDirectory(root.publicKey, listed, { now: NOW });
+      statement(org, [{ serial: revokedSerial, certificateExpiresAt: NOW + 30 * DAY }]),
+    );
+    const directory = verifyModeratorDirectory(trust, listed, { now: NOW });
     expect(directory.moderators.map((m) => m.certificate.handle)).toEqual(['mod.good']);
     expect(directory.moderators[0]?.accountId).toBe('good-one-aaaaaaaaaaaa');
     expect(directory.refused).toBe(4);
-    expect(directory.revocationList?.issuedAt).toBe(NOW - 1000);
+    expect(directory.conflicts).toEqual([]);
+    expect(directory.revocationStatement.issuedAt).toBe(NOW - HOUR);
+    expect(directory.floor).toEqual({
+      minIssuedAt: NOW - HOUR,
+      revoked: [{ serial: revokedSerial, certificateExpiresAt: NOW + 30 * DAY }],
+    });
   });
 
-  it('refuses a revocation list from another root, a withheld list and a rolled-back list', () => {
+  it('accepts only the newest of two valid certificates for one handle and reports the conflict', () => {
+    const older = moderatorCertificate(org, 'mod.twice', { issuedAt: NOW - 3 * DAY });
+    const newer = moderatorCertificate(org, 'mod.twice', { issuedAt: NOW - DAY });
+    for (const order of [
+      [older, newer],
+      [newer, older],
+    ]) {
+      const directory = verifyModeratorDirectory(
+        trust,
+        wire(
+          order.map((certificate, i) => ({ accountId: `account-${i}-aaaaaaaaaaa`, certificate })),
+          statement(org, []),
+        ),
+        { now: NOW },
+      );
+      expect(directory.moderators).toHaveLength(1);
+      expect(directory.moderators[0]!.certificate.issuedAt).toBe(NOW - DAY);
+      expect(directory.conflicts).toHaveLength(1);
+      expect(directory.conflicts[0]!.handle).toBe('mod.twice');
+      expect(directory.conflicts[0]!.accepted).toEqual(directory.moderators[0]!.certificate.serial);
+      expect(directory.conflicts[0]!.superseded).toHaveLength(1);
+    }
+  });
+
+  it('refuses a 20-day-old statement even from a client with no stored floor', () => {
     const certificates = [
-      { accountId: 'good-one-aaaaaaaaaaaa', certificate: certificate('mod.good') },
+      { accountId: 'good-one-aaaaaaaaaaaa', certificate: moderatorCertificate(org, 'mod.good') },
     ];
-    const rogueList = issueRevocationList(generateRootKey().secretKey, {
-      issuedAt: NOW,
-      serials: [],
-    });
-    const reason = (run: () => unknown) => {
-      try {
-        run();
-        return 'accepted';
-      } catch (error) {
-        return error instanceof CryptoError ? error.reason : 'other';
-      }
-    };
+    const old = statement(org, [], NOW - 20 * DAY);
     expect(
-      reason(() =>
-        verifyModeratorDirectory(
-          root.publicKey,
-          { certificates, revocationList: rogueList },
-          { now: NOW },
-        ),
+      reasonOf(() => verifyModeratorDirectory(trust, wire(certificates, old), { now: NOW })),
+    ).toBe('UNTRUSTED');
+  });
+
+  it('refuses a rolled-back statement: older than, or missing a serial of, the shipped or stored floor', () => {
+    const revoked = new Uint8Array(16).fill(7);
+    const certificates = [
+      {
+        accountId: 'gone-aaaaaaaaaaaaaaaa',
+        certificate: moderatorCertificate(org, 'mod.gone', { serial: revoked }),
+      },
+    ];
+    const withSerial = statement(
+      org,
+      [{ serial: revoked, certificateExpiresAt: NOW + 30 * DAY }],
+      NOW - 2 * HOUR,
+    );
+    // A fresh, validly signed statement that simply forgot the serial.
+    const forgetful = statement(org, [], NOW - HOUR);
+    const first = verifyModeratorDirectory(trust, wire(certificates, withSerial), { now: NOW });
+    expect(first.moderators).toEqual([]);
+    // Without any floor the forgetful statement would revive the moderator...
+    expect(
+      verifyModeratorDirectory(trust, wire(certificates, forgetful), { now: NOW }).moderators,
+    ).toHaveLength(1);
+    // ...but the floor stored from the first statement refuses it,
+    expect(
+      reasonOf(() =>
+        verifyModeratorDirectory(trust, wire(certificates, forgetful), {
+          now: NOW,
+          storedFloor: first.floor,
+        }),
       ),
     ).toBe('UNTRUSTED');
+    // and so does the floor a client build ships, for a client that stored nothing.
+    const shipped: TrustConfiguration = { ...trust, knownRevokedSerials: [revoked] };
     expect(
-      reason(() =>
-        verifyModeratorDirectory(
-          root.publicKey,
-          { certificates, revocationList: null },
-          { now: NOW, minRevocationIssuedAt: NOW - 5 },
-        ),
+      reasonOf(() =>
+        verifyModeratorDirectory(shipped, wire(certificates, forgetful), { now: NOW }),
       ),
     ).toBe('UNTRUSTED');
-    const older = issueRevocationList(root.secretKey, { issuedAt: NOW - 10 * DAY, serials: [] });
+    const newerBuild: TrustConfiguration = { ...trust, minRevocationIssuedAt: NOW - HOUR + 1 };
     expect(
-      reason(() =>
-        verifyModeratorDirectory(
-          root.publicKey,
-          { certificates, revocationList: older },
-          { now: NOW, minRevocationIssuedAt: NOW - DAY },
-        ),
+      reasonOf(() =>
+        verifyModeratorDirectory(newerBuild, wire(certificates, forgetful), { now: NOW }),
       ),
     ).toBe('UNTRUSTED');
-    // Even a client that never saw a list needs one, and a current one.
-    const withList = (revocationList: Uint8Array | null) => () =>
-      verifyModeratorDirectory(root.publicKey, { certificates, revocationList }, { now: NOW });
-    expect(reason(withList(null))).toBe('UNTRUSTED');
-    const stale = issueRevocationList(root.secretKey, {
-      issuedAt: NOW - MAX_REVOCATION_LIST_AGE_MS - 1,
-      serials: [],
-    });
-    expect(reason(withList(stale))).toBe('UNTRUSTED');
-    const current = issueRevocationList(root.secretKey, { issuedAt: NOW - DAY, serials: [] });
-    expect(withList(current)().moderators).toHaveLength(1);
+  });
+
+  it('refuses a statement from another root, a withheld statement, and input that is not the wire shape', () => {
+    const certificates = [
+      { accountId: 'good-one-aaaaaaaaaaaa', certificate: moderatorCertificate(org, 'mod.good') },
+    ];
+    const rogue = statement(organisation(), []);
+    expect(
+      reasonOf(() => verifyModeratorDirectory(trust, wire(certificates, rogue), { now: NOW })),
+    ).toBe('UNTRUSTED');
+    expect(
+      reasonOf(() => verifyModeratorDirectory(trust, wire(certificates, null), { now: NOW })),
+    ).toBe('UNTRUSTED');
+    for (const junk of [
+      null,
+      'text',
+      { certificates: 'x', revocationList: null },
+      { certificates: [] },
+    ]) {
+      expect(reasonOf(() => verifyModeratorDirectory(trust, junk, { now: NOW }))).toBe('MALFORMED');
+    }
   });
 });

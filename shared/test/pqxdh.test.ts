@@ -16,7 +16,6 @@ import {
   initiateSession,
   isCanonicalX25519PublicKey,
   parsePrekeyMessage,
-  label,
   pqxdhInitiate,
   pqxdhRespond,
   publicIdentity,
@@ -24,6 +23,8 @@ import {
   x25519,
   x25519KeyPair,
   concatBytes,
+  equalBytes,
+  transcript,
   sodium,
   SUITE,
   type PqxdhHandshake,
@@ -134,9 +135,10 @@ describe('PQXDH', () => {
     expect(bob.store.oneTimePrekey(bob.bundle.oneTimePrekey!.id)).toBeUndefined();
   });
 
-  it('derives its keys from the DH and KEM outputs and the SHA-256 of the encoded handshake', () => {
+  it('derives its keys from the DH and KEM outputs, and binds both identities, the signed prekey, the KEM public key, the one-time prekey and the handshake', () => {
     const bob = makeResponder();
-    const { secrets, handshake } = pqxdhInitiate(generateIdentity(), bob.bundle);
+    const alice = generateIdentity();
+    const { secrets, handshake } = pqxdhInitiate(alice, bob.bundle);
     const signedSecret = bob.store.signedPrekey(handshake.signedPrekeyId)!.keyPair.secretKey;
     const oneTimeSecret = bob.store.oneTimePrekey(handshake.oneTimePrekeyId!)!.keyPair.secretKey;
     const kemSecretKey = bob.store.kemPrekey(handshake.kemPrekeyId)!.secretKey;
@@ -148,14 +150,42 @@ describe('PQXDH', () => {
       x25519(oneTimeSecret, handshake.baseKey),
       sodium.crypto_kem_mlkem768_dec(handshake.kemCiphertext, kemSecretKey),
     );
-    const info = concatBytes(
-      utf8(label('pqxdh/x25519-sha256-mlkem768')),
-      sodium.crypto_hash_sha256(encodePqxdhHandshake(handshake)),
-    );
-    const okm = hkdf(inputKeyMaterial, new Uint8Array(32), info, 96);
+    // Written out from docs/crypto.md §7.2, not through pqxdhTranscriptDigest.
+    const keysOf = (kemPublicKey: Uint8Array, signedPrekey: Uint8Array) => {
+      const digest = sodium.crypto_hash_sha256(
+        transcript(
+          'kolokol/v1/pqxdh/transcript',
+          concatBytes(alice.signing.publicKey, alice.exchange.publicKey),
+          concatBytes(bob.bundle.identity.signingKey, bob.bundle.identity.exchangeKey),
+          signedPrekey,
+          kemPublicKey,
+          bob.bundle.oneTimePrekey!.publicKey,
+          encodePqxdhHandshake(handshake),
+        ),
+      );
+      const info = concatBytes(utf8('kolokol/v1/pqxdh/x25519-sha256-mlkem768'), digest);
+      return hkdf(inputKeyMaterial, new Uint8Array(32), info, 96);
+    };
+    const okm = keysOf(bob.bundle.kemPrekey.publicKey, bob.bundle.signedPrekey.publicKey);
     expect(secrets.rootKey).toEqual(okm.slice(0, 32));
     expect(secrets.initiatorHeaderKey).toEqual(okm.slice(32, 64));
     expect(secrets.responderHeaderKey).toEqual(okm.slice(64, 96));
+    // The first revision bound only the shared secrets and the handshake bytes (ids, ciphertext):
+    // its keys are not these, and any other KEM or signed prekey gives other keys.
+    const firstRevision = hkdf(
+      inputKeyMaterial,
+      new Uint8Array(32),
+      concatBytes(
+        utf8('kolokol/v1/pqxdh/x25519-sha256-mlkem768'),
+        sodium.crypto_hash_sha256(encodePqxdhHandshake(handshake)),
+      ),
+      96,
+    );
+    expect(equalBytes(firstRevision.slice(0, 32), secrets.rootKey)).toBe(false);
+    const otherKem = makeResponder().bundle.kemPrekey.publicKey;
+    expect(equalBytes(keysOf(otherKem, bob.bundle.signedPrekey.publicKey), okm)).toBe(false);
+    const otherSpk = makeResponder().bundle.signedPrekey.publicKey;
+    expect(equalBytes(keysOf(bob.bundle.kemPrekey.publicKey, otherSpk), okm)).toBe(false);
   });
 
   it("refuses the reviewer's replay: a signed-prekey-only first message with the base key's top bit flipped", () => {

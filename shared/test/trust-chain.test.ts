@@ -1,5 +1,5 @@
-// The organisation trust chain: root-signed moderator certificates and revocation lists are
-// accepted only under the pinned root, within their validity, and never downgraded.
+// The organisation trust chain: root-signed moderator certificates are accepted only under the
+// pinned root, within their validity, and never downgraded (revocation: revocation.test.ts).
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../src/encoding/base64url.js';
 import { FORMAT_VERSION } from '../src/crypto/format.js';
@@ -8,16 +8,18 @@ import {
   CERTIFICATE_CLOCK_SKEW_MS,
   CERTIFICATE_SERIAL_BYTES,
   decodeModeratorCertificateUnverified,
-  decodeRevocationListUnverified,
   decodeRootPublicKey,
   encodeRootPublicKey,
   generateRootKey,
   issueModeratorCertificate,
-  issueRevocationList,
   verifyModeratorCertificate,
-  verifyRevocationList,
   type ModeratorCertificateFields,
 } from '../src/crypto/trust-chain.js';
+import {
+  issueRevocationSignerCertificate,
+  issueRevocationStatement,
+  verifyRevocationStatement,
+} from '../src/crypto/revocation.js';
 import { reasonOf } from './reason-of.js';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -143,14 +145,26 @@ describe('moderator certificates', () => {
     );
   });
 
-  it('cannot be passed off as a revocation list or the reverse', () => {
-    const list = issueRevocationList(root.secretKey, { issuedAt: NOW, serials: [] });
-    expect(reasonOf(() => verifyRevocationList(root.publicKey, certificate))).toBe(
-      'UNSUPPORTED_VERSION',
-    );
-    expect(reasonOf(() => verifyModeratorCertificate(root.publicKey, list, { now: NOW }))).toBe(
-      'UNSUPPORTED_VERSION',
-    );
+  it('cannot be passed off as a revocation statement or the reverse', () => {
+    const signerKey = generateRootKey();
+    const signerCertificate = issueRevocationSignerCertificate(root.secretKey, {
+      signerKey: signerKey.publicKey,
+      issuedAt: NOW,
+      expiresAt: NOW + DAY,
+    });
+    const statement = issueRevocationStatement(signerKey.secretKey, signerCertificate, {
+      issuedAt: NOW,
+      expiresAt: NOW + DAY,
+      revoked: [],
+    });
+    expect(
+      reasonOf(() => verifyRevocationStatement(root.publicKey, certificate, { now: NOW })),
+    ).toBe('UNSUPPORTED_VERSION');
+    for (const other of [statement, signerCertificate]) {
+      expect(reasonOf(() => verifyModeratorCertificate(root.publicKey, other, { now: NOW }))).toBe(
+        'UNSUPPORTED_VERSION',
+      );
+    }
   });
 
   it('are not issued for a broken identity, a bad handle or an inverted validity', () => {
@@ -185,61 +199,5 @@ describe('moderator certificates', () => {
     expect(verifyModeratorCertificate(root.publicKey, far, { now: NOW }).expiresAt).toBe(
       Number.MAX_SAFE_INTEGER,
     );
-  });
-});
-
-describe('revocation lists', () => {
-  const serial = decodeModeratorCertificateUnverified(certificate).serial;
-  const otherSerial = new Uint8Array(CERTIFICATE_SERIAL_BYTES).fill(9);
-  const listBytes = issueRevocationList(root.secretKey, {
-    issuedAt: NOW,
-    serials: [otherSerial, serial, serial],
-  });
-
-  it('round-trip, deduplicated', () => {
-    const list = verifyRevocationList(root.publicKey, listBytes);
-    expect(list.issuedAt).toBe(NOW);
-    expect(list.serials).toHaveLength(2);
-    expect(decodeRevocationListUnverified(listBytes)).toEqual(list);
-  });
-
-  it('withdraw a revoked certificate and leave others alone', () => {
-    const list = verifyRevocationList(root.publicKey, listBytes, { minIssuedAt: NOW });
-    expect(
-      reasonOf(() =>
-        verifyModeratorCertificate(root.publicKey, certificate, { now: NOW, revocationList: list }),
-      ),
-    ).toBe('UNTRUSTED');
-    const other = issueModeratorCertificate(root.secretKey, fields);
-    expect(
-      reasonOf(() =>
-        verifyModeratorCertificate(root.publicKey, other, { now: NOW, revocationList: list }),
-      ),
-    ).toBe('no error');
-  });
-
-  it('are refused when older than one already seen, or dated in the future', () => {
-    expect(
-      reasonOf(() => verifyRevocationList(root.publicKey, listBytes, { minIssuedAt: NOW + 1 })),
-    ).toBe('UNTRUSTED');
-    expect(
-      reasonOf(() =>
-        verifyRevocationList(root.publicKey, listBytes, {
-          now: NOW - CERTIFICATE_CLOCK_SKEW_MS - 1,
-        }),
-      ),
-    ).toBe('UNTRUSTED');
-    expect(reasonOf(() => verifyRevocationList(root.publicKey, listBytes, { now: NOW }))).toBe(
-      'no error',
-    );
-  });
-
-  it('are refused under another root and with any flipped byte', () => {
-    expect(reasonOf(() => verifyRevocationList(otherRoot.publicKey, listBytes))).toBe('UNTRUSTED');
-    for (let i = 4; i < listBytes.length; i += 1) {
-      const tampered = listBytes.slice();
-      tampered[i]! ^= 0x80;
-      expect(reasonOf(() => verifyRevocationList(root.publicKey, tampered))).toBe('UNTRUSTED');
-    }
   });
 });

@@ -4,7 +4,6 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  certificateListSchema,
   directMessageSchema,
   MAX_DIRECT_BODY_BYTES,
   toBase64Url,
@@ -18,7 +17,8 @@ import {
   generateRootKey,
   initiateSession,
   issueModeratorCertificate,
-  issueRevocationList,
+  issueRevocationSignerCertificate,
+  issueRevocationStatement,
   publicIdentity,
   utf8,
   verifyModeratorDirectory,
@@ -85,7 +85,16 @@ describe('an end-to-end-encrypted session through the server', () => {
     // The operator keeps a current (here: empty) revocation list published; clients require one.
     const admin = await enrolStaff(server, 'admin');
     const adminSocket = await connectWithToken(server.url, admin.token);
-    const revocations = issueRevocationList(root.secretKey, { issuedAt: Date.now(), serials: [] });
+    const signer = generateRootKey();
+    const revocations = issueRevocationStatement(
+      signer.secretKey,
+      issueRevocationSignerCertificate(root.secretKey, {
+        signerKey: signer.publicKey,
+        issuedAt: Date.now() - 1000,
+        expiresAt: Date.now() + 30 * 24 * 3600 * 1000,
+      }),
+      { issuedAt: Date.now(), expiresAt: Date.now() + 48 * 3600 * 1000, revoked: [] },
+    );
     expect(
       await call(adminSocket, 'revocations.publish', { revocationList: toBase64Url(revocations) }),
     ).toMatchObject({ ok: true });
@@ -97,11 +106,9 @@ describe('an end-to-end-encrypted session through the server', () => {
     const listed = await call(volSocket, 'certificates.list', {});
     if (!listed.ok) throw new Error(listed.error.code);
     const directory = verifyModeratorDirectory(
-      root.publicKey,
-      certificateListSchema.parse(listed.data),
-      {
-        now: Date.now(),
-      },
+      { rootPublicKey: root.publicKey, minRevocationIssuedAt: 0 },
+      listed.data,
+      { now: Date.now() },
     );
     const certified = directory.moderators.find((m) => m.accountId === mod.accountId)!.certificate;
     const bundle = await fetchBundle(volSocket, mod.accountId);

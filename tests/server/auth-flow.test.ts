@@ -67,7 +67,11 @@ describe('account life cycle', () => {
     const { token, keyBackup } = loginResponse.body.data;
     expect(fromBase64Url(token)?.length).toBe(32);
     // ...and opens its identity from the sealed backup with the passphrase-derived storage key.
-    const recovered = openIdentityBackup(rederived.storageKey, fromBase64Url(keyBackup)!);
+    const { identity: recovered } = openIdentityBackup(
+      rederived.storageKey,
+      fromBase64Url(keyBackup)!,
+      { account: handle, minGeneration: 1 },
+    );
     expect(recovered.signing.publicKey).toEqual(identity.signing.publicKey);
     expect(recovered.exchange.secretKey).toEqual(identity.exchange.secretKey);
 
@@ -118,7 +122,10 @@ describe('account life cycle', () => {
   it('the login key never leaves the server: a new backup can be stored, and other users never see the login key', async () => {
     const { account, token } = await registerAndLogin(server.url, 'backup');
     const socket = await connectWithToken(server.url, token);
-    const replacement = sealIdentityBackup(account.storageKey, account.identity);
+    const replacement = sealIdentityBackup(account.storageKey, account.identity, {
+      account: account.handle,
+      generation: 2,
+    });
     expect(await call(socket, 'keys.backup_put', { keyBackup: toBase64Url(replacement) })).toEqual({
       ok: true,
       data: {},

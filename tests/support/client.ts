@@ -68,7 +68,10 @@ export function registrationBody(
   extra: Record<string, unknown> = { role: 'contact' },
 ) {
   const identity = publicIdentity(account.identity);
-  const keyBackup = sealIdentityBackup(account.storageKey, account.identity);
+  const keyBackup = sealIdentityBackup(account.storageKey, account.identity, {
+    account: account.handle,
+    generation: 1,
+  });
   const registration = {
     handle: account.handle,
     authKey: account.auth.publicKey,

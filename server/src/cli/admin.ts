@@ -14,7 +14,8 @@ import { SessionService } from '../domain/sessions.js';
 import { AppError } from '../errors.js';
 import { openStore } from '../store/open-store.js';
 import { parseInput } from '../validation.js';
-import { certify, encodeIdentityText, revoke, rootInit } from './root-key.js';
+import { revoke, signerInit } from './revocation-signer.js';
+import { certify, certifySigner, encodeIdentityText, rootInit } from './root-key.js';
 
 const USAGE = `usage: npm run admin -- <command>
 
@@ -24,14 +25,21 @@ on the server host (uses KOLOKOL_DATA_DIR, KOLOKOL_ROOT_PUBLIC_KEY):
   unsuspend <handle>                   lift a suspension
   identity <handle>                    print an account's public identity, to certify offline
   import-certificate <certificate>     publish a root-signed moderator certificate
-  import-revocations <list>            publish a root-signed revocation list
+  import-revocations <statement>       publish a revocation statement (refused if it is stale,
+                                       older than the current one, or drops a revoked serial)
 
 offline, with the root key (passphrase in KOLOKOL_ROOT_PASSPHRASE):
   root-init <file>                     create the root key file; prints KOLOKOL_ROOT_PUBLIC_KEY
   certify <file> <handle> <identity> [days]   print a moderator certificate (default 180 days)
-  revoke <file> [serial...]            print a revocation list of exactly these serials
-                                       (issue one, even empty, at least every 30 days:
-                                       clients refuse lists older than 35 days)
+  certify-signer <file> <signer-key> [days]   certify a revocation signer key (1..90, default 60)
+
+with the revocation signer key (passphrase in KOLOKOL_SIGNER_PASSPHRASE; KOLOKOL_ROOT_PUBLIC_KEY):
+  signer-init <signer-file>            create a signer key file; prints the key to certify
+  revoke <signer-file> <signer-certificate> <previous> [certificate...]
+                                       print a revocation statement valid 48 h: every serial of
+                                       <previous> (the published statement, or "remembered",
+                                       or "first" once per deployment) plus these certificates;
+                                       run it at least daily, then import-revocations
 `;
 
 const print = (text: string) => process.stdout.write(`${text}\n`);
@@ -48,8 +56,24 @@ async function offline(command: string, args: readonly string[]): Promise<boolea
     print(await certify(file, rest[0], rest[1], rest[2] === undefined ? 180 : Number(rest[2])));
     return true;
   }
-  if (command === 'revoke') {
-    print(await revoke(file, rest));
+  if (command === 'certify-signer' && rest[0] !== undefined) {
+    print(await certifySigner(file, rest[0], rest[1] === undefined ? 60 : Number(rest[1])));
+    return true;
+  }
+  if (command === 'signer-init') {
+    print(
+      `signer key written to ${file}; certify this key with certify-signer on the root machine:`,
+    );
+    print(await signerInit(file));
+    return true;
+  }
+  if (command === 'revoke' && rest[0] !== undefined && rest[1] !== undefined) {
+    const [signerCertificate, previous, ...certificates] = rest;
+    print(
+      await revoke(file, signerCertificate, previous, certificates, (line) =>
+        process.stderr.write(`admin: ${line}\n`),
+      ),
+    );
     return true;
   }
   return false;
@@ -120,7 +144,7 @@ async function online(command: string, args: readonly string[]): Promise<boolean
         if (first === undefined) return false;
         const list = parseInput(publishRevocationListSchema, { revocationList: first.trim() });
         const { issuedAt } = await certificates.publishRevocations(list.revocationList);
-        print(`revocation list of ${new Date(issuedAt).toISOString()} published`);
+        print(`revocation statement of ${new Date(issuedAt).toISOString()} published`);
         return true;
       }
       default:
@@ -137,7 +161,9 @@ async function run(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
   }
-  const known = ['root-init', 'certify', 'revoke'].includes(command)
+  const known = ['root-init', 'certify', 'certify-signer', 'signer-init', 'revoke'].includes(
+    command,
+  )
     ? await offline(command, args)
     : await online(command, args);
   if (known) return 0;

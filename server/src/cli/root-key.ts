@@ -7,36 +7,73 @@ import { fromBase64Url, handleSchema, toBase64Url } from '@kolokol/shared';
 import {
   ED25519_SECRET_KEY_BYTES,
   PASSPHRASE_MIN_LENGTH,
+  dangerousTestOnlyWeakPassphraseCost,
   encodeRootPublicKey,
   generateRootKey,
   issueModeratorCertificate,
-  issueRevocationList,
+  issueRevocationSignerCertificate,
+  MAX_REVOCATION_SIGNER_LIFETIME_MS,
+  ED25519_PUBLIC_KEY_BYTES,
   openKeyStoreWithPassphrase,
   sealKeyStoreWithPassphrase,
   verifyPublicIdentity,
+  type PassphraseCost,
   type PublicIdentity,
 } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import { parseInput } from '../validation.js';
 
-const DAY_MS = 24 * 3600 * 1000;
+export const DAY_MS = 24 * 3600 * 1000;
 
-function passphrase(): string {
-  const value = process.env.KOLOKOL_ROOT_PASSPHRASE;
+/** A passphrase from the environment variable `name`, never from the command line (shell history). */
+export function passphraseFrom(name: string): string {
+  const value = process.env[name];
   if (value === undefined || value.length < PASSPHRASE_MIN_LENGTH) {
-    throw new AppError(
-      'BAD_REQUEST',
-      `set KOLOKOL_ROOT_PASSPHRASE (at least ${PASSPHRASE_MIN_LENGTH} characters)`,
-    );
+    throw new AppError('BAD_REQUEST', `set ${name} (at least ${PASSPHRASE_MIN_LENGTH} characters)`);
   }
   return value;
+}
+
+/**
+ * The root key file's Argon2id cost: libsodium's SENSITIVE level (4 passes over 1 GiB, ≈ 7.5 s
+ * here), far above the user-level cost, because the file is the one secret that can certify
+ * moderators and is kept on a single offline machine where a slow unlock costs nothing. The cost
+ * is stored in the file's header, so a later, higher cost needs no new format.
+ */
+export const ROOT_KEY_COST: PassphraseCost = {
+  opsLimit: 4,
+  memLimitBytes: 1024 * 1024 * 1024,
+};
+
+/** The account binding of the organisation's own key files (they belong to no user account). */
+export const ORGANISATION_ACCOUNT = 'organisation';
+
+/**
+ * ROOT_KEY_COST, or — only when KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF=1 and only inside a test run
+ * (dangerousTestOnlyWeakPassphraseCost refuses elsewhere, so the command fails) — 1 pass over
+ * 8 MiB, so the CLI tests need not spend 1 GiB and seconds on every command.
+ */
+export function keyFileCost(base: PassphraseCost): PassphraseCost {
+  if (process.env.KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF === undefined) return base;
+  if (process.env.KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF !== '1') {
+    throw new AppError('BAD_REQUEST', 'KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF must be 1 or unset');
+  }
+  try {
+    return dangerousTestOnlyWeakPassphraseCost();
+  } catch {
+    throw new AppError('FORBIDDEN', 'KOLOKOL_DANGEROUS_TEST_ONLY_FAST_KDF is for tests only');
+  }
 }
 
 async function readRootSecretKey(file: string): Promise<Uint8Array> {
   const blob = new Uint8Array(await readFile(file));
   let secretKey: Uint8Array;
   try {
-    secretKey = openKeyStoreWithPassphrase(passphrase(), blob);
+    secretKey = openKeyStoreWithPassphrase(passphraseFrom('KOLOKOL_ROOT_PASSPHRASE'), blob, {
+      purpose: 'root-key',
+      account: ORGANISATION_ACCOUNT,
+      minGeneration: 0,
+    }).plaintext;
   } catch {
     throw new AppError(
       'FORBIDDEN',
@@ -50,8 +87,15 @@ async function readRootSecretKey(file: string): Promise<Uint8Array> {
 
 /** Creates a root key file (refusing to overwrite one) and returns the public key to pin. */
 export async function rootInit(file: string): Promise<string> {
+  const cost = keyFileCost(ROOT_KEY_COST);
   const root = generateRootKey();
-  const sealed = sealKeyStoreWithPassphrase(passphrase(), root.secretKey);
+  const sealed = sealKeyStoreWithPassphrase(
+    passphraseFrom('KOLOKOL_ROOT_PASSPHRASE'),
+    { purpose: 'root-key', account: ORGANISATION_ACCOUNT, generation: 1 },
+    root.secretKey,
+    cost,
+  );
+  root.secretKey.fill(0);
   await writeFile(file, sealed, { mode: 0o600, flag: 'wx' });
   return encodeRootPublicKey(root.publicKey);
 }
@@ -97,15 +141,34 @@ export async function certify(
   return toBase64Url(certificate);
 }
 
-/** A revocation list of exactly these serials: lists are cumulative, so name every serial still revoked. */
-export async function revoke(file: string, serialTexts: readonly string[]): Promise<string> {
-  const serials = serialTexts.map((text) => {
-    const serial = fromBase64Url(text);
-    if (!serial) throw new AppError('BAD_REQUEST', 'a serial is not base64url');
-    return serial;
-  });
+/** Longest a revocation signer is certified for, in days (MAX_REVOCATION_SIGNER_LIFETIME_MS). */
+export const MAX_SIGNER_DAYS = MAX_REVOCATION_SIGNER_LIFETIME_MS / DAY_MS;
+
+/**
+ * Certifies a revocation signer's public key (printed by `signer-init`) for `days` (1..90): the
+ * root's only part in revocation, done offline at most every 90 days.
+ */
+export async function certifySigner(
+  file: string,
+  signerKeyText: string,
+  days: number,
+): Promise<string> {
+  if (!Number.isInteger(days) || days < 1 || days > MAX_SIGNER_DAYS)
+    throw new AppError('BAD_REQUEST', `days must be 1..${MAX_SIGNER_DAYS}`);
+  const signerKey = fromBase64Url(signerKeyText.trim());
+  if (signerKey === undefined || signerKey.length !== ED25519_PUBLIC_KEY_BYTES)
+    throw new AppError('BAD_REQUEST', 'not a signer public key');
   const secretKey = await readRootSecretKey(file);
-  const list = issueRevocationList(secretKey, { issuedAt: Date.now(), serials });
-  secretKey.fill(0);
-  return toBase64Url(list);
+  const issuedAt = Date.now();
+  try {
+    return toBase64Url(
+      issueRevocationSignerCertificate(secretKey, {
+        signerKey,
+        issuedAt,
+        expiresAt: issuedAt + days * DAY_MS,
+      }),
+    );
+  } finally {
+    secretKey.fill(0);
+  }
 }

@@ -6,9 +6,10 @@ import { toBase64Url, type Role } from '@kolokol/shared';
 import {
   CryptoError,
   equalBytes,
+  revocationFloorOf,
   verifyModeratorCertificate,
-  verifyRevocationList,
-  type VerifiedRevocationList,
+  verifyRevocationStatement,
+  type VerifiedRevocationStatement,
 } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/ports.js';
@@ -87,14 +88,16 @@ export class CertificateService {
     };
   }
 
-  /** Stores a root-signed revocation list if it is newer than the current one. */
+  /** Stores a revocation statement (root → signer → statement) if it is fresh, newer than the current one and drops none of its unexpired serials. */
   async publishRevocations(bytes: Uint8Array): Promise<{ issuedAt: number }> {
     const root = this.#root();
-    const current = await this.deps.store.certificates.latestRevocationList();
+    const current = await this.#currentRevocations(root);
+    // The current statement is the floor: a new one may not be older or leave out a serial of
+    // a still-valid certificate, so no import can roll revocations back.
     const list = untrusted(() =>
-      verifyRevocationList(root, bytes, {
+      verifyRevocationStatement(root, bytes, {
         now: this.deps.clock.now(),
-        ...(current ? { minIssuedAt: current.issuedAt } : {}),
+        ...(current ? { floor: revocationFloorOf(current) } : {}),
       }),
     );
     const outcome = await this.deps.store.certificates.putRevocationList({
@@ -106,9 +109,15 @@ export class CertificateService {
     return { issuedAt: list.issuedAt };
   }
 
-  async #currentRevocations(root: Uint8Array): Promise<VerifiedRevocationList | undefined> {
+  async #currentRevocations(root: Uint8Array): Promise<VerifiedRevocationStatement | undefined> {
     const stored = await this.deps.store.certificates.latestRevocationList();
-    return stored ? verifyRevocationList(root, stored.bytes) : undefined;
+    // A stale statement still proves what was revoked; only clients insist on a fresh one.
+    return stored
+      ? verifyRevocationStatement(root, stored.bytes, {
+          now: this.deps.clock.now(),
+          allowStale: true,
+        })
+      : undefined;
   }
 
   #root(): Uint8Array {

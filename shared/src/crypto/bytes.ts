@@ -2,6 +2,7 @@
 // constant-time comparison and unambiguous, length-prefixed transcripts for signing and KDF input.
 import { CryptoError } from './errors.js';
 import { sodium } from './sodium.js';
+import { isTestRun } from './test-only.js';
 
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
@@ -74,6 +75,7 @@ const WEB_CRYPTO_MAX_BYTES = 65_536;
  * a fresh nonce cost more than the encryption it protects. libsodium is the fallback.
  */
 export function randomBytes(length: number): Uint8Array {
+  if (testRandomSource !== null) return testRandomSource(length);
   if (webCrypto === undefined) return sodium.randombytes_buf(length);
   const out = new Uint8Array(length);
   for (let offset = 0; offset < length; offset += WEB_CRYPTO_MAX_BYTES) {
@@ -82,6 +84,30 @@ export function randomBytes(length: number): Uint8Array {
     );
   }
   return out;
+}
+
+let testRandomSource: ((length: number) => Uint8Array) | null = null;
+
+/**
+ * Makes randomBytes deterministic, for frozen known-answer transcripts: call i returns the first
+ * `length` bytes of the XChaCha20 keystream under `seed` with nonce = u64(i). Every key, nonce,
+ * salt and KEM seed of this library comes from randomBytes, so the same calls give the same bytes.
+ * Returns the function that restores the CSPRNG. Throws outside a test run.
+ */
+export function dangerousTestOnlyDeterministicRandom(seed: Uint8Array): () => void {
+  if (!isTestRun()) throw new CryptoError('BAD_KEY', 'deterministic randomness is for tests only');
+  expectLength(seed, 32, 'random seed');
+  const key = seed.slice();
+  let call = 0;
+  testRandomSource = (length) => {
+    const nonce = new Uint8Array(24);
+    new DataView(nonce.buffer).setUint32(4, call, false);
+    call += 1;
+    return sodium.crypto_stream_xchacha20_xor(new Uint8Array(length), nonce, key);
+  };
+  return () => {
+    testRandomSource = null;
+  };
 }
 
 /** A uniformly random integer in [0, upperBound), without modulo bias. */

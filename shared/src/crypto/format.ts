@@ -21,10 +21,13 @@ export const SUITE = {
   sessionState: 0x05,
   /** Moderator certificate signed by the organisation root key. */
   moderatorCertificate: 0x06,
-  /** Revocation list signed by the organisation root key. */
-  revocationList: 0x07,
-  /** Signed prekey bundle element (signed X25519 prekey or ML-KEM-768 prekey). */
+  // 0x07 was the root-signed revocation list without expiry: retired, refused as unknown.
+  /** The private prekey store blob (prekeys-store.ts); wire prekeys carry no header. */
   prekey: 0x08,
+  /** Root-signed certificate of a medium-term revocation signer key. */
+  revocationSignerCertificate: 0x09,
+  /** Short-lived revocation statement signed by a certified revocation signer. */
+  revocationStatement: 0x0a,
 } as const;
 
 export type Suite = (typeof SUITE)[keyof typeof SUITE];

@@ -4,12 +4,21 @@
 // (Argon2id, parameters fixed here so a server cannot weaken them) yields only an Ed25519
 // authentication key, whose public half the server alone holds, and a storage key that seals the
 // identity into a backup the server keeps, so a fresh browser logs in with handle + passphrase.
-import { concatBytes, expectLength, randomBytes, transcript, utf8, wipe } from './bytes.js';
+import {
+  concatBytes,
+  equalBytes,
+  expectLength,
+  randomBytes,
+  transcript,
+  utf8,
+  wipe,
+} from './bytes.js';
 import { CryptoError } from './errors.js';
 import { hkdf } from './hkdf.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SECRET_KEY_BYTES,
+  ED25519_SEED_BYTES,
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
   ed25519KeyPair,
@@ -133,17 +142,27 @@ export function verifyPublicIdentity(identity: PublicIdentity): boolean {
   );
 }
 
-/** Rebuilds an identity from its two secret keys, checking the exchange-key signature. */
+/**
+ * Rebuilds an identity from its two secret keys, checking the exchange-key signature. The
+ * Ed25519 public key is recomputed from the seed (the first 32 bytes of the secret key) and must
+ * equal the stored copy in the last 32 bytes, else BAD_KEY: Ed25519 signing hashes the stored
+ * public key, so a secret key carrying another public key would sign with a mismatched key and
+ * two such signatures of one message leak the seed.
+ */
 export function identityFromSecrets(
   signingSecretKey: Uint8Array,
   exchangeSecretKey: Uint8Array,
   exchangeSignature: Uint8Array,
 ): Identity {
   expectLength(signingSecretKey, ED25519_SECRET_KEY_BYTES, 'Ed25519 secret key');
-  const signing = {
-    publicKey: sodium.crypto_sign_ed25519_sk_to_pk(signingSecretKey),
-    secretKey: signingSecretKey,
-  };
+  const recomputed = sodium.crypto_sign_seed_keypair(
+    signingSecretKey.subarray(0, ED25519_SEED_BYTES),
+  );
+  wipe(recomputed.privateKey);
+  if (!equalBytes(recomputed.publicKey, signingSecretKey.subarray(ED25519_SEED_BYTES))) {
+    throw new CryptoError('BAD_KEY', 'signing secret key does not match its public key');
+  }
+  const signing = { publicKey: recomputed.publicKey, secretKey: signingSecretKey };
   const exchange = x25519KeyPairFromSecret(exchangeSecretKey);
   const identity = { signing, exchange, exchangeSignature };
   if (!verifyPublicIdentity(publicIdentity(identity))) {

@@ -1,71 +1,129 @@
-// The client's view of who the moderators are: every certificate the server lists is verified
-// against the root key pinned in the client's own configuration, together with the revocation
-// list. Certificates that fail are dropped. The revocation list must be present, verify, be no
-// older than MAX_REVOCATION_LIST_AGE_MS and no older than one already seen — otherwise the whole
-// directory is refused, so a server that withholds or rolls back revocations gains nothing: the
-// operator re-issues the list (even an empty one) at least monthly.
+// The client's view of who the moderators are: `certificates.list` exactly as the server answers
+// it (base64url text), checked against the trust configuration the client build embeds (root key
+// and revocation floor) and the floor the client stored last time. The revocation statement must
+// be present, verify root → signer → statement, be unexpired (≤ 48 h) and respect the floor —
+// otherwise the whole directory is refused, so a server that withholds or rolls back revocations
+// gains nothing. Of several valid certificates for one handle only the newest is accepted, and
+// the others are reported as a conflict.
+import { toBase64Url } from '../encoding/base64url.js';
+import { certificateListSchema } from '../protocol/keys.js';
 import { CryptoError } from './errors.js';
 import {
-  verifyModeratorCertificate,
-  verifyRevocationList,
-  type ModeratorCertificate,
-  type VerifiedRevocationList,
-} from './trust-chain.js';
-
-/** Clients refuse a revocation list older than this; the operator re-issues one at least every 30 days. */
-export const MAX_REVOCATION_LIST_AGE_MS = 35 * 24 * 60 * 60 * 1000;
-
-export interface ListedCertificate {
-  readonly accountId: string;
-  readonly certificate: Uint8Array;
-}
+  mergeRevocationFloors,
+  revocationFloorOf,
+  trustFloor,
+  verifyRevocationStatement,
+  type RevocationFloor,
+  type TrustConfiguration,
+  type VerifiedRevocationStatement,
+} from './revocation.js';
+import { verifyModeratorCertificate, type ModeratorCertificate } from './trust-chain.js';
 
 export interface CertifiedModerator {
+  /** The server's word, under no signature: encrypt to `certificate.moderator`, never to keys looked up by account. */
   readonly accountId: string;
   readonly certificate: ModeratorCertificate;
+}
+
+/** Several valid certificates named one handle: only the newest (`accepted`) is in `moderators`. */
+export interface CertificateConflict {
+  readonly handle: string;
+  /** Serial of the certificate kept: the latest issuedAt (then the latest expiresAt, then the higher serial). */
+  readonly accepted: Uint8Array;
+  readonly superseded: readonly Uint8Array[];
 }
 
 export interface ModeratorDirectory {
   readonly moderators: readonly CertifiedModerator[];
   /** How many listed certificates were refused (wrong root, expired, revoked, malformed). */
   readonly refused: number;
-  /** The verified revocation list, whose issuedAt the client keeps as its next `minRevocationIssuedAt`. */
-  readonly revocationList: VerifiedRevocationList;
+  /** Handles with more than one valid certificate; a client should show these to the user. */
+  readonly conflicts: readonly CertificateConflict[];
+  readonly revocationStatement: VerifiedRevocationStatement;
+  /** The floor to store (replacing the one passed in) and pass as `storedFloor` next time. */
+  readonly floor: RevocationFloor;
 }
 
+/**
+ * Verifies the `data` of a `certificates.list` acknowledgement as it arrived (unknown JSON with
+ * base64url strings). MALFORMED when it is not that shape; UNTRUSTED when the revocation
+ * statement is missing, does not verify, is stale, or is below the shipped or stored floor.
+ */
 export function verifyModeratorDirectory(
-  rootPublicKey: Uint8Array,
-  listed: {
-    readonly certificates: readonly ListedCertificate[];
-    readonly revocationList: Uint8Array | null;
-  },
-  options: { readonly now: number; readonly minRevocationIssuedAt?: number },
+  trust: TrustConfiguration,
+  listed: unknown,
+  options: { readonly now: number; readonly storedFloor?: RevocationFloor },
 ): ModeratorDirectory {
-  if (listed.revocationList === null) {
-    throw new CryptoError('UNTRUSTED', 'no revocation list is published');
+  const parsed = certificateListSchema.safeParse(listed);
+  if (!parsed.success) throw new CryptoError('MALFORMED', 'not a certificates.list result');
+  const { certificates, revocationList } = parsed.data;
+  if (revocationList === null) {
+    throw new CryptoError('UNTRUSTED', 'no revocation statement is published');
   }
-  const revocationList = verifyRevocationList(rootPublicKey, listed.revocationList, {
+  const floor = mergeRevocationFloors(
+    trustFloor(trust),
+    ...(options.storedFloor ? [options.storedFloor] : []),
+  );
+  const revocationStatement = verifyRevocationStatement(trust.rootPublicKey, revocationList, {
     now: options.now,
-    ...(options.minRevocationIssuedAt === undefined
-      ? {}
-      : { minIssuedAt: options.minRevocationIssuedAt }),
+    floor,
   });
-  if (revocationList.issuedAt < options.now - MAX_REVOCATION_LIST_AGE_MS) {
-    throw new CryptoError('UNTRUSTED', 'the revocation list is out of date');
-  }
-  const moderators: CertifiedModerator[] = [];
+  const newest = new Map<string, CertifiedModerator>();
+  const superseded = new Map<string, Uint8Array[]>();
   let refused = 0;
-  for (const { accountId, certificate } of listed.certificates) {
+  for (const { accountId, certificate } of certificates) {
+    let verified: ModeratorCertificate;
     try {
-      const verified = verifyModeratorCertificate(rootPublicKey, certificate, {
+      verified = verifyModeratorCertificate(trust.rootPublicKey, certificate, {
         now: options.now,
-        revocationList,
+        revocationList: revocationStatement,
       });
-      moderators.push({ accountId, certificate: verified });
     } catch (error) {
       if (!(error instanceof CryptoError)) throw error;
       refused += 1;
+      continue;
     }
+    const current = newest.get(verified.handle);
+    if (current === undefined) {
+      newest.set(verified.handle, { accountId, certificate: verified });
+      continue;
+    }
+    const [kept, dropped] = isNewer(verified, current.certificate)
+      ? [{ accountId, certificate: verified }, current.certificate]
+      : [current, verified];
+    newest.set(verified.handle, kept);
+    superseded.set(verified.handle, [...(superseded.get(verified.handle) ?? []), dropped.serial]);
   }
-  return { moderators, refused, revocationList };
+  const conflicts = [...superseded.entries()].map(([handle, serials]) => ({
+    handle,
+    accepted: newest.get(handle)!.certificate.serial,
+    superseded: serials,
+  }));
+  return {
+    moderators: [...newest.values()],
+    refused,
+    conflicts,
+    revocationStatement,
+    floor: withoutExpired(
+      mergeRevocationFloors(floor, revocationFloorOf(revocationStatement)),
+      options.now,
+    ),
+  };
+}
+
+/** Later issuedAt wins, then later expiresAt, then the higher serial (so the order of the list never matters). */
+function isNewer(a: ModeratorCertificate, b: ModeratorCertificate): boolean {
+  if (a.issuedAt !== b.issuedAt) return a.issuedAt > b.issuedAt;
+  if (a.expiresAt !== b.expiresAt) return a.expiresAt > b.expiresAt;
+  return toBase64Url(a.serial) > toBase64Url(b.serial);
+}
+
+/** Entries whose certificate has expired need no revoking any more; those kept for ever stay. */
+function withoutExpired(floor: RevocationFloor, now: number): RevocationFloor {
+  return {
+    minIssuedAt: floor.minIssuedAt,
+    revoked: floor.revoked.filter(
+      (entry) => entry.certificateExpiresAt === undefined || entry.certificateExpiresAt > now,
+    ),
+  };
 }

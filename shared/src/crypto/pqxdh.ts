@@ -1,11 +1,15 @@
-// PQXDH key agreement (after Signal's PQXDH specification, revision 1): X25519 with the
-// identity, signed and one-time prekeys plus ML-KEM-768 encapsulation to a signed KEM prekey,
-// so a session's first keys stay secret unless both X25519 and ML-KEM-768 are broken.
+// PQXDH key agreement after Signal's PQXDH specification, revision 3 (2024-01-23): X25519 with
+// the identity, signed and one-time prekeys plus ML-KEM-768 encapsulation to a signed KEM
+// prekey, so a session's first keys stay secret unless both X25519 and ML-KEM-768 are broken.
 //
-// Every byte of the handshake is bound into the key schedule (its SHA-256 is part of the HKDF
-// info), and its X25519 keys must be canonical encodings, so no altered copy of a handshake can
-// derive the original's keys or pass for a different handshake in the replay check.
-import { concatBytes, utf8, wipe } from './bytes.js';
+// Where revision 3 leaves binding to the KEM (ML-KEM hashes its public key into the secret) and
+// to the associated data (both identity keys), Kolokol binds everything into the key schedule
+// too: the HKDF info names the curve, hash and KEM, and ends with a SHA-256 over both identities,
+// the signed prekey, the encoded KEM public key, the one-time prekey and every byte of the
+// handshake (pqxdhTranscriptDigest). A server that swaps any public key, or re-encapsulates to
+// another KEM key, leaves the two sides with different keys. X25519 keys must be canonical
+// encodings, so no altered copy of a handshake can pass for a different one in the replay check.
+import { concatBytes, randomBytes, transcript, utf8, wipe } from './bytes.js';
 import { CryptoError } from './errors.js';
 import { label } from './format.js';
 import { hkdf } from './hkdf.js';
@@ -25,6 +29,7 @@ import {
 } from './primitives.js';
 import {
   MLKEM768_CIPHERTEXT_BYTES,
+  MLKEM768_ENCAPSULATION_SEED_BYTES,
   isUsableX25519PublicKey,
   verifyPrekeyBundle,
   type PrekeyBundle,
@@ -99,24 +104,52 @@ export function canonicalX25519PublicKey(publicKey: Uint8Array): Uint8Array {
   return out;
 }
 
-/** SHA-256 of the encoded handshake: bound into the keys, and compared for repeated prekey messages. */
+/** SHA-256 of the encoded handshake: compared for repeated prekey messages (the keys bind pqxdhTranscriptDigest). */
 export function pqxdhHandshakeDigest(handshake: PqxdhHandshake): Uint8Array {
   return sodium.crypto_hash_sha256(encodePqxdhHandshake(handshake));
+}
+
+/** The public keys the responder's side of a handshake used, as both sides know them. */
+interface ResponderKeys {
+  readonly identity: PublicIdentity;
+  readonly signedPrekey: Uint8Array;
+  readonly kemPrekey: Uint8Array;
+  readonly oneTimePrekey: Uint8Array | null;
+}
+
+/**
+ * SHA-256 over everything the keys must depend on besides the secrets: both identities (the
+ * specification's AD), the signed prekey, the KEM public key, the one-time prekey (empty when
+ * none) and the encoded handshake (ids, base key, KEM ciphertext, the initiator's signature).
+ */
+export function pqxdhTranscriptDigest(
+  handshake: PqxdhHandshake,
+  responder: ResponderKeys,
+): Uint8Array {
+  return sodium.crypto_hash_sha256(
+    transcript(
+      label('pqxdh/transcript'),
+      encodePublicIdentity(handshake.initiator),
+      encodePublicIdentity(responder.identity),
+      responder.signedPrekey,
+      responder.kemPrekey,
+      responder.oneTimePrekey ?? new Uint8Array(0),
+      encodePqxdhHandshake(handshake),
+    ),
+  );
 }
 
 function deriveSecrets(
   dhOutputs: Uint8Array[],
   kemSecret: Uint8Array,
   handshake: PqxdhHandshake,
-  responder: PublicIdentity,
+  responder: ResponderKeys,
 ): PqxdhSecrets {
   const inputKeyMaterial = concatBytes(PQXDH_F, ...dhOutputs, kemSecret);
-  // The digest binds the bytes the DH and KEM outputs do not depend on (ids, signature) and
-  // any encoding the primitives would read alike, so a changed handshake byte changes the keys.
   const okm = hkdf(
     inputKeyMaterial,
     HKDF_ZERO_SALT,
-    concatBytes(PQXDH_INFO, pqxdhHandshakeDigest(handshake)),
+    concatBytes(PQXDH_INFO, pqxdhTranscriptDigest(handshake, responder)),
     ROOT_KEY_BYTES + 2 * HEADER_KEY_BYTES,
   );
   wipe(inputKeyMaterial);
@@ -128,7 +161,7 @@ function deriveSecrets(
     responderHeaderKey: okm.slice(64, 96),
     associatedData: concatBytes(
       encodePublicIdentity(handshake.initiator),
-      encodePublicIdentity(responder),
+      encodePublicIdentity(responder.identity),
     ),
   };
   wipe(okm);
@@ -165,7 +198,13 @@ export function pqxdhInitiate(
     if (bundle.oneTimePrekey !== undefined) {
       dhOutputs.push(x25519(ephemeral.secretKey, bundle.oneTimePrekey.publicKey));
     }
-    const { ciphertext, sharedSecret } = sodium.crypto_kem_mlkem768_enc(bundle.kemPrekey.publicKey);
+    // FIPS 203 ML-KEM.Encaps_internal with m drawn through randomBytes (one randomness source).
+    const encapsulationSeed = randomBytes(MLKEM768_ENCAPSULATION_SEED_BYTES);
+    const { ciphertext, sharedSecret } = sodium.crypto_kem_mlkem768_enc_deterministic(
+      bundle.kemPrekey.publicKey,
+      encapsulationSeed,
+    );
+    wipe(encapsulationSeed);
     const handshake: PqxdhHandshake = {
       initiator: publicIdentity(me),
       baseKey: ephemeral.publicKey,
@@ -174,7 +213,12 @@ export function pqxdhInitiate(
       oneTimePrekeyId: bundle.oneTimePrekey?.id ?? null,
       kemCiphertext: ciphertext,
     };
-    const secrets = deriveSecrets(dhOutputs, sharedSecret, handshake, bundle.identity);
+    const secrets = deriveSecrets(dhOutputs, sharedSecret, handshake, {
+      identity: bundle.identity,
+      signedPrekey: bundle.signedPrekey.publicKey,
+      kemPrekey: bundle.kemPrekey.publicKey,
+      oneTimePrekey: bundle.oneTimePrekey?.publicKey ?? null,
+    });
     return { secrets, handshake };
   } finally {
     wipe(ephemeral.secretKey);
@@ -239,7 +283,12 @@ export function pqxdhRespond(
   // and the first message then fails to decrypt.
   const kemSecret = sodium.crypto_kem_mlkem768_dec(handshake.kemCiphertext, kemPrekey.secretKey);
   return {
-    secrets: deriveSecrets(dhOutputs, kemSecret, handshake, publicIdentity(me)),
+    secrets: deriveSecrets(dhOutputs, kemSecret, handshake, {
+      identity: publicIdentity(me),
+      signedPrekey: signedPrekey.keyPair.publicKey,
+      kemPrekey: kemPrekey.publicKey,
+      oneTimePrekey: oneTimePrekey?.keyPair.publicKey ?? null,
+    }),
     signedPrekey,
   };
 }

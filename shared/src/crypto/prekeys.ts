@@ -20,6 +20,10 @@ export const MLKEM768_PUBLIC_KEY_BYTES: number = sodium.crypto_kem_mlkem768_PUBL
 export const MLKEM768_SECRET_KEY_BYTES: number = sodium.crypto_kem_mlkem768_SECRETKEYBYTES;
 export const MLKEM768_CIPHERTEXT_BYTES: number = sodium.crypto_kem_mlkem768_CIPHERTEXTBYTES;
 export const MLKEM768_SHARED_SECRET_BYTES: number = sodium.crypto_kem_mlkem768_SHAREDSECRETBYTES;
+/** Key generation seed d ‖ z (FIPS 203 §7.1): 64 bytes. */
+export const MLKEM768_SEED_BYTES = 64;
+/** Encapsulation randomness m (FIPS 203 §7.2): 32 bytes. */
+export const MLKEM768_ENCAPSULATION_SEED_BYTES = 32;
 
 /** Signed X25519 prekey as uploaded: signature over transcript(label('prekey/x25519'), u32be(id), publicKey). */
 export interface PublicSignedPrekey {
@@ -164,7 +168,11 @@ export function generateKemPrekey(
   now = 0,
 ): { publicPrekey: PublicKemPrekey; privatePrekey: PrivateKemPrekey } {
   checkId(id);
-  const { publicKey, privateKey } = sodium.crypto_kem_mlkem768_keypair();
+  // Keygen from a seed d ‖ z (FIPS 203 ML-KEM.KeyGen_internal) drawn through randomBytes, so
+  // every random input of the library has one source.
+  const seed = randomBytes(MLKEM768_SEED_BYTES);
+  const { publicKey, privateKey } = sodium.crypto_kem_mlkem768_seed_keypair(seed);
+  wipe(seed);
   const signature = sign(identity.signing.secretKey, kemPrekeyTranscript(id, publicKey));
   return {
     publicPrekey: { id, publicKey, signature },

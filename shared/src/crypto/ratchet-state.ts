@@ -13,6 +13,13 @@ import type { PqxdhSecrets } from './pqxdh.js';
 export const MAX_SKIP = 1000;
 /** Most skipped message keys held in total; the oldest are evicted beyond it. */
 export const MAX_SKIPPED_KEYS = 2000;
+/**
+ * Most receiving chains whose skipped keys are kept (as libsignal and vodozemac keep 5). Every
+ * message no current key opens is tried against each kept chain's header key, so this bounds
+ * the trial decryptions an undecryptable message costs to MAX_SKIPPED_CHAINS + 2; with the
+ * chains bounded only by MAX_SKIPPED_KEYS, 1000 one-key chains cost 17.6 ms per junk message.
+ */
+export const MAX_SKIPPED_CHAINS = 5;
 /** How long a skipped message key is kept for a late message: long enough for someone offline for days. */
 export const SKIPPED_KEY_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -175,9 +182,15 @@ export function storeSkippedKeys(
   pruneSkippedKeys(state, now);
 }
 
-/** Drops expired skipped keys and evicts the oldest beyond MAX_SKIPPED_KEYS. */
+/** Drops expired skipped keys, the oldest chains beyond MAX_SKIPPED_CHAINS, and the oldest keys beyond MAX_SKIPPED_KEYS. */
 export function pruneSkippedKeys(state: RatchetState, now: number): void {
   if (state.skippedCount === 0) return;
+  while (state.skipped.length > MAX_SKIPPED_CHAINS) {
+    const oldest = state.skipped.shift()!;
+    for (const entry of oldest.keys.values()) wipe(entry.messageKey);
+    state.skippedCount -= oldest.keys.size;
+    wipe(oldest.headerKey);
+  }
   for (const chain of state.skipped) {
     for (const [n, entry] of chain.keys) {
       if (entry.expiresAt <= now || state.skippedCount > MAX_SKIPPED_KEYS) {
@@ -270,7 +283,8 @@ export function readRatchetState(r: ByteReader): RatchetState {
   const nextRecvHeaderKey = r.fixed(HEADER_KEY_BYTES);
   const associatedData = r.fixed(ASSOCIATED_DATA_BYTES);
   const chainCount = r.u32();
-  if (chainCount > MAX_SKIPPED_KEYS) throw new CryptoError('MALFORMED', 'too many skipped chains');
+  if (chainCount > MAX_SKIPPED_CHAINS)
+    throw new CryptoError('MALFORMED', 'too many skipped chains');
   const skipped: SkippedChain[] = [];
   let skippedCount = 0;
   for (let c = 0; c < chainCount; c += 1) {

@@ -175,6 +175,11 @@ export class Session {
     return plaintext;
   }
 
+  /** How many receiving chains' skipped keys are held (≤ MAX_SKIPPED_CHAINS): the header keys a stray message is tried against. */
+  get skippedChainCount(): number {
+    return this.state.skipped.length;
+  }
+
   /** Bytes for the client's encrypted key store only: they hold every key of the session. */
   serialize(): Uint8Array {
     const w = new ByteWriter()

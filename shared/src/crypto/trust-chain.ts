@@ -1,6 +1,6 @@
 // The organisation's trust chain: an offline Ed25519 root key certifies moderator identities
-// with expiring certificates and withdraws them with signed revocation lists; clients pin the
-// root public key, so a compromised server cannot slip in a moderator key of its own.
+// with expiring certificates (withdrawn through short-lived revocation statements, revocation.ts);
+// clients pin the root public key, so a compromised server cannot slip in a moderator key of its own.
 import { fromBase64Url, toBase64Url } from '../encoding/base64url.js';
 import {
   concatBytes,
@@ -9,7 +9,6 @@ import {
   fromUtf8,
   randomBytes,
   transcript,
-  u32be,
   utf8,
 } from './bytes.js';
 import { ByteReader, U64_BYTES, u64be } from './byte-reader.js';
@@ -26,11 +25,12 @@ import {
   verify,
   type KeyPair,
 } from './primitives.js';
+import type { VerifiedRevocationStatement } from './revocation.js';
 import { sodium } from './sodium.js';
 
 export const CERTIFICATE_SERIAL_BYTES = 16;
 export const MAX_CERTIFICATE_HANDLE_BYTES = 64;
-/** Most serials one revocation list may carry; bounds the work a hostile list can cause. */
+/** Most serials one revocation statement may carry; bounds the work a hostile statement can cause. */
 export const MAX_REVOKED_SERIALS = 10_000;
 /**
  * A certificate issued moments ago on the admin's machine must not be refused by a client whose
@@ -53,8 +53,6 @@ const CERTIFICATE_MAX_BYTES =
   CERTIFICATE_FIXED_BYTES +
   MAX_CERTIFICATE_HANDLE_BYTES +
   ED25519_SIGNATURE_BYTES;
-const REVOCATION_FIXED_BYTES = TIMESTAMP_BYTES + 4;
-const REVOCATION_MIN_BYTES = FORMAT_HEADER_BYTES + REVOCATION_FIXED_BYTES + ED25519_SIGNATURE_BYTES;
 
 export interface ModeratorCertificate {
   /** Random, so serials reveal nothing about how many moderators exist. */
@@ -71,27 +69,11 @@ export interface ModeratorCertificateFields extends Omit<ModeratorCertificate, '
   readonly serial?: Uint8Array;
 }
 
-export interface RevocationList {
-  readonly issuedAt: number;
-  readonly serials: readonly Uint8Array[];
-}
-
-declare const verifiedByRoot: unique symbol;
-/** A revocation list whose root signature has been checked; only verifyRevocationList makes one. */
-export type VerifiedRevocationList = RevocationList & { readonly [verifiedByRoot]: true };
-
 export interface CertificateCheck {
   /** The verifier's clock, ms since the epoch. */
   readonly now: number;
-  /** The newest root-signed revocation list the client holds. */
-  readonly revocationList?: VerifiedRevocationList;
-}
-
-export interface RevocationListCheck {
-  /** Refuse a list older than this (the issuedAt of the newest list already accepted), so a stale list cannot be replayed. */
-  readonly minIssuedAt?: number;
-  /** When given, refuse a list dated in the future beyond the clock skew allowance. */
-  readonly now?: number;
+  /** A verified revocation statement (verifyRevocationStatement); its serials are refused. */
+  readonly revocationList?: VerifiedRevocationStatement;
 }
 
 /** A fresh organisation root key pair; the admin CLI keeps the secret key offline. */
@@ -193,81 +175,12 @@ export function decodeModeratorCertificateUnverified(
   return parseCertificateBody(signed.body);
 }
 
-/** Signs a revocation list with the root secret key (admin CLI only). Serials are sorted and deduplicated. */
-export function issueRevocationList(rootSecretKey: Uint8Array, list: RevocationList): Uint8Array {
-  expectLength(rootSecretKey, ED25519_SECRET_KEY_BYTES, 'root secret key');
-  checkTimestamp(list.issuedAt, 'issuedAt');
-  const unique = new Map<string, Uint8Array>();
-  for (const serial of list.serials) {
-    expectLength(serial, CERTIFICATE_SERIAL_BYTES, 'certificate serial');
-    unique.set(toBase64Url(serial), serial);
-  }
-  const serials = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, s]) => s);
-  if (serials.length > MAX_REVOKED_SERIALS) {
-    throw new CryptoError(
-      'BAD_LENGTH',
-      `a revocation list holds at most ${MAX_REVOKED_SERIALS} serials`,
-    );
-  }
-  const signed = concatBytes(
-    formatHeader(SUITE.revocationList),
-    u64be(list.issuedAt),
-    u32be(serials.length),
-    ...serials,
-  );
-  return concatBytes(signed, sign(rootSecretKey, revocationTranscript(signed)));
-}
-
-/** Checks a revocation list against the pinned root key (signature first), and its age. */
-export function verifyRevocationList(
-  rootPublicKey: Uint8Array,
-  bytes: Uint8Array,
-  check: RevocationListCheck = {},
-): VerifiedRevocationList {
-  checkRootPublicKey(rootPublicKey);
-  const signed = splitSigned(
-    bytes,
-    SUITE.revocationList,
-    REVOCATION_MIN_BYTES,
-    revocationMaxBytes(),
-  );
-  if (!verify(rootPublicKey, revocationTranscript(signed.body), signed.signature)) {
-    throw new CryptoError('UNTRUSTED', 'revocation list is not signed by the organisation root');
-  }
-  const list = parseRevocationBody(signed.body);
-  if (check.minIssuedAt !== undefined && list.issuedAt < check.minIssuedAt) {
-    throw new CryptoError('UNTRUSTED', 'revocation list is older than one already seen');
-  }
-  if (check.now !== undefined && list.issuedAt > check.now + CERTIFICATE_CLOCK_SKEW_MS) {
-    throw new CryptoError('UNTRUSTED', 'revocation list is dated in the future');
-  }
-  return list as VerifiedRevocationList;
-}
-
-/** Reads a revocation list WITHOUT checking its signature: for opaque storage, never for trust. */
-export function decodeRevocationListUnverified(bytes: Uint8Array): RevocationList {
-  const signed = splitSigned(
-    bytes,
-    SUITE.revocationList,
-    REVOCATION_MIN_BYTES,
-    revocationMaxBytes(),
-  );
-  return parseRevocationBody(signed.body);
-}
-
 function certificateTranscript(signed: Uint8Array): Uint8Array {
   return transcript(label('trust/moderator-certificate'), signed);
 }
 
-function revocationTranscript(signed: Uint8Array): Uint8Array {
-  return transcript(label('trust/revocation-list'), signed);
-}
-
-function revocationMaxBytes(): number {
-  return REVOCATION_MIN_BYTES + MAX_REVOKED_SERIALS * CERTIFICATE_SERIAL_BYTES;
-}
-
-function checkRootPublicKey(publicKey: Uint8Array): Uint8Array {
+/** BAD_KEY unless `publicKey` is a valid Ed25519 point (the pinned root). */
+export function checkRootPublicKey(publicKey: Uint8Array): Uint8Array {
   if (
     !(publicKey instanceof Uint8Array) ||
     publicKey.length !== ED25519_PUBLIC_KEY_BYTES ||
@@ -281,7 +194,7 @@ function checkRootPublicKey(publicKey: Uint8Array): Uint8Array {
 /** Checks the header and size bounds, then splits off the trailing signature; parses nothing else. */
 function splitSigned(
   bytes: Uint8Array,
-  suite: (typeof SUITE)['moderatorCertificate' | 'revocationList'],
+  suite: (typeof SUITE)['moderatorCertificate'],
   minBytes: number,
   maxBytes: number,
 ): { body: Uint8Array; signature: Uint8Array } {
@@ -317,17 +230,6 @@ function parseCertificateBody(signed: Uint8Array): ModeratorCertificate {
     issuedAt,
     expiresAt,
   };
-}
-
-function parseRevocationBody(signed: Uint8Array): RevocationList {
-  const reader = new ByteReader(signed, FORMAT_HEADER_BYTES);
-  const issuedAt = reader.u64();
-  const count = reader.u32();
-  if (count > MAX_REVOKED_SERIALS) throw new CryptoError('MALFORMED', 'too many revoked serials');
-  const serials: Uint8Array[] = [];
-  for (let i = 0; i < count; i += 1) serials.push(reader.take(CERTIFICATE_SERIAL_BYTES));
-  reader.end();
-  return { issuedAt, serials };
 }
 
 function checkValidity(issuedAt: number, expiresAt: number): void {

@@ -1,0 +1,61 @@
+// A whole conversation under deterministic randomness (dangerousTestOnlyDeterministicRandom):
+// identities, prekeys, the PQXDH prekey message and ratchet messages both ways. Fixed seed →
+// fixed bytes, so any change to the key schedule or a wire format shows up as a changed vector.
+import {
+  PrekeyStore,
+  acceptSession,
+  dangerousTestOnlyDeterministicRandom,
+  generateIdentity,
+  initiateSession,
+  publicIdentity,
+  sodium,
+  utf8,
+} from '../src/crypto/index.js';
+
+/** The seed of the frozen transcript: 32 bytes 0x00..0x1f. */
+export const FROZEN_SEED = Uint8Array.from({ length: 32 }, (_, i) => i);
+export const FROZEN_NOW = Date.UTC(2026, 0, 1);
+
+export interface FrozenTranscript {
+  readonly bobSigningKey: string;
+  readonly bundle: { signedPrekeyId: number; kemPrekeyId: number; oneTimePrekeyId: number };
+  /** Hex of each message on the wire, in order: A→B (prekey message), B→A, A→B, A→B. */
+  readonly messages: readonly string[];
+  /** SHA-256 of each side's serialized session at the end. */
+  readonly aliceState: string;
+  readonly bobState: string;
+}
+
+export function frozenTranscript(): FrozenTranscript {
+  const restore = dangerousTestOnlyDeterministicRandom(FROZEN_SEED);
+  try {
+    const alice = generateIdentity();
+    const bob = generateIdentity();
+    const store = new PrekeyStore();
+    const { signedPrekey, kemPrekey } = store.rotate(bob, FROZEN_NOW);
+    const [oneTimePrekey] = store.addOneTimePrekeys(1);
+    const bundle = { identity: publicIdentity(bob), signedPrekey, kemPrekey, oneTimePrekey };
+    const aliceSession = initiateSession(alice, bundle, publicIdentity(bob));
+    const first = aliceSession.encrypt(utf8('Повестка пришла вчера'), FROZEN_NOW);
+    const { session: bobSession } = acceptSession(bob, store, first, FROZEN_NOW);
+    const reply = bobSession.encrypt(utf8('received'), FROZEN_NOW);
+    aliceSession.decrypt(reply, FROZEN_NOW);
+    const third = aliceSession.encrypt(utf8('third'), FROZEN_NOW);
+    const fourth = aliceSession.encrypt(utf8(''), FROZEN_NOW);
+    bobSession.decrypt(fourth, FROZEN_NOW);
+    bobSession.decrypt(third, FROZEN_NOW);
+    return {
+      bobSigningKey: sodium.to_hex(bob.signing.publicKey),
+      bundle: {
+        signedPrekeyId: signedPrekey.id,
+        kemPrekeyId: kemPrekey.id,
+        oneTimePrekeyId: oneTimePrekey!.id,
+      },
+      messages: [first, reply, third, fourth].map((m) => sodium.to_hex(m)),
+      aliceState: sodium.to_hex(sodium.crypto_hash_sha256(aliceSession.serialize())),
+      bobState: sodium.to_hex(sodium.crypto_hash_sha256(bobSession.serialize())),
+    };
+  } finally {
+    restore();
+  }
+}
