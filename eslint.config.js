@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'data/**', 'client/dist/**'] },
+  { ignores: ['**/node_modules/**', 'data/**', 'client/dist/**', 'tests/docs/.examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
