@@ -177,6 +177,34 @@ describe('registration refuses bad input', () => {
   });
 });
 
+describe('compressed bodies', () => {
+  // Bodies are at most 16 KiB: nothing needs compressing, and inflating before authentication
+  // would be work (and memory) an anonymous caller could demand. Any Content-Encoding is refused.
+  it.each(['gzip', 'deflate', 'br', 'x-unknown'])(
+    'Content-Encoding: %s on an uncompressed body is BAD_REQUEST, not an error-level log line',
+    async (encoding) => {
+      const logsBefore = server.logs.length;
+      await expectRefused(
+        async () => {
+          const response = await fetch(`${server.url}/auth/challenge`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+            body: JSON.stringify({ handle: 'someone' }),
+          });
+          return { status: response.status, body: (await response.json()) as unknown };
+        },
+        400,
+        'BAD_REQUEST',
+      );
+      const levels = server.logs
+        .slice(logsBefore)
+        .map((line) => (JSON.parse(line) as { level: number }).level);
+      // pino levels: 30 info, 40 warn, 50 error, 60 fatal.
+      expect(levels.every((level) => level <= 30)).toBe(true);
+    },
+  );
+});
+
 describe('login refuses bad input', () => {
   it.each([
     ['a malformed body', { handle: 'x' }],

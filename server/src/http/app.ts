@@ -57,7 +57,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.store));
   app.use(
     '/auth',
-    express.json({ limit: deps.config.maxJsonBodyBytes, strict: true, type: 'application/json' }),
+    // inflate: false refuses any Content-Encoding before reading: bodies are small, and
+    // decompressing for anonymous callers is work and memory they could demand for free.
+    express.json({
+      limit: deps.config.maxJsonBodyBytes,
+      strict: true,
+      type: 'application/json',
+      inflate: false,
+    }),
     authRoutes({ ...deps, limits, authenticator }),
   );
   app.use(express.static(path.resolve(CLIENT_DIR), { index: 'index.html', dotfiles: 'ignore' }));
