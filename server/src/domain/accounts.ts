@@ -109,11 +109,12 @@ export class AccountService {
     return account;
   }
 
-  /** Suspends an account and ends every session it has, at once. */
+  /** Suspends an account and ends every session it has, at once, in one store write. */
   async suspend(handle: string): Promise<number> {
     const account = await this.findByHandle(handle);
-    await this.deps.store.accounts.setSuspended(account.id, this.deps.clock.now());
-    return this.deps.sessions.logoutAll(account.id, 'suspended');
+    const ended = await this.deps.sessions.suspend(account.id);
+    if (ended === undefined) throw new AppError('NOT_FOUND', 'no such account');
+    return ended;
   }
 
   async unsuspend(handle: string): Promise<void> {

@@ -1,7 +1,16 @@
 // Contract for AccountStore without enrolments: create, find by handle and id, suspension.
 import { describe, expect, it } from 'vitest';
 import type { CurrentStore } from './fixtures.js';
-import { bytes, expectPlainBytes, newAccount, storedAccount } from './fixtures.js';
+import type { SessionRecord } from '../../../server/src/store/ports.js';
+import {
+  bytes,
+  createAccount,
+  expectPlainBytes,
+  newAccount,
+  storedAccount,
+  unique,
+  uniqueBytes,
+} from './fixtures.js';
 
 export function accountsContract(store: CurrentStore): void {
   describe('accounts', () => {
@@ -110,6 +119,44 @@ export function accountsContract(store: CurrentStore): void {
     it('answers false when suspending an unknown account, and creates nothing', async () => {
       expect(await store().accounts.setSuspended('no-such-id', 5_000)).toBe(false);
       expect(await store().accounts.findById('no-such-id')).toBeUndefined();
+    });
+
+    it('suspends and revokes every live session in one write, keeping the first suspension time', async () => {
+      const account = await createAccount(store());
+      const other = await createAccount(store());
+      const session = (accountId: string, overrides: Partial<SessionRecord> = {}) => ({
+        id: unique('session'),
+        accountId,
+        tokenHash: uniqueBytes(32),
+        createdAt: 1_000,
+        expiresAt: 10_000,
+        revokedAt: null,
+        ...overrides,
+      });
+      const live = session(account.id);
+      const expired = session(account.id, { expiresAt: 2_000 });
+      const revoked = session(account.id, { revokedAt: 1_500 });
+      const othersLive = session(other.id);
+      for (const record of [live, expired, revoked, othersLive]) {
+        await store().sessions.create(record);
+      }
+
+      expect(await store().accounts.suspend(account.id, 3_000)).toStrictEqual({
+        revokedSessionIds: [live.id],
+      });
+      expect((await store().accounts.findById(account.id))?.suspendedAt).toBe(3_000);
+      expect((await store().sessions.findByTokenHash(live.tokenHash))?.revokedAt).toBe(3_000);
+      expect(await store().sessions.findByTokenHash(expired.tokenHash)).toStrictEqual(expired);
+      expect(await store().sessions.findByTokenHash(revoked.tokenHash)).toStrictEqual(revoked);
+      expect(await store().sessions.findByTokenHash(othersLive.tokenHash)).toStrictEqual(
+        othersLive,
+      );
+
+      expect(await store().accounts.suspend(account.id, 4_000)).toStrictEqual({
+        revokedSessionIds: [],
+      });
+      expect((await store().accounts.findById(account.id))?.suspendedAt).toBe(3_000);
+      expect(await store().accounts.suspend('no-such-id', 4_000)).toBeUndefined();
     });
   });
 }

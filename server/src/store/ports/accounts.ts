@@ -44,8 +44,14 @@ export interface AccountStore {
   ): Promise<CreateAccountResult>;
   findByHandle(handle: string): Promise<AccountRecord | undefined>;
   findById(id: string): Promise<AccountRecord | undefined>;
-  /** Sets or clears suspension; false when no such account. */
+  /** Sets or clears suspension alone; false when no such account. */
   setSuspended(id: string, suspendedAt: number | null): Promise<boolean>;
+  /**
+   * Suspends the account and revokes every live session it has, in one atomic write, and returns
+   * the revoked session ids (none when it was suspended already; the first time is kept).
+   * Undefined when no such account.
+   */
+  suspend(id: string, at: number): Promise<{ readonly revokedSessionIds: string[] } | undefined>;
   /**
    * The sealed identity backup. Read only at login, so the up-to-8-KiB blob is not loaded with
    * every account lookup on the hot paths (session checks, message sends).

@@ -82,6 +82,21 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   const updateSuspended = db.prepare<[number | null, string]>(
     'UPDATE accounts SET suspended_at = ? WHERE id = ?',
   );
+  // coalesce keeps the first suspension time when an account is suspended twice.
+  const markSuspended = db.prepare<[number, string]>(
+    'UPDATE accounts SET suspended_at = coalesce(suspended_at, ?) WHERE id = ?',
+  );
+  const revokeLiveSessions = db.prepare<[number, string, number], { readonly id: string }>(
+    `UPDATE sessions SET revoked_at = ?
+     WHERE account_id = ? AND revoked_at IS NULL AND expires_at > ?
+     RETURNING id`,
+  );
+  const suspendTx = db.transaction((id: string, at: number): string[] | undefined => {
+    if (markSuspended.run(at, id).changes === 0) {
+      return undefined;
+    }
+    return revokeLiveSessions.all(at, id, at).map((row) => row.id);
+  });
   const keyBackupOf = db.prepare<[string], { readonly key_backup: Uint8Array }>(
     'SELECT key_backup FROM accounts WHERE id = ?',
   );
@@ -165,6 +180,13 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
 
     setSuspended(id, suspendedAt) {
       return settle(() => updateSuspended.run(suspendedAt, id).changes > 0);
+    },
+
+    suspend(id, at) {
+      return settle(() => {
+        const revokedSessionIds = suspendTx.immediate(id, at);
+        return revokedSessionIds === undefined ? undefined : { revokedSessionIds };
+      });
     },
 
     findKeyBackup(id) {
