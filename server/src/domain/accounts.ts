@@ -17,9 +17,14 @@ import type { SessionService } from './sessions.js';
 
 export type EnrolledRole = Extract<Role, 'moderator' | 'admin'>;
 
+/** The CONFLICT message of enrol() when the handle's earlier code is still pending. */
+export const PENDING_ENROLMENT = 'handle already has a pending enrolment';
+
 export interface Enrolment {
   readonly code: string;
   readonly expiresAt: number;
+  /** True when a pending enrolment for the handle was replaced: its code no longer works. */
+  readonly replaced: boolean;
 }
 
 export class AccountService {
@@ -71,20 +76,32 @@ export class AccountService {
     }
   }
 
-  /** Reserves `handle` for an operator-created account; the code is shown once, stored hashed. */
-  async enrol(handle: string, role: EnrolledRole): Promise<Enrolment> {
+  /**
+   * Reserves `handle` for an operator-created account; the code is shown once, stored hashed.
+   * A handle whose earlier code is still pending is refused (CONFLICT) unless `replacePending`:
+   * re-enrolling voids the earlier code, which the operator must mean to do.
+   */
+  async enrol(
+    handle: string,
+    role: EnrolledRole,
+    options: { readonly replacePending?: boolean } = {},
+  ): Promise<Enrolment> {
     const now = this.deps.clock.now();
     const code = newRandomBytes(ENROLMENT_CODE_BYTES);
     const expiresAt = now + this.deps.enrolmentTtlMs;
-    const outcome = await this.deps.store.enrolments.create({
-      handle,
-      role,
-      codeHash: sha256(code),
-      createdAt: now,
-      expiresAt,
-    });
-    if (outcome === 'handle-taken') throw new AppError('CONFLICT', 'handle is not available');
-    return { code: toBase64Url(code), expiresAt };
+    const outcome = await this.deps.store.enrolments.create(
+      { handle, role, codeHash: sha256(code), createdAt: now, expiresAt },
+      { replacePending: options.replacePending === true },
+    );
+    switch (outcome) {
+      case 'handle-taken':
+        throw new AppError('CONFLICT', 'handle is not available');
+      case 'pending':
+        throw new AppError('CONFLICT', PENDING_ENROLMENT);
+      case 'created':
+      case 'replaced':
+        return { code: toBase64Url(code), expiresAt, replaced: outcome === 'replaced' };
+    }
   }
 
   /** The sealed identity backup, returned only to a caller that has just logged in. */

@@ -54,11 +54,30 @@ export function enrolmentsContract(store: CurrentStore): void {
       expect(await store().accounts.findById(account.id)).toStrictEqual(account);
     });
 
-    it('replaces an earlier enrolment for the same handle, voiding the old code', async () => {
+    it('keeps a pending enrolment unless told to replace it, and never replaces silently', async () => {
+      const first = enrolment({ codeHash: bytes(32, 1) });
+      const second = enrolment({ handle: first.handle, codeHash: bytes(32, 2), createdAt: 2_000 });
+      await store().enrolments.create(first);
+
+      expect(await store().enrolments.create(second)).toBe('pending');
+      expect(await store().enrolments.create(second, { replacePending: false })).toBe('pending');
+      expect(await store().enrolments.findByHandle(first.handle, 5_000)).toStrictEqual(first);
+    });
+
+    it('replaces an expired enrolment as if it were not there', async () => {
+      const first = enrolment({ codeHash: bytes(32, 1), expiresAt: 2_000 });
+      const second = enrolment({ handle: first.handle, codeHash: bytes(32, 2), createdAt: 2_000 });
+      await store().enrolments.create(first);
+
+      expect(await store().enrolments.create(second)).toBe('created');
+      expect(await store().enrolments.findByHandle(first.handle, 5_000)).toStrictEqual(second);
+    });
+
+    it('replaces a pending enrolment when told to, voiding the old code', async () => {
       const first = enrolment({ codeHash: bytes(32, 1), role: 'admin' });
       const second = enrolment({ handle: first.handle, codeHash: bytes(32, 2), createdAt: 2_000 });
       await store().enrolments.create(first);
-      expect(await store().enrolments.create(second)).toBe('created');
+      expect(await store().enrolments.create(second, { replacePending: true })).toBe('replaced');
 
       expect(await store().enrolments.findByHandle(first.handle, 5_000)).toStrictEqual(second);
       const withOld = newAccount({ handle: first.handle });
