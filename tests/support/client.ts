@@ -7,6 +7,7 @@ import {
   challengeResultSchema,
   clientEvents,
   loginResultSchema,
+  puzzleResultSchema,
   registerResultSchema,
   toBase64Url,
   fromBase64Url,
@@ -27,6 +28,7 @@ import {
   sealIdentityBackup,
   signLoginChallenge,
   signRegistration,
+  solvePuzzle,
   type Identity,
   type KeyPair,
 } from '@kolokol/shared/crypto';
@@ -50,6 +52,31 @@ export async function post<T = unknown>(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Ack<T> };
+}
+
+/** Asks for a puzzle and solves it, as a client does after a POW_REQUIRED: the body's `pow`. */
+export async function solvePow(url: string): Promise<{ puzzle: string; nonce: string }> {
+  const response = await post(url, '/auth/puzzle', {});
+  if (!response.body.ok) throw new Error(`puzzle failed: ${response.body.error.code}`);
+  const { puzzle, effort } = puzzleResultSchema.parse(response.body.data);
+  return { puzzle: toBase64Url(puzzle), nonce: toBase64Url(solvePuzzle(puzzle, effort)) };
+}
+
+/**
+ * Posts an anonymous auth body (register, challenge); when the server answers POW_REQUIRED,
+ * solves a fresh puzzle and sends the body again with it, a few times at most.
+ */
+export async function postPaying<T = unknown>(
+  url: string,
+  route: string,
+  body: Record<string, unknown>,
+): Promise<RestResponse<T>> {
+  let response = await post<T>(url, route, body);
+  for (let round = 0; round < 3; round += 1) {
+    if (response.body.ok || response.body.error.code !== 'POW_REQUIRED') break;
+    response = await post<T>(url, route, { ...body, pow: await solvePow(url) });
+  }
+  return response;
 }
 
 export interface TestAccount {
@@ -113,7 +140,7 @@ export function newTestAccount(prefix = 'user'): TestAccount {
 }
 
 export async function register(url: string, account: TestAccount, extra?: Record<string, unknown>) {
-  const response = await post<{ accountId: string; role: string }>(
+  const response = await postPaying<{ accountId: string; role: string }>(
     url,
     '/auth/register',
     registrationBody(account, extra),
@@ -129,7 +156,7 @@ export interface Challenge {
 }
 
 export async function challenge(url: string, handle: string): Promise<Challenge> {
-  const response = await post<Challenge>(url, '/auth/challenge', { handle });
+  const response = await postPaying<Challenge>(url, '/auth/challenge', { handle });
   if (!response.body.ok) throw new Error(`challenge failed: ${response.body.error.code}`);
   return challengeResultSchema.parse(response.body.data);
 }

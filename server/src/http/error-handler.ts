@@ -5,6 +5,9 @@ import { HTTP_STATUS, type ErrorBody } from '@kolokol/shared';
 import { AppError, toErrorBody } from '../errors.js';
 import { errorName, type Logger } from '../logger.js';
 
+/** Retry-After for a 429 whose limiter gave no wait of its own (none should; a safe fallback). */
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
 /** What body-parser (through http-errors) attaches to the errors it raises. */
 interface BodyParserError {
   readonly type?: unknown;
@@ -50,6 +53,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         'internal error',
       );
     }
-    res.status(HTTP_STATUS[body.code]).json({ ok: false, error: body });
+    const status = HTTP_STATUS[body.code];
+    if (status === 429) {
+      // Every 429 says when to come back: the refusing limiter's wait, or 0 for POW_REQUIRED.
+      const seconds = error instanceof AppError ? error.retryAfterSeconds : undefined;
+      res.set('Retry-After', String(seconds ?? DEFAULT_RETRY_AFTER_SECONDS));
+    }
+    res.status(status).json({ ok: false, error: body });
   };
 }

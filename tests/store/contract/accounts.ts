@@ -102,6 +102,51 @@ export function accountsContract(store: CurrentStore): void {
       expect(winner?.kind === 'created' ? winner.account.id : undefined).toBe(stored?.id);
     });
 
+    it('finds an account for login, or gives back the decoy for an unknown handle', async () => {
+      const account = newAccount({ role: 'volunteer' });
+      await store().accounts.create(account, { now: 1_000 });
+      const decoy = { ...storedAccount(newAccount()), role: 'contact' as const, suspendedAt: null };
+
+      const known = await store().accounts.findForLogin(account.handle, decoy);
+      expect(known).toStrictEqual({
+        found: true,
+        account: { ...storedAccount(account), role: 'volunteer', suspendedAt: null },
+      });
+      const unknown = await store().accounts.findForLogin('no-such-handle', decoy);
+      // The decoy comes back under the handle asked for, as plain bytes like a stored account.
+      expect(unknown).toStrictEqual({
+        found: false,
+        account: { ...decoy, handle: 'no-such-handle' },
+      });
+      expectPlainBytes(unknown.account.authKey);
+
+      expect(await store().accounts.setSuspended(account.id, 5_000)).toBe(true);
+      expect((await store().accounts.findForLogin(account.handle, decoy)).account.suspendedAt).toBe(
+        5_000,
+      );
+    });
+
+    it('lists the handles of staff accounts only', async () => {
+      const contact = await createAccount(store());
+      expect(await store().accounts.staffHandles()).not.toContain(contact.handle);
+      const staffCode = bytes(32, 4_242);
+      const staffHandle = unique('staff');
+      await store().enrolments.create({
+        handle: staffHandle,
+        role: 'moderator',
+        codeHash: staffCode,
+        createdAt: 1_000,
+        expiresAt: 10_000,
+      });
+      await store().accounts.create(newAccount({ handle: staffHandle }), {
+        enrolmentCodeHash: staffCode,
+        now: 2_000,
+      });
+      const handles = await store().accounts.staffHandles();
+      expect(handles).toContain(staffHandle);
+      expect(handles).not.toContain(contact.handle);
+    });
+
     it('suspends and unsuspends an account', async () => {
       const account = newAccount();
       await store().accounts.create(account, { now: 1_000 });

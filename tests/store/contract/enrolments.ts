@@ -35,6 +35,17 @@ export function enrolmentsContract(store: CurrentStore): void {
       }
     });
 
+    it('lists the handles of pending enrolments only', async () => {
+      const pending = enrolment({ expiresAt: 10_000 });
+      const expired = enrolment({ expiresAt: 4_000 });
+      await store().enrolments.create(pending);
+      await store().enrolments.create(expired);
+
+      const handles = await store().enrolments.pendingHandles(5_000);
+      expect(handles).toContain(pending.handle);
+      expect(handles).not.toContain(expired.handle);
+    });
+
     it('no longer finds an enrolment from its expiry time on', async () => {
       const record = enrolment({ expiresAt: 10_000 });
       await store().enrolments.create(record);

@@ -21,4 +21,6 @@ export interface EnrolmentStore {
     options?: { readonly replacePending?: boolean },
   ): Promise<'created' | 'replaced' | 'pending' | 'handle-taken'>;
   findByHandle(handle: string, now: number): Promise<EnrolmentRecord | undefined>;
+  /** Handles of every enrolment still pending at `now` (reserved for future staff). */
+  pendingHandles(now: number): Promise<string[]>;
 }

@@ -36,6 +36,10 @@ export function createSqliteEnrolmentStore(db: Database.Database): EnrolmentStor
      WHERE handle = ? AND expires_at > ?`,
   );
 
+  const pendingHandles = db.prepare<[number], { readonly handle: string }>(
+    'SELECT handle FROM enrolments WHERE expires_at > ?',
+  );
+
   // IMMEDIATE: the account check and the reservation must see the same state, even when a
   // registration for the handle is being committed by another connection.
   const createTx = db.transaction(
@@ -64,6 +68,10 @@ export function createSqliteEnrolmentStore(db: Database.Database): EnrolmentStor
   return {
     create(enrolment, options) {
       return settle(() => createTx.immediate(enrolment, options?.replacePending === true));
+    },
+
+    pendingHandles(now) {
+      return settle(() => pendingHandles.all(now).map((row) => row.handle));
     },
 
     findByHandle(handle, now) {
