@@ -3,6 +3,7 @@
 // backup it cannot open: nothing secret.
 import {
   ENROLMENT_CODE_BYTES,
+  isReservedHandle,
   toBase64Url,
   type RegisterPayload,
   type RegisterResult,
@@ -51,6 +52,10 @@ export class AccountService {
       );
     }
     const now = this.deps.clock.now();
+    if (body.enrolmentCode === undefined && (await this.#isReserved(body.handle, now))) {
+      // The same answer as a taken handle: nothing here is secret, but nothing needs saying.
+      throw new AppError('CONFLICT', HANDLE_NOT_AVAILABLE);
+    }
     const result = await this.deps.store.accounts.create(
       {
         id: newId(),
@@ -70,7 +75,7 @@ export class AccountService {
       case 'created':
         return { accountId: result.account.id, role: result.account.role };
       case 'handle-taken':
-        throw new AppError('CONFLICT', 'handle is not available');
+        throw new AppError('CONFLICT', HANDLE_NOT_AVAILABLE);
       case 'enrolment-invalid':
         throw new AppError('FORBIDDEN', 'enrolment code is invalid or expired');
     }
@@ -95,7 +100,7 @@ export class AccountService {
     );
     switch (outcome) {
       case 'handle-taken':
-        throw new AppError('CONFLICT', 'handle is not available');
+        throw new AppError('CONFLICT', HANDLE_NOT_AVAILABLE);
       case 'pending':
         throw new AppError('CONFLICT', PENDING_ENROLMENT);
       case 'created':
@@ -134,11 +139,25 @@ export class AccountService {
     return ended;
   }
 
+  /**
+   * True when self-registration may not take `handle`: a reserved word or stem, or a look-alike
+   * of a staff handle (moderators, admins, pending enrolments). See reserved-handles.ts in shared.
+   */
+  async #isReserved(handle: string, now: number): Promise<boolean> {
+    const staff = [
+      ...(await this.deps.store.accounts.staffHandles()),
+      ...(await this.deps.store.enrolments.pendingHandles(now)),
+    ];
+    return isReservedHandle(handle, staff);
+  }
+
   async unsuspend(handle: string): Promise<void> {
     const account = await this.findByHandle(handle);
     await this.deps.store.accounts.setSuspended(account.id, null);
   }
 }
+
+const HANDLE_NOT_AVAILABLE = 'handle is not available';
 
 /** A key-store blob by its authenticated header (the server cannot and need not open it). */
 function isKeyBackup(bytes: Uint8Array): boolean {
