@@ -10,6 +10,7 @@ import {
   sealIdentityBackup,
 } from '@kolokol/shared/crypto';
 import {
+  backupPutPayload,
   call,
   challenge,
   closeAllSockets,
@@ -119,10 +120,13 @@ describe('account life cycle', () => {
     const { account, token } = await registerAndLogin(server.url, 'backup');
     const socket = await connectWithToken(server.url, token);
     const replacement = sealIdentityBackup(account.storageKey, account.identity);
-    expect(await call(socket, 'keys.backup_put', { keyBackup: toBase64Url(replacement) })).toEqual({
-      ok: true,
-      data: {},
-    });
+    expect(
+      await call(
+        socket,
+        'keys.backup_put',
+        await backupPutPayload(server.url, account, replacement),
+      ),
+    ).toEqual({ ok: true, data: {} });
     const relogin = await post<LoginResult>(
       server.url,
       '/auth/login',
@@ -132,7 +136,11 @@ describe('account life cycle', () => {
     expect(relogin.body.data.keyBackup).toBe(toBase64Url(replacement));
     const before = server.snapshot();
     expect(
-      await rawCall(socket, 'keys.backup_put', { keyBackup: toBase64Url(new Uint8Array(40)) }),
+      await rawCall(
+        socket,
+        'keys.backup_put',
+        await backupPutPayload(server.url, account, new Uint8Array(40)),
+      ),
     ).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },

@@ -26,6 +26,7 @@ import {
   publicIdentity,
   randomBytes,
   sealIdentityBackup,
+  signBackupReplacement,
   signLoginChallenge,
   signRegistration,
   solvePuzzle,
@@ -170,6 +171,31 @@ export function loginBody(handle: string, auth: KeyPair, issued: Challenge) {
     nonce,
   });
   return { handle, challengeId: issued.challengeId, signature: toBase64Url(signature) };
+}
+
+/**
+ * A `keys.backup_put` payload as a real client builds it: a fresh challenge for the account's
+ * handle, and the new backup signed with the login key over it.
+ */
+export async function backupPutPayload(
+  url: string,
+  account: TestAccount,
+  keyBackup: Uint8Array,
+): Promise<{ keyBackup: string; challengeId: string; signature: string }> {
+  const issued = await challenge(url, account.handle);
+  const nonce = fromBase64Url(issued.nonce);
+  if (!nonce) throw new Error('bad nonce');
+  const signature = signBackupReplacement(account.auth.secretKey, {
+    handle: account.handle,
+    challengeId: issued.challengeId,
+    nonce,
+    keyBackup,
+  });
+  return {
+    keyBackup: toBase64Url(keyBackup),
+    challengeId: issued.challengeId,
+    signature: toBase64Url(signature),
+  };
 }
 
 export async function login(url: string, account: TestAccount): Promise<string> {

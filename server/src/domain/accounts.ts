@@ -9,9 +9,15 @@ import {
   type RegisterResult,
   type Role,
 } from '@kolokol/shared';
-import { keyStoreKind, verifyPublicIdentity, verifyRegistration } from '@kolokol/shared/crypto';
+import {
+  keyStoreKind,
+  verifyBackupReplacement,
+  verifyPublicIdentity,
+  verifyRegistration,
+} from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
+import { Challenges } from './challenges.js';
 import type { Clock } from './clock.js';
 import { newId, newRandomBytes, sha256 } from './secrets.js';
 import type { SessionService } from './sessions.js';
@@ -29,6 +35,9 @@ export interface Enrolment {
 }
 
 export class AccountService {
+  /** Made on first use: most users of this service (the admin CLI) never need challenges. */
+  #challenges: Challenges | undefined;
+
   constructor(
     private readonly deps: {
       readonly store: Store;
@@ -116,11 +125,38 @@ export class AccountService {
     return backup;
   }
 
-  /** Replaces the caller's sealed identity backup (e.g. after adding keys to it). */
-  async setKeyBackup(accountId: string, keyBackup: Uint8Array): Promise<void> {
+  /**
+   * Replaces the caller's sealed identity backup (e.g. after adding keys to it), if signed afresh
+   * by the account's login key over an unspent challenge for its handle, which this spends:
+   * FORBIDDEN otherwise, so a stolen session token alone cannot replace it. A refusal writes
+   * nothing (the challenge stays unspent; wrong signatures are bounded by the caller).
+   */
+  async replaceKeyBackup(
+    caller: { readonly accountId: string; readonly handle: string },
+    replacement: {
+      readonly keyBackup: Uint8Array;
+      readonly challengeId: string;
+      readonly signature: Uint8Array;
+    },
+  ): Promise<void> {
+    const { keyBackup, challengeId, signature } = replacement;
     if (!isKeyBackup(keyBackup))
       throw new AppError('BAD_REQUEST', 'keyBackup: not a sealed key-store blob');
-    if (!(await this.deps.store.accounts.setKeyBackup(accountId, keyBackup))) {
+    this.#challenges ??= new Challenges(this.deps);
+    const checked = await this.#challenges.check(caller.handle, challengeId);
+    const account = await this.deps.store.accounts.findById(caller.accountId);
+    if (!account) throw new AppError('UNAUTHENTICATED', 'no such account');
+    const signed =
+      checked !== undefined &&
+      verifyBackupReplacement(
+        account.authKey,
+        { handle: caller.handle, challengeId, nonce: checked.nonce, keyBackup },
+        signature,
+      );
+    if (!signed || !(await this.#challenges.spend(checked))) {
+      throw new AppError('FORBIDDEN', 'signature by the login key does not verify');
+    }
+    if (!(await this.deps.store.accounts.setKeyBackup(caller.accountId, keyBackup))) {
       throw new AppError('UNAUTHENTICATED', 'no such account');
     }
   }

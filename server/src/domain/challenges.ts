@@ -19,6 +19,13 @@ const BODY_BYTES = 1 + RANDOM_BYTES + EXPIRY_BYTES;
 const ID_BYTES = BODY_BYTES + MAC_BYTES;
 const KEY_NAME = 'login.challenge-key';
 
+export interface CheckedChallenge {
+  /** The challenge's random id: all that spending it records. */
+  readonly randomId: string;
+  readonly expiresAt: number;
+  readonly nonce: Uint8Array;
+}
+
 export interface IssuedChallenge {
   readonly challengeId: string;
   readonly nonce: Uint8Array;
@@ -65,11 +72,12 @@ export class Challenges {
   }
 
   /**
-   * The nonce of a challenge issued for `handle`, which is now spent; undefined when the id is
-   * malformed, forged, issued for another handle, expired, or spent before. The same work for
-   * every handle: nothing here depends on whether an account has it.
+   * A challenge issued by this server for `handle` and not expired, with its nonce; undefined
+   * when the id is malformed, forged, issued for another handle or expired. Writes nothing and
+   * does not tell whether it was spent: spend() does that. The same work for every handle:
+   * nothing here depends on whether an account has it.
    */
-  async redeem(handle: string, challengeId: string): Promise<Uint8Array | undefined> {
+  async check(handle: string, challengeId: string): Promise<CheckedChallenge | undefined> {
     const key = await this.#key;
     const id = fromBase64Url(challengeId);
     if (id === undefined || id.length !== ID_BYTES || id[0] !== VERSION) return undefined;
@@ -79,8 +87,22 @@ export class Challenges {
     const expiresAt = Number(new DataView(id.buffer, id.byteOffset).getBigUint64(1 + RANDOM_BYTES));
     const now = this.deps.clock.now();
     if (expiresAt <= now || expiresAt > now + CHALLENGE_TTL_MS) return undefined;
-    const randomId = toBase64Url(body.subarray(1, 1 + RANDOM_BYTES));
-    if (!(await this.deps.store.challenges.spend(randomId, expiresAt))) return undefined;
-    return mac(key, 'kolokol/v1/challenge-nonce', body, handle).subarray(0, NONCE_BYTES);
+    return {
+      randomId: toBase64Url(body.subarray(1, 1 + RANDOM_BYTES)),
+      expiresAt,
+      nonce: mac(key, 'kolokol/v1/challenge-nonce', body, handle).subarray(0, NONCE_BYTES),
+    };
+  }
+
+  /** Spends a checked challenge: true the first time, false if it was spent before. */
+  spend(challenge: CheckedChallenge): Promise<boolean> {
+    return this.deps.store.challenges.spend(challenge.randomId, challenge.expiresAt);
+  }
+
+  /** check() then spend(): the nonce of a good challenge, now spent; undefined otherwise. */
+  async redeem(handle: string, challengeId: string): Promise<Uint8Array | undefined> {
+    const checked = await this.check(handle, challengeId);
+    if (checked === undefined || !(await this.spend(checked))) return undefined;
+    return checked.nonce;
   }
 }

@@ -88,12 +88,4 @@ export class LoginService {
     if (account.suspendedAt !== null) throw new AppError('FORBIDDEN', 'account suspended');
     return { ok: true, account };
   }
-
-  /**
-   * Spends a challenge for `handle` and returns its nonce, for operations that need a fresh
-   * signature by the login key (keys.backup_put); undefined when the challenge is not good.
-   */
-  redeemChallenge(handle: string, challengeId: string): Promise<Uint8Array | undefined> {
-    return this.#challenges.redeem(handle, challengeId);
-  }
 }
