@@ -49,6 +49,13 @@ export const MAX_SPENT_PUZZLES = 100_000;
 export const MAX_BACKUP_SIGNATURE_FAILURES = 5;
 export const BACKUP_SIGNATURE_FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
+/**
+ * Client addresses (IPv6: /64 blocks) whose request counts are held at once for the soft
+ * per-address signal (≈ 100 bytes each). Past it, new addresses share one overflow count, so
+ * a botnet or an IPv6 block cannot grow the table; they only pay proof of work sooner.
+ */
+export const MAX_TRACKED_ADDRESSES = 100_000;
+
 /** The window of the global self-registration budget (KOLOKOL_REGISTRATIONS_PER_HOUR). */
 export const REGISTRATION_WINDOW_MS = 60 * 60 * 1000;
 

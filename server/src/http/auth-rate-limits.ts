@@ -18,11 +18,13 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { toBase64Url } from '@kolokol/shared';
 import { AppError } from '../errors.js';
 import {
+  MAX_TRACKED_ADDRESSES,
   PRESSURE_WINDOW_MS,
   REGISTRATION_WINDOW_MS,
   effortForLoad,
 } from '../domain/auth-limits.js';
 import { hmacSha256 } from '../domain/secrets.js';
+import { AddressCounter, addressBlock } from './address-counter.js';
 import { PressureMeter } from './pressure-meter.js';
 
 export interface AuthLimitSettings {
@@ -34,6 +36,16 @@ export interface AuthLimitSettings {
 }
 
 const TOO_MANY = 'too many attempts; try again later';
+/** The one key of the global registration budget. */
+const REGISTRATIONS_KEY = 'all';
+/** The pressure window as a fraction of the minute that the calm level is given per. */
+const WINDOW_MINUTES = PRESSURE_WINDOW_MS / 60_000;
+
+function registrationsExhausted(msBeforeNext: number): AppError {
+  return new AppError('RATE_LIMITED', 'too many registrations; try again later', {
+    retryAfterSeconds: retryAfter(msBeforeNext),
+  });
+}
 
 function retryAfter(msBeforeNext: number): number {
   return Math.max(1, Math.ceil(msBeforeNext / 1000));
@@ -41,18 +53,14 @@ function retryAfter(msBeforeNext: number): number {
 
 export class AuthLimits {
   readonly #pressure = new PressureMeter(PRESSURE_WINDOW_MS);
-  readonly #perClient: RateLimiterMemory;
+  readonly #perClient: AddressCounter;
   readonly #perHandle: RateLimiterMemory;
   readonly #registrations: RateLimiterMemory;
   readonly #keyKey = new Uint8Array(randomBytes(32));
 
   constructor(private readonly settings: AuthLimitSettings) {
     const duration = settings.windowSeconds;
-    this.#perClient = new RateLimiterMemory({
-      keyPrefix: 'auth-client',
-      points: settings.attemptsPerClient,
-      duration,
-    });
+    this.#perClient = new AddressCounter(duration * 1000, MAX_TRACKED_ADDRESSES);
     this.#perHandle = new RateLimiterMemory({
       keyPrefix: 'auth-handle',
       points: settings.attemptsPerHandle,
@@ -69,16 +77,17 @@ export class AuthLimits {
    * Counts one anonymous auth request from this address and returns the proof-of-work effort it
    * must carry (0: none). Never refuses by itself.
    */
-  async arrive(clientAddress: string | undefined): Promise<number> {
+  arrive(clientAddress: string | undefined): number {
     const load = this.#pressure.record();
-    const used = await this.#perClient.penalty(this.#key('client', clientAddress ?? 'unknown'));
-    return this.#effort(load, used.consumedPoints);
+    return this.#effort(load, this.#perClient.record(this.#clientKey(clientAddress)));
   }
 
   /** The effort a request from this address would have to carry now, counting nothing. */
-  async effortNow(clientAddress: string | undefined): Promise<number> {
-    const used = await this.#perClient.get(this.#key('client', clientAddress ?? 'unknown'));
-    return this.#effort(this.#pressure.read(), used?.consumedPoints ?? 0);
+  effortNow(clientAddress: string | undefined): number {
+    return this.#effort(
+      this.#pressure.read(),
+      this.#perClient.read(this.#clientKey(clientAddress)),
+    );
   }
 
   /** RATE_LIMITED (with Retry-After) if this handle has used up its failed logins. */
@@ -102,31 +111,42 @@ export class AuthLimits {
   }
 
   /**
+   * RATE_LIMITED (with Retry-After) if the global self-registration budget is used up, without
+   * taking from it: checked before a client's proof of work is spent on a hopeless request.
+   */
+  async assertRegistrationOpen(): Promise<void> {
+    const used = await this.#registrations.get(REGISTRATIONS_KEY);
+    if (used !== null && used.consumedPoints >= this.settings.registrationsPerHour) {
+      throw registrationsExhausted(used.msBeforeNext);
+    }
+  }
+
+  /**
    * Takes one self-registration from the global budget, or RATE_LIMITED (with Retry-After).
    * Returns the refund to call when the registration did not create an account, so that failed
    * attempts (a taken handle, a bad proof) never use up the budget.
    */
   async reserveRegistration(): Promise<() => Promise<void>> {
     try {
-      await this.#registrations.consume('all');
+      await this.#registrations.consume(REGISTRATIONS_KEY);
     } catch (error) {
-      if (error instanceof RateLimiterRes) {
-        throw new AppError('RATE_LIMITED', 'too many registrations; try again later', {
-          retryAfterSeconds: retryAfter(error.msBeforeNext),
-        });
-      }
+      if (error instanceof RateLimiterRes) throw registrationsExhausted(error.msBeforeNext);
       throw error;
     }
     return async () => {
-      await this.#registrations.reward('all');
+      await this.#registrations.reward(REGISTRATIONS_KEY);
     };
   }
 
   #effort(load: number, usedByClient: number): number {
     return Math.max(
-      effortForLoad(load / this.settings.calmRequestsPerMinute),
+      effortForLoad(load / (this.settings.calmRequestsPerMinute * WINDOW_MINUTES)),
       effortForLoad(usedByClient / this.settings.attemptsPerClient),
     );
+  }
+
+  #clientKey(clientAddress: string | undefined): string {
+    return this.#key('client', addressBlock(clientAddress ?? 'unknown'));
   }
 
   #key(kind: string, value: string): string {

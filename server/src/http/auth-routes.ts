@@ -44,17 +44,19 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   // A puzzle costs the server an HMAC and stores nothing, so asking for one is not counted.
   router.post('/puzzle', async (req, res) => {
     parseInput(puzzleBodySchema, req.body);
-    const effort = Math.max(1, await deps.limits.effortNow(req.ip));
+    const effort = Math.max(1, deps.limits.effortNow(req.ip));
     res.json({ ok: true, data: await deps.puzzles.issue(effort) });
   });
 
   router.post('/register', async (req, res) => {
-    const effort = await deps.limits.arrive(req.ip);
+    const effort = deps.limits.arrive(req.ip);
     const body = parseInput(registerBodySchema, req.body);
     // Redeeming an operator's enrolment code is not self-registration: no global budget.
-    const refund = body.enrolmentCode ? undefined : await deps.limits.reserveRegistration();
+    const selfRegistration = body.enrolmentCode === undefined;
+    if (selfRegistration) await deps.limits.assertRegistrationOpen();
+    await deps.puzzles.demand(body.pow, effort);
+    const refund = selfRegistration ? await deps.limits.reserveRegistration() : undefined;
     try {
-      await deps.puzzles.demand(body.pow, effort);
       res.status(201).json({ ok: true, data: await deps.accounts.register(body) });
     } catch (error) {
       await refund?.();
@@ -63,7 +65,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/challenge', async (req, res) => {
-    const effort = await deps.limits.arrive(req.ip);
+    const effort = deps.limits.arrive(req.ip);
     const body = parseInput(challengeBodySchema, req.body);
     await deps.puzzles.demand(body.pow, effort);
     res.json({ ok: true, data: await deps.login.issueChallenge(body.handle) });

@@ -34,7 +34,7 @@ export class SignatureStrategy extends Strategy {
   override authenticate(req: Request): void {
     const run = async () => {
       // Login itself asks for no proof of work: the challenge it spends was paid for.
-      await this.limits.arrive(req.ip);
+      this.limits.arrive(req.ip);
       const body = parseInput(loginBodySchema, req.body);
       await this.limits.assertHandleOpen(body.handle);
       const outcome = await this.login.verify(body);
