@@ -11,8 +11,9 @@
 //   failed registrations never count against it;
 // - registrations: a global budget per hour for self-registration.
 //
-// In memory for one process (rate-limiter-flexible); a scaled-out deployment keeps them in Redis.
-// Addresses and handles are only ever used as keys hashed under a per-process random key.
+// In memory for one process (rate-limiter-flexible, and bounded counters for pressure and
+// addresses); a scaled-out deployment keeps them in Redis. Addresses and handles are only ever
+// used as keys hashed under a per-process random key. Fixed limits: domain/auth-limits.ts.
 import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { toBase64Url } from '@kolokol/shared';
