@@ -4,12 +4,19 @@ import type { ErrorBody, ErrorCode } from '@kolokol/shared';
 
 export class AppError extends Error {
   override readonly name = 'AppError';
+  /**
+   * For RATE_LIMITED and POW_REQUIRED: how many seconds the limiter that refused asks the caller
+   * to wait (0: retry at once, paying). REST answers carry it as `Retry-After`.
+   */
+  readonly retryAfterSeconds: number | undefined;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }
 

@@ -86,6 +86,52 @@ describe('admin CLI', () => {
     expect(badHandle.code).toBe(1);
   }, 30_000);
 
+  it('refuses to re-enrol a handle with a pending code unless told to replace it, and then says the old code is void', async () => {
+    const codeOf = (stdout: string) => /\n([A-Za-z0-9_-]{27})\n/.exec(stdout)?.[1];
+    const first = await admin('enrol', 'moderator', 'mod.vera');
+    expect(first.code).toBe(0);
+    const firstCode = codeOf(first.stdout);
+    expect(firstCode).toBeDefined();
+
+    // Without --replace: refused, nothing changed, the first code still the one that works.
+    const before = server.snapshot();
+    const again = await admin('enrol', 'moderator', 'mod.vera');
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already has a pending enrolment');
+    expect(again.stderr).toContain('--replace');
+    expect(codeOf(again.stdout)).toBeUndefined();
+    expect(server.snapshot()).toEqual(before);
+
+    // With --replace: a new code, and the operator is told in so many words that the old one is void.
+    const replaced = await admin('enrol', 'admin', 'mod.vera', '--replace');
+    expect(replaced.code).toBe(0);
+    expect(replaced.stdout).toContain('the earlier code for this handle no longer works');
+    const secondCode = codeOf(replaced.stdout);
+    expect(secondCode).toBeDefined();
+    expect(secondCode).not.toBe(firstCode);
+
+    const vera = { ...newTestAccount(), handle: 'mod.vera' };
+    const stale = await post(
+      server.url,
+      '/auth/register',
+      registrationBody(vera, { enrolmentCode: firstCode }),
+    );
+    expect(stale.body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    const fresh = await post(
+      server.url,
+      '/auth/register',
+      registrationBody(vera, { enrolmentCode: secondCode }),
+    );
+    expect(fresh.body).toMatchObject({ ok: true, data: { role: 'admin' } });
+
+    // --replace on a handle with no pending enrolment simply enrols it (nothing to void).
+    const plain = await admin('enrol', 'moderator', 'mod.nina', '--replace');
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).not.toContain('no longer works');
+    // An unknown flag is a usage error.
+    expect((await admin('enrol', 'moderator', 'mod.zoya', '--force')).code).toBe(2);
+  }, 30_000);
+
   it('suspends an account from another process: its open socket is ended within the recheck period', async () => {
     const { account, token } = await registerAndLogin(server.url, 'cli.suspect');
     const socket = await connectWithToken(server.url, token);

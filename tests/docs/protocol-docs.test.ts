@@ -11,6 +11,7 @@ const REST_ROUTES = [
   'GET /healthz',
   'GET /readyz',
   'POST /auth/register',
+  'POST /auth/puzzle',
   'POST /auth/challenge',
   'POST /auth/login',
   'POST /auth/logout',

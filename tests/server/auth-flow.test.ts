@@ -10,6 +10,7 @@ import {
   sealIdentityBackup,
 } from '@kolokol/shared/crypto';
 import {
+  backupPutPayload,
   call,
   challenge,
   closeAllSockets,
@@ -126,10 +127,13 @@ describe('account life cycle', () => {
       account: account.handle,
       generation: 2,
     });
-    expect(await call(socket, 'keys.backup_put', { keyBackup: toBase64Url(replacement) })).toEqual({
-      ok: true,
-      data: {},
-    });
+    expect(
+      await call(
+        socket,
+        'keys.backup_put',
+        await backupPutPayload(server.url, account, replacement),
+      ),
+    ).toEqual({ ok: true, data: {} });
     const relogin = await post<LoginResult>(
       server.url,
       '/auth/login',
@@ -139,7 +143,11 @@ describe('account life cycle', () => {
     expect(relogin.body.data.keyBackup).toBe(toBase64Url(replacement));
     const before = server.snapshot();
     expect(
-      await rawCall(socket, 'keys.backup_put', { keyBackup: toBase64Url(new Uint8Array(40)) }),
+      await rawCall(
+        socket,
+        'keys.backup_put',
+        await backupPutPayload(server.url, account, new Uint8Array(40)),
+      ),
     ).toMatchObject({
       ok: false,
       error: { code: 'BAD_REQUEST' },

@@ -1,6 +1,7 @@
 // Every malformed, oversized or unauthorised REST request gets a typed error and changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBase64Url } from '@kolokol/shared';
+import { fromBase64Url, toBase64Url } from '@kolokol/shared';
+import { Challenges } from '../../server/src/domain/challenges.js';
 import { ed25519KeyPair, generateIdentity } from '@kolokol/shared/crypto';
 import {
   challenge,
@@ -177,6 +178,34 @@ describe('registration refuses bad input', () => {
   });
 });
 
+describe('compressed bodies', () => {
+  // Bodies are at most 16 KiB: nothing needs compressing, and inflating before authentication
+  // would be work (and memory) an anonymous caller could demand. Any Content-Encoding is refused.
+  it.each(['gzip', 'deflate', 'br', 'x-unknown'])(
+    'Content-Encoding: %s on an uncompressed body is BAD_REQUEST, not an error-level log line',
+    async (encoding) => {
+      const logsBefore = server.logs.length;
+      await expectRefused(
+        async () => {
+          const response = await fetch(`${server.url}/auth/challenge`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-encoding': encoding },
+            body: JSON.stringify({ handle: 'someone' }),
+          });
+          return { status: response.status, body: await response.json() };
+        },
+        400,
+        'BAD_REQUEST',
+      );
+      const levels = server.logs
+        .slice(logsBefore)
+        .map((line) => (JSON.parse(line) as { level: number }).level);
+      // pino levels: 30 info, 40 warn, 50 error, 60 fatal.
+      expect(levels.every((level) => level <= 30)).toBe(true);
+    },
+  );
+});
+
 describe('login refuses bad input', () => {
   it.each([
     ['a malformed body', { handle: 'x' }],
@@ -248,21 +277,46 @@ describe('login refuses bad input', () => {
   it('an expired challenge', async () => {
     const account = newTestAccount('late');
     await register(server.url, account);
-    const nonce = new Uint8Array(32).fill(1);
-    await server.store.challenges.create({
-      id: 'expiredchallenge0001',
-      handle: account.handle,
-      nonce,
-      expiresAt: Date.now() - 1,
+    // Issued by the server's own key three minutes ago: genuine, but past its two minutes.
+    const past = new Challenges({
+      store: server.store,
+      clock: { now: () => Date.now() - 3 * 60 * 1000 },
     });
+    const issued = await past.issue(account.handle);
     const body = loginBody(account.handle, account.auth, {
-      challengeId: 'expiredchallenge0001',
-      nonce: toBase64Url(nonce),
+      challengeId: issued.challengeId,
+      nonce: toBase64Url(issued.nonce),
       salt: '',
     });
-    await expectRefused(() => post(server.url, '/auth/login', body), 401, 'UNAUTHENTICATED', [
-      'sessions',
-    ]);
+    await expectRefused(() => post(server.url, '/auth/login', body), 401, 'UNAUTHENTICATED');
+  });
+
+  it('a forged challenge id, and one issued for another handle', async () => {
+    const account = newTestAccount('forged');
+    await register(server.url, account);
+    const real = await challenge(server.url, account.handle);
+    const bytes = fromBase64Url(real.challengeId)!;
+    bytes[bytes.length - 1]! ^= 1;
+    const forged = loginBody(account.handle, account.auth, {
+      ...real,
+      challengeId: toBase64Url(bytes),
+    });
+    await expectRefused(() => post(server.url, '/auth/login', forged), 401, 'UNAUTHENTICATED');
+    const other = newTestAccount('forged');
+    await register(server.url, other);
+    const foreign = loginBody(
+      account.handle,
+      account.auth,
+      await challenge(server.url, other.handle),
+    );
+    await expectRefused(() => post(server.url, '/auth/login', foreign), 401, 'UNAUTHENTICATED');
+    // Neither spent the real challenge: the right signature over it still logs in.
+    const right = await post(
+      server.url,
+      '/auth/login',
+      loginBody(account.handle, account.auth, real),
+    );
+    expect(right.status).toBe(200);
   });
 
   it('an unknown handle gets a challenge shaped like a real one, with a stable salt', async () => {
@@ -319,19 +373,16 @@ describe('http basics', () => {
 });
 
 describe('rate limits', () => {
-  it('locks a handle after failed logins, known and unknown alike, but never for asking challenges', async () => {
+  it('locks a handle after failed logins, known and unknown alike, but never for asking challenges or registering', async () => {
     const limited = await startTestServer({ KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: '3' });
     try {
       const account = newTestAccount('locked');
       await register(limited.url, account);
-      // Challenges alone do not count against the handle.
+      // Challenges alone do not count against the handle, and neither did the registration.
       for (let i = 0; i < 6; i += 1) await challenge(limited.url, account.handle);
-      // The registration was one attempt at its handle; each failed login is another.
-      for (const [handle, failures] of [
-        [account.handle, 2],
-        ['nobody.at.all', 3],
-      ] as const) {
-        for (let i = 0; i < failures; i += 1) {
+      // Each failed login with a genuine challenge is a guess, and counts.
+      for (const handle of [account.handle, 'nobody.at.all']) {
+        for (let i = 0; i < 3; i += 1) {
           const issued = await challenge(limited.url, handle);
           const failed = await post(
             limited.url,
@@ -341,13 +392,17 @@ describe('rate limits', () => {
           expect(failed.status).toBe(401);
         }
         const issued = await challenge(limited.url, handle);
-        const refused = await post(
-          limited.url,
-          '/auth/login',
-          loginBody(handle, ed25519KeyPair(), issued),
-        );
+        const refused = await fetch(`${limited.url}/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(loginBody(handle, ed25519KeyPair(), issued)),
+        });
         expect(refused.status).toBe(429);
-        expect(refused.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+        expect(await refused.json()).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+        // The handle's limiter says when: within its 15-minute window.
+        const retryAfter = Number(refused.headers.get('retry-after'));
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(900);
       }
       // Locked means locked: during the window even the right key is refused, and no session is made.
       const before = limited.snapshot().sessions;
@@ -367,7 +422,7 @@ describe('rate limits', () => {
     }
   });
 
-  it('limits every auth request per client connection', async () => {
+  it('an address over its budget pays proof of work; it is never refused outright', async () => {
     const limited = await startTestServer({ KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '5' });
     try {
       for (let i = 0; i < 5; i += 1) {
@@ -375,9 +430,16 @@ describe('rate limits', () => {
           200,
         );
       }
-      const refused = await post(limited.url, '/auth/challenge', { handle: 'someone.else' });
-      expect(refused.status).toBe(429);
-      expect(refused.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      const asked = await fetch(`${limited.url}/auth/challenge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ handle: 'someone.else' }),
+      });
+      expect(asked.status).toBe(429);
+      expect(asked.headers.get('retry-after')).toBe('0');
+      expect(await asked.json()).toMatchObject({ ok: false, error: { code: 'POW_REQUIRED' } });
+      // Paying gets the challenge.
+      expect((await challenge(limited.url, 'someone.else')).challengeId).toMatch(/^[\w-]{55}$/);
     } finally {
       await limited.close();
     }

@@ -7,6 +7,7 @@ import {
   challengeResultSchema,
   clientEvents,
   loginResultSchema,
+  puzzleResultSchema,
   registerResultSchema,
   toBase64Url,
   fromBase64Url,
@@ -25,8 +26,10 @@ import {
   publicIdentity,
   randomBytes,
   sealIdentityBackup,
+  signBackupReplacement,
   signLoginChallenge,
   signRegistration,
+  solvePuzzle,
   type Identity,
   type KeyPair,
 } from '@kolokol/shared/crypto';
@@ -50,6 +53,31 @@ export async function post<T = unknown>(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Ack<T> };
+}
+
+/** Asks for a puzzle and solves it, as a client does after a POW_REQUIRED: the body's `pow`. */
+export async function solvePow(url: string): Promise<{ puzzle: string; nonce: string }> {
+  const response = await post(url, '/auth/puzzle', {});
+  if (!response.body.ok) throw new Error(`puzzle failed: ${response.body.error.code}`);
+  const { puzzle, effort } = puzzleResultSchema.parse(response.body.data);
+  return { puzzle: toBase64Url(puzzle), nonce: toBase64Url(solvePuzzle(puzzle, effort)) };
+}
+
+/**
+ * Posts an anonymous auth body (register, challenge); when the server answers POW_REQUIRED,
+ * solves a fresh puzzle and sends the body again with it, a few times at most.
+ */
+export async function postPaying<T = unknown>(
+  url: string,
+  route: string,
+  body: Record<string, unknown>,
+): Promise<RestResponse<T>> {
+  let response = await post<T>(url, route, body);
+  for (let round = 0; round < 3; round += 1) {
+    if (response.body.ok || response.body.error.code !== 'POW_REQUIRED') break;
+    response = await post<T>(url, route, { ...body, pow: await solvePow(url) });
+  }
+  return response;
 }
 
 export interface TestAccount {
@@ -116,7 +144,7 @@ export function newTestAccount(prefix = 'user'): TestAccount {
 }
 
 export async function register(url: string, account: TestAccount, extra?: Record<string, unknown>) {
-  const response = await post<{ accountId: string; role: string }>(
+  const response = await postPaying<{ accountId: string; role: string }>(
     url,
     '/auth/register',
     registrationBody(account, extra),
@@ -132,7 +160,7 @@ export interface Challenge {
 }
 
 export async function challenge(url: string, handle: string): Promise<Challenge> {
-  const response = await post<Challenge>(url, '/auth/challenge', { handle });
+  const response = await postPaying<Challenge>(url, '/auth/challenge', { handle });
   if (!response.body.ok) throw new Error(`challenge failed: ${response.body.error.code}`);
   return challengeResultSchema.parse(response.body.data);
 }
@@ -146,6 +174,31 @@ export function loginBody(handle: string, auth: KeyPair, issued: Challenge) {
     nonce,
   });
   return { handle, challengeId: issued.challengeId, signature: toBase64Url(signature) };
+}
+
+/**
+ * A `keys.backup_put` payload as a real client builds it: a fresh challenge for the account's
+ * handle, and the new backup signed with the login key over it.
+ */
+export async function backupPutPayload(
+  url: string,
+  account: TestAccount,
+  keyBackup: Uint8Array,
+): Promise<{ keyBackup: string; challengeId: string; signature: string }> {
+  const issued = await challenge(url, account.handle);
+  const nonce = fromBase64Url(issued.nonce);
+  if (!nonce) throw new Error('bad nonce');
+  const signature = signBackupReplacement(account.auth.secretKey, {
+    handle: account.handle,
+    challengeId: issued.challengeId,
+    nonce,
+    keyBackup,
+  });
+  return {
+    keyBackup: toBase64Url(keyBackup),
+    challengeId: issued.challengeId,
+    signature: toBase64Url(signature),
+  };
 }
 
 export async function login(url: string, account: TestAccount): Promise<string> {

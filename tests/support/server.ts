@@ -29,6 +29,8 @@ export interface TestServer {
 const TEST_ENV = {
   KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: '100000',
   KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '100000',
+  KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE: '1000000',
+  KOLOKOL_REGISTRATIONS_PER_HOUR: '1000000',
   KOLOKOL_SOCKET_EVENTS_PER_SECOND: '10000',
   KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: '10000',
   KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR: '10000',
@@ -36,7 +38,15 @@ const TEST_ENV = {
   KOLOKOL_SHUTDOWN_GRACE_MS: '2000',
 };
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export interface TestServerOptions {
+  /** Wraps the real store before the server gets it (test instrumentation such as call counting). */
+  readonly wrapStore?: (store: Store) => Store;
+}
+
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-test-'));
   const dbFile = path.join(dir, 'kolokol.sqlite');
   const config = loadConfig({ ...TEST_ENV, KOLOKOL_DATA_DIR: dir, ...env });
@@ -50,7 +60,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const store = await openSqliteStore({ file: dbFile });
   const server = createKolokolServer({
     config,
-    store,
+    store: options.wrapStore ? options.wrapStore(store) : store,
     logger: createLogger(config.logLevel, sink),
   });
   const address = await server.listen(0, '127.0.0.1');

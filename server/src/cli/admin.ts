@@ -6,7 +6,7 @@ import {
   publishRevocationListSchema,
 } from '@kolokol/shared';
 import { loadConfig } from '../config/config.js';
-import { AccountService } from '../domain/accounts.js';
+import { AccountService, PENDING_ENROLMENT } from '../domain/accounts.js';
 import { CertificateService } from '../domain/certificates.js';
 import { systemClock } from '../domain/clock.js';
 import { RevocationFeed } from '../domain/revocations.js';
@@ -20,7 +20,10 @@ import { certify, certifySigner, encodeIdentityText, rootInit } from './root-key
 const USAGE = `usage: npm run admin -- <command>
 
 on the server host (uses KOLOKOL_DATA_DIR, KOLOKOL_ROOT_PUBLIC_KEY):
-  enrol <moderator|admin> <handle>     reserve a handle and print a one-time enrolment code
+  enrol <moderator|admin> <handle> [--replace]
+                                       reserve a handle and print a one-time enrolment code;
+                                       a handle whose earlier code is still pending is refused
+                                       unless --replace, which voids that earlier code
   suspend <handle>                     suspend an account and end all its sessions
   unsuspend <handle>                   lift a suspension
   identity <handle>                    print an account's public identity, to certify offline
@@ -105,9 +108,27 @@ async function online(command: string, args: readonly string[]): Promise<boolean
     const [first, second] = args;
     switch (command) {
       case 'enrol': {
+        const flags = args.slice(2);
         if ((first !== 'moderator' && first !== 'admin') || second === undefined) return false;
+        if (flags.some((flag) => flag !== '--replace')) return false;
         const handle = parseInput(handleSchema, second);
-        const { code, expiresAt } = await accounts.enrol(handle, first);
+        let enrolment;
+        try {
+          enrolment = await accounts.enrol(handle, first, {
+            replacePending: flags.includes('--replace'),
+          });
+        } catch (error) {
+          if (error instanceof AppError && error.message === PENDING_ENROLMENT) {
+            throw new AppError(
+              'CONFLICT',
+              `"${handle}" already has a pending enrolment; its code still works. Re-run with ` +
+                '--replace to void that code and print a new one.',
+            );
+          }
+          throw error;
+        }
+        const { code, expiresAt, replaced } = enrolment;
+        if (replaced) print(`the earlier code for this handle no longer works.`);
         print(
           `enrolment code for ${first} "${handle}" (shown once, valid until ${new Date(expiresAt).toISOString()}):`,
         );

@@ -25,9 +25,11 @@ const variables = {
   KOLOKOL_MAX_SOCKET_MESSAGE_BYTES: positiveInt.max(16 * 1024 * 1024).default(1024 * 1024),
   KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: positiveInt.max(100).default(5),
   KOLOKOL_SOCKET_EVENTS_PER_SECOND: positiveInt.max(10_000).default(50),
-  KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: positiveInt.default(20),
-  KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: positiveInt.default(100),
-  KOLOKOL_AUTH_WINDOW_SECONDS: positiveInt.default(15 * 60),
+  KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: positiveInt.max(1_000_000).default(20),
+  KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: positiveInt.max(1_000_000).default(100),
+  KOLOKOL_AUTH_WINDOW_SECONDS: positiveInt.max(24 * 3600).default(15 * 60),
+  KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE: positiveInt.max(1_000_000).default(120),
+  KOLOKOL_REGISTRATIONS_PER_HOUR: positiveInt.max(1_000_000).default(100),
   KOLOKOL_SHUTDOWN_GRACE_MS: positiveInt.max(120_000).default(10_000),
   KOLOKOL_ENROLMENT_TTL_HOURS: positiveInt.max(24 * 30).default(72),
   KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: positiveInt.max(100_000).default(5),
@@ -60,9 +62,15 @@ export interface Config {
   readonly maxSocketMessageBytes: number;
   readonly maxSocketsPerAccount: number;
   readonly socketEventsPerSecond: number;
+  /** Failed logins (real guesses) per handle per window; past it the handle is locked for the window. */
   readonly authAttemptsPerHandle: number;
+  /** Anonymous auth requests per client address per window before it must pay proof of work (never a lock-out). */
   readonly authAttemptsPerClient: number;
   readonly authWindowSeconds: number;
+  /** Anonymous auth requests per minute, all clients together, served without proof of work. */
+  readonly authCalmRequestsPerMinute: number;
+  /** Self-registrations per hour, server-wide; past it RATE_LIMITED with Retry-After. */
+  readonly registrationsPerHour: number;
   readonly shutdownGraceMs: number;
   readonly enrolmentTtlMs: number;
   /** Bundle fetches per (caller, target) and per caller, per hour: one-time prekeys cannot be drained. */
@@ -138,6 +146,8 @@ export function loadConfig(env: Env = process.env): Config {
     authAttemptsPerHandle: read(env, 'KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE'),
     authAttemptsPerClient: read(env, 'KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT'),
     authWindowSeconds: read(env, 'KOLOKOL_AUTH_WINDOW_SECONDS'),
+    authCalmRequestsPerMinute: read(env, 'KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE'),
+    registrationsPerHour: read(env, 'KOLOKOL_REGISTRATIONS_PER_HOUR'),
     shutdownGraceMs: read(env, 'KOLOKOL_SHUTDOWN_GRACE_MS'),
     enrolmentTtlMs: read(env, 'KOLOKOL_ENROLMENT_TTL_HOURS') * 3600 * 1000,
     prekeyFetchesPerPairPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR'),

@@ -3,26 +3,41 @@
 // backup it cannot open: nothing secret.
 import {
   ENROLMENT_CODE_BYTES,
+  isReservedHandle,
   toBase64Url,
   type RegisterPayload,
   type RegisterResult,
   type Role,
 } from '@kolokol/shared';
-import { keyStoreKind, verifyPublicIdentity, verifyRegistration } from '@kolokol/shared/crypto';
+import {
+  keyStoreKind,
+  verifyBackupReplacement,
+  verifyPublicIdentity,
+  verifyRegistration,
+} from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
+import { Challenges } from './challenges.js';
 import type { Clock } from './clock.js';
 import { newId, newRandomBytes, sha256 } from './secrets.js';
 import type { SessionService } from './sessions.js';
 
 export type EnrolledRole = Extract<Role, 'moderator' | 'admin'>;
 
+/** The CONFLICT message of enrol() when the handle's earlier code is still pending. */
+export const PENDING_ENROLMENT = 'handle already has a pending enrolment';
+
 export interface Enrolment {
   readonly code: string;
   readonly expiresAt: number;
+  /** True when a pending enrolment for the handle was replaced: its code no longer works. */
+  readonly replaced: boolean;
 }
 
 export class AccountService {
+  /** Made on first use: most users of this service (the admin CLI) never need challenges. */
+  #challenges: Challenges | undefined;
+
   constructor(
     private readonly deps: {
       readonly store: Store;
@@ -46,6 +61,10 @@ export class AccountService {
       );
     }
     const now = this.deps.clock.now();
+    if (body.enrolmentCode === undefined && (await this.#isReserved(body.handle, now))) {
+      // The same answer as a taken handle: nothing here is secret, but nothing needs saying.
+      throw new AppError('CONFLICT', HANDLE_NOT_AVAILABLE);
+    }
     const result = await this.deps.store.accounts.create(
       {
         id: newId(),
@@ -65,26 +84,38 @@ export class AccountService {
       case 'created':
         return { accountId: result.account.id, role: result.account.role };
       case 'handle-taken':
-        throw new AppError('CONFLICT', 'handle is not available');
+        throw new AppError('CONFLICT', HANDLE_NOT_AVAILABLE);
       case 'enrolment-invalid':
         throw new AppError('FORBIDDEN', 'enrolment code is invalid or expired');
     }
   }
 
-  /** Reserves `handle` for an operator-created account; the code is shown once, stored hashed. */
-  async enrol(handle: string, role: EnrolledRole): Promise<Enrolment> {
+  /**
+   * Reserves `handle` for an operator-created account; the code is shown once, stored hashed.
+   * A handle whose earlier code is still pending is refused (CONFLICT) unless `replacePending`:
+   * re-enrolling voids the earlier code, which the operator must mean to do.
+   */
+  async enrol(
+    handle: string,
+    role: EnrolledRole,
+    options: { readonly replacePending?: boolean } = {},
+  ): Promise<Enrolment> {
     const now = this.deps.clock.now();
     const code = newRandomBytes(ENROLMENT_CODE_BYTES);
     const expiresAt = now + this.deps.enrolmentTtlMs;
-    const outcome = await this.deps.store.enrolments.create({
-      handle,
-      role,
-      codeHash: sha256(code),
-      createdAt: now,
-      expiresAt,
-    });
-    if (outcome === 'handle-taken') throw new AppError('CONFLICT', 'handle is not available');
-    return { code: toBase64Url(code), expiresAt };
+    const outcome = await this.deps.store.enrolments.create(
+      { handle, role, codeHash: sha256(code), createdAt: now, expiresAt },
+      { replacePending: options.replacePending === true },
+    );
+    switch (outcome) {
+      case 'handle-taken':
+        throw new AppError('CONFLICT', HANDLE_NOT_AVAILABLE);
+      case 'pending':
+        throw new AppError('CONFLICT', PENDING_ENROLMENT);
+      case 'created':
+      case 'replaced':
+        return { code: toBase64Url(code), expiresAt, replaced: outcome === 'replaced' };
+    }
   }
 
   /** The sealed identity backup, returned only to a caller that has just logged in. */
@@ -94,11 +125,38 @@ export class AccountService {
     return backup;
   }
 
-  /** Replaces the caller's sealed identity backup (e.g. after adding keys to it). */
-  async setKeyBackup(accountId: string, keyBackup: Uint8Array): Promise<void> {
+  /**
+   * Replaces the caller's sealed identity backup (e.g. after adding keys to it), if signed afresh
+   * by the account's login key over an unspent challenge for its handle, which this spends:
+   * FORBIDDEN otherwise, so a stolen session token alone cannot replace it. A refusal writes
+   * nothing (the challenge stays unspent; wrong signatures are bounded by the caller).
+   */
+  async replaceKeyBackup(
+    caller: { readonly accountId: string; readonly handle: string },
+    replacement: {
+      readonly keyBackup: Uint8Array;
+      readonly challengeId: string;
+      readonly signature: Uint8Array;
+    },
+  ): Promise<void> {
+    const { keyBackup, challengeId, signature } = replacement;
     if (!isKeyBackup(keyBackup))
       throw new AppError('BAD_REQUEST', 'keyBackup: not a sealed key-store blob');
-    if (!(await this.deps.store.accounts.setKeyBackup(accountId, keyBackup))) {
+    this.#challenges ??= new Challenges(this.deps);
+    const checked = await this.#challenges.check(caller.handle, challengeId);
+    const account = await this.deps.store.accounts.findById(caller.accountId);
+    if (!account) throw new AppError('UNAUTHENTICATED', 'no such account');
+    const signed =
+      checked !== undefined &&
+      verifyBackupReplacement(
+        account.authKey,
+        { handle: caller.handle, challengeId, nonce: checked.nonce, keyBackup },
+        signature,
+      );
+    if (!signed || !(await this.#challenges.spend(checked))) {
+      throw new AppError('FORBIDDEN', 'signature by the login key does not verify');
+    }
+    if (!(await this.deps.store.accounts.setKeyBackup(caller.accountId, keyBackup))) {
       throw new AppError('UNAUTHENTICATED', 'no such account');
     }
   }
@@ -109,11 +167,24 @@ export class AccountService {
     return account;
   }
 
-  /** Suspends an account and ends every session it has, at once. */
+  /** Suspends an account and ends every session it has, at once, in one store write. */
   async suspend(handle: string): Promise<number> {
     const account = await this.findByHandle(handle);
-    await this.deps.store.accounts.setSuspended(account.id, this.deps.clock.now());
-    return this.deps.sessions.logoutAll(account.id, 'suspended');
+    const ended = await this.deps.sessions.suspend(account.id);
+    if (ended === undefined) throw new AppError('NOT_FOUND', 'no such account');
+    return ended;
+  }
+
+  /**
+   * True when self-registration may not take `handle`: a reserved word or stem, or a look-alike
+   * of a staff handle (moderators, admins, pending enrolments). See reserved-handles.ts in shared.
+   */
+  async #isReserved(handle: string, now: number): Promise<boolean> {
+    const staff = [
+      ...(await this.deps.store.accounts.staffHandles()),
+      ...(await this.deps.store.enrolments.pendingHandles(now)),
+    ];
+    return isReservedHandle(handle, staff);
   }
 
   async unsuspend(handle: string): Promise<void> {
@@ -121,6 +192,8 @@ export class AccountService {
     await this.deps.store.accounts.setSuspended(account.id, null);
   }
 }
+
+const HANDLE_NOT_AVAILABLE = 'handle is not available';
 
 /** A key-store blob by its authenticated header (the server cannot and need not open it). */
 function isKeyBackup(bytes: Uint8Array): boolean {

@@ -1,6 +1,7 @@
-// Periodic deletion of what the server no longer needs: expired login challenges (they name the
-// handle someone tried) and sessions that expired or were revoked. A seized store should hold
-// as little as possible; an ended session needs no row to stay refused.
+// Periodic deletion of what the server no longer needs: the ids of spent login challenges once
+// they expired (a challenge past its expiry cannot be presented again) and sessions that expired
+// or were revoked. A seized store should hold as little as possible; an ended session needs no
+// row to stay refused.
 import type { Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
 

@@ -1,76 +1,91 @@
-// Challenge–response login. The server issues a single-use random nonce, the client signs it
-// with the Ed25519 authentication key it derives from handle + passphrase, and the server
-// verifies the signature against that key's registered public half. An unknown handle is not
-// revealed: it gets a challenge with a stable fake salt, and its failure takes the same path
-// (store reads and a signature check against a decoy key) and ends in the same error as a bad
-// signature.
-import {
-  NONCE_BYTES,
-  SALT_BYTES,
-  toBase64Url,
-  type ChallengeResult,
-  type LoginPayload,
-} from '@kolokol/shared';
+// Challenge–response login. The server issues a stateless, single-use challenge; the client
+// signs it with the Ed25519 authentication key it derives from handle + passphrase, and the
+// server verifies the signature against that key's registered public half.
+//
+// An unknown handle is not revealed, by what is said or by how long it takes: it gets a
+// challenge with a stable fake salt, and both issuing and verifying run one code path for every
+// handle — the store returns a decoy account record for an unknown handle through the same
+// statement and decoding as a real one, and the signature is checked against the decoy's key.
+import { SALT_BYTES, toBase64Url, type ChallengeResult, type LoginPayload } from '@kolokol/shared';
 import { ed25519KeyPair, verifyLoginChallenge } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
+import { Challenges } from './challenges.js';
 import type { Clock } from './clock.js';
 import { hmacSha256, newId, newRandomBytes } from './secrets.js';
 
-export const CHALLENGE_TTL_MS = 2 * 60 * 1000;
-const LOGIN_FAILED = 'login failed';
+/**
+ * The result of checking a login. `guess` tells whether a real attempt at the handle's key was
+ * made (a valid challenge for it was spent): only those count against the handle's budget, so
+ * nobody can lock a person out with forged or replayed challenges that cost them nothing.
+ */
+export type LoginOutcome =
+  | { readonly ok: true; readonly account: AccountRecord }
+  | { readonly ok: false; readonly guess: boolean };
+
+export const LOGIN_FAILED = 'login failed';
+
+/** An account nobody has: its login key's secret half is thrown away at once. */
+function decoyAccount(): AccountRecord {
+  return {
+    id: newId(),
+    handle: '',
+    role: 'contact',
+    signingKey: ed25519KeyPair().publicKey,
+    exchangeKey: newRandomBytes(32),
+    exchangeSignature: newRandomBytes(64),
+    salt: newRandomBytes(SALT_BYTES),
+    authKey: ed25519KeyPair().publicKey,
+    createdAt: 0,
+    suspendedAt: null,
+  };
+}
 
 export class LoginService {
-  /** A public key nobody holds the secret of, verified against when the handle is unknown. */
-  readonly #decoyKey = ed25519KeyPair().publicKey;
-  #fakeSaltKey: Promise<Uint8Array> | undefined;
+  readonly #decoy = decoyAccount();
+  readonly #challenges: Challenges;
+  /** Loaded (created once) at construction, so that issuing a challenge never writes. */
+  readonly #fakeSaltKey: Promise<Uint8Array>;
 
-  constructor(private readonly deps: { readonly store: Store; readonly clock: Clock }) {}
+  constructor(private readonly deps: { readonly store: Store; readonly clock: Clock }) {
+    this.#challenges = new Challenges(deps);
+    this.#fakeSaltKey = deps.store.meta.getOrCreate('login.fake-salt-key', () =>
+      newRandomBytes(32),
+    );
+    this.#fakeSaltKey.catch(() => undefined);
+  }
 
   async issueChallenge(handle: string): Promise<ChallengeResult> {
-    const account = await this.deps.store.accounts.findByHandle(handle);
-    const fakeSalt = await this.#fakeSalt(handle); // computed for every handle: same work either way
-    const salt = account ? account.salt : fakeSalt;
-    const now = this.deps.clock.now();
-    const challenge = {
-      id: newId(),
-      handle,
-      nonce: newRandomBytes(NONCE_BYTES),
-      expiresAt: now + CHALLENGE_TTL_MS,
-    };
-    await this.deps.store.challenges.create(challenge);
+    const { found, account } = await this.deps.store.accounts.findForLogin(handle, this.#decoy);
+    // Computed for every handle: the same work either way.
+    const fakeSalt = hmacSha256(await this.#fakeSaltKey, handle).subarray(0, SALT_BYTES);
+    const issued = await this.#challenges.issue(handle);
     return {
-      challengeId: challenge.id,
-      nonce: toBase64Url(challenge.nonce),
-      salt: toBase64Url(salt),
-      expiresAt: challenge.expiresAt,
+      challengeId: issued.challengeId,
+      nonce: toBase64Url(issued.nonce),
+      salt: toBase64Url(found ? account.salt : fakeSalt),
+      expiresAt: issued.expiresAt,
     };
   }
 
-  /** The account whose key signed the challenge; UNAUTHENTICATED for every kind of failure. */
-  async verify(login: LoginPayload): Promise<AccountRecord> {
-    const now = this.deps.clock.now();
-    // Always both reads and one signature check, whatever fails first, so timing says nothing.
-    const challenge = await this.deps.store.challenges.consume(login.challengeId, now);
-    const account = await this.deps.store.accounts.findByHandle(login.handle);
-    const nonce = challenge?.nonce ?? new Uint8Array(NONCE_BYTES);
+  /**
+   * Checks a signed challenge. Every failure is the same UNAUTHENTICATED "login failed" to the
+   * caller (the transport says so); FORBIDDEN only for a suspended account whose key signed.
+   */
+  async verify(login: LoginPayload): Promise<LoginOutcome> {
+    const nonce = await this.#challenges.redeem(login.handle, login.challengeId);
+    if (nonce === undefined) return { ok: false, guess: false };
+    const { found, account } = await this.deps.store.accounts.findForLogin(
+      login.handle,
+      this.#decoy,
+    );
     const signatureValid = verifyLoginChallenge(
-      account?.authKey ?? this.#decoyKey,
+      account.authKey,
       { handle: login.handle, challengeId: login.challengeId, nonce },
       login.signature,
     );
-    if (!account || !challenge || challenge.handle !== login.handle || !signatureValid) {
-      throw new AppError('UNAUTHENTICATED', LOGIN_FAILED);
-    }
+    if (!found || !signatureValid) return { ok: false, guess: true };
     if (account.suspendedAt !== null) throw new AppError('FORBIDDEN', 'account suspended');
-    return account;
-  }
-
-  /** A salt for an unknown handle: stable per handle (so repeated asks match) and unguessable. */
-  async #fakeSalt(handle: string): Promise<Uint8Array> {
-    this.#fakeSaltKey ??= this.deps.store.meta.getOrCreate('login.fake-salt-key', () =>
-      newRandomBytes(32),
-    );
-    return hmacSha256(await this.#fakeSaltKey, handle).slice(0, SALT_BYTES);
+    return { ok: true, account };
   }
 }

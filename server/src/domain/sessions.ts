@@ -66,16 +66,24 @@ export class SessionService {
     return revoked ? 1 : 0;
   }
 
-  async logoutAll(
-    accountId: string,
-    reason: 'logout_all' | 'suspended' = 'logout_all',
-  ): Promise<number> {
+  async logoutAll(accountId: string): Promise<number> {
     const ids = await this.deps.store.sessions.revokeAllForAccount(
       accountId,
       this.deps.clock.now(),
     );
-    this.deps.revocations.publish({ sessionIds: ids, reason });
+    this.deps.revocations.publish({ sessionIds: ids, reason: 'logout_all' });
     return ids.length;
+  }
+
+  /**
+   * Suspends an account and revokes its live sessions in one store write, then ends their
+   * sockets at once. Undefined when no such account.
+   */
+  async suspend(accountId: string): Promise<number | undefined> {
+    const result = await this.deps.store.accounts.suspend(accountId, this.deps.clock.now());
+    if (result === undefined) return undefined;
+    this.deps.revocations.publish({ sessionIds: result.revokedSessionIds, reason: 'suspended' });
+    return result.revokedSessionIds.length;
   }
 
   /** Of these session ids, the ones still live (not revoked, not expired, account not suspended). */

@@ -7,12 +7,14 @@ import helmet from 'helmet';
 import passport from 'passport';
 import type { Config } from '../config/config.js';
 import type { AccountService } from '../domain/accounts.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import { PuzzleService } from '../domain/puzzles.js';
 import type { LoginService } from '../domain/login.js';
 import type { SessionService } from '../domain/sessions.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/ports.js';
 import { authRoutes } from './auth-routes.js';
-import { AuthRateLimits } from './auth-rate-limits.js';
+import { AuthLimits } from './auth-rate-limits.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes } from './health-routes.js';
 import { requestLog } from './request-log.js';
@@ -27,6 +29,8 @@ export interface AppDeps {
   readonly accounts: AccountService;
   readonly login: LoginService;
   readonly sessions: SessionService;
+  /** Defaults to the system clock; server.ts passes its own. */
+  readonly clock?: Clock;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -43,11 +47,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const limits = new AuthRateLimits({
+  const limits = new AuthLimits({
     attemptsPerHandle: deps.config.authAttemptsPerHandle,
     attemptsPerClient: deps.config.authAttemptsPerClient,
     windowSeconds: deps.config.authWindowSeconds,
+    calmRequestsPerMinute: deps.config.authCalmRequestsPerMinute,
+    registrationsPerHour: deps.config.registrationsPerHour,
   });
+  const puzzles = new PuzzleService({ store: deps.store, clock: deps.clock ?? systemClock });
   // A private Passport instance, so two servers in one process (tests) never share strategies.
   const authenticator = new passport.Passport();
   authenticator.use(new SignatureStrategy(deps.login, limits));
@@ -57,8 +64,15 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRoutes(deps.store));
   app.use(
     '/auth',
-    express.json({ limit: deps.config.maxJsonBodyBytes, strict: true, type: 'application/json' }),
-    authRoutes({ ...deps, limits, authenticator }),
+    // inflate: false refuses any Content-Encoding before reading: bodies are small, and
+    // decompressing for anonymous callers is work and memory they could demand for free.
+    express.json({
+      limit: deps.config.maxJsonBodyBytes,
+      strict: true,
+      type: 'application/json',
+      inflate: false,
+    }),
+    authRoutes({ ...deps, limits, puzzles, authenticator }),
   );
   app.use(express.static(path.resolve(CLIENT_DIR), { index: 'index.html', dotfiles: 'ignore' }));
   app.use(notFoundHandler());

@@ -1,74 +1,156 @@
-// Rate limits for registration and login, per handle and per client connection
-// (rate-limiter-flexible, in memory for one process; Redis when scaled out). The client's
-// address is only ever used as an in-memory key, hashed under a per-process random key.
-// Per handle, only registrations and *failed* logins count: asking for challenges does not,
-// so nobody can lock a person out by merely requesting challenges for their handle.
+// Budgets for anonymous authentication that hold behind Tor, where every client arrives from
+// 127.0.0.1 and an address says nothing about who is asking (docs/protocol.md, "Limits under Tor"):
+//
+// - pressure: every anonymous auth request counts on one meter for all clients; past the calm
+//   level each challenge and registration must carry a proof of work whose effort rises with
+//   the load (effortForLoad). Nobody is locked out: a flood makes people pay, boundedly;
+// - per address, a soft signal only: an address past its budget pays proof of work as if under
+//   pressure, never a refusal (behind Tor it is everyone's address);
+// - per handle: failed logins that were real guesses (a valid challenge spent) count; past the
+//   budget the handle is locked for the window; the owner's successful login resets it, and
+//   failed registrations never count against it;
+// - registrations: a global budget per hour for self-registration.
+//
+// In memory for one process (rate-limiter-flexible, and bounded counters for pressure and
+// addresses); a scaled-out deployment keeps them in Redis. Addresses and handles are only ever
+// used as keys hashed under a per-process random key. Fixed limits: domain/auth-limits.ts.
 import { randomBytes } from 'node:crypto';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
-import { AppError } from '../errors.js';
-import { hmacSha256 } from '../domain/secrets.js';
 import { toBase64Url } from '@kolokol/shared';
+import { AppError } from '../errors.js';
+import {
+  MAX_TRACKED_ADDRESSES,
+  PRESSURE_WINDOW_MS,
+  REGISTRATION_WINDOW_MS,
+  effortForLoad,
+} from '../domain/auth-limits.js';
+import { hmacSha256 } from '../domain/secrets.js';
+import { AddressCounter, addressBlock } from './address-counter.js';
+import { PressureMeter } from './pressure-meter.js';
 
-export interface AuthRateLimitSettings {
+export interface AuthLimitSettings {
   readonly attemptsPerHandle: number;
   readonly attemptsPerClient: number;
   readonly windowSeconds: number;
+  readonly calmRequestsPerMinute: number;
+  readonly registrationsPerHour: number;
 }
 
-export class AuthRateLimits {
-  readonly #perHandle: RateLimiterMemory;
-  readonly #perClient: RateLimiterMemory;
-  readonly #addressKey = new Uint8Array(randomBytes(32));
-  readonly #handlePoints: number;
+const TOO_MANY = 'too many attempts; try again later';
+/** The one key of the global registration budget. */
+const REGISTRATIONS_KEY = 'all';
+/** The pressure window as a fraction of the minute that the calm level is given per. */
+const WINDOW_MINUTES = PRESSURE_WINDOW_MS / 60_000;
 
-  constructor(settings: AuthRateLimitSettings) {
-    this.#handlePoints = settings.attemptsPerHandle;
+function registrationsExhausted(msBeforeNext: number): AppError {
+  return new AppError('RATE_LIMITED', 'too many registrations; try again later', {
+    retryAfterSeconds: retryAfter(msBeforeNext),
+  });
+}
+
+function retryAfter(msBeforeNext: number): number {
+  return Math.max(1, Math.ceil(msBeforeNext / 1000));
+}
+
+export class AuthLimits {
+  readonly #pressure = new PressureMeter(PRESSURE_WINDOW_MS);
+  readonly #perClient: AddressCounter;
+  readonly #perHandle: RateLimiterMemory;
+  readonly #registrations: RateLimiterMemory;
+  readonly #keyKey = new Uint8Array(randomBytes(32));
+
+  constructor(private readonly settings: AuthLimitSettings) {
+    const duration = settings.windowSeconds;
+    this.#perClient = new AddressCounter(duration * 1000, MAX_TRACKED_ADDRESSES);
     this.#perHandle = new RateLimiterMemory({
       keyPrefix: 'auth-handle',
       points: settings.attemptsPerHandle,
-      duration: settings.windowSeconds,
+      duration,
     });
-    this.#perClient = new RateLimiterMemory({
-      keyPrefix: 'auth-client',
-      points: settings.attemptsPerClient,
-      duration: settings.windowSeconds,
+    this.#registrations = new RateLimiterMemory({
+      keyPrefix: 'auth-registrations',
+      points: settings.registrationsPerHour,
+      duration: REGISTRATION_WINDOW_MS / 1000,
     });
   }
 
-  /** Counts one attempt from this client connection; RATE_LIMITED past the limit. */
-  async consumeClient(clientAddress: string | undefined): Promise<void> {
-    const key = toBase64Url(hmacSha256(this.#addressKey, clientAddress ?? 'unknown'));
-    await limited(this.#perClient, key);
+  /**
+   * Counts one anonymous auth request from this address and returns the proof-of-work effort it
+   * must carry (0: none). Never refuses by itself.
+   */
+  arrive(clientAddress: string | undefined): number {
+    const load = this.#pressure.record();
+    return this.#effort(load, this.#perClient.record(this.#clientKey(clientAddress)));
   }
 
-  /** Counts one attempt at this handle, whether or not it exists; RATE_LIMITED past the limit. */
-  async consumeHandle(handle: string): Promise<void> {
-    await limited(this.#perHandle, handle);
+  /** The effort a request from this address would have to carry now, counting nothing. */
+  effortNow(clientAddress: string | undefined): number {
+    return this.#effort(
+      this.#pressure.read(),
+      this.#perClient.read(this.#clientKey(clientAddress)),
+    );
   }
 
-  /** RATE_LIMITED if this handle has used up its attempts, without counting one. */
+  /** RATE_LIMITED (with Retry-After) if this handle has used up its failed logins. */
   async assertHandleOpen(handle: string): Promise<void> {
-    const used = await this.#perHandle.get(handle);
-    if (used !== null && used.consumedPoints >= this.#handlePoints) {
-      throw new AppError('RATE_LIMITED', 'too many attempts; try again later');
+    const used = await this.#perHandle.get(this.#key('handle', handle));
+    if (used !== null && used.consumedPoints >= this.settings.attemptsPerHandle) {
+      throw new AppError('RATE_LIMITED', TOO_MANY, {
+        retryAfterSeconds: retryAfter(used.msBeforeNext),
+      });
     }
   }
 
-  /** Counts a failed attempt at this handle (already over the limit is fine: still counted). */
-  async recordHandleFailure(handle: string): Promise<void> {
-    await this.#perHandle.consume(handle).catch((error: unknown) => {
-      if (!(error instanceof RateLimiterRes)) throw error;
-    });
+  /** Counts a failed guess at this handle's key (already over the limit is fine: still counted). */
+  async recordFailedGuess(handle: string): Promise<void> {
+    await this.#perHandle.penalty(this.#key('handle', handle));
   }
-}
 
-async function limited(limiter: RateLimiterMemory, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (error) {
-    if (error instanceof RateLimiterRes) {
-      throw new AppError('RATE_LIMITED', 'too many attempts; try again later');
+  /** The handle's owner logged in: its failed guesses are forgotten. */
+  async resetHandle(handle: string): Promise<void> {
+    await this.#perHandle.delete(this.#key('handle', handle));
+  }
+
+  /**
+   * RATE_LIMITED (with Retry-After) if the global self-registration budget is used up, without
+   * taking from it: checked before a client's proof of work is spent on a hopeless request.
+   */
+  async assertRegistrationOpen(): Promise<void> {
+    const used = await this.#registrations.get(REGISTRATIONS_KEY);
+    if (used !== null && used.consumedPoints >= this.settings.registrationsPerHour) {
+      throw registrationsExhausted(used.msBeforeNext);
     }
-    throw error;
+  }
+
+  /**
+   * Takes one self-registration from the global budget, or RATE_LIMITED (with Retry-After).
+   * Returns the refund to call when the registration did not create an account, so that failed
+   * attempts (a taken handle, a bad proof) never use up the budget.
+   */
+  async reserveRegistration(): Promise<() => Promise<void>> {
+    try {
+      await this.#registrations.consume(REGISTRATIONS_KEY);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw registrationsExhausted(error.msBeforeNext);
+      throw error;
+    }
+    return async () => {
+      await this.#registrations.reward(REGISTRATIONS_KEY);
+    };
+  }
+
+  #effort(load: number, usedByClient: number): number {
+    return Math.max(
+      effortForLoad(load / (this.settings.calmRequestsPerMinute * WINDOW_MINUTES)),
+      effortForLoad(usedByClient / this.settings.attemptsPerClient),
+    );
+  }
+
+  #clientKey(clientAddress: string | undefined): string {
+    return this.#key('client', addressBlock(clientAddress ?? 'unknown'));
+  }
+
+  #key(kind: string, value: string): string {
+    return toBase64Url(hmacSha256(this.#keyKey, `${kind}:${value}`));
   }
 }

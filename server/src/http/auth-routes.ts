@@ -1,25 +1,29 @@
 // REST routes for registration, login and logout (/auth/*). Every body is parsed from
 // unknown by its schema in shared; responses use the ack shape { ok, data | error }.
+// Anonymous routes (register, challenge, login) pass the limits in auth-rate-limits.ts first.
 import { Router, type Request } from 'express';
 import type passport from 'passport';
 import {
   challengeBodySchema,
+  puzzleBodySchema,
   registerBodySchema,
   toBase64Url,
   type LoginResult,
 } from '@kolokol/shared';
 import type { AccountService } from '../domain/accounts.js';
 import type { LoginService } from '../domain/login.js';
+import type { PuzzleService } from '../domain/puzzles.js';
 import type { SessionService } from '../domain/sessions.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../validation.js';
-import type { AuthRateLimits } from './auth-rate-limits.js';
+import type { AuthLimits } from './auth-rate-limits.js';
 
 export interface AuthRouteDeps {
   readonly accounts: AccountService;
   readonly login: LoginService;
   readonly sessions: SessionService;
-  readonly limits: AuthRateLimits;
+  readonly puzzles: PuzzleService;
+  readonly limits: AuthLimits;
   readonly authenticator: passport.Authenticator;
 }
 
@@ -37,16 +41,33 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     session: false,
   }) as ReturnType<Router['use']>;
 
+  // A puzzle costs the server an HMAC and stores nothing, so asking for one is not counted.
+  router.post('/puzzle', async (req, res) => {
+    parseInput(puzzleBodySchema, req.body);
+    const effort = Math.max(1, deps.limits.effortNow(req.ip));
+    res.json({ ok: true, data: await deps.puzzles.issue(effort) });
+  });
+
   router.post('/register', async (req, res) => {
-    await deps.limits.consumeClient(req.ip);
+    const effort = deps.limits.arrive(req.ip);
     const body = parseInput(registerBodySchema, req.body);
-    await deps.limits.consumeHandle(body.handle);
-    res.status(201).json({ ok: true, data: await deps.accounts.register(body) });
+    // Redeeming an operator's enrolment code is not self-registration: no global budget.
+    const selfRegistration = body.enrolmentCode === undefined;
+    if (selfRegistration) await deps.limits.assertRegistrationOpen();
+    await deps.puzzles.demand(body.pow, effort);
+    const refund = selfRegistration ? await deps.limits.reserveRegistration() : undefined;
+    try {
+      res.status(201).json({ ok: true, data: await deps.accounts.register(body) });
+    } catch (error) {
+      await refund?.();
+      throw error;
+    }
   });
 
   router.post('/challenge', async (req, res) => {
-    await deps.limits.consumeClient(req.ip);
+    const effort = deps.limits.arrive(req.ip);
     const body = parseInput(challengeBodySchema, req.body);
+    await deps.puzzles.demand(body.pow, effort);
     res.json({ ok: true, data: await deps.login.issueChallenge(body.handle) });
   });
 

@@ -5,11 +5,11 @@ import type { Request } from 'express';
 import { Strategy } from 'passport-strategy';
 import { loginBodySchema } from '@kolokol/shared';
 import { AppError } from '../errors.js';
-import type { LoginService } from '../domain/login.js';
+import { LOGIN_FAILED, type LoginService } from '../domain/login.js';
 import type { SessionService } from '../domain/sessions.js';
 import type { AccountRecord, SessionRecord } from '../store/ports.js';
 import { parseInput } from '../validation.js';
-import type { AuthRateLimits } from './auth-rate-limits.js';
+import type { AuthLimits } from './auth-rate-limits.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -26,24 +26,24 @@ export class SignatureStrategy extends Strategy {
 
   constructor(
     private readonly login: LoginService,
-    private readonly limits: AuthRateLimits,
+    private readonly limits: AuthLimits,
   ) {
     super();
   }
 
   override authenticate(req: Request): void {
     const run = async () => {
-      await this.limits.consumeClient(req.ip);
+      // Login itself asks for no proof of work: the challenge it spends was paid for.
+      this.limits.arrive(req.ip);
       const body = parseInput(loginBodySchema, req.body);
       await this.limits.assertHandleOpen(body.handle);
-      try {
-        return await this.login.verify(body);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'UNAUTHENTICATED') {
-          await this.limits.recordHandleFailure(body.handle);
-        }
-        throw error;
+      const outcome = await this.login.verify(body);
+      if (!outcome.ok) {
+        if (outcome.guess) await this.limits.recordFailedGuess(body.handle);
+        throw new AppError('UNAUTHENTICATED', LOGIN_FAILED);
       }
+      await this.limits.resetHandle(body.handle);
+      return outcome.account;
     };
     run().then(
       (account) => this.success({ account }),

@@ -1,5 +1,6 @@
 // End-to-end crypto shared by the browser client, the server and the tests.
 export * from './auth-proof.js';
+export * from './backup-proof.js';
 export * from './bytes.js';
 export * from './errors.js';
 export * from './format.js';
@@ -12,6 +13,7 @@ export * from './padding.js';
 export * from './pqxdh.js';
 export * from './prekeys.js';
 export * from './prekeys-store.js';
+export * from './proof-of-work.js';
 export * from './primitives.js';
 export * from './ratchet.js';
 export * from './ratchet-header.js';

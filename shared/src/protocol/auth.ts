@@ -1,6 +1,7 @@
 // REST bodies for registration, login and logout. Keys and signatures travel as base64url.
 import { z } from 'zod';
 import { bytesSchema, handleSchema, idSchema, roleSchema, SELF_REGISTER_ROLES } from './common.js';
+import { powSolutionSchema } from './pow.js';
 
 export const KEY_BYTES = 32;
 export const SIGNATURE_BYTES = 64;
@@ -36,6 +37,8 @@ export const registerBodySchema = z
     /** signRegistration(): proofs of possession by the login key and by the identity key. */
     authSignature: bytesSchema(SIGNATURE_BYTES),
     identitySignature: bytesSchema(SIGNATURE_BYTES),
+    /** A solved puzzle from POST /auth/puzzle, needed only after a POW_REQUIRED. */
+    pow: powSolutionSchema.optional(),
   })
   .strict()
   .refine((body) => (body.role === undefined) !== (body.enrolmentCode === undefined), {
@@ -46,7 +49,13 @@ export type RegisterBody = z.input<typeof registerBodySchema>;
 export const registerResultSchema = z.object({ accountId: idSchema, role: roleSchema });
 export type RegisterResult = z.infer<typeof registerResultSchema>;
 
-export const challengeBodySchema = z.object({ handle: handleSchema }).strict();
+export const challengeBodySchema = z
+  .object({
+    handle: handleSchema,
+    /** A solved puzzle from POST /auth/puzzle, needed only after a POW_REQUIRED. */
+    pow: powSolutionSchema.optional(),
+  })
+  .strict();
 export type ChallengeBody = z.input<typeof challengeBodySchema>;
 
 export const challengeResultSchema = z.object({

@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'CONFLICT',
   'RATE_LIMITED',
+  'POW_REQUIRED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_VERSION',
   'UNAVAILABLE',
@@ -30,6 +31,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_VERSION: 426,
   RATE_LIMITED: 429,
+  // 429 as well: the server is under pressure; the answer is to pay (Retry-After: 0), not to wait.
+  POW_REQUIRED: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
 };

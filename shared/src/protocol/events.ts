@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { AckCallback } from './ack.js';
 import type { DirectMessageWire } from './direct.js';
-import { MAX_KEY_BACKUP_BYTES } from './auth.js';
+import { MAX_KEY_BACKUP_BYTES, SIGNATURE_BYTES } from './auth.js';
 import { bytesSchema, emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
 import { ERROR_CODES } from './errors.js';
 import {
@@ -55,10 +55,19 @@ export const clientEvents = {
     summary: 'The caller’s own account and session.',
   }),
   'keys.backup_put': defineEvent({
-    input: z.object({ keyBackup: bytesSchema({ min: 1, max: MAX_KEY_BACKUP_BYTES }) }).strict(),
+    input: z
+      .object({
+        keyBackup: bytesSchema({ min: 1, max: MAX_KEY_BACKUP_BYTES }),
+        /** A challenge from POST /auth/challenge for the caller's handle; spent here. */
+        challengeId: idSchema,
+        /** signBackupReplacement() by the login key: a session token alone cannot replace it. */
+        signature: bytesSchema(SIGNATURE_BYTES),
+      })
+      .strict(),
     output: emptySchema,
-    maxBytes: Math.ceil((MAX_KEY_BACKUP_BYTES * 4) / 3) + 64,
-    summary: 'Replace the caller’s sealed identity backup, returned at login.',
+    maxBytes: Math.ceil((MAX_KEY_BACKUP_BYTES * 4) / 3) + 256,
+    summary:
+      'Replace the caller’s sealed identity backup, returned at login; signed afresh by the login key.',
   }),
   'prekeys.set_signed': defineEvent({
     input: setSignedPrekeysSchema,

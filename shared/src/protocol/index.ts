@@ -7,4 +7,6 @@ export * from './errors.js';
 export * from './events.js';
 export * from './handshake.js';
 export * from './keys.js';
+export * from './pow.js';
+export * from './reserved-handles.js';
 export * from './version.js';

@@ -1,7 +1,16 @@
 // Contract for AccountStore without enrolments: create, find by handle and id, suspension.
 import { describe, expect, it } from 'vitest';
 import type { CurrentStore } from './fixtures.js';
-import { bytes, expectPlainBytes, newAccount, storedAccount } from './fixtures.js';
+import type { SessionRecord } from '../../../server/src/store/ports.js';
+import {
+  bytes,
+  createAccount,
+  expectPlainBytes,
+  newAccount,
+  storedAccount,
+  unique,
+  uniqueBytes,
+} from './fixtures.js';
 
 export function accountsContract(store: CurrentStore): void {
   describe('accounts', () => {
@@ -93,6 +102,51 @@ export function accountsContract(store: CurrentStore): void {
       expect(winner?.kind === 'created' ? winner.account.id : undefined).toBe(stored?.id);
     });
 
+    it('finds an account for login, or gives back the decoy for an unknown handle', async () => {
+      const account = newAccount({ role: 'volunteer' });
+      await store().accounts.create(account, { now: 1_000 });
+      const decoy = { ...storedAccount(newAccount()), role: 'contact' as const, suspendedAt: null };
+
+      const known = await store().accounts.findForLogin(account.handle, decoy);
+      expect(known).toStrictEqual({
+        found: true,
+        account: { ...storedAccount(account), role: 'volunteer', suspendedAt: null },
+      });
+      const unknown = await store().accounts.findForLogin('no-such-handle', decoy);
+      // The decoy comes back under the handle asked for, as plain bytes like a stored account.
+      expect(unknown).toStrictEqual({
+        found: false,
+        account: { ...decoy, handle: 'no-such-handle' },
+      });
+      expectPlainBytes(unknown.account.authKey);
+
+      expect(await store().accounts.setSuspended(account.id, 5_000)).toBe(true);
+      expect((await store().accounts.findForLogin(account.handle, decoy)).account.suspendedAt).toBe(
+        5_000,
+      );
+    });
+
+    it('lists the handles of staff accounts only', async () => {
+      const contact = await createAccount(store());
+      expect(await store().accounts.staffHandles()).not.toContain(contact.handle);
+      const staffCode = bytes(32, 4_242);
+      const staffHandle = unique('staff');
+      await store().enrolments.create({
+        handle: staffHandle,
+        role: 'moderator',
+        codeHash: staffCode,
+        createdAt: 1_000,
+        expiresAt: 10_000,
+      });
+      await store().accounts.create(newAccount({ handle: staffHandle }), {
+        enrolmentCodeHash: staffCode,
+        now: 2_000,
+      });
+      const handles = await store().accounts.staffHandles();
+      expect(handles).toContain(staffHandle);
+      expect(handles).not.toContain(contact.handle);
+    });
+
     it('suspends and unsuspends an account', async () => {
       const account = newAccount();
       await store().accounts.create(account, { now: 1_000 });
@@ -110,6 +164,44 @@ export function accountsContract(store: CurrentStore): void {
     it('answers false when suspending an unknown account, and creates nothing', async () => {
       expect(await store().accounts.setSuspended('no-such-id', 5_000)).toBe(false);
       expect(await store().accounts.findById('no-such-id')).toBeUndefined();
+    });
+
+    it('suspends and revokes every live session in one write, keeping the first suspension time', async () => {
+      const account = await createAccount(store());
+      const other = await createAccount(store());
+      const session = (accountId: string, overrides: Partial<SessionRecord> = {}) => ({
+        id: unique('session'),
+        accountId,
+        tokenHash: uniqueBytes(32),
+        createdAt: 1_000,
+        expiresAt: 10_000,
+        revokedAt: null,
+        ...overrides,
+      });
+      const live = session(account.id);
+      const expired = session(account.id, { expiresAt: 2_000 });
+      const revoked = session(account.id, { revokedAt: 1_500 });
+      const othersLive = session(other.id);
+      for (const record of [live, expired, revoked, othersLive]) {
+        await store().sessions.create(record);
+      }
+
+      expect(await store().accounts.suspend(account.id, 3_000)).toStrictEqual({
+        revokedSessionIds: [live.id],
+      });
+      expect((await store().accounts.findById(account.id))?.suspendedAt).toBe(3_000);
+      expect((await store().sessions.findByTokenHash(live.tokenHash))?.revokedAt).toBe(3_000);
+      expect(await store().sessions.findByTokenHash(expired.tokenHash)).toStrictEqual(expired);
+      expect(await store().sessions.findByTokenHash(revoked.tokenHash)).toStrictEqual(revoked);
+      expect(await store().sessions.findByTokenHash(othersLive.tokenHash)).toStrictEqual(
+        othersLive,
+      );
+
+      expect(await store().accounts.suspend(account.id, 4_000)).toStrictEqual({
+        revokedSessionIds: [],
+      });
+      expect((await store().accounts.findById(account.id))?.suspendedAt).toBe(3_000);
+      expect(await store().accounts.suspend('no-such-id', 4_000)).toBeUndefined();
     });
   });
 }

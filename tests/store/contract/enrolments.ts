@@ -35,6 +35,17 @@ export function enrolmentsContract(store: CurrentStore): void {
       }
     });
 
+    it('lists the handles of pending enrolments only', async () => {
+      const pending = enrolment({ expiresAt: 10_000 });
+      const expired = enrolment({ expiresAt: 4_000 });
+      await store().enrolments.create(pending);
+      await store().enrolments.create(expired);
+
+      const handles = await store().enrolments.pendingHandles(5_000);
+      expect(handles).toContain(pending.handle);
+      expect(handles).not.toContain(expired.handle);
+    });
+
     it('no longer finds an enrolment from its expiry time on', async () => {
       const record = enrolment({ expiresAt: 10_000 });
       await store().enrolments.create(record);
@@ -54,11 +65,30 @@ export function enrolmentsContract(store: CurrentStore): void {
       expect(await store().accounts.findById(account.id)).toStrictEqual(account);
     });
 
-    it('replaces an earlier enrolment for the same handle, voiding the old code', async () => {
+    it('keeps a pending enrolment unless told to replace it, and never replaces silently', async () => {
+      const first = enrolment({ codeHash: bytes(32, 1) });
+      const second = enrolment({ handle: first.handle, codeHash: bytes(32, 2), createdAt: 2_000 });
+      await store().enrolments.create(first);
+
+      expect(await store().enrolments.create(second)).toBe('pending');
+      expect(await store().enrolments.create(second, { replacePending: false })).toBe('pending');
+      expect(await store().enrolments.findByHandle(first.handle, 5_000)).toStrictEqual(first);
+    });
+
+    it('replaces an expired enrolment as if it were not there', async () => {
+      const first = enrolment({ codeHash: bytes(32, 1), expiresAt: 2_000 });
+      const second = enrolment({ handle: first.handle, codeHash: bytes(32, 2), createdAt: 2_000 });
+      await store().enrolments.create(first);
+
+      expect(await store().enrolments.create(second)).toBe('created');
+      expect(await store().enrolments.findByHandle(first.handle, 5_000)).toStrictEqual(second);
+    });
+
+    it('replaces a pending enrolment when told to, voiding the old code', async () => {
       const first = enrolment({ codeHash: bytes(32, 1), role: 'admin' });
       const second = enrolment({ handle: first.handle, codeHash: bytes(32, 2), createdAt: 2_000 });
       await store().enrolments.create(first);
-      expect(await store().enrolments.create(second)).toBe('created');
+      expect(await store().enrolments.create(second, { replacePending: true })).toBe('replaced');
 
       expect(await store().enrolments.findByHandle(first.handle, 5_000)).toStrictEqual(second);
       const withOld = newAccount({ handle: first.handle });

@@ -109,6 +109,24 @@ export function sessionsContract(store: CurrentStore): void {
       expect(await store().sessions.filterLive([], 5_000)).toStrictEqual(new Set());
     });
 
+    it('counts the sessions of a suspended account as dead, revoked or not', async () => {
+      const account = await createAccount(store());
+      const other = await createAccount(store());
+      const mine = session(account.id);
+      const theirs = session(other.id);
+      await store().sessions.create(mine);
+      await store().sessions.create(theirs);
+      expect(await store().accounts.setSuspended(account.id, 3_000)).toBe(true);
+
+      expect(await store().sessions.filterLive([mine.id, theirs.id], 5_000)).toStrictEqual(
+        new Set([theirs.id]),
+      );
+      expect(await store().accounts.setSuspended(account.id, null)).toBe(true);
+      expect(await store().sessions.filterLive([mine.id, theirs.id], 5_000)).toStrictEqual(
+        new Set([mine.id, theirs.id]),
+      );
+    });
+
     it('filters a long list of ids', async () => {
       const account = await createAccount(store());
       const records = Array.from({ length: 1_200 }, (_, index) =>

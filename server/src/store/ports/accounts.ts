@@ -20,6 +20,11 @@ export interface AccountRecord {
   readonly suspendedAt: number | null;
 }
 
+export interface LoginLookup {
+  readonly found: boolean;
+  readonly account: AccountRecord;
+}
+
 export type CreateAccountResult =
   | { readonly kind: 'created'; readonly account: AccountRecord }
   | { readonly kind: 'handle-taken' }
@@ -43,9 +48,23 @@ export interface AccountStore {
     options: { readonly enrolmentCodeHash?: Uint8Array; readonly now: number },
   ): Promise<CreateAccountResult>;
   findByHandle(handle: string): Promise<AccountRecord | undefined>;
+  /**
+   * For login and challenges: the account with this handle (`found: true`), or else `decoy`
+   * (`found: false`), read by one statement and decoded by one path either way, so that an
+   * unknown handle costs what a known one does and timing does not tell them apart.
+   */
+  findForLogin(handle: string, decoy: AccountRecord): Promise<LoginLookup>;
+  /** Handles of every moderator and admin account: self-registration may not imitate them. */
+  staffHandles(): Promise<string[]>;
   findById(id: string): Promise<AccountRecord | undefined>;
-  /** Sets or clears suspension; false when no such account. */
+  /** Sets or clears suspension alone; false when no such account. */
   setSuspended(id: string, suspendedAt: number | null): Promise<boolean>;
+  /**
+   * Suspends the account and revokes every live session it has, in one atomic write, and returns
+   * the revoked session ids (none when it was suspended already; the first time is kept).
+   * Undefined when no such account.
+   */
+  suspend(id: string, at: number): Promise<{ readonly revokedSessionIds: string[] } | undefined>;
   /**
    * The sealed identity backup. Read only at login, so the up-to-8-KiB blob is not loaded with
    * every account lookup on the hot paths (session checks, message sends).

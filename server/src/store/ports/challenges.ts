@@ -1,16 +1,13 @@
-// The login-challenge port: single-use nonces.
-
-export interface ChallengeRecord {
-  readonly id: string;
-  readonly handle: string;
-  readonly nonce: Uint8Array;
-  readonly expiresAt: number;
-}
+// The login-challenge port. Challenges are stateless (a MAC under a server key, see
+// domain/challenges.ts): issuing one writes nothing. Only a redeemed challenge's random id is
+// kept — never the handle — until it expires, so that each challenge is redeemed once.
 
 export interface ChallengeStore {
-  create(challenge: ChallengeRecord): Promise<void>;
-  /** Deletes and returns the challenge if it exists and has not expired: single use, atomic. */
-  consume(id: string, now: number): Promise<ChallengeRecord | undefined>;
-  /** Deletes expired challenges; returns how many. */
+  /**
+   * Marks the challenge with this random id spent until `expiresAt`. True the first time; false
+   * when it was spent already (single use, atomic across concurrent callers and processes).
+   */
+  spend(id: string, expiresAt: number): Promise<boolean>;
+  /** Forgets spent ids whose challenges expired at or before `now`; returns how many. */
   purge(now: number): Promise<number>;
 }

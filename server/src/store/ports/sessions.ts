@@ -18,7 +18,10 @@ export interface SessionStore {
   revoke(id: string, at: number): Promise<boolean>;
   /** Revokes every live session of an account and returns their ids. */
   revokeAllForAccount(accountId: string, at: number): Promise<string[]>;
-  /** Of the given ids, those that are neither revoked nor expired at `now`. */
+  /**
+   * Of the given ids, those that are neither revoked nor expired at `now` and whose account is
+   * not suspended: a suspension ends its sessions even where no revocation was written.
+   */
   filterLive(ids: readonly string[], now: number): Promise<Set<string>>;
   /** Deletes sessions that expired or were revoked before `before`; returns how many. */
   purge(before: number): Promise<number>;

@@ -37,6 +37,19 @@ type InsertAccountParams = [
   createdAt: number,
 ];
 
+interface LoginParams {
+  readonly id: string;
+  readonly handle: string;
+  readonly role: Role;
+  readonly signingKey: Uint8Array;
+  readonly exchangeKey: Uint8Array;
+  readonly exchangeSignature: Uint8Array;
+  readonly salt: Uint8Array;
+  readonly authKey: Uint8Array;
+  readonly createdAt: number;
+  readonly suspendedAt: number | null;
+}
+
 const ACCOUNT_COLUMNS =
   'id, handle, role, signing_key, exchange_key, exchange_signature, salt, auth_key, created_at, suspended_at';
 
@@ -67,6 +80,27 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   const byId = db.prepare<[string], AccountRow>(
     `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ?`,
   );
+  // A LEFT JOIN from a one-row table: exactly one row comes back for a known and an unknown
+  // handle alike, the decoy's values standing in where there is no account, and it is decoded
+  // by the same toAccount call. `found` is the only difference. The covering index (migration 4)
+  // makes both one index seek: a known handle never reads the table row an unknown one lacks.
+  const forLogin = db.prepare<[LoginParams], AccountRow & { readonly found: 0 | 1 }>(
+    `SELECT a.id IS NOT NULL AS found,
+            coalesce(a.id, @id) AS id,
+            coalesce(a.handle, @handle) AS handle,
+            coalesce(a.role, @role) AS role,
+            coalesce(a.signing_key, @signingKey) AS signing_key,
+            coalesce(a.exchange_key, @exchangeKey) AS exchange_key,
+            coalesce(a.exchange_signature, @exchangeSignature) AS exchange_signature,
+            coalesce(a.salt, @salt) AS salt,
+            coalesce(a.auth_key, @authKey) AS auth_key,
+            coalesce(a.created_at, @createdAt) AS created_at,
+            CASE WHEN a.id IS NULL THEN @suspendedAt ELSE a.suspended_at END AS suspended_at
+     FROM (SELECT 1) LEFT JOIN accounts AS a INDEXED BY accounts_for_login ON a.handle = @handle`,
+  );
+  const staffHandles = db.prepare<[], { readonly handle: string }>(
+    "SELECT handle FROM accounts WHERE role IN ('moderator', 'admin')",
+  );
   const handleExists = db.prepare<[string], { readonly found: 1 }>(
     'SELECT 1 AS found FROM accounts WHERE handle = ?',
   );
@@ -82,6 +116,21 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   const updateSuspended = db.prepare<[number | null, string]>(
     'UPDATE accounts SET suspended_at = ? WHERE id = ?',
   );
+  // coalesce keeps the first suspension time when an account is suspended twice.
+  const markSuspended = db.prepare<[number, string]>(
+    'UPDATE accounts SET suspended_at = coalesce(suspended_at, ?) WHERE id = ?',
+  );
+  const revokeLiveSessions = db.prepare<[number, string, number], { readonly id: string }>(
+    `UPDATE sessions SET revoked_at = ?
+     WHERE account_id = ? AND revoked_at IS NULL AND expires_at > ?
+     RETURNING id`,
+  );
+  const suspendTx = db.transaction((id: string, at: number): string[] | undefined => {
+    if (markSuspended.run(at, id).changes === 0) {
+      return undefined;
+    }
+    return revokeLiveSessions.all(at, id, at).map((row) => row.id);
+  });
   const keyBackupOf = db.prepare<[string], { readonly key_backup: Uint8Array }>(
     'SELECT key_backup FROM accounts WHERE id = ?',
   );
@@ -156,6 +205,20 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
       });
     },
 
+    findForLogin(handle, decoy) {
+      return settle(() => {
+        const row = forLogin.get({ ...decoy, handle });
+        if (row === undefined) {
+          throw new Error('store: login lookup returned no row');
+        }
+        return { found: row.found === 1, account: toAccount(row) };
+      });
+    },
+
+    staffHandles() {
+      return settle(() => staffHandles.all().map((row) => row.handle));
+    },
+
     findById(id) {
       return settle(() => {
         const row = byId.get(id);
@@ -165,6 +228,13 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
 
     setSuspended(id, suspendedAt) {
       return settle(() => updateSuspended.run(suspendedAt, id).changes > 0);
+    },
+
+    suspend(id, at) {
+      return settle(() => {
+        const revokedSessionIds = suspendTx.immediate(id, at);
+        return revokedSessionIds === undefined ? undefined : { revokedSessionIds };
+      });
     },
 
     findKeyBackup(id) {

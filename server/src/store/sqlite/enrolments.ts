@@ -36,25 +36,42 @@ export function createSqliteEnrolmentStore(db: Database.Database): EnrolmentStor
      WHERE handle = ? AND expires_at > ?`,
   );
 
+  const pendingHandles = db.prepare<[number], { readonly handle: string }>(
+    'SELECT handle FROM enrolments WHERE expires_at > ?',
+  );
+
   // IMMEDIATE: the account check and the reservation must see the same state, even when a
   // registration for the handle is being committed by another connection.
-  const createTx = db.transaction((enrolment: EnrolmentRecord): 'created' | 'handle-taken' => {
-    if (handleExists.get(enrolment.handle) !== undefined) {
-      return 'handle-taken';
-    }
-    upsert.run(
-      enrolment.handle,
-      enrolment.role,
-      enrolment.codeHash,
-      enrolment.createdAt,
-      enrolment.expiresAt,
-    );
-    return 'created';
-  });
+  const createTx = db.transaction(
+    (
+      enrolment: EnrolmentRecord,
+      replacePending: boolean,
+    ): 'created' | 'replaced' | 'pending' | 'handle-taken' => {
+      if (handleExists.get(enrolment.handle) !== undefined) {
+        return 'handle-taken';
+      }
+      const pending = pendingFor.get(enrolment.handle, enrolment.createdAt) !== undefined;
+      if (pending && !replacePending) {
+        return 'pending';
+      }
+      upsert.run(
+        enrolment.handle,
+        enrolment.role,
+        enrolment.codeHash,
+        enrolment.createdAt,
+        enrolment.expiresAt,
+      );
+      return pending ? 'replaced' : 'created';
+    },
+  );
 
   return {
-    create(enrolment) {
-      return settle(() => createTx.immediate(enrolment));
+    create(enrolment, options) {
+      return settle(() => createTx.immediate(enrolment, options?.replacePending === true));
+    },
+
+    pendingHandles(now) {
+      return settle(() => pendingHandles.all(now).map((row) => row.handle));
     },
 
     findByHandle(handle, now) {

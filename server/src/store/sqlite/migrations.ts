@@ -142,6 +142,30 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'stateless login challenges: only spent challenge ids are kept, never a handle',
+    up: (db) => {
+      // The old table named every handle that ever asked for a challenge, known or not. Challenges
+      // are now MACed and carry their own expiry; only a redeemed one's random id is recorded.
+      // secure_delete (set at open) overwrites the dropped rows' pages.
+      db.exec(`
+        DROP TABLE challenges;
+        CREATE TABLE spent_challenges (
+          id TEXT PRIMARY KEY,
+          expires_at INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX spent_challenges_by_expiry ON spent_challenges (expires_at);
+
+        -- Covers every column the login lookup reads, so that a known and an unknown handle
+        -- both cost one seek in this index and neither touches the table (timing parity).
+        CREATE INDEX accounts_for_login ON accounts (
+          handle, id, role, signing_key, exchange_key, exchange_signature, salt, auth_key,
+          created_at, suspended_at
+        );
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

@@ -42,8 +42,9 @@ export function createSqliteSessionStore(db: Database.Database): SessionStore {
   );
   // The ids travel as one JSON array so that any number of them fits one prepared statement.
   const liveAmong = db.prepare<[string, number], { readonly id: string }>(
-    `SELECT id FROM sessions
-     WHERE id IN (SELECT value FROM json_each(?)) AND revoked_at IS NULL AND expires_at > ?`,
+    `SELECT sessions.id FROM sessions JOIN accounts ON accounts.id = sessions.account_id
+     WHERE sessions.id IN (SELECT value FROM json_each(?))
+       AND sessions.revoked_at IS NULL AND sessions.expires_at > ? AND accounts.suspended_at IS NULL`,
   );
   const purgeBefore = db.prepare<[number, number]>(
     'DELETE FROM sessions WHERE expires_at < ? OR (revoked_at IS NOT NULL AND revoked_at < ?)',
