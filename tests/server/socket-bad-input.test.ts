@@ -93,7 +93,7 @@ describe('the event router', () => {
     });
   });
 
-  it('rate-limits a burst of events per socket', async () => {
+  it('rate-limits a burst of events per session', async () => {
     const slow = await startTestServer({ KOLOKOL_SOCKET_EVENTS_PER_SECOND: '5' });
     try {
       const { token: slowToken } = await registerAndLogin(slow.url, 'burst');

@@ -71,6 +71,8 @@ export function createRealtime(
     allowUpgrades: false,
     // The largest message a client may send; larger closes the connection.
     maxHttpBufferSize: config.maxSocketMessageBytes,
+    // No compressed websocket frames: what a client sends costs it what it costs us.
+    perMessageDeflate: false,
     allowRequest: originCheck(config.allowedOrigins),
     cors: { origin: [...config.allowedOrigins], credentials: false },
     serveClient: false,
