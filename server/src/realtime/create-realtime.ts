@@ -128,7 +128,9 @@ export function createRealtime(
       stopWatching();
       await inFlight.drain(graceMs);
       if (io.of('/').sockets.size > 0) {
-        await sleep(Math.min(SHUTDOWN_LINGER_MS, left()));
+        // Answer what is still on the wire; end early once every client has left on its own.
+        const lingerUntil = performance.now() + Math.min(SHUTDOWN_LINGER_MS, left());
+        while (io.of('/').sockets.size > 0 && performance.now() < lingerUntil) await sleep(20);
         // Each socket gets a DISCONNECT after its pending acks; its connection closes once flushed.
         const conns = [...io.of('/').sockets.values()].map((socket) => socket.conn);
         io.disconnectSockets(true);
