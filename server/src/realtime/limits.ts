@@ -38,8 +38,9 @@ export const PING_TIMEOUT_MS = 20_000;
 export const UPGRADE_TIMEOUT_MS = 10_000;
 
 /**
- * How long shutdown keeps open sockets after in-flight work is done, answering UNAVAILABLE,
- * so events already on the wire get an ack instead of vanishing with the connection.
+ * How long, at most, shutdown keeps open sockets after in-flight work is done, answering
+ * UNAVAILABLE, so events already on the wire get an ack instead of vanishing with the
+ * connection (less when every client leaves first).
  */
 export const SHUTDOWN_LINGER_MS = 1000;
 
