@@ -16,6 +16,7 @@ import { socketNotifier } from './realtime/socket-notifier.js';
 import { createApp } from './http/app.js';
 import { errorName, type Logger } from './logger.js';
 import { createRealtime, type Realtime } from './realtime/create-realtime.js';
+import { HTTP_TIMEOUT_CHECK_INTERVAL_MS } from './realtime/limits.js';
 import type { Store } from './store/ports.js';
 
 export interface KolokolServer {
@@ -60,7 +61,18 @@ export function createKolokolServer(deps: {
   const direct = new DirectMessageService({ store, clock, notifier });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
-  const http = createServer(app);
+  const http = createServer(
+    {
+      // Slow headers and slow bodies (slow-loris) are cut off, not held for Node's 300 s default.
+      headersTimeout: config.httpHeadersTimeoutMs,
+      requestTimeout: config.httpRequestTimeoutMs,
+      keepAliveTimeout: config.httpKeepAliveTimeoutMs,
+      connectionsCheckingInterval: HTTP_TIMEOUT_CHECK_INTERVAL_MS,
+    },
+    app,
+  );
+  // Connections past the cap are dropped on arrival: memory and descriptors stay bounded.
+  http.maxConnections = config.maxConnections;
   const realtime = createRealtime(http, {
     config,
     logger,

@@ -2,7 +2,7 @@
 // (or, for abuse, a disconnect), the process stays up, and nothing in the store changes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type ProtocolError } from '@kolokol/shared';
-import { MAX_STRIKES } from '../../server/src/realtime/router.js';
+import { MAX_STRIKES } from '../../server/src/realtime/limits.js';
 import {
   call,
   closeAllSockets,
@@ -93,7 +93,7 @@ describe('the event router', () => {
     });
   });
 
-  it('rate-limits a burst of events per socket', async () => {
+  it('rate-limits a burst of events per session', async () => {
     const slow = await startTestServer({ KOLOKOL_SOCKET_EVENTS_PER_SECOND: '5' });
     try {
       const { token: slowToken } = await registerAndLogin(slow.url, 'burst');
@@ -133,20 +133,34 @@ describe('the handshake', () => {
   });
 
   it('checks Origin against the allowlist on websocket and polling alike', async () => {
-    const auth = { token, protocol: PROTOCOL_VERSION };
-    for (const transport of ['websocket', 'polling'] as const) {
-      await expect(
-        connect(server.url, auth, {
+    // Polling is off unless allowed (see socket-transports.test.ts), so it runs on its own server,
+    // where every polling request carries the session token as a bearer header.
+    const polling = await startTestServer({ KOLOKOL_ALLOW_POLLING: 'true' });
+    try {
+      const { token: pollingToken } = await registerAndLogin(polling.url, 'origin');
+      const cases = [
+        { target: server, transport: 'websocket', token },
+        { target: polling, transport: 'polling', token: pollingToken },
+      ] as const;
+      for (const { target, transport, token: bearer } of cases) {
+        const auth = { token: bearer, protocol: PROTOCOL_VERSION };
+        const headers = { authorization: `Bearer ${bearer}` };
+        await expect(
+          connect(target.url, auth, {
+            transports: [transport],
+            extraHeaders: { ...headers, origin: 'https://evil.example' },
+          }),
+        ).rejects.toThrow();
+        const allowed = await connect(target.url, auth, {
           transports: [transport],
-          extraHeaders: { origin: 'https://evil.example' },
-        }),
-      ).rejects.toThrow();
-      const allowed = await connect(server.url, auth, {
-        transports: [transport],
-        extraHeaders: { origin: server.config.allowedOrigins[0]! },
-      });
-      expect(allowed.connected).toBe(true);
-      allowed.close();
+          extraHeaders: { ...headers, origin: target.config.allowedOrigins[0]! },
+        });
+        expect(allowed.connected).toBe(true);
+        allowed.close();
+      }
+    } finally {
+      closeAllSockets();
+      await polling.close();
     }
   });
 });

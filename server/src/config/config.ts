@@ -3,9 +3,11 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { decodeRootPublicKey } from '@kolokol/shared/crypto';
+import { LARGEST_EVENT_PAYLOAD_BYTES, PACKET_FRAMING_BYTES } from '../realtime/limits.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** Each variable: its schema and default. The README's configuration table mirrors this. */
 const variables = {
@@ -22,9 +24,20 @@ const variables = {
   KOLOKOL_SESSION_TTL_SECONDS: positiveInt.max(30 * 24 * 3600).default(24 * 3600),
   KOLOKOL_SESSION_RECHECK_SECONDS: positiveInt.max(3600).default(15),
   KOLOKOL_MAX_JSON_BODY_BYTES: positiveInt.max(1024 * 1024).default(16 * 1024),
-  KOLOKOL_MAX_SOCKET_MESSAGE_BYTES: positiveInt.max(16 * 1024 * 1024).default(1024 * 1024),
+  // Default: the largest event payload plus packet framing; no bigger message could be accepted.
+  KOLOKOL_MAX_SOCKET_MESSAGE_BYTES: positiveInt
+    .min(4096)
+    .max(4 * 1024 * 1024)
+    .default(LARGEST_EVENT_PAYLOAD_BYTES + PACKET_FRAMING_BYTES),
   KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: positiveInt.max(100).default(5),
   KOLOKOL_SOCKET_EVENTS_PER_SECOND: positiveInt.max(10_000).default(50),
+  KOLOKOL_ACCOUNT_EVENTS_PER_SECOND: positiveInt.max(10_000).default(100),
+  KOLOKOL_SOCKET_CONNECTS_PER_ACCOUNT_PER_MINUTE: positiveInt.max(10_000).default(30),
+  KOLOKOL_ALLOW_POLLING: flag.default(false),
+  KOLOKOL_HTTP_HEADERS_TIMEOUT_SECONDS: positiveInt.max(60).default(10),
+  KOLOKOL_HTTP_REQUEST_TIMEOUT_SECONDS: positiveInt.max(300).default(30),
+  KOLOKOL_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: positiveInt.max(120).default(5),
+  KOLOKOL_MAX_CONNECTIONS: positiveInt.max(100_000).default(1000),
   KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: positiveInt.max(1_000_000).default(20),
   KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: positiveInt.max(1_000_000).default(100),
   KOLOKOL_AUTH_WINDOW_SECONDS: positiveInt.max(24 * 3600).default(15 * 60),
@@ -61,7 +74,20 @@ export interface Config {
   readonly maxJsonBodyBytes: number;
   readonly maxSocketMessageBytes: number;
   readonly maxSocketsPerAccount: number;
+  /** Events per second per session, across its sockets. */
   readonly socketEventsPerSecond: number;
+  /** Events per second per account, across its sessions and sockets. */
+  readonly accountEventsPerSecond: number;
+  /** New socket connections per account per minute: reconnecting cannot be a loop. */
+  readonly socketConnectsPerAccountPerMinute: number;
+  /** Long-polling allowed besides websocket; every polling request then needs the bearer token. */
+  readonly allowPolling: boolean;
+  /** Node's HTTP timeouts: slow headers and slow bodies cannot hold a connection for long. */
+  readonly httpHeadersTimeoutMs: number;
+  readonly httpRequestTimeoutMs: number;
+  readonly httpKeepAliveTimeoutMs: number;
+  /** Open TCP connections at most (websockets included); more are dropped on arrival. */
+  readonly maxConnections: number;
   /** Failed logins (real guesses) per handle per window; past it the handle is locked for the window. */
   readonly authAttemptsPerHandle: number;
   /** Anonymous auth requests per client address per window before it must pay proof of work (never a lock-out). */
@@ -128,6 +154,13 @@ function parseOrigins(list: string | undefined, port: number): string[] {
 export function loadConfig(env: Env = process.env): Config {
   const portValue = read(env, 'PORT');
   const trustProxy = read(env, 'KOLOKOL_TRUST_PROXY');
+  const headersTimeout = read(env, 'KOLOKOL_HTTP_HEADERS_TIMEOUT_SECONDS');
+  const requestTimeout = read(env, 'KOLOKOL_HTTP_REQUEST_TIMEOUT_SECONDS');
+  if (headersTimeout > requestTimeout) {
+    throw new ConfigError(
+      'invalid configuration: KOLOKOL_HTTP_HEADERS_TIMEOUT_SECONDS (must not exceed KOLOKOL_HTTP_REQUEST_TIMEOUT_SECONDS)',
+    );
+  }
   return {
     port: portValue,
     host: read(env, 'KOLOKOL_HOST'),
@@ -143,6 +176,13 @@ export function loadConfig(env: Env = process.env): Config {
     maxSocketMessageBytes: read(env, 'KOLOKOL_MAX_SOCKET_MESSAGE_BYTES'),
     maxSocketsPerAccount: read(env, 'KOLOKOL_MAX_SOCKETS_PER_ACCOUNT'),
     socketEventsPerSecond: read(env, 'KOLOKOL_SOCKET_EVENTS_PER_SECOND'),
+    accountEventsPerSecond: read(env, 'KOLOKOL_ACCOUNT_EVENTS_PER_SECOND'),
+    socketConnectsPerAccountPerMinute: read(env, 'KOLOKOL_SOCKET_CONNECTS_PER_ACCOUNT_PER_MINUTE'),
+    allowPolling: read(env, 'KOLOKOL_ALLOW_POLLING'),
+    httpHeadersTimeoutMs: headersTimeout * 1000,
+    httpRequestTimeoutMs: requestTimeout * 1000,
+    httpKeepAliveTimeoutMs: read(env, 'KOLOKOL_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS') * 1000,
+    maxConnections: read(env, 'KOLOKOL_MAX_CONNECTIONS'),
     authAttemptsPerHandle: read(env, 'KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE'),
     authAttemptsPerClient: read(env, 'KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT'),
     authWindowSeconds: read(env, 'KOLOKOL_AUTH_WINDOW_SECONDS'),

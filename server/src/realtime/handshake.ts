@@ -1,33 +1,62 @@
-// Handshake authentication: the protocol version must share our major, the token in
-// `auth.token` must name a live session, and the account may not exceed its socket limit.
+// Handshake authentication: the server must not be shutting down, the protocol version must
+// share our major, the token in `auth.token` must name a live session (and, on a polling
+// connection, be the token its requests carry), and the account must be within its budget of
+// new connections per minute and of open sockets. The socket slot is claimed in one step with
+// the check and given back when the socket disconnects or its connection closes first.
 // Refusals reach the client as connect_error with `data: { code, message }`.
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { PROTOCOL_MAJOR, handshakeAuthSchema, protocolMajor } from '@kolokol/shared';
 import type { SessionService } from '../domain/sessions.js';
 import { AppError, toErrorBody } from '../errors.js';
 import { parseInput } from '../validation.js';
-import {
-  accountRoom,
-  sessionRoom,
-  type KolokolServer,
-  type KolokolSocket,
-} from './socket-types.js';
+import type { SocketSlots } from './socket-slots.js';
+import type { TransportGuard } from './transport-guard.js';
+import { accountRoom, sessionRoom, type KolokolSocket } from './socket-types.js';
 
 export interface HandshakeDeps {
-  readonly io: KolokolServer;
   readonly sessions: SessionService;
+  readonly slots: SocketSlots;
+  readonly transports: TransportGuard;
   readonly maxSocketsPerAccount: number;
+  readonly connectsPerAccountPerMinute: number;
+  readonly closing: () => boolean;
 }
 
-async function authenticate(socket: KolokolSocket, deps: HandshakeDeps): Promise<void> {
+async function authenticate(
+  socket: KolokolSocket,
+  deps: HandshakeDeps,
+  connects: RateLimiterMemory,
+): Promise<void> {
+  if (deps.closing()) throw new AppError('UNAVAILABLE', 'server is shutting down');
   const auth = parseInput(handshakeAuthSchema, socket.handshake.auth);
   if (protocolMajor(auth.protocol) !== PROTOCOL_MAJOR) {
     throw new AppError('UNSUPPORTED_VERSION', `protocol ${PROTOCOL_MAJOR}.x required`);
   }
+  if (!deps.transports.tokenMatchesConnection(socket.conn, auth.token)) {
+    throw new AppError('UNAUTHENTICATED', 'session invalid or expired');
+  }
   const { account, session } = await deps.sessions.authenticate(auth.token);
-  const open = await deps.io.in(accountRoom(account.id)).fetchSockets();
-  if (open.length >= deps.maxSocketsPerAccount) {
+  try {
+    await connects.consume(account.id);
+  } catch {
+    throw new AppError('RATE_LIMITED', 'too many new connections for this account');
+  }
+  const claim = await deps.slots.claim(account.id, deps.maxSocketsPerAccount);
+  if (claim === undefined) {
     throw new AppError('RATE_LIMITED', 'too many open connections for this account');
   }
+  if (socket.conn.readyState !== 'open') {
+    // The client left while we looked it up: nothing will ever close this socket.
+    claim.release();
+    throw new AppError('UNAVAILABLE', 'connection closed');
+  }
+  // Whichever comes first; a socket that never completes its connect only closes its connection.
+  socket.conn.once('close', () => claim.release());
+  socket.once('disconnect', () => {
+    claim.release();
+    // One socket per connection (the parser refuses a second CONNECT): nothing left to carry.
+    socket.conn.close();
+  });
   socket.data = {
     accountId: account.id,
     handle: account.handle,
@@ -39,8 +68,13 @@ async function authenticate(socket: KolokolSocket, deps: HandshakeDeps): Promise
 }
 
 export function handshakeMiddleware(deps: HandshakeDeps) {
+  const connects = new RateLimiterMemory({
+    keyPrefix: 'socket-connects',
+    points: deps.connectsPerAccountPerMinute,
+    duration: 60,
+  });
   return (socket: KolokolSocket, next: (error?: Error) => void): void => {
-    authenticate(socket, deps).then(
+    authenticate(socket, deps, connects).then(
       () => next(),
       (error: unknown) => {
         const body = toErrorBody(error);

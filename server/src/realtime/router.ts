@@ -1,7 +1,8 @@
 // The one socket event router. Every incoming event goes through the same steps:
 // shape check (known event, one payload, an ack) → size → rate → parse with the event's schema
 // → authorise by role → handler → ack. Bad input gets a typed error ack and changes nothing;
-// a socket that keeps sending bad input is disconnected.
+// a socket that keeps sending bad input is disconnected. An event answered after its session
+// expired is followed by `session.revoked` and a disconnect — after the ack, never instead.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import {
   clientEvents,
@@ -15,17 +16,19 @@ import { errorName, type Logger } from '../logger.js';
 import { parseInput } from '../validation.js';
 import type { AnyEventHandler, EventHandler, HandlerContext } from './handler.js';
 import type { InFlight } from './in-flight.js';
+import { receivedDataBytes } from './json-only-parser.js';
+import { MAX_STRIKES } from './limits.js';
 import type { KolokolSocket } from './socket-types.js';
-
-/** Bad events a socket may send before it is disconnected as abusive. */
-export const MAX_STRIKES = 20;
 
 export interface RouterDeps {
   readonly logger: Logger;
   readonly inFlight: InFlight;
-  readonly eventsPerSecond: number;
+  /** Events per second for one session, across all of its sockets. */
+  readonly eventsPerSecondPerSession: number;
+  /** Events per second for one account, across all of its sessions and sockets. */
+  readonly eventsPerSecondPerAccount: number;
   readonly now: () => number;
-  /** Called when a socket's session has expired mid-connection. */
+  /** Called, after the ack, when an event was answered after its socket's session expired. */
   readonly onSessionExpired: (socket: KolokolSocket) => void;
 }
 
@@ -33,7 +36,8 @@ type AckFunction = (response: Ack<unknown>) => void;
 
 export class EventRouter {
   readonly #handlers = new Map<ClientEventName, AnyEventHandler>();
-  readonly #rate: RateLimiterMemory;
+  readonly #sessionRate: RateLimiterMemory;
+  readonly #accountRate: RateLimiterMemory;
 
   constructor(
     handlers: readonly AnyEventHandler[],
@@ -46,9 +50,15 @@ export class EventRouter {
     for (const event of Object.keys(clientEvents)) {
       if (!this.#handlers.has(event as ClientEventName)) throw new Error(`no handler for ${event}`);
     }
-    this.#rate = new RateLimiterMemory({
-      keyPrefix: 'socket-events',
-      points: deps.eventsPerSecond,
+    // Keyed on the session and the account, not the socket: reconnecting buys no new budget.
+    this.#sessionRate = new RateLimiterMemory({
+      keyPrefix: 'session-events',
+      points: deps.eventsPerSecondPerSession,
+      duration: 1,
+    });
+    this.#accountRate = new RateLimiterMemory({
+      keyPrefix: 'account-events',
+      points: deps.eventsPerSecondPerAccount,
       duration: 1,
     });
   }
@@ -62,18 +72,16 @@ export class EventRouter {
         socket.disconnect(true);
       }
     };
-    socket.onAny((event: unknown, ...args: unknown[]) => {
-      void this.#dispatch(socket, event, args, strike);
+    // A socket middleware, not onAny: it sees the argument list itself, whose received size the
+    // parser recorded. It never calls `next`, so nothing else handles events.
+    socket.use((args) => {
+      void this.#dispatch(socket, args, strike);
     });
   }
 
-  async #dispatch(
-    socket: KolokolSocket,
-    event: unknown,
-    args: unknown[],
-    strike: () => void,
-  ): Promise<void> {
-    const ack = args.at(-1);
+  async #dispatch(socket: KolokolSocket, args: unknown[], strike: () => void): Promise<void> {
+    const [event, ...rest] = args;
+    const ack = rest.at(-1);
     if (typeof ack !== 'function') {
       strike();
       socket.emit('protocol.error', {
@@ -89,7 +97,7 @@ export class EventRouter {
     try {
       if (this.deps.inFlight.draining) throw new AppError('UNAVAILABLE', 'server is shutting down');
       const data = await this.deps.inFlight.track(() =>
-        this.#run(socket, event, args.slice(0, -1)),
+        this.#run(socket, event, rest.slice(0, -1), receivedDataBytes(args)),
       );
       reply({ ok: true, data });
     } catch (error) {
@@ -105,51 +113,57 @@ export class EventRouter {
       }
       reply({ ok: false, error: outcome });
     }
+    if (socket.data.sessionExpiresAt <= this.deps.now()) this.deps.onSessionExpired(socket);
     this.deps.logger.debug(
       { event: name, code: outcome?.code ?? 'OK', ms: this.deps.now() - started },
       'event',
     );
   }
 
-  async #run(socket: KolokolSocket, event: unknown, payloads: unknown[]): Promise<unknown> {
+  async #run(
+    socket: KolokolSocket,
+    event: unknown,
+    payloads: unknown[],
+    dataBytes: number | undefined,
+  ): Promise<unknown> {
     if (!isClientEventName(event)) throw new AppError('BAD_REQUEST', 'unknown event');
     if (payloads.length !== 1)
       throw new AppError('BAD_REQUEST', 'an event carries exactly one payload');
     const definition = clientEvents[event];
-    const payload = payloads[0];
-    if (payloadBytes(payload) > definition.maxBytes) {
+    if (payloadBytes(event, dataBytes) > definition.maxBytes) {
       throw new AppError('PAYLOAD_TOO_LARGE', `payload exceeds ${definition.maxBytes} bytes`);
     }
-    await this.#consumeRate(socket.id);
     const caller = socket.data;
+    await this.#consumeRate(caller.sessionId, caller.accountId);
     if (caller.sessionExpiresAt <= this.deps.now()) {
-      this.deps.onSessionExpired(socket);
       throw new AppError('UNAUTHENTICATED', 'session expired');
     }
     const handler = this.#handlers.get(event) as EventHandler<typeof event>;
-    const input = parseInput(definition.input, payload);
+    const input = parseInput(definition.input, payloads[0]);
     if (!handler.roles.includes(caller.role))
       throw new AppError('FORBIDDEN', 'not allowed for this role');
     const context: HandlerContext = { caller, socket };
     return handler.handle(input, context);
   }
 
-  async #consumeRate(socketId: string): Promise<void> {
+  async #consumeRate(sessionId: string, accountId: string): Promise<void> {
     try {
-      await this.#rate.consume(socketId);
+      // The session first: a device refused for its own burst does not spend its account's budget.
+      await this.#sessionRate.consume(sessionId);
+      await this.#accountRate.consume(accountId);
     } catch {
       throw new AppError('RATE_LIMITED', 'too many events; slow down');
     }
   }
 }
 
-/** Size of a payload as JSON text, in bytes; payloads that cannot be JSON count as too large. */
-function payloadBytes(payload: unknown): number {
-  try {
-    const text = JSON.stringify(payload);
-    // Counts UTF-8 bytes without encoding a copy: this runs for every event.
-    return text === undefined ? 0 : Buffer.byteLength(text, 'utf8');
-  } catch {
-    return Number.POSITIVE_INFINITY;
-  }
+/**
+ * A payload's size in bytes of JSON as the client sent it: the event's JSON data text,
+ * `["<event>",<payload>]`, less that framing. Measured by the parser from the received text,
+ * never by re-serialising (which would expand it).
+ */
+function payloadBytes(event: ClientEventName, dataBytes: number | undefined): number {
+  // Only a server built without the JSON-only parser gets here; fail closed, as INTERNAL.
+  if (dataBytes === undefined) throw new Error('event size unknown: parser not installed');
+  return dataBytes - (event.length + '["",]'.length);
 }

@@ -1,0 +1,178 @@
+// An engine.io connection id (sid) is never a credential. By default the server speaks websocket
+// only and refuses every request that carries a sid; with KOLOKOL_ALLOW_POLLING every polling
+// request must also carry the session token the connection was opened with.
+import { request } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION, toBase64Url } from '@kolokol/shared';
+import { newId } from '../../server/src/domain/secrets.js';
+import {
+  call,
+  closeAllSockets,
+  connect,
+  connectWithToken,
+  registerAndLogin,
+  type ClientSocket,
+} from '../support/client.js';
+import { expectUnchanged } from '../support/assertions.js';
+import { enrolStaff } from '../support/staff.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const servers: TestServer[] = [];
+async function serverWith(env: Record<string, string> = {}): Promise<TestServer> {
+  const server = await startTestServer(env);
+  servers.push(server);
+  return server;
+}
+afterEach(async () => {
+  closeAllSockets();
+  for (const server of servers.splice(0)) await server.close();
+});
+
+const enginePath = (query: string) => `/socket.io/?EIO=4&${query}`;
+
+/** A websocket upgrade request; resolves with 101 when the server accepts it, else its status. */
+function upgradeStatus(server: TestServer, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({
+      host: '127.0.0.1',
+      port: server.port,
+      path,
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+      },
+    });
+    req.once('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve(101);
+    });
+    req.once('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+/** A victim with one undelivered envelope from a moderator, to see whether anyone acks it. */
+async function victimWithMail(server: TestServer) {
+  const moderator = await enrolStaff(server, 'moderator');
+  const victim = await registerAndLogin(server.url, 'victim');
+  const sender = await connectWithToken(server.url, moderator.token);
+  const sent = await call(sender, 'direct.send', {
+    to: victim.accountId,
+    clientId: newId(),
+    body: toBase64Url(new Uint8Array(randomBytes(64))),
+  });
+  if (!sent.ok) throw new Error(`direct.send failed: ${sent.error.code}`);
+  return { victim, messageId: sent.data.id };
+}
+
+function pollingSocket(server: TestServer, token: string): Promise<ClientSocket> {
+  return connect(
+    server.url,
+    { token, protocol: PROTOCOL_VERSION },
+    { transports: ['polling'], extraHeaders: { authorization: `Bearer ${token}` } },
+  );
+}
+
+describe('by default (websocket only)', () => {
+  it('refuses long-polling', async () => {
+    const server = await serverWith();
+    const { token } = await registerAndLogin(server.url, 'poller');
+    const response = await fetch(`${server.url}${enginePath('transport=polling')}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(400);
+    await expect(pollingSocket(server, token)).rejects.toThrow();
+  });
+
+  it('refuses a websocket "upgrade" carrying another connection’s sid', async () => {
+    const server = await serverWith();
+    const { token } = await registerAndLogin(server.url, 'owner');
+    const owner = await connectWithToken(server.url, token);
+    const sid = owner.io.engine.id;
+    expect(await upgradeStatus(server, enginePath(`transport=websocket&sid=${sid}`))).toBe(400);
+    expect(await call(owner, 'session.whoami', {})).toMatchObject({ ok: true });
+    // A websocket without a sid is how every client connects.
+    expect(await upgradeStatus(server, enginePath('transport=websocket'))).toBe(101);
+  });
+});
+
+describe('with KOLOKOL_ALLOW_POLLING=true', () => {
+  it('the real client works over polling with its token as a bearer header', async () => {
+    const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+    const { victim, messageId } = await victimWithMail(server);
+    const socket = await pollingSocket(server, victim.token);
+    expect(socket.io.engine.transport.name).toBe('polling');
+    const fetched = await call(socket, 'direct.fetch', {});
+    expect(fetched).toMatchObject({ ok: true, data: { messages: [{ id: messageId }] } });
+    expect(await call(socket, 'direct.ack', { ids: [messageId] })).toMatchObject({
+      ok: true,
+      data: { deleted: 1 },
+    });
+  });
+
+  it.each([
+    ['no credentials', () => ({})],
+    ['another session’s token', (other: string) => ({ authorization: `Bearer ${other}` })],
+    ['a malformed header', () => ({ authorization: 'Bearer' })],
+  ])(
+    'refuses a POST with the victim’s sid and %s; the victim’s mail is untouched',
+    async (_name, headers) => {
+      const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+      const { victim, messageId } = await victimWithMail(server);
+      const attacker = await registerAndLogin(server.url, 'attacker');
+      const socket = await pollingSocket(server, victim.token);
+      const sid = socket.io.engine.id;
+      const url = `${server.url}${enginePath(`transport=polling&sid=${sid}`)}`;
+      await expectUnchanged(server, async () => {
+        const post = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'text/plain', ...headers(attacker.token) },
+          body: `42${JSON.stringify(['direct.ack', { ids: [messageId] }])}`,
+        });
+        expect(post.status).toBe(400);
+        // Nor can the sid read the victim's pushes and acks.
+        const get = await fetch(url, { headers: headers(attacker.token) });
+        expect(get.status).toBe(400);
+      });
+      expect(await call(socket, 'direct.fetch', {})).toMatchObject({
+        ok: true,
+        data: { messages: [{ id: messageId }] },
+      });
+    },
+  );
+
+  it('refuses a polling handshake without a bearer token', async () => {
+    const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+    const response = await fetch(`${server.url}${enginePath('transport=polling')}`);
+    expect(response.status).toBe(400);
+  });
+
+  it('refuses a CONNECT whose token is not the one the polling requests carry', async () => {
+    const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+    const one = await registerAndLogin(server.url, 'one');
+    const two = await registerAndLogin(server.url, 'two');
+    await expect(
+      connect(
+        server.url,
+        { token: two.token, protocol: PROTOCOL_VERSION },
+        { transports: ['polling'], extraHeaders: { authorization: `Bearer ${one.token}` } },
+      ),
+    ).rejects.toMatchObject({ data: { code: 'UNAUTHENTICATED' } });
+  });
+
+  it('refuses a websocket upgrade of a polling connection without its token', async () => {
+    const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+    const { token } = await registerAndLogin(server.url, 'upgrader');
+    const socket = await pollingSocket(server, token);
+    const sid = socket.io.engine.id;
+    expect(await upgradeStatus(server, enginePath(`transport=websocket&sid=${sid}`))).toBe(400);
+    expect(await call(socket, 'session.whoami', {})).toMatchObject({ ok: true });
+  });
+});
