@@ -51,7 +51,12 @@ export function createKolokolServer(deps: {
   // The notifier needs the socket.io server, which needs the handlers, which need the services.
   const late: { realtime?: Realtime } = {};
   const notifier = socketNotifier(() => late.realtime?.io);
-  const prekeys = new PrekeyService({ store, clock, notifier });
+  const prekeys = new PrekeyService({
+    store,
+    clock,
+    notifier,
+    oneTimePrekeysPerTargetPerHour: config.oneTimePrekeysPerTargetPerHour,
+  });
   const certificates = new CertificateService({
     store,
     clock,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { loadConfig, type Config } from '../../server/src/config/config.js';
+import type { Clock } from '../../server/src/domain/clock.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createKolokolServer, type KolokolServer } from '../../server/src/server.js';
 import type { Store } from '../../server/src/store/ports.js';
@@ -32,11 +33,15 @@ const TEST_ENV = {
   KOLOKOL_SOCKET_EVENTS_PER_SECOND: '10000',
   KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: '10000',
   KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR: '10000',
+  KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR: '500',
   KOLOKOL_LOG_LEVEL: 'debug',
   KOLOKOL_SHUTDOWN_GRACE_MS: '2000',
 };
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { readonly clock?: Clock } = {},
+): Promise<TestServer> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-test-'));
   const dbFile = path.join(dir, 'kolokol.sqlite');
   const config = loadConfig({ ...TEST_ENV, KOLOKOL_DATA_DIR: dir, ...env });
@@ -52,6 +57,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     config,
     store,
     logger: createLogger(config.logLevel, sink),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const address = await server.listen(0, '127.0.0.1');
   return {
