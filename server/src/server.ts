@@ -62,7 +62,12 @@ export function createKolokolServer(deps: {
     clock,
     rootPublicKey: config.rootPublicKey,
   });
-  const direct = new DirectMessageService({ store, clock, notifier });
+  const direct = new DirectMessageService({
+    store,
+    clock,
+    notifier,
+    newAccountMs: config.newAccountMs,
+  });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
   const http = createServer(app);

@@ -38,6 +38,9 @@ const variables = {
   KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR: positiveInt
     .max(MAX_ONE_TIME_PREKEYS_STORED)
     .default(ONE_TIME_PREKEYS_LOW_WATER),
+  // A week: long enough that aging throwaway accounts costs an attacker real time, short
+  // enough that a new contact soon gets an established sender's share of a mailbox.
+  KOLOKOL_NEW_ACCOUNT_HOURS: positiveInt.max(90 * 24).default(7 * 24),
   KOLOKOL_ROOT_PUBLIC_KEY: z
     .string()
     .optional()
@@ -76,6 +79,8 @@ export interface Config {
   readonly prekeyFetchesPerCallerPerHour: number;
   /** One-time prekeys handed out per target per hour across all callers; then bundles come without. */
   readonly oneTimePrekeysPerTargetPerHour: number;
+  /** Non-staff accounts younger than this share the small new-sender part of each mailbox. */
+  readonly newAccountMs: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
   readonly rootPublicKey: Uint8Array | undefined;
 }
@@ -151,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     prekeyFetchesPerPairPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR'),
     prekeyFetchesPerCallerPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR'),
     oneTimePrekeysPerTargetPerHour: read(env, 'KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR'),
+    newAccountMs: read(env, 'KOLOKOL_NEW_ACCOUNT_HOURS') * 3600 * 1000,
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
   };
 }

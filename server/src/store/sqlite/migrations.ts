@@ -142,6 +142,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'direct messages: mark envelopes from new senders',
+    up: (db) => {
+      // New accounts share a small part of each mailbox; the mark lets a put count that part.
+      // Envelopes stored before this migration count as from established senders.
+      db.exec(`
+        ALTER TABLE direct_messages
+          ADD COLUMN from_new_sender INTEGER NOT NULL DEFAULT 0 CHECK (from_new_sender IN (0, 1));
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {
