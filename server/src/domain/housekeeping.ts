@@ -1,6 +1,8 @@
 // Periodic deletion of what the server no longer needs: expired login challenges (they name the
 // handle someone tried) and sessions that expired or were revoked. A seized store should hold
-// as little as possible; an ended session needs no row to stay refused.
+// as little as possible; an ended session needs no row to stay refused. The store's purge
+// methods also scrub what they delete from its write-ahead log (docs/protocol.md, "What a
+// seized server holds"), so a purge leaves no copy on disk either.
 import type { Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
 
