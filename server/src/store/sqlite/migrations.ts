@@ -154,6 +154,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'moderator certificates: one row per serial',
+    up: (db) => {
+      // Re-publishing used to add a row each time. Keep each serial's first row: a later copy
+      // of an older certificate must not become the one served again.
+      db.exec(`
+        DELETE FROM moderator_certificates
+          WHERE seq NOT IN (SELECT min(seq) FROM moderator_certificates GROUP BY serial);
+        CREATE UNIQUE INDEX moderator_certificates_by_serial ON moderator_certificates (serial);
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {
