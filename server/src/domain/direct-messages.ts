@@ -31,7 +31,7 @@ const NON_STAFF_MAILBOX: MailboxShare = {
 };
 
 /** The caps a sender's envelope must fit, chosen from the sender's role and account age. */
-export function mailboxQuotaFor(
+function mailboxQuotaFor(
   sender: Pick<AccountRecord, 'role' | 'createdAt'>,
   now: number,
   newAccountMs: number,
