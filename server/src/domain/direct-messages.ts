@@ -18,7 +18,7 @@ import {
   type Role,
 } from '@kolokol/shared';
 import { AppError } from '../errors.js';
-import type { AccountRecord, DirectMessageRecord, MailboxQuota, Store } from '../store/ports.js';
+import type { DirectMessageRecord, MailboxQuota, Store } from '../store/ports.js';
 import { isStaff, mayOpenChannel } from './channel-policy.js';
 import type { Clock } from './clock.js';
 import type { Notifier } from './notifier.js';
@@ -30,21 +30,14 @@ const NON_STAFF_MAILBOX: MailboxShare = {
   bytes: LIMITS.mailbox.bytes - LIMITS.staffReserve.bytes,
 };
 
-/** The caps a sender's envelope must fit, chosen from the sender's role and account age. */
-function mailboxQuotaFor(
-  sender: Pick<AccountRecord, 'role' | 'createdAt'>,
-  now: number,
-  newAccountMs: number,
-): MailboxQuota {
-  if (isStaff(sender.role)) return { mailbox: LIMITS.mailbox, sender: LIMITS.mailbox };
-  if (now - sender.createdAt < newAccountMs) {
-    return {
-      mailbox: NON_STAFF_MAILBOX,
-      sender: LIMITS.perNewSender,
-      newSenders: LIMITS.newSenders,
-    };
-  }
-  return { mailbox: NON_STAFF_MAILBOX, sender: LIMITS.perSender };
+/** Staff are limited only by the whole mailbox: the operator created them. */
+const STAFF_QUOTA: MailboxQuota = { mailbox: LIMITS.mailbox, sender: LIMITS.mailbox };
+
+/** The caps a non-staff sender's envelope must fit, chosen from the account's age. */
+function nonStaffQuota(createdAt: number, now: number, newAccountMs: number): MailboxQuota {
+  return now - createdAt < newAccountMs
+    ? { mailbox: NON_STAFF_MAILBOX, sender: LIMITS.perNewSender, newSenders: LIMITS.newSenders }
+    : { mailbox: NON_STAFF_MAILBOX, sender: LIMITS.perSender };
 }
 
 export function toDirectMessageWire(message: DirectMessageRecord): DirectMessageWire {
@@ -71,14 +64,11 @@ export class DirectMessageService {
     caller: { accountId: string; role: Role },
     message: { to: string; clientId: string; body: Uint8Array },
   ): Promise<{ id: string; createdAt: number; duplicate: boolean }> {
-    const [recipient, sender] = await Promise.all([
-      this.deps.store.accounts.findById(message.to),
-      this.deps.store.accounts.findById(caller.accountId),
-    ]);
-    if (!sender) throw new AppError('UNAUTHENTICATED', 'no such account');
+    const recipient = await this.deps.store.accounts.findById(message.to);
     if (!recipient || !mayOpenChannel(caller, recipient))
       throw new AppError('NOT_FOUND', 'no such recipient');
     const now = this.deps.clock.now();
+    const quota = await this.#quotaFor(caller, now);
     const outcome = await this.deps.store.directMessages.put(
       {
         id: newId(),
@@ -88,7 +78,7 @@ export class DirectMessageService {
         body: message.body,
         createdAt: now,
       },
-      mailboxQuotaFor(sender, now, this.deps.newAccountMs),
+      quota,
     );
     if (outcome.kind === 'full') {
       throw new AppError(
@@ -107,6 +97,14 @@ export class DirectMessageService {
       createdAt: outcome.message.createdAt,
       duplicate: outcome.kind === 'duplicate',
     };
+  }
+
+  /** The caller's caps; the role is the session's, as for the channel check above. */
+  async #quotaFor(caller: { accountId: string; role: Role }, now: number): Promise<MailboxQuota> {
+    if (isStaff(caller.role)) return STAFF_QUOTA;
+    const sender = await this.deps.store.accounts.findById(caller.accountId);
+    if (!sender) throw new AppError('UNAUTHENTICATED', 'no such account');
+    return nonStaffQuota(sender.createdAt, now, this.deps.newAccountMs);
   }
 
   async fetch(recipientId: string, limit: number): Promise<DirectMessageWire[]> {
