@@ -52,13 +52,23 @@ export function createKolokolServer(deps: {
   // The notifier needs the socket.io server, which needs the handlers, which need the services.
   const late: { realtime?: Realtime } = {};
   const notifier = socketNotifier(() => late.realtime?.io);
-  const prekeys = new PrekeyService({ store, clock, notifier });
+  const prekeys = new PrekeyService({
+    store,
+    clock,
+    notifier,
+    oneTimePrekeysPerTargetPerHour: config.oneTimePrekeysPerTargetPerHour,
+  });
   const certificates = new CertificateService({
     store,
     clock,
     rootPublicKey: config.rootPublicKey,
   });
-  const direct = new DirectMessageService({ store, clock, notifier });
+  const direct = new DirectMessageService({
+    store,
+    clock,
+    notifier,
+    newAccountMs: config.newAccountMs,
+  });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
   const http = createServer(

@@ -19,7 +19,7 @@ import {
 } from '@kolokol/shared/crypto';
 import { call, closeAllSockets, connectWithToken, registerAndLogin } from '../support/client.js';
 import { cleanEnv, runAdmin } from '../support/process.js';
-import { expectRefusedUnchanged } from '../support/assertions.js';
+import { expectRefusedUnchanged, expectUnchanged } from '../support/assertions.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
 
@@ -227,6 +227,38 @@ describe('moderator certificates', () => {
       () => call(mod.socket, 'certificates.publish', { certificate: toBase64Url(certificate) }),
       'BAD_REQUEST',
     );
+  });
+
+  it('re-publishing a certificate is idempotent: the same answer, no new row, no rollback to it', async () => {
+    const mod = await staff('moderator');
+    const admin = await staff('admin');
+    const first = toBase64Url(certificateFor(mod.account));
+    const published = await call(mod.socket, 'certificates.publish', { certificate: first });
+    expect(published).toMatchObject({ ok: true });
+    for (const socket of [mod.socket, admin.socket]) {
+      const again = await expectUnchanged(server, () =>
+        call(socket, 'certificates.publish', { certificate: first }),
+      );
+      expect(again).toEqual(published);
+    }
+
+    // A newer certificate replaces it; publishing the older one again does not bring it back.
+    const second = toBase64Url(certificateFor(mod.account, { issuedAt: Date.now() + 1000 }));
+    expect(await call(mod.socket, 'certificates.publish', { certificate: second })).toMatchObject({
+      ok: true,
+    });
+    const replay = await expectUnchanged(server, () =>
+      call(mod.socket, 'certificates.publish', { certificate: first }),
+    );
+    expect(replay).toEqual(published);
+    const listed = await call(mod.socket, 'certificates.list', {});
+    if (!listed.ok) throw new Error(listed.error.code);
+    expect(
+      certificateListSchema
+        .parse(listed.data)
+        .certificates.filter((c) => c.accountId === mod.accountId)
+        .map((c) => toBase64Url(c.certificate)),
+    ).toEqual([second]);
   });
 
   it('without a configured root key, publishing is unavailable and nothing is stored', async () => {

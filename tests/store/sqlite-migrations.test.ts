@@ -1,7 +1,7 @@
 // The SQLite migration runner: order, once-only application, and all-or-nothing per migration.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../server/src/store/sqlite/migrations.js';
+import { MIGRATIONS, applyMigrations } from '../../server/src/store/sqlite/migrations.js';
 import type { Migration } from '../../server/src/store/sqlite/migrations.js';
 
 describe('sqlite migrations', () => {
@@ -55,6 +55,33 @@ describe('sqlite migrations', () => {
       /expected 1/,
     );
     expect(tables(db)).toStrictEqual([]);
+    db.close();
+  });
+
+  it('keeps the first row of each certificate serial, so a re-published older one is not served', () => {
+    const db = new Database(':memory:');
+    const dedupe = MIGRATIONS.findIndex((m) => m.name.includes('one row per serial'));
+    expect(dedupe).toBeGreaterThan(0);
+    applyMigrations(db, MIGRATIONS.slice(0, dedupe));
+    db.prepare(
+      `INSERT INTO accounts (id, handle, role, signing_key, exchange_key, exchange_signature, salt, created_at)
+       VALUES ('mod', 'mod', 'moderator', x'01', x'02', x'03', x'04', 0)`,
+    ).run();
+    const insert = db.prepare<[string]>(
+      `INSERT INTO moderator_certificates (account_id, serial, bytes, expires_at, created_at)
+       VALUES ('mod', ?, x'00', 1, 0)`,
+    );
+    // A, then a newer B, then A re-published, as the server used to store them.
+    for (const serial of ['A', 'B', 'A']) insert.run(serial);
+
+    applyMigrations(db, MIGRATIONS);
+
+    const rows = db
+      .prepare<[], { serial: string }>('SELECT serial FROM moderator_certificates ORDER BY seq')
+      .all()
+      .map((row) => row.serial);
+    expect(rows).toStrictEqual(['A', 'B']);
+    expect(() => insert.run('B')).toThrow(/UNIQUE/);
     db.close();
   });
 });

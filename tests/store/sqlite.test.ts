@@ -1,5 +1,5 @@
 // Runs the store contract against SQLite in memory and on disk, plus what only a file can show.
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,8 +7,9 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/src/store/ports.js';
 import { MIGRATIONS } from '../../server/src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
+import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { storeContract } from './contract.js';
-import { bytes, createAccount } from './contract/fixtures.js';
+import { bytes, createAccount, uniqueBytes } from './contract/fixtures.js';
 
 const temporaryDirectories: string[] = [];
 
@@ -173,6 +174,74 @@ describe('sqlite store on disk', () => {
           .get()?.version,
     );
     expect(newest).toBe(future);
+  });
+
+  /** Whether the database file or its -wal and -shm companions, as found on disk, hold `bytes`. */
+  function onDisk(file: string, bytes: Uint8Array): boolean {
+    return Buffer.concat(
+      ['', '-wal', '-shm'].map((suffix) =>
+        existsSync(file + suffix) ? readFileSync(file + suffix) : Buffer.alloc(0),
+      ),
+    ).includes(Buffer.from(bytes));
+  }
+
+  async function withMessage(store: Store, body: Uint8Array): Promise<string> {
+    const sender = await createAccount(store);
+    const recipient = await createAccount(store);
+    const roomy = { messages: 10, bytes: 1 << 20 };
+    const put = await store.directMessages.put(
+      {
+        id: `message-${recipient.id}`,
+        senderId: sender.id,
+        recipientId: recipient.id,
+        clientId: 'client-1',
+        body,
+        createdAt: 1_000,
+      },
+      { mailbox: roomy, sender: roomy },
+    );
+    expect(put.kind).toBe('created');
+    return recipient.id;
+  }
+
+  it('after a crash, deleted rows still in the log are scrubbed as the store opens again', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const store = await open(file);
+    const body = uniqueBytes(2048);
+    const recipient = await withMessage(store, body);
+    expect(await store.directMessages.deleteForRecipient(recipient, [`message-${recipient}`])).toBe(
+      1,
+    );
+    // The process "crashes" now, before its scrub is due: these are the files it leaves.
+    const crashed = join(temporaryDirectory(), 'kolokol.sqlite');
+    for (const suffix of ['', '-wal', '-shm']) copyFileSync(file + suffix, crashed + suffix);
+    expect(onDisk(crashed, body)).toBe(true);
+
+    const reopened = await open(crashed);
+    expect(onDisk(crashed, body)).toBe(false);
+    expect(await reopened.directMessages.listForRecipient(recipient, 10)).toStrictEqual([]);
+  });
+
+  it('close scrubs what was deleted just before', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const store = await open(file);
+    const body = uniqueBytes(2048);
+    const recipient = await withMessage(store, body);
+    await store.directMessages.deleteForRecipient(recipient, [`message-${recipient}`]);
+    await store.close();
+    expect(onDisk(file, body)).toBe(false);
+  });
+
+  it('a replaced key backup leaves the files within the scrub delay', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const store = await open(file);
+    const account = await createAccount(store);
+    const old = uniqueBytes(1000);
+    expect(await store.accounts.setKeyBackup(account.id, old)).toBe(true);
+    expect(await store.accounts.setKeyBackup(account.id, uniqueBytes(1000))).toBe(true);
+    expect(onDisk(file, old)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, WAL_SCRUB_DELAY_MS + 500));
+    expect(onDisk(file, old)).toBe(false);
   });
 
   it('pings while open; close is idempotent and ping then fails', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { loadConfig, type Config } from '../../server/src/config/config.js';
+import type { Clock } from '../../server/src/domain/clock.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createKolokolServer, type KolokolServer } from '../../server/src/server.js';
 import type { Store } from '../../server/src/store/ports.js';
@@ -36,6 +37,7 @@ const TEST_ENV = {
   KOLOKOL_SOCKET_CONNECTS_PER_ACCOUNT_PER_MINUTE: '10000',
   KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: '10000',
   KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR: '10000',
+  KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR: '500',
   KOLOKOL_LOG_LEVEL: 'debug',
   KOLOKOL_SHUTDOWN_GRACE_MS: '2000',
 };
@@ -43,6 +45,8 @@ const TEST_ENV = {
 export interface TestServerOptions {
   /** Wraps the real store before the server gets it (test instrumentation such as call counting). */
   readonly wrapStore?: (store: Store) => Store;
+  /** The server's clock, for tests of ages and hourly budgets. */
+  readonly clock?: Clock;
 }
 
 export async function startTestServer(
@@ -64,6 +68,7 @@ export async function startTestServer(
     config,
     store: options.wrapStore ? options.wrapStore(store) : store,
     logger: createLogger(config.logLevel, sink),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
   const address = await server.listen(0, '127.0.0.1');
   return {

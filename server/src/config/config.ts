@@ -2,6 +2,7 @@
 // A bad value stops start-up with a message that names the variable (never its value).
 import path from 'node:path';
 import { z } from 'zod';
+import { MAX_ONE_TIME_PREKEYS_STORED, ONE_TIME_PREKEYS_LOW_WATER } from '@kolokol/shared';
 import { decodeRootPublicKey } from '@kolokol/shared/crypto';
 import { LARGEST_EVENT_PAYLOAD_BYTES, PACKET_FRAMING_BYTES } from '../realtime/limits.js';
 
@@ -47,6 +48,14 @@ const variables = {
   KOLOKOL_ENROLMENT_TTL_HOURS: positiveInt.max(24 * 30).default(72),
   KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: positiveInt.max(100_000).default(5),
   KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR: positiveInt.max(100_000).default(60),
+  // As many per hour as the low-water mark: after a `prekeys.low` push the owner has about an
+  // hour to upload more before the pool can run dry, and a full pool lasts a day under attack.
+  KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR: positiveInt
+    .max(MAX_ONE_TIME_PREKEYS_STORED)
+    .default(ONE_TIME_PREKEYS_LOW_WATER),
+  // A week: long enough that aging throwaway accounts costs an attacker real time, short
+  // enough that a new contact soon gets an established sender's share of a mailbox.
+  KOLOKOL_NEW_ACCOUNT_HOURS: positiveInt.max(90 * 24).default(7 * 24),
   KOLOKOL_ROOT_PUBLIC_KEY: z
     .string()
     .optional()
@@ -102,6 +111,10 @@ export interface Config {
   /** Bundle fetches per (caller, target) and per caller, per hour: one-time prekeys cannot be drained. */
   readonly prekeyFetchesPerPairPerHour: number;
   readonly prekeyFetchesPerCallerPerHour: number;
+  /** One-time prekeys handed out per target per hour across all callers; then bundles come without. */
+  readonly oneTimePrekeysPerTargetPerHour: number;
+  /** Non-staff accounts younger than this share the small new-sender part of each mailbox. */
+  readonly newAccountMs: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
   readonly rootPublicKey: Uint8Array | undefined;
 }
@@ -192,6 +205,8 @@ export function loadConfig(env: Env = process.env): Config {
     enrolmentTtlMs: read(env, 'KOLOKOL_ENROLMENT_TTL_HOURS') * 3600 * 1000,
     prekeyFetchesPerPairPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR'),
     prekeyFetchesPerCallerPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR'),
+    oneTimePrekeysPerTargetPerHour: read(env, 'KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR'),
+    newAccountMs: read(env, 'KOLOKOL_NEW_ACCOUNT_HOURS') * 3600 * 1000,
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
   };
 }

@@ -65,13 +65,17 @@ export class CertificateService {
       throw new AppError('FORBIDDEN', 'only the certified moderator or an admin may publish it');
     }
     const serial = toBase64Url(certificate.serial);
-    await this.deps.store.certificates.putModeratorCertificate({
+    // Idempotent: the same certificate again is answered as the first time and stores nothing.
+    const outcome = await this.deps.store.certificates.putModeratorCertificate({
       accountId: subject.id,
       serial,
       bytes,
       expiresAt: certificate.expiresAt,
       createdAt: now,
     });
+    if (outcome === 'serial-taken') {
+      throw new AppError('CONFLICT', 'certificate: another certificate has this serial');
+    }
     return { serial, expiresAt: certificate.expiresAt };
   }
 

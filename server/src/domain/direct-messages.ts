@@ -1,19 +1,44 @@
 // Direct end-to-end-encrypted envelopes between two accounts allowed a channel: stored before
 // they are acknowledged, pushed to the recipient's open sockets, deleted once the recipient
 // confirms receipt. An interim mailbox until conversations land.
+//
+// Who may fill how much of a mailbox (issue 6: five throwaway contacts filled a moderator's
+// with 1 000 envelopes, 72 MB, and honest contacts were refused). Accounts cost nothing to make,
+// so the mailbox is shared out by what an attacker cannot make cheaply — time and the operator's
+// trust: new accounts (younger than KOLOKOL_NEW_ACCOUNT_HOURS; vetting does not exist yet) all
+// share one small part, each a few envelopes; established accounts each get a bounded share of
+// the rest; staff, whom the operator created, are limited only by the whole mailbox and keep a
+// reserve nobody else may fill. Every share caps bytes as well as envelopes. The numbers are
+// DIRECT_MAILBOX_LIMITS in shared.
 import {
-  MAX_PENDING_DIRECT_MESSAGES,
-  MAX_PENDING_DIRECT_MESSAGES_PER_SENDER,
+  DIRECT_MAILBOX_LIMITS as LIMITS,
   toBase64Url,
   type DirectMessageWire,
+  type MailboxShare,
   type Role,
 } from '@kolokol/shared';
 import { AppError } from '../errors.js';
-import type { DirectMessageRecord, Store } from '../store/ports.js';
-import { mayOpenChannel } from './channel-policy.js';
+import type { DirectMessageRecord, MailboxQuota, Store } from '../store/ports.js';
+import { isStaff, mayOpenChannel } from './channel-policy.js';
 import type { Clock } from './clock.js';
 import type { Notifier } from './notifier.js';
 import { newId } from './secrets.js';
+
+/** What non-staff senders together may fill: the mailbox less the staff reserve. */
+const NON_STAFF_MAILBOX: MailboxShare = {
+  messages: LIMITS.mailbox.messages - LIMITS.staffReserve.messages,
+  bytes: LIMITS.mailbox.bytes - LIMITS.staffReserve.bytes,
+};
+
+/** Staff are limited only by the whole mailbox: the operator created them. */
+const STAFF_QUOTA: MailboxQuota = { mailbox: LIMITS.mailbox, sender: LIMITS.mailbox };
+
+/** The caps a non-staff sender's envelope must fit, chosen from the account's age. */
+function nonStaffQuota(createdAt: number, now: number, newAccountMs: number): MailboxQuota {
+  return now - createdAt < newAccountMs
+    ? { mailbox: NON_STAFF_MAILBOX, sender: LIMITS.perNewSender, newSenders: LIMITS.newSenders }
+    : { mailbox: NON_STAFF_MAILBOX, sender: LIMITS.perSender };
+}
 
 export function toDirectMessageWire(message: DirectMessageRecord): DirectMessageWire {
   return {
@@ -30,6 +55,8 @@ export class DirectMessageService {
       readonly store: Store;
       readonly clock: Clock;
       readonly notifier: Notifier;
+      /** Accounts younger than this share the small new-sender part of each mailbox (config). */
+      readonly newAccountMs: number;
     },
   ) {}
 
@@ -40,6 +67,8 @@ export class DirectMessageService {
     const recipient = await this.deps.store.accounts.findById(message.to);
     if (!recipient || !mayOpenChannel(caller, recipient))
       throw new AppError('NOT_FOUND', 'no such recipient');
+    const now = this.deps.clock.now();
+    const quota = await this.#quotaFor(caller, now);
     const outcome = await this.deps.store.directMessages.put(
       {
         id: newId(),
@@ -47,13 +76,18 @@ export class DirectMessageService {
         recipientId: recipient.id,
         clientId: message.clientId,
         body: message.body,
-        createdAt: this.deps.clock.now(),
+        createdAt: now,
       },
-      MAX_PENDING_DIRECT_MESSAGES,
-      MAX_PENDING_DIRECT_MESSAGES_PER_SENDER,
+      quota,
     );
-    if (outcome.kind === 'full')
-      throw new AppError('RATE_LIMITED', 'the recipient’s mailbox is full');
+    if (outcome.kind === 'full') {
+      throw new AppError(
+        'RATE_LIMITED',
+        outcome.share === 'sender'
+          ? 'too many undelivered envelopes from you to this recipient; try later'
+          : 'the recipient’s mailbox is full; try later',
+      );
+    }
     if (outcome.kind === 'duplicate' && outcome.message.recipientId !== recipient.id) {
       throw new AppError('CONFLICT', 'clientId already used for another recipient');
     }
@@ -63,6 +97,14 @@ export class DirectMessageService {
       createdAt: outcome.message.createdAt,
       duplicate: outcome.kind === 'duplicate',
     };
+  }
+
+  /** The caller's caps; the role is the session's, as for the channel check above. */
+  async #quotaFor(caller: { accountId: string; role: Role }, now: number): Promise<MailboxQuota> {
+    if (isStaff(caller.role)) return STAFF_QUOTA;
+    const sender = await this.deps.store.accounts.findById(caller.accountId);
+    if (!sender) throw new AppError('UNAUTHENTICATED', 'no such account');
+    return nonStaffQuota(sender.createdAt, now, this.deps.newAccountMs);
   }
 
   async fetch(recipientId: string, limit: number): Promise<DirectMessageWire[]> {

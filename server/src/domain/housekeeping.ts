@@ -1,7 +1,9 @@
 // Periodic deletion of what the server no longer needs: the ids of spent login challenges once
 // they expired (a challenge past its expiry cannot be presented again) and sessions that expired
 // or were revoked. A seized store should hold as little as possible; an ended session needs no
-// row to stay refused.
+// row to stay refused. The store's purge
+// methods also scrub what they delete from its write-ahead log (docs/protocol.md, "What a
+// seized server holds"), so a purge leaves no copy on disk either.
 import type { Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
 

@@ -1,6 +1,15 @@
 // Prekeys: owners upload signed and one-time prekeys; peers fetch a bundle that consumes one
 // one-time prekey atomically. Every signature is checked against the owner's registered
 // identity key before anything is stored.
+//
+// One-time prekeys are budgeted per target across all callers (issue 6: 21 throwaway contacts,
+// each within its per-pair and per-caller fetch budgets, took all 100 of a moderator's). Past the
+// target's budget a fetch still succeeds, without a one-time prekey: PQXDH then runs on the
+// signed X25519 and ML-KEM prekeys alone, which Signal's PQXDH specification allows and the
+// client already handles when the pool is empty. Refusing instead would let the same throwaway
+// accounts lock honest people out of reaching staff, which is worse than losing the one-time
+// key's extra forward secrecy for the first message of a few sessions. The budget is charged
+// only after the channel check, so callers that may not reach the target cannot spend it.
 import {
   MAX_ONE_TIME_PREKEYS_STORED,
   ONE_TIME_PREKEYS_LOW_WATER,
@@ -17,6 +26,7 @@ import { AppError } from '../errors.js';
 import type { AccountRecord, Store, StoredPrekey } from '../store/ports.js';
 import { mayOpenChannel } from './channel-policy.js';
 import type { Clock } from './clock.js';
+import { HourlyBudget } from './hourly-budget.js';
 import type { Notifier } from './notifier.js';
 
 interface Prekey {
@@ -38,13 +48,19 @@ function wirePrekey(prekey: StoredPrekey) {
 }
 
 export class PrekeyService {
+  readonly #oneTimeBudget: HourlyBudget;
+
   constructor(
     private readonly deps: {
       readonly store: Store;
       readonly clock: Clock;
       readonly notifier: Notifier;
+      /** One-time prekeys handed out per target per hour, whoever asks (config). */
+      readonly oneTimePrekeysPerTargetPerHour: number;
     },
-  ) {}
+  ) {
+    this.#oneTimeBudget = new HourlyBudget(deps.oneTimePrekeysPerTargetPerHour, deps.clock);
+  }
 
   async setSigned(accountId: string, signed: SignedPrekey, kem: SignedPrekey): Promise<void> {
     const owner = await this.#account(accountId);
@@ -112,9 +128,12 @@ export class PrekeyService {
     // One answer for "no such account", "not allowed" and "no prekeys": no existence oracle.
     if (!target || !mayOpenChannel(caller, target))
       throw new AppError('NOT_FOUND', 'no bundle for that account');
-    const bundle = await this.deps.store.prekeys.takeBundle(target.id);
+    const mayTakeOneTime = this.#oneTimeBudget.tryTake(target.id);
+    const bundle = await this.deps.store.prekeys.takeBundle(target.id, { oneTime: mayTakeOneTime });
+    // Nothing was handed out (no bundle, or no one-time prekey left): nothing spent.
+    if (mayTakeOneTime && !bundle?.oneTimePrekey) this.#oneTimeBudget.giveBack(target.id);
     if (!bundle) throw new AppError('NOT_FOUND', 'no bundle for that account');
-    if (bundle.oneTimeRemaining < ONE_TIME_PREKEYS_LOW_WATER) {
+    if (mayTakeOneTime && bundle.oneTimeRemaining < ONE_TIME_PREKEYS_LOW_WATER) {
       this.deps.notifier.prekeysLow(target.id, bundle.oneTimeRemaining);
     }
     return {

@@ -35,7 +35,7 @@ export function certificatesContract(store: CurrentStore): void {
     it('stores a certificate and finds it for its account', async () => {
       const moderator = await createAccount(store());
       const record = certificate(moderator.id);
-      await store().certificates.putModeratorCertificate(record);
+      expect(await store().certificates.putModeratorCertificate(record)).toBe('stored');
 
       const found = await store().certificates.findModeratorCertificate(moderator.id);
       expect(found).toStrictEqual(record);
@@ -55,6 +55,32 @@ export function certificatesContract(store: CurrentStore): void {
       expect(await store().certificates.findModeratorCertificate(moderator.id)).toStrictEqual(
         newer,
       );
+    });
+
+    it('stores a certificate once: the same one again changes nothing, another with its serial is refused', async () => {
+      const moderator = await createAccount(store());
+      const other = await createAccount(store());
+      const first = certificate(moderator.id, { bytes: bytes(120, 1) });
+      const second = certificate(moderator.id, { bytes: bytes(120, 2) });
+      expect(await store().certificates.putModeratorCertificate(first)).toBe('stored');
+      expect(await store().certificates.putModeratorCertificate(second)).toBe('stored');
+
+      // The first again, even stored later and dated later: no row, and it is not served again.
+      expect(
+        await store().certificates.putModeratorCertificate({ ...first, createdAt: 9_000 }),
+      ).toBe('already-stored');
+      expect(await store().certificates.findModeratorCertificate(moderator.id)).toStrictEqual(
+        second,
+      );
+      expect(await store().certificates.listModeratorCertificates()).toStrictEqual([second]);
+      // Other bytes, or another account, under a stored serial.
+      expect(
+        await store().certificates.putModeratorCertificate({ ...first, bytes: bytes(120, 3) }),
+      ).toBe('serial-taken');
+      expect(
+        await store().certificates.putModeratorCertificate({ ...first, accountId: other.id }),
+      ).toBe('serial-taken');
+      expect(await store().certificates.findModeratorCertificate(other.id)).toBeUndefined();
     });
 
     it('lists the served certificate of every account', async () => {

@@ -1,13 +1,27 @@
 // Contract for DirectMessageStore: idempotent puts, a bounded mailbox per recipient, ordered listing, scoped deletes.
 import { describe, expect, it } from 'vitest';
-import type { DirectMessageRecord } from '../../../server/src/store/ports.js';
+import type { DirectMessageRecord, MailboxQuota } from '../../../server/src/store/ports.js';
 import type { CurrentStore } from './fixtures.js';
 import { createAccount, expectPlainBytes, unique, uniqueBytes } from './fixtures.js';
 
 /** Far above anything a test stores, so listing with it shows the whole mailbox. */
 const ALL = 1_000;
 /** Far above anything a test stores, so puts with it are never 'full'. */
-const ROOMY = 1_000;
+const ROOMY_SHARE = { messages: 1_000, bytes: 1 << 30 };
+const ROOMY: MailboxQuota = { mailbox: ROOMY_SHARE, sender: ROOMY_SHARE };
+
+/** A roomy quota with some caps tightened. */
+function quota(caps: {
+  mailbox?: Partial<typeof ROOMY_SHARE>;
+  sender?: Partial<typeof ROOMY_SHARE>;
+  newSenders?: Partial<typeof ROOMY_SHARE>;
+}): MailboxQuota {
+  return {
+    mailbox: { ...ROOMY_SHARE, ...caps.mailbox },
+    sender: { ...ROOMY_SHARE, ...caps.sender },
+    ...(caps.newSenders ? { newSenders: { ...ROOMY_SHARE, ...caps.newSenders } } : {}),
+  };
+}
 
 function message(
   senderId: string,
@@ -153,38 +167,44 @@ export function directMessagesContract(store: CurrentStore): void {
       const pending = [1_000, 2_000, 3_000].map((createdAt) =>
         message(sender, recipient, { createdAt }),
       );
+      const three = quota({ mailbox: { messages: 3 } });
       for (const record of pending) {
-        expect((await store().directMessages.put(record, 3)).kind).toBe('created');
+        expect((await store().directMessages.put(record, three)).kind).toBe('created');
       }
       const overflow = message(sender, recipient, { createdAt: 4_000 });
 
-      expect(await store().directMessages.put(overflow, 3)).toStrictEqual({ kind: 'full' });
+      expect(await store().directMessages.put(overflow, three)).toStrictEqual({
+        kind: 'full',
+        share: 'mailbox',
+      });
 
       expect(await mailbox(recipient)).toStrictEqual(pending);
       // The mailbox limit is per recipient.
       const toOther = message(sender, other.id);
-      expect((await store().directMessages.put(toOther, 3)).kind).toBe('created');
+      expect((await store().directMessages.put(toOther, three)).kind).toBe('created');
 
       expect(
         await store().directMessages.deleteForRecipient(recipient, [pending[0]?.id ?? '']),
       ).toBe(1);
       // A refused message left no trace: the same send now goes through as new.
-      expect(await store().directMessages.put(overflow, 3)).toStrictEqual({
+      expect(await store().directMessages.put(overflow, three)).toStrictEqual({
         kind: 'created',
         message: overflow,
       });
       expect(await mailbox(recipient)).toStrictEqual([...pending.slice(1), overflow]);
-      expect(await store().directMessages.put(message(sender, recipient), 3)).toStrictEqual({
+      expect(await store().directMessages.put(message(sender, recipient), three)).toStrictEqual({
         kind: 'full',
+        share: 'mailbox',
       });
     });
 
     it('answers a retry of a stored message as a duplicate even when the mailbox is full', async () => {
       const { sender, recipient } = await pair();
       const first = message(sender, recipient);
-      expect((await store().directMessages.put(first, 1)).kind).toBe('created');
+      const one = quota({ mailbox: { messages: 1 } });
+      expect((await store().directMessages.put(first, one)).kind).toBe('created');
 
-      const result = await store().directMessages.put({ ...first, id: unique('message') }, 1);
+      const result = await store().directMessages.put({ ...first, id: unique('message') }, one);
 
       expect(result).toStrictEqual({ kind: 'duplicate', message: first });
       expect(await mailbox(recipient)).toStrictEqual([first]);
@@ -194,31 +214,93 @@ export function directMessagesContract(store: CurrentStore): void {
       const recipient = await createAccount(store());
       const noisy = await createAccount(store());
       const quiet = await createAccount(store());
+      const two = quota({ sender: { messages: 2 } });
       for (let i = 0; i < 2; i += 1) {
-        expect(
-          (await store().directMessages.put(message(noisy.id, recipient.id), ROOMY, 2)).kind,
-        ).toBe('created');
+        expect((await store().directMessages.put(message(noisy.id, recipient.id), two)).kind).toBe(
+          'created',
+        );
       }
-      const before = await store().directMessages.listForRecipient(recipient.id, ROOMY);
-      expect(
-        await store().directMessages.put(message(noisy.id, recipient.id), ROOMY, 2),
-      ).toStrictEqual({
+      const before = await store().directMessages.listForRecipient(recipient.id, ALL);
+      expect(await store().directMessages.put(message(noisy.id, recipient.id), two)).toStrictEqual({
         kind: 'full',
+        share: 'sender',
       });
-      expect(await store().directMessages.listForRecipient(recipient.id, ROOMY)).toStrictEqual(
+      expect(await store().directMessages.listForRecipient(recipient.id, ALL)).toStrictEqual(
         before,
       );
+      expect((await store().directMessages.put(message(quiet.id, recipient.id), two)).kind).toBe(
+        'created',
+      );
+    });
+
+    it('caps bytes as well as messages: what would pass a byte cap is refused, what fits exactly is stored', async () => {
+      const { sender, recipient } = await pair();
+      const other = await createAccount(store());
+      const caps = quota({ mailbox: { bytes: 100 }, sender: { bytes: 60 } });
+      const first = message(sender, recipient, { body: uniqueBytes(40) });
+      expect((await store().directMessages.put(first, caps)).kind).toBe('created');
+      // 40 + 21 > 60: over the sender's bytes.
+      const tooBig = message(sender, recipient, { body: uniqueBytes(21) });
+      expect(await store().directMessages.put(tooBig, caps)).toStrictEqual({
+        kind: 'full',
+        share: 'sender',
+      });
+      const exact = message(sender, recipient, { body: uniqueBytes(20) });
+      expect((await store().directMessages.put(exact, caps)).kind).toBe('created');
+      // 60 + 41 > 100: over the mailbox's bytes, whoever sends.
       expect(
-        (await store().directMessages.put(message(quiet.id, recipient.id), ROOMY, 2)).kind,
+        await store().directMessages.put(
+          message(other.id, recipient, { body: uniqueBytes(41) }),
+          caps,
+        ),
+      ).toStrictEqual({ kind: 'full', share: 'mailbox' });
+      expect(
+        (
+          await store().directMessages.put(
+            message(other.id, recipient, { body: uniqueBytes(40) }),
+            caps,
+          )
+        ).kind,
       ).toBe('created');
+      expect((await mailbox(recipient)).map((m) => m.body.length)).toStrictEqual([40, 20, 40]);
+    });
+
+    it('counts new senders’ messages together, apart from everyone else’s', async () => {
+      const recipient = await createAccount(store());
+      const [newA, newB, newC, old] = await Promise.all(
+        Array.from({ length: 4 }, () => createAccount(store())),
+      );
+      const asNew = quota({ newSenders: { messages: 3, bytes: 1_000 } });
+      const put = (senderId: string, caps: MailboxQuota) =>
+        store().directMessages.put(message(senderId, recipient.id), caps);
+      // Two established messages do not count against the new senders' part.
+      expect((await put(old!.id, ROOMY)).kind).toBe('created');
+      expect((await put(old!.id, ROOMY)).kind).toBe('created');
+      expect((await put(newA!.id, asNew)).kind).toBe('created');
+      expect((await put(newB!.id, asNew)).kind).toBe('created');
+      expect((await put(newB!.id, asNew)).kind).toBe('created');
+      const before = await mailbox(recipient.id);
+      expect(await put(newC!.id, asNew)).toStrictEqual({ kind: 'full', share: 'newSenders' });
+      expect(await mailbox(recipient.id)).toStrictEqual(before);
+      // An established sender still gets through; so does a new one once a new message is gone.
+      expect((await put(old!.id, ROOMY)).kind).toBe('created');
+      const fromB = before.find((m) => m.senderId === newB!.id)!;
+      expect(await store().directMessages.deleteForRecipient(recipient.id, [fromB.id])).toBe(1);
+      expect((await put(newC!.id, asNew)).kind).toBe('created');
+      // The new senders' bytes are capped too.
+      const tight = quota({ newSenders: { messages: 100, bytes: 48 * 3 } });
+      expect(await put(newC!.id, tight)).toStrictEqual({ kind: 'full', share: 'newSenders' });
     });
 
     it('is full at once when maxPending is zero', async () => {
       const { sender, recipient } = await pair();
 
-      expect(await store().directMessages.put(message(sender, recipient), 0)).toStrictEqual({
-        kind: 'full',
-      });
+      expect(
+        await store().directMessages.put(
+          message(sender, recipient),
+          quota({ mailbox: { messages: 0 } }),
+        ),
+      ).toStrictEqual({ kind: 'full', share: 'mailbox' });
       expect(await mailbox(recipient)).toStrictEqual([]);
     });
 
@@ -262,7 +344,9 @@ export function directMessagesContract(store: CurrentStore): void {
       );
 
       const results = await Promise.all(
-        records.map((record) => store().directMessages.put(record, 10)),
+        records.map((record) =>
+          store().directMessages.put(record, quota({ mailbox: { messages: 10 } })),
+        ),
       );
 
       const created = results.flatMap((result) =>

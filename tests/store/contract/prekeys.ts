@@ -75,6 +75,21 @@ export function prekeysContract(store: CurrentStore): void {
       }
     });
 
+    it('with oneTime: false serves the signed prekeys only and consumes nothing', async () => {
+      const accountId = await accountWithSignedPrekeys();
+      await store().prekeys.addOneTimePrekeys(accountId, oneTimeRange(1, 2), 10);
+
+      expect(await store().prekeys.takeBundle(accountId, { oneTime: false })).toStrictEqual({
+        signedPrekey: signedPrekey(1),
+        kemPrekey: kemPrekey(2),
+        oneTimeRemaining: 2,
+      });
+      expect(await store().prekeys.countOneTimePrekeys(accountId)).toBe(2);
+      expect(
+        (await store().prekeys.takeBundle(accountId, { oneTime: true }))?.oneTimePrekey,
+      ).toStrictEqual(oneTime(1));
+    });
+
     it('replaces the signed prekeys on rotation', async () => {
       const accountId = await accountWithSignedPrekeys();
       await store().prekeys.setSignedPrekeys(accountId, {

@@ -1,6 +1,6 @@
 // prekeys.fetch: another account's bundle, consuming one of its one-time prekeys. Fetches are
-// budgeted per (caller, target) and per caller, so nobody can drain someone's one-time prekeys
-// and push every new session onto the weaker signed-prekey-only path.
+// budgeted here per (caller, target) and per caller; many cheap callers together are held to
+// the per-target budget of one-time prekeys in PrekeyService, after the channel check.
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { PrekeyService } from '../../domain/prekeys.js';
 import { AppError } from '../../errors.js';

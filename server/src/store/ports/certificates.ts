@@ -17,8 +17,15 @@ export interface RevocationListRecord {
 }
 
 export interface CertificateStore {
-  /** Stores a certificate; a newer one for the same account is served from then on. */
-  putModeratorCertificate(certificate: ModeratorCertificateRecord): Promise<void>;
+  /**
+   * Stores a certificate; a newer one for the same account is served from then on. A serial
+   * names one certificate: the same certificate again is 'already-stored' and changes nothing
+   * (so re-publishing an older one cannot bring it back), and a different certificate with a
+   * stored serial is 'serial-taken'.
+   */
+  putModeratorCertificate(
+    certificate: ModeratorCertificateRecord,
+  ): Promise<'stored' | 'already-stored' | 'serial-taken'>;
   /** The most recently stored certificate of an account. */
   findModeratorCertificate(accountId: string): Promise<ModeratorCertificateRecord | undefined>;
   listModeratorCertificates(): Promise<ModeratorCertificateRecord[]>;

@@ -1,4 +1,5 @@
 // The direct-message port: the interim store-and-forward mailbox of opaque ciphertext.
+import type { MailboxShare } from '@kolokol/shared';
 
 export interface DirectMessageRecord {
   readonly id: string;
@@ -15,8 +16,24 @@ export type PutDirectMessageResult =
   | { readonly kind: 'created'; readonly message: DirectMessageRecord }
   /** The same (senderId, clientId) was stored before: that earlier record, unchanged. */
   | { readonly kind: 'duplicate'; readonly message: DirectMessageRecord }
-  /** The recipient's mailbox (or this sender's share of it) is full; nothing stored. */
-  | { readonly kind: 'full' };
+  /** Storing it would pass one of the quota's caps (the one named); nothing stored. */
+  | { readonly kind: 'full'; readonly share: keyof MailboxQuota };
+
+/**
+ * The caps a put must stay within, each on messages and on body bytes, counting the new one.
+ * The domain chooses them from who the sender is; the store only counts.
+ */
+export interface MailboxQuota {
+  /** Every undelivered envelope of the recipient, whoever sent it. */
+  readonly mailbox: MailboxShare;
+  /** This sender's undelivered envelopes to the recipient. */
+  readonly sender: MailboxShare;
+  /**
+   * Set when the sender is a new account: every new sender's undelivered envelopes to the
+   * recipient together. The message is then stored as from a new sender, and counts here later.
+   */
+  readonly newSenders?: MailboxShare;
+}
 
 /**
  * Interim store-and-forward mailbox for end-to-end-encrypted direct messages (issue 3), until
@@ -24,14 +41,11 @@ export type PutDirectMessageResult =
  */
 export interface DirectMessageStore {
   /**
-   * 'full' when the recipient already has `maxPending` undelivered messages, or — when given —
-   * `maxPendingFromSender` of them from this sender (so one sender cannot fill a mailbox for all).
+   * Stores the message unless that would pass a cap of `quota` ('full'). A repeated
+   * (senderId, clientId) is 'duplicate' before any cap is checked, so a retry of a stored send
+   * is answered even when the mailbox is full. Check and write are one atomic step.
    */
-  put(
-    message: DirectMessageRecord,
-    maxPending: number,
-    maxPendingFromSender?: number,
-  ): Promise<PutDirectMessageResult>;
+  put(message: DirectMessageRecord, quota: MailboxQuota): Promise<PutDirectMessageResult>;
   /** Undelivered messages for a recipient, oldest first (by createdAt, then id), at most `limit`. */
   listForRecipient(recipientId: string, limit: number): Promise<DirectMessageRecord[]>;
   /** Deletes those of `ids` addressed to `recipientId`; returns how many were deleted. */

@@ -33,9 +33,13 @@ export interface PrekeyStore {
   ): Promise<'added' | 'duplicate' | 'too-many'>;
   /**
    * The account's bundle with one one-time prekey (lowest id) consumed atomically: two
-   * concurrent callers never get the same one. Undefined when no signed prekeys were uploaded.
+   * concurrent callers never get the same one. With `oneTime: false` the bundle carries no
+   * one-time prekey and nothing is consumed. Undefined when no signed prekeys were uploaded.
    */
-  takeBundle(accountId: string): Promise<TakenBundle | undefined>;
+  takeBundle(
+    accountId: string,
+    options?: { readonly oneTime: boolean },
+  ): Promise<TakenBundle | undefined>;
   countOneTimePrekeys(accountId: string): Promise<number>;
   /** The current signed prekeys without consuming anything; undefined before the first upload. */
   findSignedPrekeys(

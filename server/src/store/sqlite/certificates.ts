@@ -35,6 +35,10 @@ function toCertificate(row: CertificateRow): ModeratorCertificateRecord {
 }
 
 export function createSqliteCertificateStore(db: Database.Database): CertificateStore {
+  const bySerial = db.prepare<
+    [string],
+    { readonly account_id: string; readonly bytes: Uint8Array }
+  >('SELECT account_id, bytes FROM moderator_certificates WHERE serial = ?');
   const insert = db.prepare<InsertCertificateParams>(
     `INSERT INTO moderator_certificates (account_id, serial, bytes, expires_at, created_at)
      VALUES (?, ?, ?, ?, ?)`,
@@ -61,17 +65,31 @@ export function createSqliteCertificateStore(db: Database.Database): Certificate
     'SELECT issued_at, bytes FROM revocation_list WHERE slot = 1',
   );
 
+  // IMMEDIATE: the serial lookup must still hold when the row is written (the unique index on
+  // serial would refuse a second row anyway; this turns the race into an answer).
+  const putTx = db.transaction(
+    (certificate: ModeratorCertificateRecord): 'stored' | 'already-stored' | 'serial-taken' => {
+      const stored = bySerial.get(certificate.serial);
+      if (stored !== undefined) {
+        return stored.account_id === certificate.accountId &&
+          Buffer.compare(stored.bytes, certificate.bytes) === 0
+          ? 'already-stored'
+          : 'serial-taken';
+      }
+      insert.run(
+        certificate.accountId,
+        certificate.serial,
+        certificate.bytes,
+        certificate.expiresAt,
+        certificate.createdAt,
+      );
+      return 'stored';
+    },
+  );
+
   return {
     putModeratorCertificate(certificate) {
-      return settle(() => {
-        insert.run(
-          certificate.accountId,
-          certificate.serial,
-          certificate.bytes,
-          certificate.expiresAt,
-          certificate.createdAt,
-        );
-      });
+      return settle(() => putTx.immediate(certificate));
     },
 
     findModeratorCertificate(accountId) {

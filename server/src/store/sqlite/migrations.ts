@@ -166,6 +166,31 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 5,
+    name: 'direct messages: mark envelopes from new senders',
+    up: (db) => {
+      // New accounts share a small part of each mailbox; the mark lets a put count that part.
+      // Envelopes stored before this migration count as from established senders.
+      db.exec(`
+        ALTER TABLE direct_messages
+          ADD COLUMN from_new_sender INTEGER NOT NULL DEFAULT 0 CHECK (from_new_sender IN (0, 1));
+      `);
+    },
+  },
+  {
+    version: 6,
+    name: 'moderator certificates: one row per serial',
+    up: (db) => {
+      // Re-publishing used to add a row each time. Keep each serial's first row: a later copy
+      // of an older certificate must not become the one served again.
+      db.exec(`
+        DELETE FROM moderator_certificates
+          WHERE seq NOT IN (SELECT min(seq) FROM moderator_certificates GROUP BY serial);
+        CREATE UNIQUE INDEX moderator_certificates_by_serial ON moderator_certificates (serial);
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

@@ -1,4 +1,6 @@
-// Opens the embedded SQLite store: creates the file privately, sets the connection up, migrates, wires the ports.
+// Opens the embedded SQLite store: creates the file privately, sets the connection up, migrates,
+// wires the ports — with deletions of secret-bearing rows scrubbed from the write-ahead log and
+// the writes that must survive a power cut made durable.
 import { mkdir, open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,6 +15,7 @@ import { applyMigrations } from './migrations.js';
 import { createSqliteMetaStore } from './meta.js';
 import { createSqlitePrekeyStore } from './prekeys.js';
 import { createSqliteSessionStore } from './sessions.js';
+import { createWalScrubber } from './wal-scrubber.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file (created, with its directory, if missing) or ':memory:'. */
@@ -54,16 +57,37 @@ function configure(db: Database.Database, onDisk: boolean): void {
   // NORMAL, not FULL: in WAL mode NORMAL never corrupts the file and a process crash loses no
   // committed transaction (the design's "no loss across a server crash"); only a power cut or
   // kernel panic may roll back the last commits. FULL would put an fsync in every message's
-  // path, against the relay throughput target.
+  // path, against the relay throughput target. The few writes that must survive a power cut
+  // run under FULL one by one (see `durably` below).
   db.pragma('synchronous = NORMAL');
   // The admin CLI opens the same file from another process; wait for its lock, don't fail.
   db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
-  // Deleted rows (consumed prekeys, revoked sessions, later purged ciphertext) are overwritten
-  // rather than left in free pages, where a seized file would still yield them.
+  // Deleted rows (consumed prekeys, purged sessions, acknowledged ciphertext) are overwritten
+  // with zeros in their pages and in freed pages (ON, not FAST, which leaves freed pages), so a
+  // seized database file does not yield them. That covers the database file only: the -wal file
+  // keeps what was written until a checkpoint empties it, which the WAL scrubber does.
   db.pragma('secure_delete = ON');
   // The schema holds no triggers or views that need functions; refuse any a tampered file adds.
   db.pragma('trusted_schema = OFF');
+}
+
+/**
+ * Runs one write with synchronous=FULL, so that its commit syncs the -wal file and the write
+ * survives a power cut or kernel panic, not only a process crash. Used for the writes whose loss
+ * would re-open a door that was closed: revoked sessions, suspensions, moderator certificates and
+ * revocation lists (later the audit log). SQLite allows changing `synchronous` only outside a
+ * transaction; this works per write because every adapter here runs its whole transaction
+ * synchronously inside the call (see `settle`), before the setting is put back.
+ */
+function durably<T>(db: Database.Database, write: () => Promise<T>): Promise<T> {
+  if (db.inTransaction) return write();
+  db.pragma('synchronous = FULL');
+  try {
+    return write();
+  } finally {
+    db.pragma('synchronous = NORMAL');
+  }
 }
 
 /** Opens (creating and migrating as needed) the SQLite store. */
@@ -73,24 +97,68 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     await createPrivateFile(options.file);
   }
   const db = new Database(options.file);
+  const scrubber = onDisk ? createWalScrubber(db, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }) : null;
   try {
     configure(db, onDisk);
     applyMigrations(db);
+    // A crash may have left deleted rows in the log: scrub before serving anything.
+    if (scrubber !== null && !scrubber.scrubNow()) scrubber.request();
   } catch (error) {
+    scrubber?.stop();
     db.close();
     throw error;
   }
 
+  /** Resolves like `deletion`, after asking for the deleted rows to be scrubbed from the log. */
+  const scrubbed = <T>(deletion: Promise<T>): Promise<T> =>
+    deletion.then((result) => {
+      scrubber?.request();
+      return result;
+    });
+
+  const accounts = createSqliteAccountStore(db);
+  const sessions = createSqliteSessionStore(db);
+  const challenges = createSqliteChallengeStore(db);
+  const prekeys = createSqlitePrekeyStore(db);
+  const certificates = createSqliteCertificateStore(db);
+  const directMessages = createSqliteDirectMessageStore(db);
   const ping = db.prepare<[], { readonly ok: 1 }>('SELECT 1 AS ok');
+  // Every method that deletes or overwrites something secret-bearing is scrubbed, and every
+  // write that must survive a power cut is durable; a new such method belongs in this list.
   return {
-    accounts: createSqliteAccountStore(db),
+    accounts: {
+      ...accounts,
+      setSuspended: (id, at) => durably(db, () => accounts.setSuspended(id, at)),
+      suspend: (id, at) => durably(db, () => accounts.suspend(id, at)),
+      // The replaced backup is sealed under the old passphrase, perhaps the one that leaked.
+      setKeyBackup: (id, backup) => scrubbed(accounts.setKeyBackup(id, backup)),
+    },
     enrolments: createSqliteEnrolmentStore(db),
-    sessions: createSqliteSessionStore(db),
-    challenges: createSqliteChallengeStore(db),
+    sessions: {
+      ...sessions,
+      revoke: (id, at) => durably(db, () => sessions.revoke(id, at)),
+      revokeAllForAccount: (id, at) => durably(db, () => sessions.revokeAllForAccount(id, at)),
+      purge: (before) => scrubbed(sessions.purge(before)),
+    },
+    challenges: {
+      ...challenges,
+      purge: (now) => scrubbed(challenges.purge(now)),
+    },
     meta: createSqliteMetaStore(db),
-    prekeys: createSqlitePrekeyStore(db),
-    certificates: createSqliteCertificateStore(db),
-    directMessages: createSqliteDirectMessageStore(db),
+    prekeys: {
+      ...prekeys,
+      takeBundle: (id, options) => scrubbed(prekeys.takeBundle(id, options)),
+    },
+    certificates: {
+      ...certificates,
+      putModeratorCertificate: (record) =>
+        durably(db, () => certificates.putModeratorCertificate(record)),
+      putRevocationList: (list) => durably(db, () => certificates.putRevocationList(list)),
+    },
+    directMessages: {
+      ...directMessages,
+      deleteForRecipient: (id, ids) => scrubbed(directMessages.deleteForRecipient(id, ids)),
+    },
     ping() {
       return settle(() => {
         if (ping.get()?.ok !== 1) {
@@ -102,7 +170,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       return settle(() => {
         // Idempotent, so shutdown paths may close without tracking who closed first.
         if (db.open) {
-          db.close();
+          scrubber?.stop();
+          // SQLite checkpoints on the last close too, but not while another process (the admin
+          // CLI, or the server seen from it) has the file open; this scrubs what it can now.
+          try {
+            scrubber?.scrubNow();
+          } finally {
+            db.close();
+          }
         }
       });
     },

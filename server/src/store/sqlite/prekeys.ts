@@ -90,12 +90,12 @@ export function createSqlitePrekeyStore(db: Database.Database): PrekeyStore {
     },
   );
 
-  const takeTx = db.transaction((accountId: string): TakenBundle | undefined => {
+  const takeTx = db.transaction((accountId: string, oneTime: boolean): TakenBundle | undefined => {
     const signed = signedOf.get(accountId);
     if (signed === undefined) {
       return undefined;
     }
-    const taken = takeLowest.get(accountId, accountId);
+    const taken = oneTime ? takeLowest.get(accountId, accountId) : undefined;
     const bundle: TakenBundle = {
       signedPrekey: toPrekey(signed.signed_id, signed.signed_public_key, signed.signed_signature),
       kemPrekey: toPrekey(signed.kem_id, signed.kem_public_key, signed.kem_signature),
@@ -126,8 +126,8 @@ export function createSqlitePrekeyStore(db: Database.Database): PrekeyStore {
       return settle(() => addTx.immediate(accountId, prekeys, maxTotal));
     },
 
-    takeBundle(accountId) {
-      return settle(() => takeTx.immediate(accountId));
+    takeBundle(accountId, options = { oneTime: true }) {
+      return settle(() => takeTx.immediate(accountId, options.oneTime));
     },
 
     countOneTimePrekeys(accountId) {

@@ -1,0 +1,151 @@
+// What is deleted must leave the disk (issue 6): after `direct.ack` the SQLite write-ahead log
+// still held every acknowledged envelope until megabytes of later writes overwrote it. These
+// tests read the raw database, -wal and -shm files of the real server, as someone who seized
+// the host would, and look for what was deleted: envelope bodies, ids, client ids, the sender,
+// a consumed one-time prekey, a purged challenge's handle and an ended session's token hash.
+import { createHash } from 'node:crypto';
+import { readFile, rm } from 'node:fs/promises';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { directMessageSchema, toBase64Url } from '@kolokol/shared';
+import { randomBytes } from '@kolokol/shared/crypto';
+import { purgeExpired } from '../../server/src/domain/housekeeping.js';
+import { newId } from '../../server/src/domain/secrets.js';
+import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
+import {
+  call,
+  challenge,
+  closeAllSockets,
+  connectWithToken,
+  registerAndLogin,
+} from '../support/client.js';
+import { fetchBundle, publishPrekeys } from '../support/keys.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { enrolStaff } from '../support/staff.js';
+
+/** Slack on top of the documented bound for a timer on a shared, loaded 2-core machine. */
+const SLACK_MS = 2000;
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  closeAllSockets();
+  await server.close();
+});
+
+/** The database file and its -wal and -shm companions, byte for byte, as found on disk. */
+async function filesOnDisk(): Promise<Buffer> {
+  const parts = await Promise.all(
+    ['', '-wal', '-shm'].map((suffix) =>
+      readFile(server.dbFile + suffix).catch(() => Buffer.alloc(0)),
+    ),
+  );
+  return Buffer.concat(parts);
+}
+
+function occurrences(haystack: Buffer, needle: Buffer): number {
+  let count = 0;
+  for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + 1)) {
+    count += 1;
+  }
+  return count;
+}
+
+/** How often `needle` occurs in a freshly vacuumed copy of the live data: its legitimate copies. */
+async function liveOccurrences(needle: Buffer): Promise<number> {
+  const copy = `${server.dbFile}.live-copy`;
+  const db = new Database(server.dbFile, { readonly: true, fileMustExist: true });
+  try {
+    db.exec(`VACUUM INTO '${copy}'`);
+  } finally {
+    db.close();
+  }
+  try {
+    return occurrences(await readFile(copy), needle);
+  } finally {
+    await rm(copy, { force: true });
+  }
+}
+
+/**
+ * Polls the files until none of `gone` occurs in them, for at most the documented bound plus
+ * slack; returns what was still found at the end (nothing, when the store kept its promise).
+ */
+async function leftOnDisk(gone: readonly Buffer[]): Promise<number[]> {
+  const deadline = Date.now() + WAL_SCRUB_DELAY_MS + SLACK_MS;
+  for (;;) {
+    const disk = await filesOnDisk();
+    const found = gone.map((needle) => occurrences(disk, needle));
+    if (found.every((n) => n === 0) || Date.now() > deadline) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('deleted data leaves the database files', () => {
+  it('acknowledged envelopes: no body, id, client id or extra copy of the sender survives in the DB, WAL or SHM', async () => {
+    // A moderator writes 20 envelopes to a contact, who reads and acknowledges them.
+    const mod = await enrolStaff(server, 'moderator');
+    const modSocket = await connectWithToken(server.url, mod.token);
+    const contact = await registerAndLogin(server.url, 'contact');
+    const contactSocket = await connectWithToken(server.url, contact.token);
+    const bodies = Array.from({ length: 20 }, () => randomBytes(1024));
+    const clientIds = bodies.map(() => newId());
+    for (const [i, body] of bodies.entries()) {
+      const ack = await call(modSocket, 'direct.send', {
+        to: contact.accountId,
+        clientId: clientIds[i]!,
+        body: toBase64Url(body),
+      });
+      expect(ack).toMatchObject({ ok: true });
+    }
+    const fetched = await call(contactSocket, 'direct.fetch', {});
+    if (!fetched.ok) throw new Error(fetched.error.code);
+    const ids = fetched.data.messages.map((m) => directMessageSchema.parse(m).id);
+    expect(ids).toHaveLength(20);
+    // Before the ack, everything is on disk (so the search below can find it).
+    const before = await filesOnDisk();
+    expect(bodies.every((body) => before.includes(Buffer.from(body)))).toBe(true);
+    expect(before.includes(Buffer.from(ids[0]!))).toBe(true);
+
+    expect(await call(contactSocket, 'direct.ack', { ids })).toEqual({
+      ok: true,
+      data: { deleted: 20 },
+    });
+
+    const secrets = [...bodies, ...ids, ...clientIds].map((value) => Buffer.from(value));
+    expect(await leftOnDisk(secrets)).toEqual(secrets.map(() => 0));
+    // The sender's id stays where live rows need it (its account, its session) and nowhere else.
+    const sender = Buffer.from(mod.accountId);
+    expect(occurrences(await filesOnDisk(), sender)).toBe(await liveOccurrences(sender));
+  });
+
+  it('a one-time prekey handed out in a bundle', async () => {
+    const owner = await registerAndLogin(server.url, 'vol', { role: 'volunteer' });
+    const ownerSocket = await connectWithToken(server.url, owner.token);
+    await publishPrekeys(ownerSocket, owner.account, 3);
+    const mod = await enrolStaff(server, 'moderator');
+    const bundle = await fetchBundle(
+      await connectWithToken(server.url, mod.token),
+      owner.accountId,
+    );
+    const taken = Buffer.from(bundle.oneTimePrekey!.publicKey);
+    expect(await leftOnDisk([taken])).toEqual([0]);
+  });
+
+  it('a purged challenge’s handle and an ended session’s token hash', async () => {
+    const tried = 'someone.who.tried.once';
+    await challenge(server.url, tried);
+    const { token } = await registerAndLogin(server.url, 'leaving');
+    const { session } = await server.server.services.sessions.authenticate(token);
+    await server.server.services.sessions.logout(session.id);
+    const tokenHash = createHash('sha256').update(token).digest();
+    expect((await filesOnDisk()).includes(tokenHash)).toBe(true);
+
+    const later = { now: () => Date.now() + 10 * 60 * 1000 }; // challenges live 2 minutes
+    const purged = await purgeExpired(server.store, later);
+    expect(purged.sessions).toBeGreaterThanOrEqual(1);
+    expect(await leftOnDisk([Buffer.from(tried), tokenHash])).toEqual([0, 0]);
+  });
+});
