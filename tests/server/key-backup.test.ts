@@ -2,8 +2,15 @@
 // token alone must not be enough: the client signs the new backup and a fresh challenge with
 // the passphrase-derived login key. A stolen session without that key changes nothing.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { toBase64Url, type LoginResult } from '@kolokol/shared';
-import { ed25519KeyPair, sealIdentityBackup } from '@kolokol/shared/crypto';
+import { fromBase64Url, toBase64Url, type LoginResult } from '@kolokol/shared';
+import {
+  dangerousTestOnlyWeakPassphraseCost,
+  ed25519KeyPair,
+  sealIdentityBackup,
+  sealKeyStore,
+  sealKeyStoreWithPassphrase,
+  signBackupReplacement,
+} from '@kolokol/shared/crypto';
 import {
   backupPutPayload,
   call,
@@ -82,12 +89,33 @@ describe('keys.backup_put', () => {
     );
   });
 
-  it('refuses a replayed signature, one for another backup, and one over another handle’s challenge', async () => {
-    const first = await backupPutPayload(server.url, account, newBackup());
+  it('refuses a replayed payload, a spent challenge, a signature for another backup, and one over another handle’s challenge', async () => {
+    const issued = await challenge(server.url, account.handle);
+    const nonce = fromBase64Url(issued.nonce)!;
+    const signedOver = (keyBackup: Uint8Array) => ({
+      keyBackup: toBase64Url(keyBackup),
+      challengeId: issued.challengeId,
+      signature: toBase64Url(
+        signBackupReplacement(account.auth.secretKey, {
+          handle: account.handle,
+          challengeId: issued.challengeId,
+          nonce,
+          keyBackup,
+        }),
+      ),
+    });
+    const first = signedOver(newBackup());
     expect(await call(socket, 'keys.backup_put', first)).toMatchObject({ ok: true });
     const stored = await storedBackup();
 
-    await expectRefusedUnchanged(server, () => call(socket, 'keys.backup_put', first), 'FORBIDDEN');
+    // The very same payload again: its backup is no newer than the stored one.
+    await expectRefusedUnchanged(server, () => call(socket, 'keys.backup_put', first), 'CONFLICT');
+    // A newer backup signed over the challenge already spent.
+    await expectRefusedUnchanged(
+      server,
+      () => call(socket, 'keys.backup_put', signedOver(newBackup())),
+      'FORBIDDEN',
+    );
 
     const signed = await backupPutPayload(server.url, account, newBackup());
     const swapped = { ...signed, keyBackup: toBase64Url(newBackup()) };
@@ -109,6 +137,49 @@ describe('keys.backup_put', () => {
       'FORBIDDEN',
     );
     expect(await storedBackup()).toBe(stored);
+  });
+
+  it('refuses a backup no newer than the stored one, before spending the challenge', async () => {
+    // Registration stored generation 1: neither 1 again nor 0 may replace it.
+    for (const stale of [1, 0]) {
+      const backup = sealIdentityBackup(account.storageKey, account.identity, {
+        account: account.handle,
+        generation: stale,
+      });
+      const payload = await backupPutPayload(server.url, account, backup);
+      await expectRefusedUnchanged(
+        server,
+        () => call(socket, 'keys.backup_put', payload),
+        'CONFLICT',
+      );
+    }
+    const newer = newBackup();
+    expect(
+      await call(socket, 'keys.backup_put', await backupPutPayload(server.url, account, newer)),
+    ).toMatchObject({ ok: true });
+    expect(await storedBackup()).toBe(toBase64Url(newer));
+  });
+
+  it('refuses what is not a sealed identity backup: another purpose, or a passphrase blob', async () => {
+    const session = sealKeyStore(
+      account.storageKey,
+      { purpose: 'session', account: account.handle, generation: 9 },
+      Uint8Array.of(1, 2, 3),
+    );
+    const passphraseBlob = sealKeyStoreWithPassphrase(
+      'a long test passphrase',
+      { purpose: 'identity-backup', account: account.handle, generation: 9 },
+      Uint8Array.of(1, 2, 3),
+      dangerousTestOnlyWeakPassphraseCost(),
+    );
+    for (const blob of [session, passphraseBlob]) {
+      const payload = await backupPutPayload(server.url, account, blob);
+      await expectRefusedUnchanged(
+        server,
+        () => call(socket, 'keys.backup_put', payload),
+        'BAD_REQUEST',
+      );
+    }
   });
 
   it('stops answering after a few wrong signatures: no passphrase-guessing oracle for a stolen session', async () => {

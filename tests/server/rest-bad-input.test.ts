@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase64Url, toBase64Url } from '@kolokol/shared';
 import { Challenges } from '../../server/src/domain/challenges.js';
-import { ed25519KeyPair, generateIdentity } from '@kolokol/shared/crypto';
+import { ed25519KeyPair, generateIdentity, sealKeyStore } from '@kolokol/shared/crypto';
 import {
   challenge,
   login,
@@ -149,6 +149,23 @@ describe('registration refuses bad input', () => {
       keyBackup: toBase64Url(new Uint8Array(64).fill(1)),
     };
     await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
+  });
+
+  it('a key backup sealed for another purpose than the identity backup', async () => {
+    const account = newTestAccount('backup');
+    const session = sealKeyStore(
+      account.storageKey,
+      { purpose: 'session', account: account.handle, generation: 1 },
+      Uint8Array.of(1, 2, 3),
+    );
+    const body = { ...registrationBody(account), keyBackup: toBase64Url(session) };
+    await expectRefused(() => post(server.url, '/auth/register', body), 400, 'BAD_REQUEST');
+    // Refused for what it is, before the proofs over it are even checked.
+    const answer = await post(server.url, '/auth/register', body);
+    expect(answer.body).toMatchObject({
+      ok: false,
+      error: { message: 'keyBackup: not a sealed identity backup' },
+    });
   });
 
   it('a proof for another handle', async () => {

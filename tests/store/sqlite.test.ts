@@ -237,8 +237,9 @@ describe('sqlite store on disk', () => {
     const store = await open(file);
     const account = await createAccount(store);
     const old = uniqueBytes(1000);
-    expect(await store.accounts.setKeyBackup(account.id, old)).toBe(true);
-    expect(await store.accounts.setKeyBackup(account.id, uniqueBytes(1000))).toBe(true);
+    const registered = await store.accounts.findKeyBackup(account.id);
+    expect(await store.accounts.setKeyBackup(account.id, old, registered!)).toBe(true);
+    expect(await store.accounts.setKeyBackup(account.id, uniqueBytes(1000), old)).toBe(true);
     expect(onDisk(file, old)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, WAL_SCRUB_DELAY_MS + 500));
     expect(onDisk(file, old)).toBe(false);

@@ -10,7 +10,7 @@ import {
   type Role,
 } from '@kolokol/shared';
 import {
-  keyStoreKind,
+  keyStoreHeader,
   verifyBackupReplacement,
   verifyPublicIdentity,
   verifyRegistration,
@@ -51,8 +51,8 @@ export class AccountService {
     if (!verifyPublicIdentity(body.identity)) {
       throw new AppError('BAD_REQUEST', 'identity: exchange key is not signed by the signing key');
     }
-    if (!isKeyBackup(body.keyBackup)) {
-      throw new AppError('BAD_REQUEST', 'keyBackup: not a sealed key-store blob');
+    if (identityBackupGeneration(body.keyBackup) === undefined) {
+      throw new AppError('BAD_REQUEST', NOT_A_BACKUP);
     }
     if (!verifyRegistration(body, body)) {
       throw new AppError(
@@ -140,8 +140,20 @@ export class AccountService {
     },
   ): Promise<void> {
     const { keyBackup, challengeId, signature } = replacement;
-    if (!isKeyBackup(keyBackup))
-      throw new AppError('BAD_REQUEST', 'keyBackup: not a sealed key-store blob');
+    const generation = identityBackupGeneration(keyBackup);
+    if (generation === undefined) throw new AppError('BAD_REQUEST', NOT_A_BACKUP);
+    // Each replacement claims a higher generation than the stored backup, so neither a stale
+    // device nor a replayed upload can put an older backup back (clients also refuse to open
+    // one below the generation they recorded). Checked before the challenge is spent.
+    const stored = await this.deps.store.accounts.findKeyBackup(caller.accountId);
+    if (!stored) throw new AppError('UNAUTHENTICATED', 'no such account');
+    const storedGeneration = identityBackupGeneration(stored) ?? 0;
+    if (generation <= storedGeneration) {
+      throw new AppError(
+        'CONFLICT',
+        `keyBackup: generation must be above the stored backup's (${storedGeneration})`,
+      );
+    }
     this.#challenges ??= new Challenges(this.deps);
     const checked = await this.#challenges.check(caller.handle, challengeId);
     const account = await this.deps.store.accounts.findById(caller.accountId);
@@ -156,8 +168,9 @@ export class AccountService {
     if (!signed || !(await this.#challenges.spend(checked))) {
       throw new AppError('FORBIDDEN', 'signature by the login key does not verify');
     }
-    if (!(await this.deps.store.accounts.setKeyBackup(caller.accountId, keyBackup))) {
-      throw new AppError('UNAUTHENTICATED', 'no such account');
+    // Compare-and-swap on the backup read above: a concurrent replacement wins, this one says so.
+    if (!(await this.deps.store.accounts.setKeyBackup(caller.accountId, keyBackup, stored))) {
+      throw new AppError('CONFLICT', 'keyBackup: replaced meanwhile; fetch it and try again');
     }
   }
 
@@ -195,12 +208,20 @@ export class AccountService {
 
 const HANDLE_NOT_AVAILABLE = 'handle is not available';
 
-/** A key-store blob by its authenticated header (the server cannot and need not open it). */
-function isKeyBackup(bytes: Uint8Array): boolean {
+const NOT_A_BACKUP = 'keyBackup: not a sealed identity backup';
+
+/**
+ * The generation an identity backup's header claims, or undefined when the bytes are not a
+ * storage-key blob of purpose 'identity-backup'. The server cannot open it; the header is the
+ * uploader's claim, which the owner's client authenticates when it opens the backup.
+ */
+function identityBackupGeneration(bytes: Uint8Array): number | undefined {
   try {
-    keyStoreKind(bytes);
-    return true;
+    const header = keyStoreHeader(bytes);
+    return header.kind === 'storage-key' && header.purpose === 'identity-backup'
+      ? header.generation
+      : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }

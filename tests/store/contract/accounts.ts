@@ -58,15 +58,32 @@ export function accountsContract(store: CurrentStore): void {
       const account = newAccount();
       await store().accounts.create(account, { now: 1_000 });
       const replacement = bytes(200, 77);
-      expect(await store().accounts.setKeyBackup(account.id, replacement)).toBe(true);
+      expect(await store().accounts.setKeyBackup(account.id, replacement, account.keyBackup)).toBe(
+        true,
+      );
       const backup = await store().accounts.findKeyBackup(account.id);
       expect(backup).toEqual(replacement);
       expectPlainBytes(backup!);
       const found = await store().accounts.findById(account.id);
       expect(found?.authKey).toEqual(account.authKey);
       expect(found?.signingKey).toEqual(account.signingKey);
-      expect(await store().accounts.setKeyBackup('no-such-account', replacement)).toBe(false);
+      expect(await store().accounts.setKeyBackup('no-such-account', replacement, replacement)).toBe(
+        false,
+      );
       expect(await store().accounts.findKeyBackup('no-such-account')).toBeUndefined();
+    });
+
+    it('replaces the key backup only while the stored one is the expected one', async () => {
+      const account = newAccount();
+      await store().accounts.create(account, { now: 1_000 });
+      const first = bytes(200, 1);
+      const second = bytes(200, 2);
+      expect(await store().accounts.setKeyBackup(account.id, first, account.keyBackup)).toBe(true);
+      // A second writer that read the original backup loses: the first write stands.
+      expect(await store().accounts.setKeyBackup(account.id, second, account.keyBackup)).toBe(
+        false,
+      );
+      expect(await store().accounts.findKeyBackup(account.id)).toEqual(first);
     });
 
     it('finds nothing for an unknown handle or id', async () => {

@@ -70,6 +70,9 @@ export interface AccountStore {
    * every account lookup on the hot paths (session checks, message sends).
    */
   findKeyBackup(id: string): Promise<Uint8Array | undefined>;
-  /** Replaces the sealed identity backup; false when no such account. */
-  setKeyBackup(id: string, keyBackup: Uint8Array): Promise<boolean>;
+  /**
+   * Replaces the sealed identity backup if the stored one is still exactly `expected`
+   * (compare-and-swap); false when no such account or the backup changed meanwhile.
+   */
+  setKeyBackup(id: string, keyBackup: Uint8Array, expected: Uint8Array): Promise<boolean>;
 }

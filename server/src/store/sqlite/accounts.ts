@@ -134,8 +134,9 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   const keyBackupOf = db.prepare<[string], { readonly key_backup: Uint8Array }>(
     'SELECT key_backup FROM accounts WHERE id = ?',
   );
-  const updateKeyBackup = db.prepare<[Uint8Array, string]>(
-    'UPDATE accounts SET key_backup = ? WHERE id = ?',
+  // One statement compares and swaps, so two replacements cannot both win.
+  const updateKeyBackup = db.prepare<[Uint8Array, string, Uint8Array]>(
+    'UPDATE accounts SET key_backup = ? WHERE id = ? AND key_backup = ?',
   );
 
   // Runs under an IMMEDIATE transaction: the reads decide the write, so the write lock is
@@ -244,8 +245,8 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
       });
     },
 
-    setKeyBackup(id, keyBackup) {
-      return settle(() => updateKeyBackup.run(keyBackup, id).changes > 0);
+    setKeyBackup(id, keyBackup, expected) {
+      return settle(() => updateKeyBackup.run(keyBackup, id, expected).changes > 0);
     },
   };
 }

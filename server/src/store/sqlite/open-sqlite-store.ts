@@ -131,7 +131,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       setSuspended: (id, at) => durably(db, () => accounts.setSuspended(id, at)),
       suspend: (id, at) => durably(db, () => accounts.suspend(id, at)),
       // The replaced backup is sealed under the old passphrase, perhaps the one that leaked.
-      setKeyBackup: (id, backup) => scrubbed(accounts.setKeyBackup(id, backup)),
+      setKeyBackup: (id, backup, expected) => scrubbed(accounts.setKeyBackup(id, backup, expected)),
     },
     enrolments: createSqliteEnrolmentStore(db),
     sessions: {
