@@ -5,6 +5,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '@kolokol/shared';
 import { call, closeAllSockets, connectWithToken, registerAndLogin } from '../support/client.js';
 import { expectUnchanged } from '../support/assertions.js';
 import { closeAllRaw, openRaw, rawConnect, rawEmit } from '../support/raw-socket.js';
@@ -58,7 +59,9 @@ describe('before authentication', () => {
 
   it('closes the connection on a CONNECT packet larger than a handshake needs', async () => {
     const raw = await openRaw(server.url);
-    raw.send(`0${JSON.stringify({ token: attacker, protocol: '1.0', pad: 'x'.repeat(4096) })}`);
+    raw.send(
+      `0${JSON.stringify({ token: attacker, protocol: PROTOCOL_VERSION, pad: 'x'.repeat(4096) })}`,
+    );
     await closesWithin(raw.closed);
   });
 
@@ -121,7 +124,7 @@ describe('after authentication', () => {
     ['a BINARY_ACK', `61-0[${JSON.stringify(placeholder(0))}]`],
     ['an ACK (the server never asks clients for one)', '30[{}]'],
     ['a CONNECT_ERROR', '4{"message":"x"}'],
-    ['a second CONNECT', `0${JSON.stringify({ token: 'x', protocol: '1.0' })}`],
+    ['a second CONNECT', `0${JSON.stringify({ token: 'x', protocol: PROTOCOL_VERSION })}`],
   ])('closes the connection on %s', async (_name, packet) => {
     const raw = await openRaw(server.url);
     await rawConnect(raw, attacker);

@@ -58,13 +58,14 @@ export const challengeBodySchema = z
   .strict();
 export type ChallengeBody = z.input<typeof challengeBodySchema>;
 
+/** A login challenge as the server sends it; parsing decodes `nonce` and `salt` to bytes. */
 export const challengeResultSchema = z.object({
   challengeId: idSchema,
-  nonce: z.string(),
-  salt: z.string(),
+  nonce: bytesSchema(NONCE_BYTES),
+  salt: bytesSchema(SALT_BYTES),
   expiresAt: z.number().int(),
 });
-export type ChallengeResult = z.infer<typeof challengeResultSchema>;
+export type ChallengeResult = z.input<typeof challengeResultSchema>;
 
 export const loginBodySchema = z
   .object({

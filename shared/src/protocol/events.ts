@@ -1,7 +1,7 @@
 // Every client→server socket event with its payload and result schemas, and the
 // server→client pushes. socket.io's typed-event maps are derived from these.
 import { z } from 'zod';
-import type { AckCallback } from './ack.js';
+import { ackSchema, type Ack, type AckCallback } from './ack.js';
 import type { DirectMessageWire } from './direct.js';
 import { MAX_KEY_BACKUP_BYTES, SIGNATURE_BYTES } from './auth.js';
 import { bytesSchema, emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
@@ -136,6 +136,20 @@ export type ClientEventName = keyof ClientEvents;
 export type EventInput<E extends ClientEventName> = z.input<ClientEvents[E]['input']>;
 export type EventPayload<E extends ClientEventName> = z.output<ClientEvents[E]['input']>;
 export type EventResult<E extends ClientEventName> = z.input<ClientEvents[E]['output']>;
+/** An event's result as a client sees it after parsing: byte fields as Uint8Array. */
+export type EventOutput<E extends ClientEventName> = z.output<ClientEvents[E]['output']>;
+
+/**
+ * Checks the raw acknowledgement of `event` against the contract, as a client should before
+ * trusting it: `{ ok: true, data }` with byte fields decoded, or `{ ok: false, error }`. Throws
+ * (a ZodError) when the server answered something else.
+ */
+export function parseEventAck<E extends ClientEventName>(
+  event: E,
+  raw: unknown,
+): Ack<EventOutput<E>> {
+  return ackSchema(clientEvents[event].output).parse(raw) as Ack<EventOutput<E>>;
+}
 
 export type ClientToServerEvents = {
   [E in ClientEventName]: (payload: EventInput<E>, ack: AckCallback<EventResult<E>>) => void;
