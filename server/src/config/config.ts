@@ -11,7 +11,7 @@ const positiveInt = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
 /** Each variable: its schema and default. The README's configuration table mirrors this. */
-const variables = {
+export const CONFIG_VARIABLES = {
   PORT: port.default(8080),
   KOLOKOL_HOST: z.string().min(1).default('127.0.0.1'),
   KOLOKOL_DATA_DIR: z.string().min(1).default('./data'),
@@ -125,18 +125,18 @@ export class ConfigError extends Error {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function read<K extends keyof typeof variables>(
+function read<K extends keyof typeof CONFIG_VARIABLES>(
   env: Env,
   name: K,
-): z.output<(typeof variables)[K]> {
+): z.output<(typeof CONFIG_VARIABLES)[K]> {
   const raw = env[name];
-  const result = variables[name].safeParse(raw === '' ? undefined : raw);
+  const result = CONFIG_VARIABLES[name].safeParse(raw === '' ? undefined : raw);
   if (!result.success) {
     throw new ConfigError(
       `invalid configuration: ${name} (${result.error.issues[0]?.message ?? 'bad value'})`,
     );
   }
-  return result.data as z.output<(typeof variables)[K]>;
+  return result.data as z.output<(typeof CONFIG_VARIABLES)[K]>;
 }
 
 function parseOrigins(list: string | undefined, port: number): string[] {
