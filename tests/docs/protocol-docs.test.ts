@@ -41,6 +41,20 @@ describe('docs/protocol.md', () => {
   });
 });
 
+describe('docs/protocol.md on what a seized server holds', () => {
+  it('names every table of the store', async () => {
+    const server = await startTestServer();
+    try {
+      const tables = Object.keys(server.snapshot()).filter((name) => name !== 'schema_migrations');
+      expect(tables.length).toBeGreaterThan(5);
+      const section = docs.split('## What a seized server holds')[1]?.split('\n## ')[0] ?? '';
+      for (const table of tables) expect(section, table).toContain(`\`${table}\``);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('the documented routes', () => {
   let server: TestServer;
   beforeAll(async () => {
