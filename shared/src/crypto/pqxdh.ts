@@ -20,6 +20,7 @@ import {
   type Identity,
   type PublicIdentity,
 } from './identity.js';
+import { readPublicIdentity, writePublicIdentity } from './identity-codec.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
@@ -36,7 +37,6 @@ import {
   type PrivateSignedPrekey,
 } from './prekeys.js';
 import type { PrekeyStore } from './prekeys-store.js';
-import { HEADER_KEY_BYTES, ROOT_KEY_BYTES } from './ratchet-state.js';
 import { ByteWriter, type ByteReader } from './session-codec.js';
 import { sodium } from './sodium.js';
 
@@ -56,6 +56,10 @@ export interface PqxdhHandshake {
   readonly oneTimePrekeyId: number | null;
   readonly kemCiphertext: Uint8Array;
 }
+
+/** The root key and the header keys PQXDH derives and the Double Ratchet carries on (ratchet-state.ts). */
+export const ROOT_KEY_BYTES = 32;
+export const HEADER_KEY_BYTES = 32;
 
 /** What both sides derive: the first root key, the two initial header keys and the associated data. */
 export interface PqxdhSecrets {
@@ -295,8 +299,7 @@ export function pqxdhRespond(
 
 /** Fixed-length encoding (PQXDH_HANDSHAKE_BYTES) of the handshake, without a format header. */
 export function encodePqxdhHandshake(handshake: PqxdhHandshake): Uint8Array {
-  return new ByteWriter()
-    .publicIdentity(handshake.initiator, 'initiator')
+  return writePublicIdentity(new ByteWriter(), handshake.initiator, 'initiator')
     .fixed(handshake.baseKey, X25519_KEY_BYTES, 'base key')
     .u32(handshake.signedPrekeyId, 'signed prekey id')
     .u32(handshake.kemPrekeyId, 'KEM prekey id')
@@ -307,7 +310,7 @@ export function encodePqxdhHandshake(handshake: PqxdhHandshake): Uint8Array {
 }
 
 export function decodePqxdhHandshake(reader: ByteReader): PqxdhHandshake {
-  const initiator = reader.publicIdentity();
+  const initiator = readPublicIdentity(reader);
   const baseKey = reader.fixed(X25519_KEY_BYTES);
   const signedPrekeyId = reader.u32();
   const kemPrekeyId = reader.u32();

@@ -8,6 +8,7 @@ import { concatBytes, equalBytes, wipe } from './bytes.js';
 import { CryptoError } from './errors.js';
 import { formatHeader, FORMAT_HEADER_BYTES, readFormatHeader, SUITE } from './format.js';
 import type { Identity, PublicIdentity } from './identity.js';
+import { readPublicIdentity, writePublicIdentity } from './identity-codec.js';
 import { X25519_KEY_BYTES } from './primitives.js';
 import {
   PQXDH_HANDSHAKE_BYTES,
@@ -185,8 +186,8 @@ export class Session {
     const w = new ByteWriter()
       .bytes(formatHeader(SUITE.sessionState))
       .u8(SESSION_STATE_VERSION)
-      .u8(this.role === 'initiator' ? 0 : 1)
-      .publicIdentity(this.remoteIdentity, 'remote')
+      .u8(this.role === 'initiator' ? 0 : 1);
+    writePublicIdentity(w, this.remoteIdentity, 'remote')
       .fixed(this.baseKey, X25519_KEY_BYTES, 'base key')
       .fixed(this.handshakeDigest, HANDSHAKE_DIGEST_BYTES, 'handshake digest')
       .optional(this.pendingHandshake, PQXDH_HANDSHAKE_BYTES, 'pending handshake');
@@ -201,7 +202,7 @@ export class Session {
     }
     const roleByte = r.u8();
     if (roleByte > 1) throw new CryptoError('MALFORMED', 'bad session role');
-    const remoteIdentity = r.publicIdentity();
+    const remoteIdentity = readPublicIdentity(r);
     const baseKey = r.fixed(X25519_KEY_BYTES);
     const digest = r.fixed(HANDSHAKE_DIGEST_BYTES);
     const pendingHandshake = r.optional(PQXDH_HANDSHAKE_BYTES);
