@@ -1,11 +1,12 @@
 // A public identity as three fixed fields (signing key, exchange key, exchange signature) in the
-// length-checked serializations of session-codec.ts: the session state and the PQXDH handshake.
+// length-checked serializations of primitives/session-codec.ts: the session state and the PQXDH
+// handshake.
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
-} from './primitives.js';
-import type { ByteReader, ByteWriter } from './session-codec.js';
+} from '../primitives/primitives.js';
+import type { ByteReader, ByteWriter } from '../primitives/session-codec.js';
 import type { PublicIdentity } from './identity.js';
 
 /** Writes the three fields, each checked against its length; returns the writer for chaining. */

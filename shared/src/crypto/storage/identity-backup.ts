@@ -1,16 +1,16 @@
 // The identity backup: an account's random identity secrets sealed under the passphrase-derived
-// storage key (key-store.ts, purpose 'identity-backup'), kept by the server and returned only
-// after a login signed with the passphrase-derived authentication key. The server sees
+// storage key (storage/key-store.ts, purpose 'identity-backup'), kept by the server and returned
+// only after a login signed with the passphrase-derived authentication key. The server sees
 // ciphertext and the key-store header (purpose, generation) only.
-import { concatBytes, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { identityFromSecrets, type Identity } from './identity.js';
+import { concatBytes, wipe } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { identityFromSecrets, type Identity } from '../identity/identity.js';
 import { openKeyStore, sealKeyStore } from './key-store.js';
 import {
   ED25519_SECRET_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
-} from './primitives.js';
+} from '../primitives/primitives.js';
 
 const BACKUP_VERSION = 1;
 const BACKUP_BYTES = 1 + ED25519_SECRET_KEY_BYTES + X25519_KEY_BYTES + ED25519_SIGNATURE_BYTES;

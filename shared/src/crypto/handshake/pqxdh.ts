@@ -9,25 +9,25 @@
 // handshake (pqxdhTranscriptDigest). A server that swaps any public key, or re-encapsulates to
 // another KEM key, leaves the two sides with different keys. X25519 keys must be canonical
 // encodings, so no altered copy of a handshake can pass for a different one in the replay check.
-import { concatBytes, randomBytes, transcript, utf8, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { label } from './format.js';
-import { hkdf } from './hkdf.js';
+import { concatBytes, randomBytes, transcript, utf8, wipe } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { label } from '../primitives/format.js';
+import { hkdf } from '../primitives/hkdf.js';
 import {
   encodePublicIdentity,
   publicIdentity,
   verifyPublicIdentity,
   type Identity,
   type PublicIdentity,
-} from './identity.js';
-import { readPublicIdentity, writePublicIdentity } from './identity-codec.js';
+} from '../identity/identity.js';
+import { readPublicIdentity, writePublicIdentity } from '../identity/identity-codec.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
   x25519,
   x25519KeyPair,
-} from './primitives.js';
+} from '../primitives/primitives.js';
 import {
   MLKEM768_CIPHERTEXT_BYTES,
   MLKEM768_ENCAPSULATION_SEED_BYTES,
@@ -37,8 +37,8 @@ import {
   type PrivateSignedPrekey,
 } from './prekeys.js';
 import type { PrekeyStore } from './prekeys-store.js';
-import { ByteWriter, type ByteReader } from './session-codec.js';
-import { sodium } from './sodium.js';
+import { ByteWriter, type ByteReader } from '../primitives/session-codec.js';
+import { sodium } from '../primitives/sodium.js';
 
 /** HKDF info prefix: the version and the algorithm set, so keys from other suites never coincide. */
 const PQXDH_INFO = utf8(label('pqxdh/x25519-sha256-mlkem768'));
@@ -57,7 +57,7 @@ export interface PqxdhHandshake {
   readonly kemCiphertext: Uint8Array;
 }
 
-/** The root key and the header keys PQXDH derives and the Double Ratchet carries on (ratchet-state.ts). */
+/** Sizes of the root key and header keys PQXDH derives and the Double Ratchet (ratchet/ratchet-state.ts) carries on. */
 export const ROOT_KEY_BYTES = 32;
 export const HEADER_KEY_BYTES = 32;
 

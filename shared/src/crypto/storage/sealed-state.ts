@@ -1,12 +1,12 @@
-// A session's or a prekey store's serialization sealed in the key store (key-store.ts) under the
-// storage key, bound to the account and to its purpose, with a generation: the client records the
+// A session's or a prekey store's serialization sealed in the key store (storage/key-store.ts)
+// under the storage key, bound to the account and to its purpose, with a generation: the client records the
 // highest generation it has written and refuses to open anything older, so a restored copy of an
 // old state (which would accept replayed messages again, or revive consumed one-time prekeys)
 // is refused instead of silently loaded.
-import { wipe } from './bytes.js';
+import { wipe } from '../primitives/bytes.js';
 import { openKeyStore, sealKeyStore, type KeyStoreExpectation } from './key-store.js';
-import { PrekeyStore, type PrekeyStoreOptions } from './prekeys-store.js';
-import { Session } from './session.js';
+import { PrekeyStore, type PrekeyStoreOptions } from '../handshake/prekeys-store.js';
+import { Session } from '../ratchet/session.js';
 
 /** Whose state and which version of it; the generation must exceed every one written before. */
 export interface SealedStateBinding {

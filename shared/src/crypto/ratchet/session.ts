@@ -1,15 +1,21 @@
 // A conversation's end-to-end session for the client: PQXDH to start it, the Double Ratchet to
-// run it, bucket padding (padding.ts) so lengths leak little, and a versioned serialization for the key store.
+// run it, bucket padding (primitives/padding.ts) so lengths leak little, and a versioned
+// serialization for the key store.
 //
 // The initiator's messages carry the PQXDH handshake (SUITE.prekeyMessage) until it first hears
 // back, so the responder can start from any of them, in any order. The responder starts with
 // `acceptSession` on the first one to arrive and feeds later ones to `session.decrypt`.
-import { concatBytes, equalBytes, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { formatHeader, FORMAT_HEADER_BYTES, readFormatHeader, SUITE } from './format.js';
-import type { Identity, PublicIdentity } from './identity.js';
-import { readPublicIdentity, writePublicIdentity } from './identity-codec.js';
-import { X25519_KEY_BYTES } from './primitives.js';
+import { concatBytes, equalBytes, wipe } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import {
+  formatHeader,
+  FORMAT_HEADER_BYTES,
+  readFormatHeader,
+  SUITE,
+} from '../primitives/format.js';
+import type { Identity, PublicIdentity } from '../identity/identity.js';
+import { readPublicIdentity, writePublicIdentity } from '../identity/identity-codec.js';
+import { X25519_KEY_BYTES } from '../primitives/primitives.js';
 import {
   PQXDH_HANDSHAKE_BYTES,
   decodePqxdhHandshake,
@@ -18,9 +24,9 @@ import {
   pqxdhRespond,
   type PqxdhHandshake,
   type PqxdhSecrets,
-} from './pqxdh.js';
-import type { PrekeyBundle } from './prekeys.js';
-import type { PrekeyStore } from './prekeys-store.js';
+} from '../handshake/pqxdh.js';
+import type { PrekeyBundle } from '../handshake/prekeys.js';
+import type { PrekeyStore } from '../handshake/prekeys-store.js';
 import { MIN_RATCHET_MESSAGE_BYTES, canSend, ratchetDecrypt, ratchetEncrypt } from './ratchet.js';
 import {
   initInitiatorState,
@@ -31,9 +37,9 @@ import {
   writeRatchetState,
   type RatchetState,
 } from './ratchet-state.js';
-import { MAX_UNPADDED_BYTES, padToBucket, unpadFromBucket } from './padding.js';
-import { ByteReader, ByteWriter } from './session-codec.js';
-import { sodium } from './sodium.js';
+import { MAX_UNPADDED_BYTES, padToBucket, unpadFromBucket } from '../primitives/padding.js';
+import { ByteReader, ByteWriter } from '../primitives/session-codec.js';
+import { sodium } from '../primitives/sodium.js';
 
 /**
  * Largest plaintext a session encrypts: plaintexts are padded to the same buckets as sealed

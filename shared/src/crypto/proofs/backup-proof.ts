@@ -1,8 +1,8 @@
 // What a client signs to replace its sealed key backup (`keys.backup_put`): a fresh signature by
 // the passphrase-derived login key over a server challenge and the new backup, so that a stolen
 // session token alone cannot overwrite the backup a new device will restore from.
-import { transcript, utf8 } from './bytes.js';
-import { sign, verify } from './primitives.js';
+import { transcript, utf8 } from '../primitives/bytes.js';
+import { sign, verify } from '../primitives/primitives.js';
 
 export interface BackupReplacement {
   readonly handle: string;
