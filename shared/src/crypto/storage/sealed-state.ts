@@ -1,12 +1,12 @@
 // A session's or a prekey store's serialization sealed in the key store (storage/key-store.ts)
-// under the storage key, bound to the account and to its purpose, with a generation: the client records the
-// highest generation it has written and refuses to open anything older, so a restored copy of an
-// old state (which would accept replayed messages again, or revive consumed one-time prekeys)
-// is refused instead of silently loaded.
-import { wipe } from '../primitives/bytes.js';
-import { openKeyStore, sealKeyStore, type KeyStoreExpectation } from './key-store.js';
+// under the storage key, bound to the account and to its purpose, with a generation: the client
+// records the highest generation it has written and refuses to open anything older, so a restored
+// copy of an old state (which would accept replayed messages again, or revive consumed one-time
+// prekeys) is refused instead of silently loaded.
 import { PrekeyStore, type PrekeyStoreOptions } from '../handshake/prekeys-store.js';
 import { Session } from '../ratchet/session.js';
+import type { KeyStoreExpectation } from './key-store.js';
+import { openSerialization, sealSerialization } from './sealed-serialization.js';
 
 /** Whose state and which version of it; the generation must exceed every one written before. */
 export interface SealedStateBinding {
@@ -24,12 +24,7 @@ export function sealSession(
   session: Session,
   binding: SealedStateBinding,
 ): Uint8Array {
-  const serialized = session.serialize();
-  try {
-    return sealKeyStore(storageKey, { purpose: 'session', ...binding }, serialized);
-  } finally {
-    wipe(serialized);
-  }
+  return sealSerialization(storageKey, { purpose: 'session', ...binding }, session.serialize());
 }
 
 /** Opens a sealed session; REPLAY for a generation below `expected.minGeneration` (see openKeyStore). */
@@ -38,15 +33,13 @@ export function openSession(
   blob: Uint8Array,
   expected: SealedStateExpectation,
 ): { session: Session; generation: number } {
-  const { plaintext, generation } = openKeyStore(storageKey, blob, {
-    purpose: 'session',
-    ...expected,
-  });
-  try {
-    return { session: Session.deserialize(plaintext), generation };
-  } finally {
-    wipe(plaintext);
-  }
+  const { value: session, generation } = openSerialization(
+    storageKey,
+    blob,
+    { purpose: 'session', ...expected },
+    (plaintext) => Session.deserialize(plaintext),
+  );
+  return { session, generation };
 }
 
 /** Seals `store.serialize()` as key-store purpose 'prekeys'. */
@@ -55,12 +48,7 @@ export function sealPrekeyStore(
   store: PrekeyStore,
   binding: SealedStateBinding,
 ): Uint8Array {
-  const serialized = store.serialize();
-  try {
-    return sealKeyStore(storageKey, { purpose: 'prekeys', ...binding }, serialized);
-  } finally {
-    wipe(serialized);
-  }
+  return sealSerialization(storageKey, { purpose: 'prekeys', ...binding }, store.serialize());
 }
 
 /** Opens a sealed prekey store; REPLAY for a generation below `expected.minGeneration`. */
@@ -70,13 +58,11 @@ export function openPrekeyStore(
   expected: SealedStateExpectation,
   options: PrekeyStoreOptions = {},
 ): { store: PrekeyStore; generation: number } {
-  const { plaintext, generation } = openKeyStore(storageKey, blob, {
-    purpose: 'prekeys',
-    ...expected,
-  });
-  try {
-    return { store: PrekeyStore.deserialize(plaintext, options), generation };
-  } finally {
-    wipe(plaintext);
-  }
+  const { value: store, generation } = openSerialization(
+    storageKey,
+    blob,
+    { purpose: 'prekeys', ...expected },
+    (plaintext) => PrekeyStore.deserialize(plaintext, options),
+  );
+  return { store, generation };
 }
