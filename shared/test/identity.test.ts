@@ -2,8 +2,8 @@
 // handle; identities are random and travel in a sealed backup; a public identity whose exchange
 // key is not signed by its signing key is refused.
 import { describe, expect, it } from 'vitest';
-import { concatBytes, equalBytes } from '../src/crypto/bytes.js';
-import { CryptoError } from '../src/crypto/errors.js';
+import { concatBytes, equalBytes } from '../src/crypto/primitives/bytes.js';
+import { CryptoError } from '../src/crypto/primitives/errors.js';
 import {
   PASSPHRASE_KDF,
   derivePassphraseKeys,
@@ -13,9 +13,9 @@ import {
   publicIdentity,
   verifyPublicIdentity,
   type PublicIdentity,
-} from '../src/crypto/identity.js';
-import { openIdentityBackup, sealIdentityBackup } from '../src/crypto/identity-backup.js';
-import { sealKeyStore } from '../src/crypto/key-store.js';
+} from '../src/crypto/identity/identity.js';
+import { openIdentityBackup, sealIdentityBackup } from '../src/crypto/storage/identity-backup.js';
+import { sealKeyStore } from '../src/crypto/storage/key-store.js';
 import { reasonOf } from './reason-of.js';
 
 const PASSPHRASE = 'correct horse battery staple';

@@ -2,9 +2,14 @@
 // was sealed for, never older than a generation already seen; it refuses any altered byte, and
 // formats it does not know rather than guessing.
 import { describe, expect, it } from 'vitest';
-import { u64be } from '../src/crypto/byte-reader.js';
-import { FORMAT_HEADER_BYTES, FORMAT_VERSION, SUITE, formatHeader } from '../src/crypto/format.js';
-import { derivePassphraseKeys, newPassphraseSalt } from '../src/crypto/identity.js';
+import { u64be } from '../src/crypto/primitives/byte-reader.js';
+import {
+  FORMAT_HEADER_BYTES,
+  FORMAT_VERSION,
+  SUITE,
+  formatHeader,
+} from '../src/crypto/primitives/format.js';
+import { derivePassphraseKeys, newPassphraseSalt } from '../src/crypto/identity/identity.js';
 import {
   KEY_STORE_KDF,
   KEY_STORE_PURPOSE,
@@ -19,8 +24,8 @@ import {
   sealKeyStore,
   sealKeyStoreWithPassphrase,
   type KeyStoreBinding,
-} from '../src/crypto/key-store.js';
-import { sodium } from '../src/crypto/sodium.js';
+} from '../src/crypto/storage/key-store.js';
+import { sodium } from '../src/crypto/primitives/sodium.js';
 import { reasonOf } from './reason-of.js';
 
 const PASSPHRASE = 'a long passphrase for the key store';

@@ -5,9 +5,9 @@
 // through the floor its build ships.
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../src/encoding/base64url.js';
-import { verifyModeratorDirectory } from '../src/crypto/moderator-directory.js';
-import type { TrustConfiguration } from '../src/crypto/revocation.js';
-import { generateRootKey } from '../src/crypto/trust-chain.js';
+import { verifyModeratorDirectory } from '../src/crypto/trust/moderator-directory.js';
+import type { TrustConfiguration } from '../src/crypto/trust/revocation.js';
+import { generateRootKey } from '../src/crypto/trust/trust-chain.js';
 import {
   DAY,
   HOUR,

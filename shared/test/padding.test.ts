@@ -1,14 +1,14 @@
 // Bucket padding hides a plaintext's length inside one of five sizes and round-trips exactly.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CryptoError } from '../src/crypto/errors.js';
+import { CryptoError } from '../src/crypto/primitives/errors.js';
 import {
   MAX_UNPADDED_BYTES,
   PADDING_BUCKETS,
   padToBucket,
   paddedLength,
   unpadFromBucket,
-} from '../src/crypto/padding.js';
+} from '../src/crypto/primitives/padding.js';
 
 describe('bucket padding', () => {
   it('picks the smallest bucket that holds the plaintext and its marker byte', () => {

@@ -29,7 +29,7 @@ import {
   SUITE,
   type PqxdhHandshake,
 } from '../src/crypto/index.js';
-import { ByteReader } from '../src/crypto/session-codec.js';
+import { ByteReader } from '../src/crypto/primitives/session-codec.js';
 import { flipBit, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
 

@@ -1,8 +1,8 @@
 // The checked wrappers refuse wrong lengths and tampering with stable reason codes, and the
 // byte helpers they rely on behave as their names promise.
 import { describe, expect, it } from 'vitest';
-import { equalBytes, transcript } from '../src/crypto/bytes.js';
-import { hkdfExpand, hmacSha256 } from '../src/crypto/hkdf.js';
+import { equalBytes, transcript } from '../src/crypto/primitives/bytes.js';
+import { hkdfExpand, hmacSha256 } from '../src/crypto/primitives/hkdf.js';
 import {
   AEAD_KEY_BYTES,
   AEAD_NONCE_BYTES,
@@ -14,8 +14,8 @@ import {
   verify,
   x25519,
   x25519KeyPair,
-} from '../src/crypto/primitives.js';
-import { sodium } from '../src/crypto/sodium.js';
+} from '../src/crypto/primitives/primitives.js';
+import { sodium } from '../src/crypto/primitives/sodium.js';
 import { reasonOf } from './reason-of.js';
 
 describe('XChaCha20-Poly1305', () => {

@@ -2,8 +2,8 @@
 // R · E ≤ 2³² − 1 (so effort E costs about E evaluations), and nothing else passes.
 import { describe, expect, it } from 'vitest';
 import { MAX_POW_EFFORT, POW_NONCE_BYTES, POW_PUZZLE_BYTES } from '../src/protocol/pow.js';
-import { randomBytes } from '../src/crypto/bytes.js';
-import { solvePuzzle, solvesPuzzle } from '../src/crypto/proof-of-work.js';
+import { randomBytes } from '../src/crypto/primitives/bytes.js';
+import { solvePuzzle, solvesPuzzle } from '../src/crypto/proofs/proof-of-work.js';
 import { reasonOf } from './reason-of.js';
 
 const puzzle = () => randomBytes(POW_PUZZLE_BYTES);

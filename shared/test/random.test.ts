@@ -1,7 +1,7 @@
 // The CSPRNG wrappers: right lengths (including beyond Web Crypto's per-call cap), no obvious
 // bias in randomIndex, and bounds refused outside the supported range.
 import { describe, expect, it } from 'vitest';
-import { randomBytes, randomIndex } from '../src/crypto/bytes.js';
+import { randomBytes, randomIndex } from '../src/crypto/primitives/bytes.js';
 import { reasonOf } from './reason-of.js';
 
 describe('randomness', () => {

@@ -1,5 +1,5 @@
 // The CryptoError reason an action fails with, or 'no error': lets tests assert the exact refusal.
-import { CryptoError, type CryptoErrorReason } from '../src/crypto/errors.js';
+import { CryptoError, type CryptoErrorReason } from '../src/crypto/primitives/errors.js';
 
 export function reasonOf(action: () => unknown): CryptoErrorReason | 'no error' {
   try {

@@ -1,13 +1,13 @@
 // Shared set-up for the revocation and moderator-directory tests: a root, a revocation signer it
 // certified, and statements that signer issues.
-import { generateIdentity, publicIdentity } from '../src/crypto/identity.js';
+import { generateIdentity, publicIdentity } from '../src/crypto/identity/identity.js';
 import {
   issueRevocationSignerCertificate,
   issueRevocationStatement,
   type RevokedCertificate,
-} from '../src/crypto/revocation.js';
-import { generateRootKey, issueModeratorCertificate } from '../src/crypto/trust-chain.js';
-import type { KeyPair } from '../src/crypto/primitives.js';
+} from '../src/crypto/trust/revocation.js';
+import { generateRootKey, issueModeratorCertificate } from '../src/crypto/trust/trust-chain.js';
+import type { KeyPair } from '../src/crypto/primitives/primitives.js';
 
 export const HOUR = 60 * 60 * 1000;
 export const DAY = 24 * HOUR;

@@ -15,13 +15,13 @@ import {
   trustFloor,
   verifyRevocationSignerCertificate,
   verifyRevocationStatement,
-} from '../src/crypto/revocation.js';
+} from '../src/crypto/trust/revocation.js';
 import {
   CERTIFICATE_CLOCK_SKEW_MS,
   encodeRootPublicKey,
   generateRootKey,
   verifyModeratorCertificate,
-} from '../src/crypto/trust-chain.js';
+} from '../src/crypto/trust/trust-chain.js';
 import {
   DAY,
   HOUR,

@@ -1,16 +1,16 @@
 // Safety numbers are the same on both sides, change with either identity key, and a pinned
 // identity that changes is reported as such.
 import { describe, expect, it } from 'vitest';
-import { CryptoError } from '../src/crypto/errors.js';
-import { transcript } from '../src/crypto/bytes.js';
+import { CryptoError } from '../src/crypto/primitives/errors.js';
+import { transcript } from '../src/crypto/primitives/bytes.js';
 import {
   generateIdentity,
   publicIdentity,
   verifyPublicIdentity,
   type Identity,
   type PublicIdentity,
-} from '../src/crypto/identity.js';
-import { sign } from '../src/crypto/primitives.js';
+} from '../src/crypto/identity/identity.js';
+import { sign } from '../src/crypto/primitives/primitives.js';
 import {
   FINGERPRINT_BYTES,
   SAFETY_NUMBER_DIGITS,
@@ -22,7 +22,7 @@ import {
   identityFingerprint,
   matchesScannedSafetyNumber,
   safetyNumber,
-} from '../src/crypto/safety-number.js';
+} from '../src/crypto/identity/safety-number.js';
 
 const alice = publicIdentity(generateIdentity());
 const bob = publicIdentity(generateIdentity());
@@ -137,7 +137,7 @@ describe('comparePinnedIdentity', () => {
   });
 });
 
-/** Signs a new exchange key the way identity.ts does, to build a legitimately rotated identity. */
+/** Signs a new exchange key the way identity/identity.ts does, to build a legitimately rotated identity. */
 function signExchange(identity: Identity, exchangeKey: Uint8Array): Uint8Array {
   return sign(
     identity.signing.secretKey,

@@ -1,10 +1,10 @@
 // Sealed multi-recipient envelopes: every intended recipient opens, no one else does, any
 // tampering is caught, and the envelope's size says nothing about how many recipients it has.
 import { describe, expect, it } from 'vitest';
-import { FORMAT_HEADER_BYTES } from '../src/crypto/format.js';
-import { generateIdentity } from '../src/crypto/identity.js';
-import { MAX_UNPADDED_BYTES } from '../src/crypto/padding.js';
-import { x25519KeyPair, type KeyPair } from '../src/crypto/primitives.js';
+import { FORMAT_HEADER_BYTES } from '../src/crypto/primitives/format.js';
+import { generateIdentity } from '../src/crypto/identity/identity.js';
+import { MAX_UNPADDED_BYTES } from '../src/crypto/primitives/padding.js';
+import { x25519KeyPair, type KeyPair } from '../src/crypto/primitives/primitives.js';
 import {
   SEALED_ENVELOPE_SLOTS,
   SEALED_SLOT_BYTES,
@@ -12,8 +12,8 @@ import {
   openEnvelope,
   sealEnvelope,
   sealedEnvelopeLength,
-} from '../src/crypto/sealed-envelope.js';
-import { sodium } from '../src/crypto/sodium.js';
+} from '../src/crypto/envelope/sealed-envelope.js';
+import { sodium } from '../src/crypto/primitives/sodium.js';
 import { reasonOf } from './reason-of.js';
 
 const SLOTS_END = FORMAT_HEADER_BYTES + SEALED_ENVELOPE_SLOTS * SEALED_SLOT_BYTES;

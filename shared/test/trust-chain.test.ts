@@ -2,8 +2,8 @@
 // pinned root, within their validity, and never downgraded (revocation: revocation.test.ts).
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../src/encoding/base64url.js';
-import { FORMAT_VERSION } from '../src/crypto/format.js';
-import { generateIdentity, publicIdentity } from '../src/crypto/identity.js';
+import { FORMAT_VERSION } from '../src/crypto/primitives/format.js';
+import { generateIdentity, publicIdentity } from '../src/crypto/identity/identity.js';
 import {
   CERTIFICATE_CLOCK_SKEW_MS,
   CERTIFICATE_SERIAL_BYTES,
@@ -14,12 +14,12 @@ import {
   issueModeratorCertificate,
   verifyModeratorCertificate,
   type ModeratorCertificateFields,
-} from '../src/crypto/trust-chain.js';
+} from '../src/crypto/trust/trust-chain.js';
 import {
   issueRevocationSignerCertificate,
   issueRevocationStatement,
   verifyRevocationStatement,
-} from '../src/crypto/revocation.js';
+} from '../src/crypto/trust/revocation.js';
 import { reasonOf } from './reason-of.js';
 
 const DAY = 24 * 60 * 60 * 1000;

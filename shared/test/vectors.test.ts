@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import hkdfVectors from './fixtures/rfc5869-hkdf-sha256.json' with { type: 'json' };
 import x25519Vectors from './fixtures/rfc7748-x25519.json' with { type: 'json' };
 import ed25519Vectors from './fixtures/rfc8032-ed25519.json' with { type: 'json' };
-import { CryptoError } from '../src/crypto/errors.js';
-import { hkdf, hkdfExpand, hkdfExtract } from '../src/crypto/hkdf.js';
+import { CryptoError } from '../src/crypto/primitives/errors.js';
+import { hkdf, hkdfExpand, hkdfExtract } from '../src/crypto/primitives/hkdf.js';
 import {
   ed25519KeyPairFromSeed,
   sign,
@@ -13,8 +13,8 @@ import {
   x25519,
   x25519KeyPair,
   x25519KeyPairFromSecret,
-} from '../src/crypto/primitives.js';
-import { sodium } from '../src/crypto/sodium.js';
+} from '../src/crypto/primitives/primitives.js';
+import { sodium } from '../src/crypto/primitives/sodium.js';
 
 const hex = (text: string): Uint8Array => sodium.from_hex(text);
 const toHex = (bytes: Uint8Array): string => sodium.to_hex(bytes);

@@ -11,7 +11,8 @@ const prefix = `kolokol/v${FORMAT_VERSION}/`;
 
 async function labelsInCode(): Promise<Set<string>> {
   const labels = new Set<string>();
-  for (const file of await readdir(CRYPTO_DIR)) {
+  // Recursive: the sources sit in sub-folders by concept (primitives/, ratchet/, …).
+  for (const file of await readdir(CRYPTO_DIR, { recursive: true })) {
     if (!file.endsWith('.ts')) continue;
     const source = await readFile(`${CRYPTO_DIR}/${file}`, 'utf8');
     for (const [, name] of source.matchAll(/\blabel\('([^']+)'\)/g)) labels.add(prefix + name);

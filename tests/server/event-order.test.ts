@@ -8,17 +8,16 @@ import {
   rawCall,
   registerAndLogin,
 } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { testServers } from '../support/server.js';
 
-const servers: TestServer[] = [];
+const servers = testServers();
 afterEach(async () => {
   closeAllSockets();
-  for (const server of servers.splice(0)) await server.close();
+  await servers.closeAll();
 });
 
 async function contactSocket(env: Record<string, string> = {}) {
-  const server = await startTestServer(env);
-  servers.push(server);
+  const server = await servers.start(env);
   const { token } = await registerAndLogin(server.url, 'order');
   return { server, socket: await connectWithToken(server.url, token) };
 }

@@ -4,20 +4,14 @@
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/src/config/config.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { testServers } from '../support/server.js';
 
-const servers: TestServer[] = [];
+const servers = testServers();
 const sockets: Socket[] = [];
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
-  for (const server of servers.splice(0)) await server.close();
+  await servers.closeAll();
 });
-
-async function serverWith(env: Record<string, string>): Promise<TestServer> {
-  const server = await startTestServer(env);
-  servers.push(server);
-  return server;
-}
 
 interface RawTcp {
   readonly socket: Socket;
@@ -61,7 +55,7 @@ function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
 
 describe('HTTP timeouts', () => {
   it('cuts off a slow request body at KOLOKOL_HTTP_REQUEST_TIMEOUT_SECONDS with 408', async () => {
-    const server = await serverWith({
+    const server = await servers.start({
       KOLOKOL_HTTP_HEADERS_TIMEOUT_SECONDS: '1',
       KOLOKOL_HTTP_REQUEST_TIMEOUT_SECONDS: '2',
     });
@@ -83,7 +77,7 @@ describe('HTTP timeouts', () => {
   });
 
   it('cuts off slow headers at KOLOKOL_HTTP_HEADERS_TIMEOUT_SECONDS', async () => {
-    const server = await serverWith({ KOLOKOL_HTTP_HEADERS_TIMEOUT_SECONDS: '1' });
+    const server = await servers.start({ KOLOKOL_HTTP_HEADERS_TIMEOUT_SECONDS: '1' });
     const tcp = await openTcp(server.port);
     const stop = dribble(tcp.socket, `GET /healthz HTTP/1.1\r\nX-Pad: ${'a'.repeat(200)}`, 100);
     try {
@@ -96,7 +90,7 @@ describe('HTTP timeouts', () => {
   });
 
   it('closes an idle keep-alive connection after KOLOKOL_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', async () => {
-    const server = await serverWith({ KOLOKOL_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '1' });
+    const server = await servers.start({ KOLOKOL_HTTP_KEEP_ALIVE_TIMEOUT_SECONDS: '1' });
     const tcp = await openTcp(server.port);
     tcp.socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
     const { received } = await within(tcp.closed, 4000, 'idle connection still open');
@@ -106,7 +100,7 @@ describe('HTTP timeouts', () => {
 
 describe('connection cap', () => {
   it('drops connections past KOLOKOL_MAX_CONNECTIONS and serves again once some close', async () => {
-    const server = await serverWith({ KOLOKOL_MAX_CONNECTIONS: '5' });
+    const server = await servers.start({ KOLOKOL_MAX_CONNECTIONS: '5' });
     // Five connections each holding a request open (headers not finished yet).
     const held = [];
     for (let i = 0; i < 5; i += 1) {

@@ -16,17 +16,12 @@ import {
   registrationBody,
   solvePow,
 } from '../support/client.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { testServers } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
 
-const servers: TestServer[] = [];
-async function start(env: Record<string, string>): Promise<TestServer> {
-  const server = await startTestServer(env);
-  servers.push(server);
-  return server;
-}
+const servers = testServers();
 afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
+  await servers.closeAll();
 });
 
 /** A POST with its status, body and Retry-After header. */
@@ -52,7 +47,7 @@ async function puzzleEffort(url: string): Promise<number> {
 describe('a flood from the shared Tor address', () => {
   it('no longer locks an honest user out of login: they pay the proof of work asked for and get in', async () => {
     // Production-like budgets (the defaults are 100 per address and 120 per minute).
-    const server = await start({
+    const server = await servers.start({
       KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '100',
       KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE: '20',
       KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: '20',
@@ -88,7 +83,7 @@ describe('a flood from the shared Tor address', () => {
   }, 60_000);
 
   it('asks nothing while calm, and an effort that rises with the load', async () => {
-    const server = await start({ KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE: '10' });
+    const server = await servers.start({ KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE: '10' });
     expect(await puzzleEffort(server.url)).toBe(1);
     const efforts: number[] = [];
     for (let i = 1; i <= 80; i += 1) {
@@ -106,7 +101,7 @@ describe('a flood from the shared Tor address', () => {
   });
 
   it('refuses an unpaid, forged, wrong or replayed proof of work and changes nothing', async () => {
-    const server = await start({ KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '1' });
+    const server = await servers.start({ KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '1' });
     await send(server.url, '/auth/challenge', { handle: 'first.free' });
     const account = newTestAccount('payer');
     const body = registrationBody(account);
@@ -138,7 +133,7 @@ describe('a flood from the shared Tor address', () => {
 
 describe('registrations', () => {
   it('have a global budget: a flood gets RATE_LIMITED with Retry-After, failed attempts use none of it, enrolment codes are exempt', async () => {
-    const server = await start({ KOLOKOL_REGISTRATIONS_PER_HOUR: '3' });
+    const server = await servers.start({ KOLOKOL_REGISTRATIONS_PER_HOUR: '3' });
     const first = newTestAccount('budget');
     await register(server.url, first);
     // Taken handles and bad proofs are refused without using the budget.
@@ -180,7 +175,7 @@ describe("a handle's login budget", () => {
   const env = { KOLOKOL_AUTH_ATTEMPTS_PER_HANDLE: '3' };
 
   it('is not spent by registrations of the handle: 19 CONFLICTs later its owner still logs in', async () => {
-    const server = await start(env);
+    const server = await servers.start(env);
     const owner = newTestAccount('owner');
     await register(server.url, owner);
     for (let i = 0; i < 19; i += 1) {
@@ -195,7 +190,7 @@ describe("a handle's login budget", () => {
   });
 
   it('is not spent by logins with forged or replayed challenges, which guess nothing', async () => {
-    const server = await start(env);
+    const server = await servers.start(env);
     const owner = newTestAccount('owner');
     await register(server.url, owner);
     const spent = await challenge(server.url, owner.handle);
@@ -215,7 +210,7 @@ describe("a handle's login budget", () => {
   });
 
   it("is reset by its owner's successful login, and by nothing else", async () => {
-    const server = await start(env);
+    const server = await servers.start(env);
     const owner = newTestAccount('owner');
     await register(server.url, owner);
     const guess = async () => {

@@ -11,18 +11,13 @@ import {
   registerAndLogin,
 } from '../support/client.js';
 import { closeAllRaw, openRaw } from '../support/raw-socket.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { testServers, type TestServer } from '../support/server.js';
 
-const servers: TestServer[] = [];
-async function serverWith(env: Record<string, string>): Promise<TestServer> {
-  const server = await startTestServer(env);
-  servers.push(server);
-  return server;
-}
+const servers = testServers();
 afterEach(async () => {
   closeAllRaw();
   closeAllSockets();
-  for (const server of servers.splice(0)) await server.close();
+  await servers.closeAll();
 });
 
 /** Sockets the server holds for the account right now. */
@@ -38,7 +33,7 @@ const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 describe('open sockets per account', () => {
   it('200 CONNECT packets in one long-polling POST open at most the allowed sockets', async () => {
-    const server = await serverWith({
+    const server = await servers.start({
       KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: '3',
       KOLOKOL_ALLOW_POLLING: 'true',
     });
@@ -57,7 +52,7 @@ describe('open sockets per account', () => {
   });
 
   it('200 CONNECT packets in a burst on one websocket open at most one socket', async () => {
-    const server = await serverWith({ KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: '3' });
+    const server = await servers.start({ KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: '3' });
     const { token, accountId } = await registerAndLogin(server.url, 'burst');
     const raw = await openRaw(server.url);
     const connect = `0${JSON.stringify({ token, protocol: PROTOCOL_VERSION })}`;
@@ -68,7 +63,7 @@ describe('open sockets per account', () => {
   });
 
   it('20 connections at once open exactly the allowed 3; closing them frees the slots', async () => {
-    const server = await serverWith({ KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: '3' });
+    const server = await servers.start({ KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: '3' });
     const { token, accountId } = await registerAndLogin(server.url, 'race');
     const results = await Promise.allSettled(
       Array.from({ length: 20 }, () => connectWithToken(server.url, token)),
@@ -89,7 +84,7 @@ describe('open sockets per account', () => {
   });
 
   it('a connection that leaves during its handshake gives its slot back', async () => {
-    const server = await serverWith({ KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: '1' });
+    const server = await servers.start({ KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: '1' });
     const { token, accountId } = await registerAndLogin(server.url, 'leaver');
     for (let i = 0; i < 5; i += 1) {
       const raw = await openRaw(server.url);
@@ -106,7 +101,7 @@ describe('open sockets per account', () => {
 describe('event budgets', () => {
   it('reconnecting in a loop does not reset the budget: one account stays at its nominal rate', async () => {
     const perSecond = 5;
-    const server = await serverWith({
+    const server = await servers.start({
       KOLOKOL_SOCKET_EVENTS_PER_SECOND: String(perSecond),
       KOLOKOL_ACCOUNT_EVENTS_PER_SECOND: String(perSecond),
     });
@@ -131,7 +126,7 @@ describe('event budgets', () => {
   });
 
   it('several sessions of one account share the account budget', async () => {
-    const server = await serverWith({
+    const server = await servers.start({
       KOLOKOL_SOCKET_EVENTS_PER_SECOND: '5',
       KOLOKOL_ACCOUNT_EVENTS_PER_SECOND: '8',
     });
@@ -149,7 +144,7 @@ describe('event budgets', () => {
   });
 
   it('limits new socket connections per account per minute', async () => {
-    const server = await serverWith({ KOLOKOL_SOCKET_CONNECTS_PER_ACCOUNT_PER_MINUTE: '4' });
+    const server = await servers.start({ KOLOKOL_SOCKET_CONNECTS_PER_ACCOUNT_PER_MINUTE: '4' });
     const { token } = await registerAndLogin(server.url, 'churn');
     for (let i = 0; i < 4; i += 1) {
       const socket = await connectWithToken(server.url, token);

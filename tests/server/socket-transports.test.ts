@@ -16,17 +16,12 @@ import {
 } from '../support/client.js';
 import { expectUnchanged } from '../support/assertions.js';
 import { enrolStaff } from '../support/staff.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { testServers, type TestServer } from '../support/server.js';
 
-const servers: TestServer[] = [];
-async function serverWith(env: Record<string, string> = {}): Promise<TestServer> {
-  const server = await startTestServer(env);
-  servers.push(server);
-  return server;
-}
+const servers = testServers();
 afterEach(async () => {
   closeAllSockets();
-  for (const server of servers.splice(0)) await server.close();
+  await servers.closeAll();
 });
 
 const enginePath = (query: string) => `/socket.io/?EIO=4&${query}`;
@@ -82,7 +77,7 @@ function pollingSocket(server: TestServer, token: string): Promise<ClientSocket>
 
 describe('by default (websocket only)', () => {
   it('refuses long-polling', async () => {
-    const server = await serverWith();
+    const server = await servers.start();
     const { token } = await registerAndLogin(server.url, 'poller');
     const response = await fetch(`${server.url}${enginePath('transport=polling')}`, {
       headers: { authorization: `Bearer ${token}` },
@@ -92,7 +87,7 @@ describe('by default (websocket only)', () => {
   });
 
   it('refuses a websocket "upgrade" carrying another connection’s sid', async () => {
-    const server = await serverWith();
+    const server = await servers.start();
     const { token } = await registerAndLogin(server.url, 'owner');
     const owner = await connectWithToken(server.url, token);
     const sid = owner.io.engine.id;
@@ -105,7 +100,7 @@ describe('by default (websocket only)', () => {
 
 describe('with KOLOKOL_ALLOW_POLLING=true', () => {
   it('the real client works over polling with its token as a bearer header', async () => {
-    const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+    const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
     const { victim, messageId } = await victimWithMail(server);
     const socket = await pollingSocket(server, victim.token);
     expect(socket.io.engine.transport.name).toBe('polling');
@@ -124,7 +119,7 @@ describe('with KOLOKOL_ALLOW_POLLING=true', () => {
   ])(
     'refuses a POST with the victim’s sid and %s; the victim’s mail is untouched',
     async (_name, headers) => {
-      const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+      const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
       const { victim, messageId } = await victimWithMail(server);
       const attacker = await registerAndLogin(server.url, 'attacker');
       const socket = await pollingSocket(server, victim.token);
@@ -149,13 +144,13 @@ describe('with KOLOKOL_ALLOW_POLLING=true', () => {
   );
 
   it('refuses a polling handshake without a bearer token', async () => {
-    const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+    const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
     const response = await fetch(`${server.url}${enginePath('transport=polling')}`);
     expect(response.status).toBe(400);
   });
 
   it('refuses a CONNECT whose token is not the one the polling requests carry', async () => {
-    const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+    const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
     const one = await registerAndLogin(server.url, 'one');
     const two = await registerAndLogin(server.url, 'two');
     await expect(
@@ -168,7 +163,7 @@ describe('with KOLOKOL_ALLOW_POLLING=true', () => {
   });
 
   it('refuses a websocket upgrade of a polling connection without its token', async () => {
-    const server = await serverWith({ KOLOKOL_ALLOW_POLLING: 'true' });
+    const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
     const { token } = await registerAndLogin(server.url, 'upgrader');
     const socket = await pollingSocket(server, token);
     const sid = socket.io.engine.id;

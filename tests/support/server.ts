@@ -87,6 +87,29 @@ export async function startTestServer(
   };
 }
 
+/** The servers a test file starts with settings of its own, to be closed together after each test. */
+export interface TestServers {
+  /** Starts a server (as startTestServer) and remembers it for closeAll. */
+  start(env?: Record<string, string>, options?: TestServerOptions): Promise<TestServer>;
+  /** Closes every server started since the last call, in the order they were started. */
+  closeAll(): Promise<void>;
+}
+
+/** For tests that each start their own servers: call closeAll from the file's afterEach. */
+export function testServers(): TestServers {
+  const started: TestServer[] = [];
+  return {
+    async start(env = {}, options = {}) {
+      const server = await startTestServer(env, options);
+      started.push(server);
+      return server;
+    },
+    async closeAll() {
+      for (const server of started.splice(0)) await server.close();
+    },
+  };
+}
+
 export function snapshotDatabase(file: string): Record<string, unknown[]> {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {

@@ -7,7 +7,7 @@ import { NONCE_BYTES, fromBase64Url, toBase64Url } from '@kolokol/shared';
 import type { Store } from '../store/ports.js';
 import { CHALLENGE_TTL_MS } from './auth-limits.js';
 import type { Clock } from './clock.js';
-import { newRandomBytes } from './secrets.js';
+import { loadServerKey, newRandomBytes } from './secrets.js';
 
 const VERSION = 1;
 const RANDOM_BYTES = 16;
@@ -49,9 +49,7 @@ export class Challenges {
   readonly #key: Promise<Uint8Array>;
 
   constructor(private readonly deps: { readonly store: Store; readonly clock: Clock }) {
-    this.#key = deps.store.meta.getOrCreate(KEY_NAME, () => newRandomBytes(32));
-    // A failure surfaces on first use; it must not also be an unhandled rejection.
-    this.#key.catch(() => undefined);
+    this.#key = loadServerKey(deps.store.meta, KEY_NAME);
   }
 
   async issue(handle: string): Promise<IssuedChallenge> {

@@ -12,7 +12,7 @@ import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
 import { Challenges } from './challenges.js';
 import type { Clock } from './clock.js';
-import { hmacSha256, newId, newRandomBytes } from './secrets.js';
+import { hmacSha256, loadServerKey, newId, newRandomBytes } from './secrets.js';
 
 /**
  * The result of checking a login. `guess` tells whether a real attempt at the handle's key was
@@ -49,10 +49,7 @@ export class LoginService {
 
   constructor(private readonly deps: { readonly store: Store; readonly clock: Clock }) {
     this.#challenges = new Challenges(deps);
-    this.#fakeSaltKey = deps.store.meta.getOrCreate('login.fake-salt-key', () =>
-      newRandomBytes(32),
-    );
-    this.#fakeSaltKey.catch(() => undefined);
+    this.#fakeSaltKey = loadServerKey(deps.store.meta, 'login.fake-salt-key');
   }
 
   async issueChallenge(handle: string): Promise<ChallengeResult> {

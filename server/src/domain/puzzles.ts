@@ -14,7 +14,7 @@ import { AppError } from '../errors.js';
 import type { Store } from '../store/ports.js';
 import { MAX_SPENT_PUZZLES, POW_EFFORT_SLACK, PUZZLE_TTL_MS } from './auth-limits.js';
 import type { Clock } from './clock.js';
-import { newRandomBytes } from './secrets.js';
+import { loadServerKey, newRandomBytes } from './secrets.js';
 
 const VERSION = 1;
 const RANDOM_BYTES = 16;
@@ -35,8 +35,7 @@ export class PuzzleService {
   readonly #spent = new Map<string, number>();
 
   constructor(private readonly deps: { readonly store: Store; readonly clock: Clock }) {
-    this.#key = deps.store.meta.getOrCreate(KEY_NAME, () => newRandomBytes(32));
-    this.#key.catch(() => undefined);
+    this.#key = loadServerKey(deps.store.meta, KEY_NAME);
   }
 
   async issue(effort: number): Promise<PuzzleResult> {

@@ -1,27 +1,45 @@
-// End-to-end crypto shared by the browser client, the server and the tests.
-export * from './auth-proof.js';
-export * from './backup-proof.js';
-export * from './bytes.js';
-export * from './errors.js';
-export * from './format.js';
-export * from './hkdf.js';
-export * from './identity.js';
-export * from './identity-backup.js';
-export * from './key-store.js';
-export * from './moderator-directory.js';
-export * from './padding.js';
-export * from './pqxdh.js';
-export * from './prekeys.js';
-export * from './prekeys-store.js';
-export * from './proof-of-work.js';
-export * from './primitives.js';
-export * from './ratchet.js';
-export * from './ratchet-header.js';
-export * from './ratchet-state.js';
-export * from './revocation.js';
-export * from './safety-number.js';
-export * from './sealed-state.js';
-export * from './sealed-envelope.js';
-export * from './session.js';
-export * from './trust-chain.js';
-export { sodium } from './sodium.js';
+// End-to-end crypto shared by the browser client, the server and the tests: the one public entry
+// (`@kolokol/shared/crypto`). The rooms below are listed in dependency order; a room imports only
+// from rooms above it (tests/architecture.test.ts holds them to that).
+
+// primitives: libsodium wrappers, bytes, HKDF, the format header, padding, the error type.
+export * from './primitives/bytes.js';
+export * from './primitives/errors.js';
+export * from './primitives/format.js';
+export * from './primitives/hkdf.js';
+export * from './primitives/padding.js';
+export * from './primitives/primitives.js';
+export { sodium } from './primitives/sodium.js';
+
+// identity: the long-term identity, passphrase keys, safety numbers.
+export * from './identity/identity.js';
+export * from './identity/safety-number.js';
+
+// proofs: what a client signs or computes for the server (login, registration, backup, work).
+export * from './proofs/auth-proof.js';
+export * from './proofs/backup-proof.js';
+export * from './proofs/proof-of-work.js';
+
+// envelope: sealed multi-recipient envelopes.
+export * from './envelope/sealed-envelope.js';
+
+// trust: the organisation's root key, moderator certificates, revocation.
+export * from './trust/moderator-directory.js';
+export * from './trust/revocation.js';
+export * from './trust/trust-chain.js';
+
+// handshake: prekeys, the private prekey store, PQXDH.
+export * from './handshake/pqxdh.js';
+export * from './handshake/prekeys.js';
+export * from './handshake/prekeys-store.js';
+
+// ratchet: the Double Ratchet with header encryption, and the session that runs it.
+export * from './ratchet/ratchet.js';
+export * from './ratchet/ratchet-header.js';
+export * from './ratchet/ratchet-state.js';
+export * from './ratchet/session.js';
+
+// storage: the sealed key store and what is sealed in it (identity backup, sessions, prekeys).
+export * from './storage/identity-backup.js';
+export * from './storage/key-store.js';
+export * from './storage/sealed-state.js';

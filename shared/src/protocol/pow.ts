@@ -1,6 +1,6 @@
 // The proof-of-work stamp that anonymous requests (registration, login challenges) must carry
 // while the server is under pressure: a server-issued puzzle and the client's solution.
-// The hash and the effort rule are in `@kolokol/shared/crypto` (proof-of-work.ts).
+// The hash and the effort rule are in `@kolokol/shared/crypto` (proofs/proof-of-work.ts).
 import { z } from 'zod';
 import { bytesSchema, emptySchema } from './common.js';
 

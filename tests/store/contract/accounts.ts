@@ -1,15 +1,14 @@
 // Contract for AccountStore without enrolments: create, find by handle and id, suspension.
 import { describe, expect, it } from 'vitest';
 import type { CurrentStore } from './fixtures.js';
-import type { SessionRecord } from '../../../server/src/store/ports.js';
 import {
   bytes,
   createAccount,
   expectPlainBytes,
   newAccount,
+  newSession,
   storedAccount,
   unique,
-  uniqueBytes,
 } from './fixtures.js';
 
 export function accountsContract(store: CurrentStore): void {
@@ -186,19 +185,10 @@ export function accountsContract(store: CurrentStore): void {
     it('suspends and revokes every live session in one write, keeping the first suspension time', async () => {
       const account = await createAccount(store());
       const other = await createAccount(store());
-      const session = (accountId: string, overrides: Partial<SessionRecord> = {}) => ({
-        id: unique('session'),
-        accountId,
-        tokenHash: uniqueBytes(32),
-        createdAt: 1_000,
-        expiresAt: 10_000,
-        revokedAt: null,
-        ...overrides,
-      });
-      const live = session(account.id);
-      const expired = session(account.id, { expiresAt: 2_000 });
-      const revoked = session(account.id, { revokedAt: 1_500 });
-      const othersLive = session(other.id);
+      const live = newSession(account.id);
+      const expired = newSession(account.id, { expiresAt: 2_000 });
+      const revoked = newSession(account.id, { revokedAt: 1_500 });
+      const othersLive = newSession(other.id);
       for (const record of [live, expired, revoked, othersLive]) {
         await store().sessions.create(record);
       }

@@ -1,6 +1,12 @@
-// Test data for the store contract: unique ids and handles, distinct byte strings, accounts.
+// Test data for the store contract: unique ids and handles, distinct byte strings, accounts,
+// sessions.
 import { expect } from 'vitest';
-import type { AccountRecord, NewAccount, Store } from '../../../server/src/store/ports.js';
+import type {
+  AccountRecord,
+  NewAccount,
+  SessionRecord,
+  Store,
+} from '../../../server/src/store/ports.js';
 
 /** Gives the test body the store opened for it by the contract's beforeEach. */
 export type CurrentStore = () => Store;
@@ -45,6 +51,22 @@ export function newAccount(overrides: Partial<NewAccount> = {}): NewAccount {
     authKey: bytes(32, seed + 4),
     keyBackup: bytes(120, seed + 5),
     createdAt: 1_000,
+    ...overrides,
+  };
+}
+
+/** A live session of `accountId` (created at 1 000, expiring at 10 000) with a unique token hash. */
+export function newSession(
+  accountId: string,
+  overrides: Partial<SessionRecord> = {},
+): SessionRecord {
+  return {
+    id: unique('session'),
+    accountId,
+    tokenHash: uniqueBytes(32),
+    createdAt: 1_000,
+    expiresAt: 10_000,
+    revokedAt: null,
     ...overrides,
   };
 }

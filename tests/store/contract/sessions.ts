@@ -1,26 +1,13 @@
 // Contract for SessionStore: token-hash lookup, revocation one by one and per account, liveness, purge.
 import { describe, expect, it } from 'vitest';
-import type { SessionRecord } from '../../../server/src/store/ports.js';
 import type { CurrentStore } from './fixtures.js';
-import { bytes, createAccount, expectPlainBytes, unique, uniqueBytes } from './fixtures.js';
-
-function session(accountId: string, overrides: Partial<SessionRecord> = {}): SessionRecord {
-  return {
-    id: unique('session'),
-    accountId,
-    tokenHash: uniqueBytes(32),
-    createdAt: 1_000,
-    expiresAt: 10_000,
-    revokedAt: null,
-    ...overrides,
-  };
-}
+import { bytes, createAccount, expectPlainBytes, newSession } from './fixtures.js';
 
 export function sessionsContract(store: CurrentStore): void {
   describe('sessions', () => {
     it('stores a session and finds it by token hash', async () => {
       const account = await createAccount(store());
-      const record = session(account.id);
+      const record = newSession(account.id);
       await store().sessions.create(record);
 
       const found = await store().sessions.findByTokenHash(record.tokenHash);
@@ -33,8 +20,8 @@ export function sessionsContract(store: CurrentStore): void {
 
     it('finds expired and revoked sessions too; callers judge their state', async () => {
       const account = await createAccount(store());
-      const expired = session(account.id, { expiresAt: 2_000 });
-      const revoked = session(account.id, { revokedAt: 1_500 });
+      const expired = newSession(account.id, { expiresAt: 2_000 });
+      const revoked = newSession(account.id, { revokedAt: 1_500 });
       await store().sessions.create(expired);
       await store().sessions.create(revoked);
 
@@ -44,7 +31,7 @@ export function sessionsContract(store: CurrentStore): void {
 
     it('revokes a session once; a second revocation answers false and keeps the first time', async () => {
       const account = await createAccount(store());
-      const record = session(account.id);
+      const record = newSession(account.id);
       await store().sessions.create(record);
 
       expect(await store().sessions.revoke(record.id, 3_000)).toBe(true);
@@ -64,11 +51,11 @@ export function sessionsContract(store: CurrentStore): void {
     it('revokes only the live sessions of one account and returns their ids', async () => {
       const account = await createAccount(store());
       const other = await createAccount(store());
-      const liveA = session(account.id);
-      const liveB = session(account.id);
-      const expired = session(account.id, { expiresAt: 2_000 });
-      const revoked = session(account.id, { revokedAt: 1_500 });
-      const othersLive = session(other.id);
+      const liveA = newSession(account.id);
+      const liveB = newSession(account.id);
+      const expired = newSession(account.id, { expiresAt: 2_000 });
+      const revoked = newSession(account.id, { revokedAt: 1_500 });
+      const othersLive = newSession(other.id);
       for (const record of [liveA, liveB, expired, revoked, othersLive]) {
         await store().sessions.create(record);
       }
@@ -92,10 +79,10 @@ export function sessionsContract(store: CurrentStore): void {
 
     it('filters ids down to the live ones', async () => {
       const account = await createAccount(store());
-      const live = session(account.id, { expiresAt: 10_000 });
-      const expiresNow = session(account.id, { expiresAt: 5_000 });
-      const expired = session(account.id, { expiresAt: 2_000 });
-      const revoked = session(account.id, { revokedAt: 1_500 });
+      const live = newSession(account.id, { expiresAt: 10_000 });
+      const expiresNow = newSession(account.id, { expiresAt: 5_000 });
+      const expired = newSession(account.id, { expiresAt: 2_000 });
+      const revoked = newSession(account.id, { revokedAt: 1_500 });
       for (const record of [live, expiresNow, expired, revoked]) {
         await store().sessions.create(record);
       }
@@ -112,8 +99,8 @@ export function sessionsContract(store: CurrentStore): void {
     it('counts the sessions of a suspended account as dead, revoked or not', async () => {
       const account = await createAccount(store());
       const other = await createAccount(store());
-      const mine = session(account.id);
-      const theirs = session(other.id);
+      const mine = newSession(account.id);
+      const theirs = newSession(other.id);
       await store().sessions.create(mine);
       await store().sessions.create(theirs);
       expect(await store().accounts.setSuspended(account.id, 3_000)).toBe(true);
@@ -130,7 +117,7 @@ export function sessionsContract(store: CurrentStore): void {
     it('filters a long list of ids', async () => {
       const account = await createAccount(store());
       const records = Array.from({ length: 1_200 }, (_, index) =>
-        session(account.id, { revokedAt: index % 2 === 0 ? null : 1_500 }),
+        newSession(account.id, { revokedAt: index % 2 === 0 ? null : 1_500 }),
       );
       for (const record of records) {
         await store().sessions.create(record);
@@ -148,11 +135,11 @@ export function sessionsContract(store: CurrentStore): void {
 
     it('purges sessions that expired or were revoked before the cut-off, and only those', async () => {
       const account = await createAccount(store());
-      const expiredBefore = session(account.id, { expiresAt: 4_999 });
-      const revokedBefore = session(account.id, { revokedAt: 4_000 });
-      const expiresAtCutOff = session(account.id, { expiresAt: 5_000 });
-      const revokedAfter = session(account.id, { revokedAt: 6_000 });
-      const live = session(account.id, { expiresAt: 10_000 });
+      const expiredBefore = newSession(account.id, { expiresAt: 4_999 });
+      const revokedBefore = newSession(account.id, { revokedAt: 4_000 });
+      const expiresAtCutOff = newSession(account.id, { expiresAt: 5_000 });
+      const revokedAfter = newSession(account.id, { revokedAt: 6_000 });
+      const live = newSession(account.id, { expiresAt: 10_000 });
       for (const record of [expiredBefore, revokedBefore, expiresAtCutOff, revokedAfter, live]) {
         await store().sessions.create(record);
       }

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { Role } from '@kolokol/shared';
 import type { AccountRecord, AccountStore, CreateAccountResult, NewAccount } from '../ports.js';
 import { toPlainBytes, isUniqueViolation, toRole, settle } from './codec.js';
+import { prepareRevokeLiveSessions } from './sessions.js';
 
 interface AccountRow {
   readonly id: string;
@@ -36,19 +37,6 @@ type InsertAccountParams = [
   keyBackup: Uint8Array,
   createdAt: number,
 ];
-
-interface LoginParams {
-  readonly id: string;
-  readonly handle: string;
-  readonly role: Role;
-  readonly signingKey: Uint8Array;
-  readonly exchangeKey: Uint8Array;
-  readonly exchangeSignature: Uint8Array;
-  readonly salt: Uint8Array;
-  readonly authKey: Uint8Array;
-  readonly createdAt: number;
-  readonly suspendedAt: number | null;
-}
 
 const ACCOUNT_COLUMNS =
   'id, handle, role, signing_key, exchange_key, exchange_signature, salt, auth_key, created_at, suspended_at';
@@ -84,7 +72,8 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   // handle alike, the decoy's values standing in where there is no account, and it is decoded
   // by the same toAccount call. `found` is the only difference. The covering index (migration 4)
   // makes both one index seek: a known handle never reads the table row an unknown one lacks.
-  const forLogin = db.prepare<[LoginParams], AccountRow & { readonly found: 0 | 1 }>(
+  // Its named parameters are the decoy's fields, with the handle looked up.
+  const forLogin = db.prepare<[AccountRecord], AccountRow & { readonly found: 0 | 1 }>(
     `SELECT a.id IS NOT NULL AS found,
             coalesce(a.id, @id) AS id,
             coalesce(a.handle, @handle) AS handle,
@@ -120,11 +109,7 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   const markSuspended = db.prepare<[number, string]>(
     'UPDATE accounts SET suspended_at = coalesce(suspended_at, ?) WHERE id = ?',
   );
-  const revokeLiveSessions = db.prepare<[number, string, number], { readonly id: string }>(
-    `UPDATE sessions SET revoked_at = ?
-     WHERE account_id = ? AND revoked_at IS NULL AND expires_at > ?
-     RETURNING id`,
-  );
+  const revokeLiveSessions = prepareRevokeLiveSessions(db);
   const suspendTx = db.transaction((id: string, at: number): string[] | undefined => {
     if (markSuspended.run(at, id).changes === 0) {
       return undefined;

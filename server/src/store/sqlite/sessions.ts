@@ -21,6 +21,18 @@ type InsertParams = [
   revokedAt: number | null,
 ];
 
+/**
+ * Revokes every live session of an account at a time and returns their ids; its parameters are
+ * (revoked at, account id, now). Also run by the account store inside its suspension transaction.
+ */
+export function prepareRevokeLiveSessions(db: Database.Database) {
+  return db.prepare<[number, string, number], { readonly id: string }>(
+    `UPDATE sessions SET revoked_at = ?
+     WHERE account_id = ? AND revoked_at IS NULL AND expires_at > ?
+     RETURNING id`,
+  );
+}
+
 // A session is live while `now < expires_at` and it has not been revoked; the same rule as
 // enrolments and challenges, so "expires at t" means unusable from t on.
 export function createSqliteSessionStore(db: Database.Database): SessionStore {
@@ -35,11 +47,7 @@ export function createSqliteSessionStore(db: Database.Database): SessionStore {
   const revokeOne = db.prepare<[number, string]>(
     'UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
   );
-  const revokeLiveOfAccount = db.prepare<[number, string, number], { readonly id: string }>(
-    `UPDATE sessions SET revoked_at = ?
-     WHERE account_id = ? AND revoked_at IS NULL AND expires_at > ?
-     RETURNING id`,
-  );
+  const revokeLiveOfAccount = prepareRevokeLiveSessions(db);
   // The ids travel as one JSON array so that any number of them fits one prepared statement.
   const liveAmong = db.prepare<[string, number], { readonly id: string }>(
     `SELECT sessions.id FROM sessions JOIN accounts ON accounts.id = sessions.account_id

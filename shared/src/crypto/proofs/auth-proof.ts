@@ -1,9 +1,9 @@
 // What a client signs to register and to log in. Login is signed by the passphrase-derived
 // authentication key, whose public half only the server holds; registration is signed by both
 // that key and the new identity's signing key, proving possession of each and binding them.
-import { transcript, utf8 } from './bytes.js';
-import { sign, verify } from './primitives.js';
-import type { PublicIdentity } from './identity.js';
+import { transcript, utf8 } from '../primitives/bytes.js';
+import { sign, verify } from '../primitives/primitives.js';
+import type { PublicIdentity } from '../identity/identity.js';
 
 export interface LoginChallenge {
   readonly handle: string;

@@ -14,10 +14,16 @@
 // (already decrypted, or skipped and since expired or evicted) is REPLAY. A message that no
 // header key opens is DECRYPT_FAILED: that covers tampering, foreign messages, and replays of
 // messages from chains whose keys have all been deleted. Callers drop the message either way.
-import { concatBytes, equalBytes, randomBytes, utf8, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { formatHeader, label, readFormatHeader, SUITE, FORMAT_HEADER_BYTES } from './format.js';
-import { hkdf } from './hkdf.js';
+import { concatBytes, equalBytes, randomBytes, utf8, wipe } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import {
+  formatHeader,
+  label,
+  readFormatHeader,
+  SUITE,
+  FORMAT_HEADER_BYTES,
+} from '../primitives/format.js';
+import { hkdf } from '../primitives/hkdf.js';
 import {
   AEAD_KEY_BYTES,
   AEAD_NONCE_BYTES,
@@ -26,7 +32,7 @@ import {
   aeadEncrypt,
   x25519,
   x25519KeyPair,
-} from './primitives.js';
+} from '../primitives/primitives.js';
 import {
   HEADER_BLOCK_BYTES,
   decryptHeader,
@@ -42,8 +48,8 @@ import {
   storeSkippedKeys,
   type RatchetState,
 } from './ratchet-state.js';
-import { U32_MAX } from './session-codec.js';
-import { sodium } from './sodium.js';
+import { U32_MAX } from '../primitives/session-codec.js';
+import { sodium } from '../primitives/sodium.js';
 
 const MESSAGE_KEY_CONSTANT = Uint8Array.of(0x01);
 const CHAIN_KEY_CONSTANT = Uint8Array.of(0x02);

@@ -9,24 +9,25 @@
 // handshake (pqxdhTranscriptDigest). A server that swaps any public key, or re-encapsulates to
 // another KEM key, leaves the two sides with different keys. X25519 keys must be canonical
 // encodings, so no altered copy of a handshake can pass for a different one in the replay check.
-import { concatBytes, randomBytes, transcript, utf8, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { label } from './format.js';
-import { hkdf } from './hkdf.js';
+import { concatBytes, randomBytes, transcript, utf8, wipe } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { label } from '../primitives/format.js';
+import { hkdf } from '../primitives/hkdf.js';
 import {
   encodePublicIdentity,
   publicIdentity,
   verifyPublicIdentity,
   type Identity,
   type PublicIdentity,
-} from './identity.js';
+} from '../identity/identity.js';
+import { readPublicIdentity, writePublicIdentity } from '../identity/identity-codec.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
   x25519,
   x25519KeyPair,
-} from './primitives.js';
+} from '../primitives/primitives.js';
 import {
   MLKEM768_CIPHERTEXT_BYTES,
   MLKEM768_ENCAPSULATION_SEED_BYTES,
@@ -36,9 +37,8 @@ import {
   type PrivateSignedPrekey,
 } from './prekeys.js';
 import type { PrekeyStore } from './prekeys-store.js';
-import { HEADER_KEY_BYTES, ROOT_KEY_BYTES } from './ratchet-state.js';
-import { ByteWriter, type ByteReader } from './session-codec.js';
-import { sodium } from './sodium.js';
+import { ByteWriter, type ByteReader } from '../primitives/session-codec.js';
+import { sodium } from '../primitives/sodium.js';
 
 /** HKDF info prefix: the version and the algorithm set, so keys from other suites never coincide. */
 const PQXDH_INFO = utf8(label('pqxdh/x25519-sha256-mlkem768'));
@@ -56,6 +56,10 @@ export interface PqxdhHandshake {
   readonly oneTimePrekeyId: number | null;
   readonly kemCiphertext: Uint8Array;
 }
+
+/** Sizes of the root key and header keys PQXDH derives and the Double Ratchet (ratchet/ratchet-state.ts) carries on. */
+export const ROOT_KEY_BYTES = 32;
+export const HEADER_KEY_BYTES = 32;
 
 /** What both sides derive: the first root key, the two initial header keys and the associated data. */
 export interface PqxdhSecrets {
@@ -295,8 +299,7 @@ export function pqxdhRespond(
 
 /** Fixed-length encoding (PQXDH_HANDSHAKE_BYTES) of the handshake, without a format header. */
 export function encodePqxdhHandshake(handshake: PqxdhHandshake): Uint8Array {
-  return new ByteWriter()
-    .publicIdentity(handshake.initiator, 'initiator')
+  return writePublicIdentity(new ByteWriter(), handshake.initiator, 'initiator')
     .fixed(handshake.baseKey, X25519_KEY_BYTES, 'base key')
     .u32(handshake.signedPrekeyId, 'signed prekey id')
     .u32(handshake.kemPrekeyId, 'KEM prekey id')
@@ -307,7 +310,7 @@ export function encodePqxdhHandshake(handshake: PqxdhHandshake): Uint8Array {
 }
 
 export function decodePqxdhHandshake(reader: ByteReader): PqxdhHandshake {
-  const initiator = reader.publicIdentity();
+  const initiator = readPublicIdentity(reader);
   const baseKey = reader.fixed(X25519_KEY_BYTES);
   const signedPrekeyId = reader.u32();
   const kemPrekeyId = reader.u32();

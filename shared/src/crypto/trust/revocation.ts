@@ -5,11 +5,17 @@
 // verify root → signer → statement and refuse an expired statement, one older than their floor,
 // and one that leaves out a serial their floor knows to be revoked — so a server can neither
 // withhold revocations for long nor roll them back.
-import { fromBase64Url, toBase64Url } from '../encoding/base64url.js';
-import { concatBytes, equalBytes, expectLength, transcript, u32be } from './bytes.js';
-import { ByteReader, U64_BYTES, u64be } from './byte-reader.js';
-import { CryptoError } from './errors.js';
-import { FORMAT_HEADER_BYTES, SUITE, formatHeader, label, readFormatHeader } from './format.js';
+import { fromBase64Url, toBase64Url } from '../../encoding/base64url.js';
+import { concatBytes, equalBytes, expectLength, transcript, u32be } from '../primitives/bytes.js';
+import { ByteReader, U64_BYTES, u64be } from '../primitives/byte-reader.js';
+import { CryptoError } from '../primitives/errors.js';
+import {
+  FORMAT_HEADER_BYTES,
+  SUITE,
+  formatHeader,
+  label,
+  readFormatHeader,
+} from '../primitives/format.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SECRET_KEY_BYTES,
@@ -18,7 +24,7 @@ import {
   ed25519KeyPairFromSeed,
   sign,
   verify,
-} from './primitives.js';
+} from '../primitives/primitives.js';
 import {
   CERTIFICATE_CLOCK_SKEW_MS,
   CERTIFICATE_SERIAL_BYTES,

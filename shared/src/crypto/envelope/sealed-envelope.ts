@@ -9,11 +9,22 @@ import {
   randomIndex,
   transcript,
   wipe,
-} from './bytes.js';
-import { CryptoError } from './errors.js';
-import { FORMAT_HEADER_BYTES, SUITE, formatHeader, label, readFormatHeader } from './format.js';
-import type { Identity } from './identity.js';
-import { MAX_UNPADDED_BYTES, PADDING_BUCKETS, padToBucket, unpadFromBucket } from './padding.js';
+} from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import {
+  FORMAT_HEADER_BYTES,
+  SUITE,
+  formatHeader,
+  label,
+  readFormatHeader,
+} from '../primitives/format.js';
+import type { Identity } from '../identity/identity.js';
+import {
+  MAX_UNPADDED_BYTES,
+  PADDING_BUCKETS,
+  padToBucket,
+  unpadFromBucket,
+} from '../primitives/padding.js';
 import {
   AEAD_KEY_BYTES,
   AEAD_NONCE_BYTES,
@@ -26,8 +37,8 @@ import {
   sign,
   verify,
   type KeyPair,
-} from './primitives.js';
-import { sodium } from './sodium.js';
+} from '../primitives/primitives.js';
+import { sodium } from '../primitives/sodium.js';
 
 /** Every envelope has exactly this many key slots, real or dummy; the most recipients it can hold. */
 export const SEALED_ENVELOPE_SLOTS = 16;

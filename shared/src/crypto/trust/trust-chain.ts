@@ -1,7 +1,8 @@
 // The organisation's trust chain: an offline Ed25519 root key certifies moderator identities
-// with expiring certificates (withdrawn through short-lived revocation statements, revocation.ts);
-// clients pin the root public key, so a compromised server cannot slip in a moderator key of its own.
-import { fromBase64Url, toBase64Url } from '../encoding/base64url.js';
+// with expiring certificates (withdrawn through short-lived revocation statements,
+// trust/revocation.ts); clients pin the root public key, so a compromised server cannot slip in a
+// moderator key of its own.
+import { fromBase64Url, toBase64Url } from '../../encoding/base64url.js';
 import {
   concatBytes,
   equalBytes,
@@ -10,11 +11,17 @@ import {
   randomBytes,
   transcript,
   utf8,
-} from './bytes.js';
-import { ByteReader, U64_BYTES, u64be } from './byte-reader.js';
-import { CryptoError } from './errors.js';
-import { FORMAT_HEADER_BYTES, SUITE, formatHeader, label, readFormatHeader } from './format.js';
-import { verifyPublicIdentity, type PublicIdentity } from './identity.js';
+} from '../primitives/bytes.js';
+import { ByteReader, U64_BYTES, u64be } from '../primitives/byte-reader.js';
+import { CryptoError } from '../primitives/errors.js';
+import {
+  FORMAT_HEADER_BYTES,
+  SUITE,
+  formatHeader,
+  label,
+  readFormatHeader,
+} from '../primitives/format.js';
+import { verifyPublicIdentity, type PublicIdentity } from '../identity/identity.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SECRET_KEY_BYTES,
@@ -24,9 +31,9 @@ import {
   sign,
   verify,
   type KeyPair,
-} from './primitives.js';
+} from '../primitives/primitives.js';
 import type { VerifiedRevocationStatement } from './revocation.js';
-import { sodium } from './sodium.js';
+import { sodium } from '../primitives/sodium.js';
 
 export const CERTIFICATE_SERIAL_BYTES = 16;
 export const MAX_CERTIFICATE_HANDLE_BYTES = 64;

@@ -22,7 +22,7 @@ export const SUITE = {
   /** Moderator certificate signed by the organisation root key. */
   moderatorCertificate: 0x06,
   // 0x07 was the root-signed revocation list without expiry: retired, refused as unknown.
-  /** The private prekey store blob (prekeys-store.ts); wire prekeys carry no header. */
+  /** The private prekey store blob (handshake/prekeys-store.ts); wire prekeys carry no header. */
   prekey: 0x08,
   /** Root-signed certificate of a medium-term revocation signer key. */
   revocationSignerCertificate: 0x09,

@@ -3,21 +3,34 @@
 // purpose and a generation in a header readable without the key, and is bound to one account
 // through its associated data, so a blob cannot be passed off as another purpose or another
 // account's, and an older copy cannot be restored over a newer one.
-import { concatBytes, expectLength, randomBytes, transcript, utf8, wipe } from './bytes.js';
-import { ByteReader, U64_BYTES, u64be } from './byte-reader.js';
-import { CryptoError } from './errors.js';
-import { FORMAT_HEADER_BYTES, SUITE, formatHeader, label, readFormatHeader } from './format.js';
-import { hkdf } from './hkdf.js';
-import { PASSPHRASE_KDF, PASSPHRASE_MIN_LENGTH } from './identity.js';
+import {
+  concatBytes,
+  expectLength,
+  randomBytes,
+  transcript,
+  utf8,
+  wipe,
+} from '../primitives/bytes.js';
+import { ByteReader, U64_BYTES, u64be } from '../primitives/byte-reader.js';
+import { CryptoError } from '../primitives/errors.js';
+import {
+  FORMAT_HEADER_BYTES,
+  SUITE,
+  formatHeader,
+  label,
+  readFormatHeader,
+} from '../primitives/format.js';
+import { hkdf } from '../primitives/hkdf.js';
+import { PASSPHRASE_KDF, PASSPHRASE_MIN_LENGTH } from '../identity/identity.js';
 import {
   AEAD_KEY_BYTES,
   AEAD_NONCE_BYTES,
   AEAD_TAG_BYTES,
   aeadDecrypt,
   aeadEncrypt,
-} from './primitives.js';
-import { sodium } from './sodium.js';
-import { isTestRun } from './test-only.js';
+} from '../primitives/primitives.js';
+import { sodium } from '../primitives/sodium.js';
+import { isTestRun } from '../primitives/test-only.js';
 
 /**
  * How a blob's key was obtained and how its header is laid out; the byte right after the format

@@ -4,10 +4,10 @@
 // solution; here R is the first four bytes (big-endian) of
 // BLAKE2b-128(transcript("kolokol/v1/pow", puzzle, nonce)), libsodium's crypto_generichash, which
 // runs alike in the browser and in Node (≈ 0.5 µs per evaluation in Node).
-import { MAX_POW_EFFORT, POW_NONCE_BYTES, POW_PUZZLE_BYTES } from '../protocol/pow.js';
-import { expectLength, randomBytes, transcript } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { sodium } from './sodium.js';
+import { MAX_POW_EFFORT, POW_NONCE_BYTES, POW_PUZZLE_BYTES } from '../../protocol/pow.js';
+import { expectLength, randomBytes, transcript } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { sodium } from '../primitives/sodium.js';
 
 const POW_LABEL = 'kolokol/v1/pow';
 /** crypto_generichash's smallest output; only its first four bytes are judged. */

@@ -12,10 +12,10 @@
 // message be replayed as a new session. So the memory is capped instead: once a signed prekey
 // has accepted its quota, further such handshakes to it are refused and `needsRotation` says
 // to rotate; a global cap bounds the total across replaced prekeys until `prune` drops them.
-import { expectLength } from './bytes.js';
-import { formatHeader, readFormatHeader, SUITE } from './format.js';
-import { CryptoError } from './errors.js';
-import { X25519_KEY_BYTES, ED25519_SIGNATURE_BYTES } from './primitives.js';
+import { expectLength } from '../primitives/bytes.js';
+import { formatHeader, readFormatHeader, SUITE } from '../primitives/format.js';
+import { CryptoError } from '../primitives/errors.js';
+import { X25519_KEY_BYTES, ED25519_SIGNATURE_BYTES } from '../primitives/primitives.js';
 import { canonicalX25519PublicKey } from './pqxdh.js';
 import {
   MLKEM768_PUBLIC_KEY_BYTES,
@@ -36,9 +36,9 @@ import {
   type PublicOneTimePrekey,
   type PublicSignedPrekey,
 } from './prekeys.js';
-import { ByteReader, ByteWriter } from './session-codec.js';
-import { sodium } from './sodium.js';
-import type { Identity } from './identity.js';
+import { ByteReader, ByteWriter } from '../primitives/session-codec.js';
+import { sodium } from '../primitives/sodium.js';
+import type { Identity } from '../identity/identity.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SIGNED_PREKEY_ROTATION_MS = 7 * DAY_MS;

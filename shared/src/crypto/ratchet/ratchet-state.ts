@@ -1,13 +1,13 @@
 // The Double Ratchet's state (header-encryption variant of Signal's specification): its
 // initialisation from PQXDH secrets, the bounded store of skipped message keys, and its
 // length-checked serialization.
-import { concatBytes, utf8, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { formatHeader, label, SUITE } from './format.js';
-import { hkdf } from './hkdf.js';
-import { X25519_KEY_BYTES, x25519, x25519KeyPair, type KeyPair } from './primitives.js';
-import type { ByteReader, ByteWriter } from './session-codec.js';
-import type { PqxdhSecrets } from './pqxdh.js';
+import { concatBytes, utf8, wipe } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { formatHeader, label, SUITE } from '../primitives/format.js';
+import { hkdf } from '../primitives/hkdf.js';
+import { X25519_KEY_BYTES, x25519, x25519KeyPair, type KeyPair } from '../primitives/primitives.js';
+import type { ByteReader, ByteWriter } from '../primitives/session-codec.js';
+import { HEADER_KEY_BYTES, ROOT_KEY_BYTES, type PqxdhSecrets } from '../handshake/pqxdh.js';
 
 /** Most message keys one chain step may skip (per the specification's MAX_SKIP). */
 export const MAX_SKIP = 1000;
@@ -24,8 +24,6 @@ export const MAX_SKIPPED_CHAINS = 5;
 export const SKIPPED_KEY_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 export const CHAIN_KEY_BYTES = 32;
-export const ROOT_KEY_BYTES = 32;
-export const HEADER_KEY_BYTES = 32;
 export const MESSAGE_KEY_BYTES = 32;
 /** encodePublicIdentity(initiator) ‖ encodePublicIdentity(responder): two (Ed25519, X25519) pairs. */
 export const ASSOCIATED_DATA_BYTES = 128;

@@ -12,9 +12,9 @@ import {
   transcript,
   utf8,
   wipe,
-} from './bytes.js';
-import { CryptoError } from './errors.js';
-import { hkdf } from './hkdf.js';
+} from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { hkdf } from '../primitives/hkdf.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SECRET_KEY_BYTES,
@@ -28,8 +28,8 @@ import {
   x25519KeyPair,
   x25519KeyPairFromSecret,
   type KeyPair,
-} from './primitives.js';
-import { sodium } from './sodium.js';
+} from '../primitives/primitives.js';
+import { sodium } from '../primitives/sodium.js';
 
 /**
  * Argon2id cost, above OWASP's minimum (m = 19 MiB, t = 2): 64 MiB, 3 passes.

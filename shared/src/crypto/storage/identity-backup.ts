@@ -1,16 +1,16 @@
 // The identity backup: an account's random identity secrets sealed under the passphrase-derived
-// storage key (key-store.ts, purpose 'identity-backup'), kept by the server and returned only
-// after a login signed with the passphrase-derived authentication key. The server sees
+// storage key (storage/key-store.ts, purpose 'identity-backup'), kept by the server and returned
+// only after a login signed with the passphrase-derived authentication key. The server sees
 // ciphertext and the key-store header (purpose, generation) only.
-import { concatBytes, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { identityFromSecrets, type Identity } from './identity.js';
-import { openKeyStore, sealKeyStore } from './key-store.js';
+import { concatBytes } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { identityFromSecrets, type Identity } from '../identity/identity.js';
+import { openSerialization, sealSerialization } from './sealed-serialization.js';
 import {
   ED25519_SECRET_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
-} from './primitives.js';
+} from '../primitives/primitives.js';
 
 const BACKUP_VERSION = 1;
 const BACKUP_BYTES = 1 + ED25519_SECRET_KEY_BYTES + X25519_KEY_BYTES + ED25519_SIGNATURE_BYTES;
@@ -35,11 +35,7 @@ export function sealIdentityBackup(
     identity.exchange.secretKey,
     identity.exchangeSignature,
   );
-  try {
-    return sealKeyStore(storageKey, { purpose: 'identity-backup', ...binding }, plaintext);
-  } finally {
-    wipe(plaintext);
-  }
+  return sealSerialization(storageKey, { purpose: 'identity-backup', ...binding }, plaintext);
 }
 
 /**
@@ -53,24 +49,25 @@ export function openIdentityBackup(
   backup: Uint8Array,
   expected: { readonly account: string; readonly minGeneration: number },
 ): { identity: Identity; generation: number } {
-  const { plaintext, generation } = openKeyStore(storageKey, backup, {
-    purpose: 'identity-backup',
-    ...expected,
-  });
-  try {
-    if (plaintext.length !== BACKUP_BYTES)
-      throw new CryptoError('MALFORMED', 'not an identity backup');
-    if (plaintext[0] !== BACKUP_VERSION)
-      throw new CryptoError('UNSUPPORTED_VERSION', 'unknown identity backup version');
-    let offset = 1;
-    const take = (length: number) => plaintext.slice(offset, (offset += length));
-    const identity = identityFromSecrets(
-      take(ED25519_SECRET_KEY_BYTES),
-      take(X25519_KEY_BYTES),
-      take(ED25519_SIGNATURE_BYTES),
-    );
-    return { identity, generation };
-  } finally {
-    wipe(plaintext);
-  }
+  const { value: identity, generation } = openSerialization(
+    storageKey,
+    backup,
+    { purpose: 'identity-backup', ...expected },
+    identityFromBackup,
+  );
+  return { identity, generation };
+}
+
+function identityFromBackup(plaintext: Uint8Array): Identity {
+  if (plaintext.length !== BACKUP_BYTES)
+    throw new CryptoError('MALFORMED', 'not an identity backup');
+  if (plaintext[0] !== BACKUP_VERSION)
+    throw new CryptoError('UNSUPPORTED_VERSION', 'unknown identity backup version');
+  let offset = 1;
+  const take = (length: number) => plaintext.slice(offset, (offset += length));
+  return identityFromSecrets(
+    take(ED25519_SECRET_KEY_BYTES),
+    take(X25519_KEY_BYTES),
+    take(ED25519_SIGNATURE_BYTES),
+  );
 }

@@ -2,12 +2,6 @@
 // serializations, so every field is read with its expected length and nothing is guessed.
 import { concatBytes, expectLength, u32be } from './bytes.js';
 import { CryptoError } from './errors.js';
-import type { PublicIdentity } from './identity.js';
-import {
-  ED25519_PUBLIC_KEY_BYTES,
-  ED25519_SIGNATURE_BYTES,
-  X25519_KEY_BYTES,
-} from './primitives.js';
 
 export const U32_MAX = 0xffff_ffff;
 
@@ -35,13 +29,6 @@ export class ByteWriter {
     expectLength(value, length, what);
     this.parts.push(value);
     return this;
-  }
-
-  /** A public identity as three fixed fields: signing key, exchange key, exchange signature. */
-  publicIdentity(identity: PublicIdentity, what: string): this {
-    return this.fixed(identity.signingKey, ED25519_PUBLIC_KEY_BYTES, `${what} signing key`)
-      .fixed(identity.exchangeKey, X25519_KEY_BYTES, `${what} exchange key`)
-      .fixed(identity.exchangeSignature, ED25519_SIGNATURE_BYTES, `${what} exchange signature`);
   }
 
   /** A field of variable length, prefixed with its 32-bit length. */
@@ -91,15 +78,6 @@ export class ByteReader {
     const out = this.data.slice(this.offset, this.offset + length);
     this.offset += length;
     return out;
-  }
-
-  /** The counterpart of ByteWriter.publicIdentity (lengths only; the caller verifies it). */
-  publicIdentity(): PublicIdentity {
-    return {
-      signingKey: this.fixed(ED25519_PUBLIC_KEY_BYTES),
-      exchangeKey: this.fixed(X25519_KEY_BYTES),
-      exchangeSignature: this.fixed(ED25519_SIGNATURE_BYTES),
-    };
   }
 
   variable(maxLength: number): Uint8Array {

@@ -1,16 +1,16 @@
 // The Double Ratchet message header (ratchet public key, previous chain length, message number),
 // encrypted under a header key so the server cannot link messages to ratchet steps. Its block
 // starts with the message's random nonce, in clear: the header's AEAD nonce, and an input to the
-// body's key (ratchet.ts).
-import { concatBytes, readU32be, u32be } from './bytes.js';
-import { CryptoError } from './errors.js';
+// body's key (ratchet/ratchet.ts).
+import { concatBytes, readU32be, u32be } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
 import {
   AEAD_NONCE_BYTES,
   AEAD_TAG_BYTES,
   X25519_KEY_BYTES,
   aeadDecrypt,
   aeadEncrypt,
-} from './primitives.js';
+} from '../primitives/primitives.js';
 
 export const HEADER_PLAINTEXT_BYTES = X25519_KEY_BYTES + 4 + 4;
 /** Random message nonce ‖ encrypted header ‖ tag. */

@@ -5,9 +5,9 @@
 // otherwise the whole directory is refused, so a server that withholds or rolls back revocations
 // gains nothing. Of several valid certificates for one handle only the newest is accepted, and
 // the others are reported as a conflict.
-import { toBase64Url } from '../encoding/base64url.js';
-import { certificateListSchema } from '../protocol/keys.js';
-import { CryptoError } from './errors.js';
+import { toBase64Url } from '../../encoding/base64url.js';
+import { certificateListSchema } from '../../protocol/keys.js';
+import { CryptoError } from '../primitives/errors.js';
 import {
   mergeRevocationFloors,
   revocationFloorOf,

@@ -1,14 +1,21 @@
 // A conversation's end-to-end session for the client: PQXDH to start it, the Double Ratchet to
-// run it, bucket padding (padding.ts) so lengths leak little, and a versioned serialization for the key store.
+// run it, bucket padding (primitives/padding.ts) so lengths leak little, and a versioned
+// serialization for the key store.
 //
 // The initiator's messages carry the PQXDH handshake (SUITE.prekeyMessage) until it first hears
 // back, so the responder can start from any of them, in any order. The responder starts with
 // `acceptSession` on the first one to arrive and feeds later ones to `session.decrypt`.
-import { concatBytes, equalBytes, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { formatHeader, FORMAT_HEADER_BYTES, readFormatHeader, SUITE } from './format.js';
-import type { Identity, PublicIdentity } from './identity.js';
-import { X25519_KEY_BYTES } from './primitives.js';
+import { concatBytes, equalBytes, wipe } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import {
+  formatHeader,
+  FORMAT_HEADER_BYTES,
+  readFormatHeader,
+  SUITE,
+} from '../primitives/format.js';
+import type { Identity, PublicIdentity } from '../identity/identity.js';
+import { readPublicIdentity, writePublicIdentity } from '../identity/identity-codec.js';
+import { X25519_KEY_BYTES } from '../primitives/primitives.js';
 import {
   PQXDH_HANDSHAKE_BYTES,
   decodePqxdhHandshake,
@@ -17,9 +24,9 @@ import {
   pqxdhRespond,
   type PqxdhHandshake,
   type PqxdhSecrets,
-} from './pqxdh.js';
-import type { PrekeyBundle } from './prekeys.js';
-import type { PrekeyStore } from './prekeys-store.js';
+} from '../handshake/pqxdh.js';
+import type { PrekeyBundle } from '../handshake/prekeys.js';
+import type { PrekeyStore } from '../handshake/prekeys-store.js';
 import { MIN_RATCHET_MESSAGE_BYTES, canSend, ratchetDecrypt, ratchetEncrypt } from './ratchet.js';
 import {
   initInitiatorState,
@@ -30,9 +37,9 @@ import {
   writeRatchetState,
   type RatchetState,
 } from './ratchet-state.js';
-import { MAX_UNPADDED_BYTES, padToBucket, unpadFromBucket } from './padding.js';
-import { ByteReader, ByteWriter } from './session-codec.js';
-import { sodium } from './sodium.js';
+import { MAX_UNPADDED_BYTES, padToBucket, unpadFromBucket } from '../primitives/padding.js';
+import { ByteReader, ByteWriter } from '../primitives/session-codec.js';
+import { sodium } from '../primitives/sodium.js';
 
 /**
  * Largest plaintext a session encrypts: plaintexts are padded to the same buckets as sealed
@@ -185,8 +192,8 @@ export class Session {
     const w = new ByteWriter()
       .bytes(formatHeader(SUITE.sessionState))
       .u8(SESSION_STATE_VERSION)
-      .u8(this.role === 'initiator' ? 0 : 1)
-      .publicIdentity(this.remoteIdentity, 'remote')
+      .u8(this.role === 'initiator' ? 0 : 1);
+    writePublicIdentity(w, this.remoteIdentity, 'remote')
       .fixed(this.baseKey, X25519_KEY_BYTES, 'base key')
       .fixed(this.handshakeDigest, HANDSHAKE_DIGEST_BYTES, 'handshake digest')
       .optional(this.pendingHandshake, PQXDH_HANDSHAKE_BYTES, 'pending handshake');
@@ -201,7 +208,7 @@ export class Session {
     }
     const roleByte = r.u8();
     if (roleByte > 1) throw new CryptoError('MALFORMED', 'bad session role');
-    const remoteIdentity = r.publicIdentity();
+    const remoteIdentity = readPublicIdentity(r);
     const baseKey = r.fixed(X25519_KEY_BYTES);
     const digest = r.fixed(HANDSHAKE_DIGEST_BYTES);
     const pendingHandshake = r.optional(PQXDH_HANDSHAKE_BYTES);

@@ -1,9 +1,9 @@
 // Prekeys for PQXDH: the public shapes a client uploads and the server validates, their
 // signature checks, and the owner's private prekey store (generation, rotation, consumption).
-import { equalBytes, randomBytes, transcript, u32be, wipe } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { label } from './format.js';
-import { verifyPublicIdentity, type Identity, type PublicIdentity } from './identity.js';
+import { equalBytes, randomBytes, transcript, u32be, wipe } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { label } from '../primitives/format.js';
+import { verifyPublicIdentity, type Identity, type PublicIdentity } from '../identity/identity.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SIGNATURE_BYTES,
@@ -12,9 +12,9 @@ import {
   verify,
   x25519KeyPair,
   type KeyPair,
-} from './primitives.js';
-import { isU32 } from './session-codec.js';
-import { sodium } from './sodium.js';
+} from '../primitives/primitives.js';
+import { isU32 } from '../primitives/session-codec.js';
+import { sodium } from '../primitives/sodium.js';
 
 export const MLKEM768_PUBLIC_KEY_BYTES: number = sodium.crypto_kem_mlkem768_PUBLICKEYBYTES;
 export const MLKEM768_SECRET_KEY_BYTES: number = sodium.crypto_kem_mlkem768_SECRETKEYBYTES;

@@ -1,10 +1,10 @@
 // Safety numbers: a fingerprint of two people's identity keys that both sides compute alike,
 // shown as 60 digits or a QR payload so they can check out of band that no one sits between them.
-import { concatBytes, equalBytes, transcript } from './bytes.js';
-import { CryptoError } from './errors.js';
-import { label } from './format.js';
+import { concatBytes, equalBytes, transcript } from '../primitives/bytes.js';
+import { CryptoError } from '../primitives/errors.js';
+import { label } from '../primitives/format.js';
 import { encodePublicIdentity, verifyPublicIdentity, type PublicIdentity } from './identity.js';
-import { sodium } from './sodium.js';
+import { sodium } from '../primitives/sodium.js';
 
 /**
  * SHA-512 rounds per fingerprint, as in Signal's NumericFingerprint: it makes grinding for a

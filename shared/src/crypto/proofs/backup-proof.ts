@@ -1,14 +1,12 @@
 // What a client signs to replace its sealed key backup (`keys.backup_put`): a fresh signature by
 // the passphrase-derived login key over a server challenge and the new backup, so that a stolen
 // session token alone cannot overwrite the backup a new device will restore from.
-import { transcript, utf8 } from './bytes.js';
-import { sign, verify } from './primitives.js';
+import { transcript, utf8 } from '../primitives/bytes.js';
+import { sign, verify } from '../primitives/primitives.js';
+import type { LoginChallenge } from './auth-proof.js';
 
-export interface BackupReplacement {
-  readonly handle: string;
-  /** A challenge from POST /auth/challenge for this handle, spent by the replacement. */
-  readonly challengeId: string;
-  readonly nonce: Uint8Array;
+/** A challenge from POST /auth/challenge for this handle, spent by the replacement, and the new backup. */
+export interface BackupReplacement extends LoginChallenge {
   /** The new sealed backup, bound whole: a signature for one backup cannot carry another. */
   readonly keyBackup: Uint8Array;
 }

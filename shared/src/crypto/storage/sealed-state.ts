@@ -1,0 +1,68 @@
+// A session's or a prekey store's serialization sealed in the key store (storage/key-store.ts)
+// under the storage key, bound to the account and to its purpose, with a generation: the client
+// records the highest generation it has written and refuses to open anything older, so a restored
+// copy of an old state (which would accept replayed messages again, or revive consumed one-time
+// prekeys) is refused instead of silently loaded.
+import { PrekeyStore, type PrekeyStoreOptions } from '../handshake/prekeys-store.js';
+import { Session } from '../ratchet/session.js';
+import type { KeyStoreExpectation } from './key-store.js';
+import { openSerialization, sealSerialization } from './sealed-serialization.js';
+
+/** Whose state and which version of it; the generation must exceed every one written before. */
+export interface SealedStateBinding {
+  /** The account's canonical handle. */
+  readonly account: string;
+  readonly generation: number;
+}
+
+/** What the opener expects: the account, and the highest generation it has recorded (0 for none). */
+export type SealedStateExpectation = Omit<KeyStoreExpectation, 'purpose'>;
+
+/** Seals `session.serialize()` as key-store purpose 'session'. */
+export function sealSession(
+  storageKey: Uint8Array,
+  session: Session,
+  binding: SealedStateBinding,
+): Uint8Array {
+  return sealSerialization(storageKey, { purpose: 'session', ...binding }, session.serialize());
+}
+
+/** Opens a sealed session; REPLAY for a generation below `expected.minGeneration` (see openKeyStore). */
+export function openSession(
+  storageKey: Uint8Array,
+  blob: Uint8Array,
+  expected: SealedStateExpectation,
+): { session: Session; generation: number } {
+  const { value: session, generation } = openSerialization(
+    storageKey,
+    blob,
+    { purpose: 'session', ...expected },
+    (plaintext) => Session.deserialize(plaintext),
+  );
+  return { session, generation };
+}
+
+/** Seals `store.serialize()` as key-store purpose 'prekeys'. */
+export function sealPrekeyStore(
+  storageKey: Uint8Array,
+  store: PrekeyStore,
+  binding: SealedStateBinding,
+): Uint8Array {
+  return sealSerialization(storageKey, { purpose: 'prekeys', ...binding }, store.serialize());
+}
+
+/** Opens a sealed prekey store; REPLAY for a generation below `expected.minGeneration`. */
+export function openPrekeyStore(
+  storageKey: Uint8Array,
+  blob: Uint8Array,
+  expected: SealedStateExpectation,
+  options: PrekeyStoreOptions = {},
+): { store: PrekeyStore; generation: number } {
+  const { value: store, generation } = openSerialization(
+    storageKey,
+    blob,
+    { purpose: 'prekeys', ...expected },
+    (plaintext) => PrekeyStore.deserialize(plaintext, options),
+  );
+  return { store, generation };
+}
