@@ -63,6 +63,7 @@ async function authenticate(
     role: account.role,
     sessionId: session.id,
     sessionExpiresAt: session.expiresAt,
+    accountCreatedAt: account.createdAt,
   };
   await socket.join([accountRoom(account.id), sessionRoom(session.id)]);
 }

@@ -186,6 +186,8 @@ export const socketDataSchema = z.object({
   role: roleSchema,
   sessionId: idSchema,
   sessionExpiresAt: z.number().int(),
+  /** When the account was created: how old a sender is, without a store read per event. */
+  accountCreatedAt: z.number().int(),
 });
 export type SocketData = z.output<typeof socketDataSchema>;
 
