@@ -10,6 +10,7 @@ import { RevocationFeed } from './domain/revocations.js';
 import { SessionService } from './domain/sessions.js';
 import { CertificateService } from './domain/certificates.js';
 import { DirectMessageService } from './domain/direct-messages.js';
+import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
 import { PrekeyService } from './domain/prekeys.js';
 import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
 import { socketNotifier } from './realtime/socket-notifier.js';
@@ -63,6 +64,7 @@ export function createKolokolServer(deps: {
     clock,
     rootPublicKey: config.rootPublicKey,
   });
+  const envelopePrekeys = new EnvelopePrekeyService({ store, clock });
   const direct = new DirectMessageService({
     store,
     clock,
@@ -93,6 +95,7 @@ export function createKolokolServer(deps: {
       prekeys,
       certificates,
       direct,
+      envelopePrekeys,
       prekeyFetchLimits: {
         perPairPerHour: config.prekeyFetchesPerPairPerHour,
         perCallerPerHour: config.prekeyFetchesPerCallerPerHour,

@@ -1,10 +1,12 @@
 // Known-answer tests beyond the RFC vectors of vectors.test.ts: XChaCha20-Poly1305 (draft-irtf-
-// cfrg-xchacha-03 §A.3.1), ML-KEM-768 (NIST ACVP keyGen, encapsulation, decapsulation), Argon2id
+// cfrg-xchacha-03 §A.3.1), ML-KEM-768 (NIST ACVP keyGen, encapsulation, decapsulation), X-Wing
+// (draft-connolly-cfrg-xwing-kem Appendix C: key from seed, derandomized encapsulation), Argon2id
 // at the settings Kolokol uses and derivePassphraseKeys (both computed independently, see the
 // fixtures' "source"), and a frozen PQXDH + Double Ratchet transcript under fixed randomness.
 import { describe, expect, it } from 'vitest';
 import xchachaVector from './fixtures/xchacha20poly1305-draft03.json' with { type: 'json' };
 import mlkemVectors from './fixtures/acvp-mlkem768.json' with { type: 'json' };
+import xwingVectors from './fixtures/xwing-draft.json' with { type: 'json' };
 import argon2Vectors from './fixtures/argon2id.json' with { type: 'json' };
 import passphraseVector from './fixtures/passphrase-keys.json' with { type: 'json' };
 import frozen from './fixtures/frozen-session-transcript.json' with { type: 'json' };
@@ -12,6 +14,11 @@ import {
   MLKEM768_ENCAPSULATION_SEED_BYTES,
   MLKEM768_SEED_BYTES,
   PASSPHRASE_KDF,
+  XWING_CIPHERTEXT_BYTES,
+  XWING_ENCAPSULATION_SEED_BYTES,
+  XWING_PUBLIC_KEY_BYTES,
+  XWING_SECRET_KEY_BYTES,
+  XWING_SHARED_SECRET_BYTES,
   aeadDecrypt,
   aeadEncrypt,
   dangerousTestOnlyDeterministicRandom,
@@ -19,6 +26,9 @@ import {
   randomBytes,
   sodium,
   utf8,
+  xwingDecapsulate,
+  xwingEncapsulateDeterministic,
+  xwingKeyPairFromSeed,
 } from '../src/crypto/index.js';
 import { frozenTranscript } from './frozen-transcript.js';
 import { reasonOf } from './reason-of.js';
@@ -68,6 +78,49 @@ describe('ML-KEM-768 (FIPS 203, NIST ACVP vectors)', () => {
       expect(toHex(sodium.crypto_kem_mlkem768_dec(hex(t.c), hex(t.dk)))).toBe(t.k);
     });
   }
+});
+
+describe('X-Wing (draft-connolly-cfrg-xwing-kem, Appendix C vectors)', () => {
+  it('uses the draft sizes: sk 32 (the seed), pk 1216, ct 1120, ss 32, eseed 64', () => {
+    expect([
+      XWING_SECRET_KEY_BYTES,
+      XWING_PUBLIC_KEY_BYTES,
+      XWING_CIPHERTEXT_BYTES,
+      XWING_SHARED_SECRET_BYTES,
+      XWING_ENCAPSULATION_SEED_BYTES,
+    ]).toEqual([32, 1216, 1120, 32, 64]);
+  });
+
+  xwingVectors.vectors.forEach((v, index) => {
+    it(`vector ${index + 1}: seed gives pk, eseed gives ct and ss, and ct decapsulates to ss`, () => {
+      const pair = xwingKeyPairFromSeed(hex(v.seed));
+      expect(toHex(pair.publicKey)).toBe(v.pk);
+      expect(toHex(pair.secretKey)).toBe(v.sk);
+      const { ciphertext, sharedSecret } = xwingEncapsulateDeterministic(hex(v.pk), hex(v.eseed));
+      expect(toHex(ciphertext)).toBe(v.ct);
+      expect(toHex(sharedSecret)).toBe(v.ss);
+      expect(toHex(xwingDecapsulate(hex(v.ct), hex(v.sk)))).toBe(v.ss);
+    });
+  });
+
+  it('rejects implicitly: a ciphertext with one bit flipped decapsulates to an unrelated secret', () => {
+    const v = xwingVectors.vectors[0]!;
+    const tampered = hex(v.ct);
+    tampered[0]! ^= 1;
+    const secret = toHex(xwingDecapsulate(tampered, hex(v.sk)));
+    expect(secret).not.toBe(v.ss);
+    expect(secret).toHaveLength(64);
+  });
+
+  it('refuses an encapsulation key whose ML-KEM half fails the FIPS 203 modulus check (BAD_KEY)', () => {
+    // The first 12-bit coefficient set to 4095 ≥ q = 3329.
+    const publicKey = hex(xwingVectors.vectors[0]!.pk);
+    publicKey[0] = 0xff;
+    publicKey[1] = publicKey[1]! | 0x0f;
+    expect(reasonOf(() => xwingEncapsulateDeterministic(publicKey, new Uint8Array(64)))).toBe(
+      'BAD_KEY',
+    );
+  });
 });
 
 describe('Argon2id v1.3 at the settings used (reference implementation, independently computed)', () => {

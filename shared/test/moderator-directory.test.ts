@@ -2,10 +2,23 @@
 // text): only certificates under the pinned root survive, revoked ones are dropped, the newest
 // certificate per handle wins with the conflict reported, and a withheld, stale or rolled-back
 // revocation statement refuses the whole directory — for a client with no stored state too,
-// through the floor its build ships.
+// through the floor its build ships. Each moderator's envelope prekey is kept only when the
+// certified identity signed it and it is valid, and those are exactly whom a contact seals to.
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../src/encoding/base64url.js';
-import { verifyModeratorDirectory } from '../src/crypto/trust/moderator-directory.js';
+import {
+  EnvelopePrekeyStore,
+  generateEnvelopePrekey,
+  generateIdentity,
+  openEnvelope,
+  sealEnvelope,
+  utf8,
+  type EnvelopePrekey,
+} from '../src/crypto/index.js';
+import {
+  envelopeRecipients,
+  verifyModeratorDirectory,
+} from '../src/crypto/trust/moderator-directory.js';
 import type { TrustConfiguration } from '../src/crypto/trust/revocation.js';
 import { generateRootKey } from '../src/crypto/trust/trust-chain.js';
 import {
@@ -23,7 +36,7 @@ const trust: TrustConfiguration = { rootPublicKey: org.root.publicKey, minRevoca
 
 /** The ack's `data` as the server sends it: every byte string is base64url text. */
 function wire(
-  certificates: { accountId: string; certificate: Uint8Array }[],
+  certificates: { accountId: string; certificate: Uint8Array; envelopePrekey?: EnvelopePrekey }[],
   revocationList: Uint8Array | null,
 ): unknown {
   return JSON.parse(
@@ -31,6 +44,16 @@ function wire(
       certificates: certificates.map((c) => ({
         accountId: c.accountId,
         certificate: toBase64Url(c.certificate),
+        envelopePrekey:
+          c.envelopePrekey === undefined
+            ? null
+            : {
+                id: c.envelopePrekey.id,
+                publicKey: toBase64Url(c.envelopePrekey.publicKey),
+                createdAt: c.envelopePrekey.createdAt,
+                expiresAt: c.envelopePrekey.expiresAt,
+                signature: toBase64Url(c.envelopePrekey.signature),
+              },
       })),
       revocationList: revocationList === null ? null : toBase64Url(revocationList),
     }),
@@ -171,5 +194,67 @@ describe('verifyModeratorDirectory', () => {
     ]) {
       expect(reasonOf(() => verifyModeratorDirectory(trust, junk, { now: NOW }))).toBe('MALFORMED');
     }
+  });
+
+  it('keeps each envelope prekey the certified identity signed and that is valid; a contact seals to exactly those', () => {
+    const anna = generateIdentity();
+    const boris = generateIdentity();
+    const vera = generateIdentity();
+    const gleb = generateIdentity();
+    const annaStore = new EnvelopePrekeyStore();
+    const annaPrekey = annaStore.rotate(anna, NOW - HOUR);
+    const listed = wire(
+      [
+        {
+          accountId: 'anna-aaaaaaaaaaaaaaaa',
+          certificate: moderatorCertificate(org, 'mod.anna', { identity: anna }),
+          envelopePrekey: annaPrekey,
+        },
+        {
+          // Signed by someone else than the certified identity (a server swapping keys).
+          accountId: 'boris-aaaaaaaaaaaaaaa',
+          certificate: moderatorCertificate(org, 'mod.boris', { identity: boris }),
+          envelopePrekey: generateEnvelopePrekey(generateIdentity(), { id: 3, now: NOW - HOUR }),
+        },
+        {
+          // Expired.
+          accountId: 'vera-aaaaaaaaaaaaaaaa',
+          certificate: moderatorCertificate(org, 'mod.vera', { identity: vera }),
+          envelopePrekey: generateEnvelopePrekey(vera, {
+            id: 4,
+            now: NOW - 2 * DAY,
+            lifetimeMs: DAY,
+          }),
+        },
+        {
+          accountId: 'gleb-aaaaaaaaaaaaaaaa',
+          certificate: moderatorCertificate(org, 'mod.gleb', { identity: gleb }),
+        },
+      ],
+      statement(org, []),
+    );
+    const directory = verifyModeratorDirectory(trust, listed, { now: NOW });
+    expect(directory.moderators).toHaveLength(4);
+    const byHandle = new Map(directory.moderators.map((m) => [m.certificate.handle, m]));
+    expect(byHandle.get('mod.anna')!.envelopePrekey).toEqual(annaPrekey);
+    for (const handle of ['mod.boris', 'mod.vera', 'mod.gleb']) {
+      expect(byHandle.get(handle)!.envelopePrekey, handle).toBeUndefined();
+    }
+    const recipients = envelopeRecipients(directory);
+    expect(recipients).toEqual([{ signingKey: anna.signing.publicKey, prekey: annaPrekey }]);
+
+    const contact = generateIdentity();
+    const details = utf8('details');
+    const envelope = sealEnvelope(details, contact, recipients, { now: NOW });
+    expect(openEnvelope(envelope, annaStore.openingKeys()).plaintext).toEqual(details);
+  });
+
+  it('refuses a listed envelope prekey of the wrong shape as a malformed directory', () => {
+    const listed = wire(
+      [{ accountId: 'anna-aaaaaaaaaaaaaaaa', certificate: moderatorCertificate(org, 'mod.anna') }],
+      statement(org, []),
+    ) as { certificates: Record<string, unknown>[] };
+    listed.certificates[0]!.envelopePrekey = { id: 1, publicKey: 'AAAA' };
+    expect(reasonOf(() => verifyModeratorDirectory(trust, listed, { now: NOW }))).toBe('MALFORMED');
   });
 });

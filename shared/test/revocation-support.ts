@@ -1,6 +1,10 @@
 // Shared set-up for the revocation and moderator-directory tests: a root, a revocation signer it
 // certified, and statements that signer issues.
-import { generateIdentity, publicIdentity } from '../src/crypto/identity/identity.js';
+import {
+  generateIdentity,
+  publicIdentity,
+  type Identity,
+} from '../src/crypto/identity/identity.js';
 import {
   issueRevocationSignerCertificate,
   issueRevocationStatement,
@@ -51,11 +55,13 @@ export function moderatorCertificate(
     serial?: Uint8Array;
     issuedAt?: number;
     expiresAt?: number;
+    /** The certified moderator's identity; a fresh one by default. */
+    identity?: Identity;
   } = {},
 ): Uint8Array {
   return issueModeratorCertificate(options.rootKey ?? org.root.secretKey, {
     handle,
-    moderator: publicIdentity(generateIdentity()),
+    moderator: publicIdentity(options.identity ?? generateIdentity()),
     issuedAt: options.issuedAt ?? NOW - DAY,
     expiresAt: options.expiresAt ?? NOW + 30 * DAY,
     ...(options.serial ? { serial: options.serial } : {}),

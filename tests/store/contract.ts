@@ -6,6 +6,7 @@ import { certificatesContract } from './contract/certificates.js';
 import { challengesContract } from './contract/challenges.js';
 import { directMessagesContract } from './contract/direct-messages.js';
 import { enrolmentsContract } from './contract/enrolments.js';
+import { envelopePrekeysContract } from './contract/envelope-prekeys.js';
 import { metaContract } from './contract/meta.js';
 import { prekeysContract } from './contract/prekeys.js';
 import { sessionsContract } from './contract/sessions.js';
@@ -47,5 +48,6 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     prekeysContract(current);
     certificatesContract(current);
     directMessagesContract(current);
+    envelopePrekeysContract(current);
   });
 }

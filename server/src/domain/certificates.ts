@@ -2,7 +2,7 @@
 // The server checks them against the configured root public key before storing (so junk never
 // reaches clients), but clients verify every certificate themselves against their pinned root:
 // the server is a mailbox here, not an authority.
-import { toBase64Url, type Role } from '@kolokol/shared';
+import { toBase64Url, type EnvelopePrekeyWire, type Role } from '@kolokol/shared';
 import {
   CryptoError,
   equalBytes,
@@ -15,9 +15,14 @@ import { AppError } from '../errors.js';
 import type { Store } from '../store/ports.js';
 import { isStaff } from './channel-policy.js';
 import type { Clock } from './clock.js';
+import { wireEnvelopePrekey } from './envelope-prekeys.js';
 
 export interface CertificateList {
-  readonly certificates: { accountId: string; certificate: string }[];
+  readonly certificates: {
+    accountId: string;
+    certificate: string;
+    envelopePrekey: EnvelopePrekeyWire | null;
+  }[];
   readonly revocationList: string | null;
 }
 
@@ -79,15 +84,35 @@ export class CertificateService {
     return { serial, expiresAt: certificate.expiresAt };
   }
 
-  /** Current (unexpired) certificates and the latest revocation list, for clients to verify. */
+  /**
+   * Current (unexpired) certificates, each with its account's current (unexpired) envelope prekey
+   * or null, and the latest revocation list, for clients to verify: a contact gets everything it
+   * needs to seal request details to the moderators in one call.
+   */
   async list(): Promise<CertificateList> {
     const now = this.deps.clock.now();
-    const certificates = await this.deps.store.certificates.listModeratorCertificates();
+    const certificates = (await this.deps.store.certificates.listModeratorCertificates()).filter(
+      (c) => c.expiresAt > now,
+    );
+    const prekeys = new Map(
+      (
+        await this.deps.store.envelopePrekeys.findEnvelopePrekeys(
+          certificates.map((c) => c.accountId),
+        )
+      )
+        .filter((prekey) => prekey.expiresAt > now)
+        .map((prekey) => [prekey.accountId, prekey]),
+    );
     const revocations = await this.deps.store.certificates.latestRevocationList();
     return {
-      certificates: certificates
-        .filter((c) => c.expiresAt > now)
-        .map((c) => ({ accountId: c.accountId, certificate: toBase64Url(c.bytes) })),
+      certificates: certificates.map((c) => {
+        const prekey = prekeys.get(c.accountId);
+        return {
+          accountId: c.accountId,
+          certificate: toBase64Url(c.bytes),
+          envelopePrekey: prekey ? wireEnvelopePrekey(prekey) : null,
+        };
+      }),
       revocationList: revocations ? toBase64Url(revocations.bytes) : null,
     };
   }

@@ -6,6 +6,7 @@ export type * from './ports/certificates.js';
 export type * from './ports/challenges.js';
 export type * from './ports/direct-messages.js';
 export type * from './ports/enrolments.js';
+export type * from './ports/envelope-prekeys.js';
 export type * from './ports/meta.js';
 export type * from './ports/prekeys.js';
 export type * from './ports/sessions.js';

@@ -9,6 +9,7 @@ export * from './primitives/format.js';
 export * from './primitives/hkdf.js';
 export * from './primitives/padding.js';
 export * from './primitives/primitives.js';
+export * from './primitives/xwing.js';
 export { sodium } from './primitives/sodium.js';
 
 // identity: the long-term identity, passphrase keys, safety numbers.
@@ -20,7 +21,9 @@ export * from './proofs/auth-proof.js';
 export * from './proofs/backup-proof.js';
 export * from './proofs/proof-of-work.js';
 
-// envelope: sealed multi-recipient envelopes.
+// envelope: sealed multi-recipient envelopes and the envelope prekeys they are sealed to.
+export * from './envelope/envelope-prekey-store.js';
+export * from './envelope/envelope-prekeys.js';
 export * from './envelope/sealed-envelope.js';
 
 // trust: the organisation's root key, moderator certificates, revocation.

@@ -14,6 +14,11 @@ import {
   MAX_DIRECT_BODY_BYTES,
 } from './direct.js';
 import {
+  envelopePrekeyResultSchema,
+  fetchEnvelopePrekeySchema,
+  publishEnvelopePrekeySchema,
+} from './envelope-prekeys.js';
+import {
   addOneTimePrekeysSchema,
   certificateListSchema,
   fetchBundleSchema,
@@ -103,7 +108,20 @@ export const clientEvents = {
     input: emptySchema,
     output: certificateListSchema,
     maxBytes: 256,
-    summary: 'Every current moderator certificate and the latest revocation list.',
+    summary:
+      'Every current moderator certificate with its account’s current envelope prekey, and the latest revocation list.',
+  }),
+  'envelope_prekeys.publish': defineEvent({
+    input: publishEnvelopePrekeySchema,
+    output: emptySchema,
+    maxBytes: 4 * 1024,
+    summary: 'Publish the caller’s newest identity-signed envelope prekey (rotation).',
+  }),
+  'envelope_prekeys.fetch': defineEvent({
+    input: fetchEnvelopePrekeySchema,
+    output: envelopePrekeyResultSchema,
+    maxBytes: 256,
+    summary: 'Another account’s current envelope prekey, to share a sealed envelope with it.',
   }),
   'revocations.publish': defineEvent({
     input: publishRevocationListSchema,

@@ -3,6 +3,7 @@ export * from './ack.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './direct.js';
+export * from './envelope-prekeys.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './handshake.js';

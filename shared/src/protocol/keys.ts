@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { KEY_BYTES, SIGNATURE_BYTES } from './auth.js';
 import { bytesSchema, idSchema } from './common.js';
+import { envelopePrekeyWireSchema } from './envelope-prekeys.js';
 
 /** ML-KEM-768 public key size (FIPS 203); a test pins it to libsodium's constant. */
 export const MLKEM768_PUBLIC_KEY_WIRE_BYTES = 1184;
@@ -75,6 +76,8 @@ export const certificateListSchema = z.object({
     z.object({
       accountId: idSchema,
       certificate: bytesSchema({ min: 1, max: MAX_CERTIFICATE_BYTES }),
+      /** The account's newest unexpired envelope prekey, to be verified against the certificate. */
+      envelopePrekey: envelopePrekeyWireSchema.nullable(),
     }),
   ),
   revocationList: bytesSchema({ min: 1, max: MAX_REVOCATION_LIST_BYTES }).nullable(),

@@ -3,6 +3,7 @@
 import type { AccountService } from '../../domain/accounts.js';
 import type { CertificateService } from '../../domain/certificates.js';
 import type { DirectMessageService } from '../../domain/direct-messages.js';
+import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
 import type { AnyEventHandler } from '../handler.js';
 import { certificatesList } from './certificates-list.js';
@@ -10,6 +11,8 @@ import { certificatesPublish } from './certificates-publish.js';
 import { directAck } from './direct-ack.js';
 import { directFetch } from './direct-fetch.js';
 import { directSend } from './direct-send.js';
+import { envelopePrekeysFetch } from './envelope-prekeys-fetch.js';
+import { envelopePrekeysPublish } from './envelope-prekeys-publish.js';
 import { keysBackupPut } from './keys-backup-put.js';
 import { prekeysAddOneTime } from './prekeys-add-one-time.js';
 import { prekeysFetch, type PrekeyFetchLimits } from './prekeys-fetch.js';
@@ -23,6 +26,7 @@ export interface HandlerDeps {
   readonly prekeys: PrekeyService;
   readonly certificates: CertificateService;
   readonly direct: DirectMessageService;
+  readonly envelopePrekeys: EnvelopePrekeyService;
   readonly prekeyFetchLimits: PrekeyFetchLimits;
 }
 
@@ -37,6 +41,8 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     certificatesPublish(deps.certificates),
     certificatesList(deps.certificates),
     revocationsPublish(deps.certificates),
+    envelopePrekeysPublish(deps.envelopePrekeys),
+    envelopePrekeysFetch(deps.envelopePrekeys),
     directSend(deps.direct),
     directFetch(deps.direct),
     directAck(deps.direct),

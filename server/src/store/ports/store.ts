@@ -4,6 +4,7 @@ import type { CertificateStore } from './certificates.js';
 import type { ChallengeStore } from './challenges.js';
 import type { DirectMessageStore } from './direct-messages.js';
 import type { EnrolmentStore } from './enrolments.js';
+import type { EnvelopePrekeyStore } from './envelope-prekeys.js';
 import type { MetaStore } from './meta.js';
 import type { PrekeyStore } from './prekeys.js';
 import type { SessionStore } from './sessions.js';
@@ -17,6 +18,7 @@ export interface Store {
   readonly prekeys: PrekeyStore;
   readonly certificates: CertificateStore;
   readonly directMessages: DirectMessageStore;
+  readonly envelopePrekeys: EnvelopePrekeyStore;
   /** Resolves when the store answers a trivial query; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

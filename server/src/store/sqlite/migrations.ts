@@ -191,6 +191,23 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'envelope prekeys: the newest identity-signed X-Wing envelope prekey per account',
+    up: (db) => {
+      // One row per account: senders seal only to the newest, and an older one must not return.
+      db.exec(`
+        CREATE TABLE envelope_prekeys (
+          account_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+          id INTEGER NOT NULL CHECK (id BETWEEN 1 AND 4294967295),
+          public_key BLOB NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          signature BLOB NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

@@ -10,6 +10,7 @@ import { createSqliteCertificateStore } from './certificates.js';
 import { createSqliteChallengeStore } from './challenges.js';
 import { createSqliteDirectMessageStore } from './direct-messages.js';
 import { createSqliteEnrolmentStore } from './enrolments.js';
+import { createSqliteEnvelopePrekeyStore } from './envelope-prekeys.js';
 import { settle } from './codec.js';
 import { applyMigrations } from './migrations.js';
 import { createSqliteMetaStore } from './meta.js';
@@ -159,6 +160,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       ...directMessages,
       deleteForRecipient: (id, ids) => scrubbed(directMessages.deleteForRecipient(id, ids)),
     },
+    // Public keys only: a replaced prekey needs no scrubbing, and losing the newest in a power cut
+    // costs the owner one re-publish.
+    envelopePrekeys: createSqliteEnvelopePrekeyStore(db),
     ping() {
       return settle(() => {
         if (ping.get()?.ok !== 1) {

@@ -9,8 +9,12 @@ export const FORMAT_HEADER_BYTES = 4;
 
 /** What an object is and which algorithms it uses; one id per (kind, algorithm set). */
 export const SUITE = {
-  /** Sealed multi-recipient envelope: XChaCha20-Poly1305 body, crypto_box_seal key slots, Ed25519 inner signature. */
-  sealedEnvelope: 0x01,
+  // 0x01 was the sealed envelope with crypto_box_seal slots to identity keys: retired, refused as unknown.
+  /**
+   * Sealed multi-recipient envelope: XChaCha20-Poly1305 body, X-Wing key slots to envelope
+   * prekeys, Ed25519 inner signature over body and slots.
+   */
+  sealedEnvelope: 0x0b,
   /** Double Ratchet message: X25519, HKDF/HMAC-SHA-256, XChaCha20-Poly1305, encrypted header. */
   ratchetMessage: 0x02,
   /** First message of a session: PQXDH (X25519 + ML-KEM-768) key agreement data + a ratchet message. */

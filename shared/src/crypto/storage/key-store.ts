@@ -51,6 +51,7 @@ export const KEY_STORE_PURPOSE = {
   prekeys: 0x03,
   'root-key': 0x04,
   'revocation-signer': 0x05,
+  'envelope-prekeys': 0x06,
 } as const;
 
 export type KeyStorePurpose = keyof typeof KEY_STORE_PURPOSE;

@@ -1,8 +1,10 @@
-// A session's or a prekey store's serialization sealed in the key store (storage/key-store.ts)
+// A session's, a prekey store's or an envelope prekey store's serialization sealed in the key store (storage/key-store.ts)
 // under the storage key, bound to the account and to its purpose, with a generation: the client
 // records the highest generation it has written and refuses to open anything older, so a restored
 // copy of an old state (which would accept replayed messages again, or revive consumed one-time
-// prekeys) is refused instead of silently loaded.
+// prekeys, or bring back envelope prekey secrets that were deleted) is refused instead of silently
+// loaded.
+import { EnvelopePrekeyStore } from '../envelope/envelope-prekey-store.js';
 import { PrekeyStore, type PrekeyStoreOptions } from '../handshake/prekeys-store.js';
 import { Session } from '../ratchet/session.js';
 import type { KeyStoreExpectation } from './key-store.js';
@@ -63,6 +65,37 @@ export function openPrekeyStore(
     blob,
     { purpose: 'prekeys', ...expected },
     (plaintext) => PrekeyStore.deserialize(plaintext, options),
+  );
+  return { store, generation };
+}
+
+/** Seals `store.serialize()` as key-store purpose 'envelope-prekeys'. */
+export function sealEnvelopePrekeyStore(
+  storageKey: Uint8Array,
+  store: EnvelopePrekeyStore,
+  binding: SealedStateBinding,
+): Uint8Array {
+  return sealSerialization(
+    storageKey,
+    { purpose: 'envelope-prekeys', ...binding },
+    store.serialize(),
+  );
+}
+
+/**
+ * Opens a sealed envelope prekey store; REPLAY for a generation below `expected.minGeneration`:
+ * an older blob would hold secrets that `prune` has since deleted.
+ */
+export function openEnvelopePrekeyStore(
+  storageKey: Uint8Array,
+  blob: Uint8Array,
+  expected: SealedStateExpectation,
+): { store: EnvelopePrekeyStore; generation: number } {
+  const { value: store, generation } = openSerialization(
+    storageKey,
+    blob,
+    { purpose: 'envelope-prekeys', ...expected },
+    (plaintext) => EnvelopePrekeyStore.deserialize(plaintext),
   );
   return { store, generation };
 }

@@ -4,10 +4,17 @@
 // be present, verify root → signer → statement, be unexpired (≤ 48 h) and respect the floor —
 // otherwise the whole directory is refused, so a server that withholds or rolls back revocations
 // gains nothing. Of several valid certificates for one handle only the newest is accepted, and
-// the others are reported as a conflict.
+// the others are reported as a conflict. Each moderator's envelope prekey, listed beside its
+// certificate, is kept only if the certified identity signed it and it is valid now: what a
+// contact seals request details to (`envelopeRecipients`).
 import { toBase64Url } from '../../encoding/base64url.js';
 import { certificateListSchema } from '../../protocol/keys.js';
 import { CryptoError } from '../primitives/errors.js';
+import {
+  verifyEnvelopePrekey,
+  type EnvelopePrekey,
+  type EnvelopeRecipient,
+} from '../envelope/envelope-prekeys.js';
 import {
   mergeRevocationFloors,
   revocationFloorOf,
@@ -23,6 +30,11 @@ export interface CertifiedModerator {
   /** The server's word, under no signature: encrypt to `certificate.moderator`, never to keys looked up by account. */
   readonly accountId: string;
   readonly certificate: ModeratorCertificate;
+  /**
+   * The moderator's current envelope prekey, signed by the certified identity and valid at `now`;
+   * undefined when none was listed or it did not verify (nothing can be sealed to them then).
+   */
+  readonly envelopePrekey: EnvelopePrekey | undefined;
 }
 
 /** Several valid certificates named one handle: only the newest (`accepted`) is in `moderators`. */
@@ -71,7 +83,7 @@ export function verifyModeratorDirectory(
   const newest = new Map<string, CertifiedModerator>();
   const superseded = new Map<string, Uint8Array[]>();
   let refused = 0;
-  for (const { accountId, certificate } of certificates) {
+  for (const { accountId, certificate, envelopePrekey: listedPrekey } of certificates) {
     let verified: ModeratorCertificate;
     try {
       verified = verifyModeratorCertificate(trust.rootPublicKey, certificate, {
@@ -83,13 +95,18 @@ export function verifyModeratorDirectory(
       refused += 1;
       continue;
     }
+    const entry: CertifiedModerator = {
+      accountId,
+      certificate: verified,
+      envelopePrekey: certifiedPrekey(verified, listedPrekey, options.now),
+    };
     const current = newest.get(verified.handle);
     if (current === undefined) {
-      newest.set(verified.handle, { accountId, certificate: verified });
+      newest.set(verified.handle, entry);
       continue;
     }
     const [kept, dropped] = isNewer(verified, current.certificate)
-      ? [{ accountId, certificate: verified }, current.certificate]
+      ? [entry, current.certificate]
       : [current, verified];
     newest.set(verified.handle, kept);
     superseded.set(verified.handle, [...(superseded.get(verified.handle) ?? []), dropped.serial]);
@@ -109,6 +126,39 @@ export function verifyModeratorDirectory(
       options.now,
     ),
   };
+}
+
+/**
+ * Whom to seal request details to: every moderator of the directory with a verified envelope
+ * prekey, its signing key taken from the root-signed certificate (never from the server).
+ */
+export function envelopeRecipients(directory: ModeratorDirectory): EnvelopeRecipient[] {
+  return directory.moderators.flatMap((moderator) =>
+    moderator.envelopePrekey === undefined
+      ? []
+      : [
+          {
+            signingKey: moderator.certificate.moderator.signingKey,
+            prekey: moderator.envelopePrekey,
+          },
+        ],
+  );
+}
+
+/** The listed prekey if the certified identity signed it and it is valid now; else undefined. */
+function certifiedPrekey(
+  certificate: ModeratorCertificate,
+  listed: EnvelopePrekey | null,
+  now: number,
+): EnvelopePrekey | undefined {
+  if (listed === null) return undefined;
+  try {
+    verifyEnvelopePrekey(certificate.moderator.signingKey, listed, { now });
+    return listed;
+  } catch (error) {
+    if (error instanceof CryptoError) return undefined;
+    throw error;
+  }
 }
 
 /** Later issuedAt wins, then later expiresAt, then the higher serial (so the order of the list never matters). */
