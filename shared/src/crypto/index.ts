@@ -11,8 +11,9 @@ export * from './primitives/padding.js';
 export * from './primitives/primitives.js';
 export { sodium } from './primitives/sodium.js';
 
-// identity: the long-term identity, passphrase keys, safety numbers.
+// identity: the long-term identity, two-secret (passphrase + account key) keys, safety numbers.
 export * from './identity/identity.js';
+export * from './identity/two-secret-keys.js';
 export * from './identity/safety-number.js';
 
 // proofs: what a client signs or computes for the server (login, registration, backup, work).
