@@ -16,10 +16,11 @@ export * from './identity/identity.js';
 export * from './identity/two-secret-keys.js';
 export * from './identity/safety-number.js';
 
-// proofs: what a client signs or computes for the server (login, registration, backup, work).
+// proofs: what a client signs or computes for the server (login, registration, backup, rekey, work).
 export * from './proofs/auth-proof.js';
 export * from './proofs/backup-proof.js';
 export * from './proofs/proof-of-work.js';
+export * from './proofs/rekey-proof.js';
 
 // envelope: sealed multi-recipient envelopes.
 export * from './envelope/sealed-envelope.js';
@@ -44,3 +45,14 @@ export * from './ratchet/session.js';
 export * from './storage/identity-backup.js';
 export * from './storage/key-store.js';
 export * from './storage/sealed-state.js';
+
+// recovery: the account key's recovery kit (words, QR payload), passphrase strength and
+// generation, and the registration and rekey steps that check a new passphrase.
+export * from './recovery/account-setup.js';
+export * from './recovery/generated-passphrase.js';
+export * from './recovery/passphrase-strength.js';
+export * from './recovery/recovery-errors.js';
+export * from './recovery/recovery-kit.js';
+export * from './recovery/recovery-kit-text.js';
+export * from './recovery/recovery-payload.js';
+export * from './recovery/recovery-words.js';
