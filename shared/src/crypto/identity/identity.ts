@@ -4,17 +4,8 @@
 // and the account key (two-secret-keys.ts) yield only an Ed25519 authentication key, whose public
 // half the server alone holds, and a storage key that seals the identity into a backup the server
 // keeps, so a fresh browser logs in with handle + passphrase + account key.
-import {
-  concatBytes,
-  equalBytes,
-  expectLength,
-  randomBytes,
-  transcript,
-  utf8,
-  wipe,
-} from '../primitives/bytes.js';
+import { concatBytes, equalBytes, expectLength, transcript, wipe } from '../primitives/bytes.js';
 import { CryptoError } from '../primitives/errors.js';
-import { hkdf } from '../primitives/hkdf.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SECRET_KEY_BYTES,
@@ -22,7 +13,6 @@ import {
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
   ed25519KeyPair,
-  ed25519KeyPairFromSeed,
   sign,
   verify,
   x25519KeyPair,

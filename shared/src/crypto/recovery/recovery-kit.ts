@@ -1,11 +1,7 @@
 // The recovery kit: the account key as 12 words and as a QR payload, made together so a user
 // interface shows both (with RECOVERY_KIT_TEXT around them), once, at registration and after a
 // rotation; and read back from either.
-import {
-  parseRecoveryPayload,
-  encodeRecoveryPayload,
-  type RecoveryPayload,
-} from './recovery-payload.js';
+import { encodeRecoveryPayload, type RecoveryPayload } from './recovery-payload.js';
 import { recoveryWords } from './recovery-words.js';
 
 export interface RecoveryKit {
