@@ -36,6 +36,9 @@ import {
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
+/** The deployment id the tests' client builds pin (TrustConfiguration.deployment). */
+export const DEPLOYMENT = 'kolokol-test';
+
 export interface RestResponse<T = unknown> {
   readonly status: number;
   readonly body: Ack<T>;
@@ -84,10 +87,10 @@ export interface TestAccount {
   readonly handle: string;
   /** The published, random identity. */
   readonly identity: Identity;
-  /** The login key (passphrase-derived in the real client; random here, which the server cannot tell). */
+  /** The login key (two-secret derived in the real client; random here, which the server cannot tell). */
   readonly auth: KeyPair;
   readonly salt: Uint8Array;
-  /** Seals the identity backup (passphrase-derived in the real client). */
+  /** Seals the identity backup (two-secret derived in the real client). */
   readonly storageKey: Uint8Array;
 }
 

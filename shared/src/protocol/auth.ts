@@ -121,3 +121,4 @@ export type LogoutResult = z.infer<typeof logoutResultSchema>;
 export type RegisterPayload = z.output<typeof registerBodySchema>;
 export type ChallengePayload = z.output<typeof challengeBodySchema>;
 export type LoginPayload = z.output<typeof loginBodySchema>;
+export type RekeyPayload = z.output<typeof rekeySchema>;

@@ -40,13 +40,16 @@ export function signRekey(
   };
 }
 
-/** True when `signature` is by the current login key and `authSignature` by `rekey.authKey`. */
-export function verifyRekey(
+/** True when `signature` is the current login key's over this rekey. */
+export function verifyRekeyByCurrentKey(
   currentAuthKey: Uint8Array,
   rekey: Rekey,
-  signatures: { readonly signature: Uint8Array; readonly authSignature: Uint8Array },
+  signature: Uint8Array,
 ): boolean {
-  const current = verify(currentAuthKey, rekeyTranscript('current', rekey), signatures.signature);
-  const fresh = verify(rekey.authKey, rekeyTranscript('new', rekey), signatures.authSignature);
-  return current && fresh;
+  return verify(currentAuthKey, rekeyTranscript('current', rekey), signature);
+}
+
+/** True when `authSignature` is the new login key's (`rekey.authKey`): proof of possession. */
+export function verifyRekeyProofOfPossession(rekey: Rekey, authSignature: Uint8Array): boolean {
+  return verify(rekey.authKey, rekeyTranscript('new', rekey), authSignature);
 }
