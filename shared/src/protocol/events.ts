@@ -163,7 +163,10 @@ export type ClientToServerEvents = {
 };
 
 export const sessionRevokedSchema = z.object({
-  /** 'revoked' when the server only knows the session ended (e.g. ended from another process). */
+  /**
+   * 'revoked' when the server only knows the session ended (e.g. ended from another process);
+   * 'rekeyed' when another session of the account changed its passphrase or account key.
+   */
   reason: z.enum(['logout', 'logout_all', 'suspended', 'expired', 'revoked', 'rekeyed']),
 });
 export type SessionRevoked = z.infer<typeof sessionRevokedSchema>;
