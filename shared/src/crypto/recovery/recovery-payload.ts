@@ -9,12 +9,18 @@
 //
 // Rendering the QR code is the client's job (any QR encoder; `qrcode` from npm is tested with it).
 import { fromBase32, toBase32 } from '../../encoding/base32.js';
-import { concatBytes, equalBytes, expectLength, fromUtf8, utf8 } from '../primitives/bytes.js';
+import {
+  concatBytes,
+  equalBytes,
+  expectLength,
+  fromUtf8,
+  transcript,
+  utf8,
+} from '../primitives/bytes.js';
 import { ByteReader } from '../primitives/byte-reader.js';
 import { CryptoError } from '../primitives/errors.js';
 import { label } from '../primitives/format.js';
 import { sodium } from '../primitives/sodium.js';
-import { transcript } from '../primitives/bytes.js';
 import {
   ACCOUNT_KEY_BYTES,
   checkCanonicalHandle,
