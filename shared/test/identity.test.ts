@@ -1,32 +1,38 @@
-// Passphrase-derived keys are deterministic per (handle, passphrase, salt) and bound to the
-// handle; identities are random and travel in a sealed backup; a public identity whose exchange
+// Two-secret keys are deterministic per (deployment, handle, passphrase, account key, salt) and
+// bound to the handle; identities are random and travel in a sealed backup; a public identity whose exchange
 // key is not signed by its signing key is refused.
 import { describe, expect, it } from 'vitest';
 import { concatBytes, equalBytes } from '../src/crypto/primitives/bytes.js';
 import { CryptoError } from '../src/crypto/primitives/errors.js';
 import {
-  PASSPHRASE_KDF,
-  derivePassphraseKeys,
   encodePublicIdentity,
   generateIdentity,
-  newPassphraseSalt,
   publicIdentity,
   verifyPublicIdentity,
   type PublicIdentity,
 } from '../src/crypto/identity/identity.js';
+import {
+  PASSPHRASE_KDF,
+  deriveTwoSecretKeys,
+  newAccountKey,
+  newPassphraseSalt,
+} from '../src/crypto/identity/two-secret-keys.js';
 import { openIdentityBackup, sealIdentityBackup } from '../src/crypto/storage/identity-backup.js';
 import { sealKeyStore } from '../src/crypto/storage/key-store.js';
 import { reasonOf } from './reason-of.js';
 
 const PASSPHRASE = 'correct horse battery staple';
+const deployment = 'kolokol-test';
 
-describe('derivePassphraseKeys (Argon2id, three runs in all)', () => {
+describe('deriveTwoSecretKeys (Argon2id, three runs in all)', () => {
   const salt = newPassphraseSalt();
-  const first = derivePassphraseKeys('alice', PASSPHRASE, salt);
-  const again = derivePassphraseKeys('alice', PASSPHRASE, salt);
-  const otherHandle = derivePassphraseKeys('alice2', PASSPHRASE, salt);
+  const accountKey = newAccountKey();
+  const input = { deployment, handle: 'alice', passphrase: PASSPHRASE, accountKey, salt };
+  const first = deriveTwoSecretKeys(input);
+  const again = deriveTwoSecretKeys(input);
+  const otherHandle = deriveTwoSecretKeys({ ...input, handle: 'alice2' });
 
-  it('is deterministic for the same handle, passphrase and salt', () => {
+  it('is deterministic for the same deployment, handle, passphrase, account key and salt', () => {
     expect(first.authentication.publicKey).toEqual(again.authentication.publicKey);
     expect(first.authentication.secretKey).toEqual(again.authentication.secretKey);
     expect(first.storageKey).toEqual(again.storageKey);
@@ -136,9 +142,9 @@ describe('derivePassphraseKeys (Argon2id, three runs in all)', () => {
   });
 
   it('refuses a short passphrase and a wrong-length salt before running Argon2', () => {
-    expect(() => derivePassphraseKeys('alice', 'short', salt)).toThrow(CryptoError);
+    expect(() => deriveTwoSecretKeys({ ...input, passphrase: 'short' })).toThrow(CryptoError);
     expect(() =>
-      derivePassphraseKeys('alice', PASSPHRASE, new Uint8Array(PASSPHRASE_KDF.saltBytes - 1)),
+      deriveTwoSecretKeys({ ...input, salt: new Uint8Array(PASSPHRASE_KDF.saltBytes - 1) }),
     ).toThrow(/salt/);
   });
 });

@@ -9,7 +9,11 @@ import {
   SUITE,
   formatHeader,
 } from '../src/crypto/primitives/format.js';
-import { derivePassphraseKeys, newPassphraseSalt } from '../src/crypto/identity/identity.js';
+import {
+  deriveTwoSecretKeys,
+  newAccountKey,
+  newPassphraseSalt,
+} from '../src/crypto/identity/two-secret-keys.js';
 import {
   KEY_STORE_KDF,
   KEY_STORE_PURPOSE,
@@ -58,9 +62,14 @@ describe('sealKeyStore / openKeyStore (storage key)', () => {
     expect(blob[FORMAT_HEADER_BYTES + 1]).toBe(KEY_STORE_PURPOSE.session);
   });
 
-  it('works with the storage key derivePassphraseKeys yields (one Argon2 run)', () => {
-    const salt = newPassphraseSalt();
-    const { storageKey: derived } = derivePassphraseKeys('anna', PASSPHRASE, salt);
+  it('works with the storage key deriveTwoSecretKeys yields (one Argon2 run)', () => {
+    const { storageKey: derived } = deriveTwoSecretKeys({
+      deployment: 'kolokol-test',
+      handle: 'anna',
+      passphrase: PASSPHRASE,
+      accountKey: newAccountKey(),
+      salt: newPassphraseSalt(),
+    });
     const sealed = sealKeyStore(derived, binding, secrets);
     expect(openKeyStore(derived, sealed, expected).plaintext).toEqual(secrets);
   });

@@ -1,14 +1,14 @@
 // Known-answer tests beyond the RFC vectors of vectors.test.ts: XChaCha20-Poly1305 (draft-irtf-
 // cfrg-xchacha-03 §A.3.1), ML-KEM-768 (NIST ACVP keyGen, encapsulation, decapsulation), X-Wing
 // (draft-connolly-cfrg-xwing-kem Appendix C: key from seed, derandomized encapsulation), Argon2id
-// at the settings Kolokol uses and derivePassphraseKeys (both computed independently, see the
+// at the settings Kolokol uses and deriveTwoSecretKeys (both computed independently, see the
 // fixtures' "source"), and a frozen PQXDH + Double Ratchet transcript under fixed randomness.
 import { describe, expect, it } from 'vitest';
 import xchachaVector from './fixtures/xchacha20poly1305-draft03.json' with { type: 'json' };
 import mlkemVectors from './fixtures/acvp-mlkem768.json' with { type: 'json' };
 import xwingVectors from './fixtures/xwing-draft.json' with { type: 'json' };
 import argon2Vectors from './fixtures/argon2id.json' with { type: 'json' };
-import passphraseVector from './fixtures/passphrase-keys.json' with { type: 'json' };
+import twoSecretVector from './fixtures/two-secret-keys.json' with { type: 'json' };
 import frozen from './fixtures/frozen-session-transcript.json' with { type: 'json' };
 import {
   MLKEM768_ENCAPSULATION_SEED_BYTES,
@@ -22,7 +22,8 @@ import {
   aeadDecrypt,
   aeadEncrypt,
   dangerousTestOnlyDeterministicRandom,
-  derivePassphraseKeys,
+  deriveTwoSecretKeys,
+  twoSecretKdfInputs,
   randomBytes,
   sodium,
   utf8,
@@ -143,15 +144,27 @@ describe('Argon2id v1.3 at the settings used (reference implementation, independ
   }
 });
 
-describe('derivePassphraseKeys (independently computed)', () => {
-  it('gives the vector’s authentication key and storage key, NFKC-normalising the passphrase', () => {
-    const v = passphraseVector;
-    expect(v.passphrase.normalize('NFKC')).toBe(v.normalised);
-    const keys = derivePassphraseKeys(v.handle, v.passphrase, utf8(v.salt));
-    expect(toHex(keys.authentication.publicKey)).toBe(v.authenticationPublicKey);
-    expect(toHex(keys.authentication.secretKey.subarray(0, 32))).toBe(v.authenticationSeed);
-    expect(toHex(keys.storageKey)).toBe(v.storageKey);
-  });
+describe('deriveTwoSecretKeys (independently computed, one served salt for two handles)', () => {
+  const v = twoSecretVector;
+  for (const c of v.cases) {
+    it(`${c.handle}: the vector's Argon2id inputs, login key and storage key (NFKC passphrase)`, () => {
+      expect(v.passphrase.normalize('NFKC')).toBe(v.normalised);
+      const input = {
+        deployment: v.deployment,
+        handle: c.handle,
+        passphrase: v.passphrase,
+        accountKey: hex(v.accountKey),
+        salt: hex(v.salt),
+      };
+      const { argonSalt, argonPassword } = twoSecretKdfInputs(input);
+      expect(toHex(argonSalt)).toBe(c.argonSalt);
+      expect(toHex(argonPassword)).toBe(c.argonPassword);
+      const keys = deriveTwoSecretKeys(input);
+      expect(toHex(keys.authentication.publicKey)).toBe(c.authenticationPublicKey);
+      expect(toHex(keys.authentication.secretKey.subarray(0, 32))).toBe(c.authenticationSeed);
+      expect(toHex(keys.storageKey)).toBe(c.storageKey);
+    });
+  }
 });
 
 describe('frozen PQXDH + Double Ratchet transcript (fixed randomness → fixed bytes)', () => {

@@ -32,7 +32,11 @@ import {
 import { reasonOf } from './reason-of.js';
 
 const org = organisation();
-const trust: TrustConfiguration = { rootPublicKey: org.root.publicKey, minRevocationIssuedAt: 0 };
+const trust: TrustConfiguration = {
+  deployment: 'kolokol-test',
+  rootPublicKey: org.root.publicKey,
+  minRevocationIssuedAt: 0,
+};
 
 /** The ack's `data` as the server sends it: every byte string is base64url text. */
 function wire(

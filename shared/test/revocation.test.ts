@@ -148,6 +148,7 @@ describe('revocation statements', () => {
     ).toEqual([]);
     // A serial shipped with the client build must be listed for ever.
     const shipped = trustFloor({
+      deployment: 'kolokol-test',
       rootPublicKey: org.root.publicKey,
       minRevocationIssuedAt: 0,
       knownRevokedSerials: [serialB],
@@ -230,27 +231,45 @@ describe('floors and the trust configuration', () => {
     });
   });
 
-  it('parses the JSON a client build embeds, and refuses a bad root key or serial', () => {
+  it('parses the JSON a client build embeds, and refuses a bad root key, serial or deployment', () => {
     const trust = parseTrustConfiguration({
+      deployment: 'kolokol-test',
       rootPublicKey: encodeRootPublicKey(org.root.publicKey),
       minRevocationIssuedAt: NOW,
       knownRevokedSerials: [toBase64Url(serialA)],
     });
     expect(trust.rootPublicKey).toEqual(org.root.publicKey);
+    expect(trust.deployment).toBe('kolokol-test');
     expect(trustFloor(trust)).toEqual({ minIssuedAt: NOW, revoked: [{ serial: serialA }] });
     expect(
       reasonOf(() =>
-        parseTrustConfiguration({ rootPublicKey: 'AAAA', minRevocationIssuedAt: NOW }),
+        parseTrustConfiguration({
+          deployment: 'kolokol-test',
+          rootPublicKey: 'AAAA',
+          minRevocationIssuedAt: NOW,
+        }),
       ),
     ).toBe('BAD_KEY');
     expect(
       reasonOf(() =>
         parseTrustConfiguration({
+          deployment: 'kolokol-test',
           rootPublicKey: encodeRootPublicKey(org.root.publicKey),
           minRevocationIssuedAt: NOW,
           knownRevokedSerials: ['AAAA'],
         }),
       ),
     ).toBe('MALFORMED');
+    for (const deployment of ['', 'has space', 'x'.repeat(65), 'кириллица']) {
+      expect(
+        reasonOf(() =>
+          parseTrustConfiguration({
+            deployment,
+            rootPublicKey: encodeRootPublicKey(org.root.publicKey),
+            minRevocationIssuedAt: NOW,
+          }),
+        ),
+      ).toBe('MALFORMED');
+    }
   });
 });

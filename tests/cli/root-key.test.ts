@@ -139,7 +139,11 @@ describe('the revocation routine', () => {
     expect((await importStatement(withSerial)).code).toBe(0);
 
     // A client reads certificates.list exactly as it arrives.
-    const trust: TrustConfiguration = { rootPublicKey, minRevocationIssuedAt: 0 };
+    const trust: TrustConfiguration = {
+      deployment: 'kolokol-test',
+      rootPublicKey,
+      minRevocationIssuedAt: 0,
+    };
     const socket = await connectWithToken(site.url, kept.token);
     const listed = async () => {
       const ack = await call(socket, 'certificates.list', {});

@@ -106,7 +106,7 @@ describe('an end-to-end-encrypted session through the server', () => {
     const listed = await call(volSocket, 'certificates.list', {});
     if (!listed.ok) throw new Error(listed.error.code);
     const directory = verifyModeratorDirectory(
-      { rootPublicKey: root.publicKey, minRevocationIssuedAt: 0 },
+      { deployment: 'kolokol-test', rootPublicKey: root.publicKey, minRevocationIssuedAt: 0 },
       listed.data,
       { now: Date.now() },
     );

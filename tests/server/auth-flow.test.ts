@@ -1,5 +1,5 @@
 // Register → login → authenticated socket → logout, through the real server, with keys
-// derived from handle + passphrase exactly as a fresh browser derives them.
+// derived from handle + passphrase + account key exactly as a fresh browser derives them.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   PROTOCOL_MAJOR,
@@ -9,10 +9,9 @@ import {
   type LoginResult,
 } from '@kolokol/shared';
 import {
-  derivePassphraseKeys,
-  generateIdentity,
-  newPassphraseSalt,
+  deriveTwoSecretKeys,
   openIdentityBackup,
+  prepareRegistration,
   sealIdentityBackup,
 } from '@kolokol/shared/crypto';
 import {
@@ -22,6 +21,7 @@ import {
   closeAllSockets,
   connect,
   connectWithToken,
+  DEPLOYMENT,
   login,
   loginBody,
   post,
@@ -30,6 +30,7 @@ import {
   registerAndLogin,
   waitForDisconnect,
   type ClientSocket,
+  type TestAccount,
 } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -46,24 +47,42 @@ function revokedReason(socket: ClientSocket): Promise<string> {
   return new Promise((resolve) => socket.once('session.revoked', ({ reason }) => resolve(reason)));
 }
 
+/** The test client's account for what prepareRegistration made (it re-seals and re-signs alike). */
+function testAccountOf(
+  handle: string,
+  prepared: Awaited<ReturnType<typeof prepareRegistration>>,
+): TestAccount {
+  return {
+    handle,
+    identity: prepared.identity,
+    auth: prepared.keys.authentication,
+    salt: fromBase64Url(prepared.body.salt)!,
+    storageKey: prepared.keys.storageKey,
+  };
+}
+
 describe('account life cycle', () => {
   it('registers, logs in from a fresh client with handle + passphrase, recovers the identity, logs out', async () => {
     const handle = 'olga.k';
-    const passphrase = 'white birch over the river';
-    const salt = newPassphraseSalt();
-    const { authentication, storageKey } = derivePassphraseKeys(handle, passphrase, salt);
-    const identity = generateIdentity();
-    const registered = await register(
-      server.url,
-      { handle, identity, auth: authentication, salt, storageKey },
-      { role: 'volunteer' },
-    );
+    const passphrase = 'white birch over the frozen river';
+    const prepared = await prepareRegistration({ deployment: DEPLOYMENT, handle, passphrase });
+    const { identity, accountKey } = prepared;
+    const registered = await register(server.url, testAccountOf(handle, prepared), {
+      role: 'volunteer',
+    });
     expect(registered.role).toBe('volunteer');
 
-    // A fresh browser: knows only handle and passphrase; the server hands back the salt.
+    // A fresh browser: knows handle, passphrase and the account key (the recovery kit); the
+    // server hands back the salt.
     const issued = await challenge(server.url, handle);
-    expect(issued.salt).toBe(toBase64Url(salt));
-    const rederived = derivePassphraseKeys(handle, passphrase, fromBase64Url(issued.salt)!);
+    expect(issued.salt).toBe(prepared.body.salt);
+    const rederived = deriveTwoSecretKeys({
+      deployment: DEPLOYMENT,
+      handle,
+      passphrase,
+      accountKey,
+      salt: fromBase64Url(issued.salt)!,
+    });
     const loginResponse = await post<LoginResult>(
       server.url,
       '/auth/login',
@@ -104,19 +123,20 @@ describe('account life cycle', () => {
     });
   });
 
-  it('stores no passphrase, no secret key and nothing passphrase-derived but the login public key', async () => {
+  it('stores no passphrase, no account key, no secret key and nothing derived but the login public key', async () => {
     const handle = 'anna.m';
-    const passphrase = 'a quiet passphrase 42';
-    const salt = newPassphraseSalt();
-    const { authentication, storageKey } = derivePassphraseKeys(handle, passphrase, salt);
-    const identity = generateIdentity();
-    const account = { handle, identity, auth: authentication, salt, storageKey };
+    const passphrase = 'a quiet passphrase over 42 hills';
+    const prepared = await prepareRegistration({ deployment: DEPLOYMENT, handle, passphrase });
+    const account = testAccountOf(handle, prepared);
+    const { identity, accountKey } = prepared;
+    const { authentication, storageKey } = prepared.keys;
     await register(server.url, account, { role: 'contact' });
     await login(server.url, account);
     const dump = Buffer.from(JSON.stringify(server.snapshot()));
     const raw = (await import('node:fs')).readFileSync(server.dbFile);
     for (const haystack of [dump, raw]) {
       expect(haystack.includes(Buffer.from(passphrase))).toBe(false);
+      expect(haystack.includes(Buffer.from(accountKey))).toBe(false);
       expect(haystack.includes(Buffer.from(authentication.secretKey.subarray(0, 32)))).toBe(false);
       expect(haystack.includes(Buffer.from(identity.signing.secretKey.subarray(0, 32)))).toBe(
         false,

@@ -34,6 +34,7 @@ import {
 import type { Clock } from '../../server/src/domain/clock.js';
 import { expectRefusedUnchanged, expectUnchanged } from '../support/assertions.js';
 import {
+  DEPLOYMENT,
   call,
   closeAllSockets,
   connectWithToken,
@@ -132,7 +133,7 @@ async function directory(reader: Member) {
   const ack = await call(reader.socket, 'certificates.list', {});
   if (!ack.ok) throw new Error(ack.error.code);
   return verifyModeratorDirectory(
-    { rootPublicKey: root.publicKey, minRevocationIssuedAt: 0 },
+    { deployment: DEPLOYMENT, rootPublicKey: root.publicKey, minRevocationIssuedAt: 0 },
     JSON.parse(JSON.stringify(ack.data)),
     { now: clock.now() },
   );

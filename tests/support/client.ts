@@ -28,6 +28,7 @@ import {
   sealIdentityBackup,
   signBackupReplacement,
   signLoginChallenge,
+  signRekey,
   signRegistration,
   solvePuzzle,
   type Identity,
@@ -35,6 +36,9 @@ import {
 } from '@kolokol/shared/crypto';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** The deployment id the tests' client builds pin (TrustConfiguration.deployment). */
+export const DEPLOYMENT = 'kolokol-test';
 
 export interface RestResponse<T = unknown> {
   readonly status: number;
@@ -84,10 +88,10 @@ export interface TestAccount {
   readonly handle: string;
   /** The published, random identity. */
   readonly identity: Identity;
-  /** The login key (passphrase-derived in the real client; random here, which the server cannot tell). */
+  /** The login key (two-secret derived in the real client; random here, which the server cannot tell). */
   readonly auth: KeyPair;
   readonly salt: Uint8Array;
-  /** Seals the identity backup (passphrase-derived in the real client). */
+  /** Seals the identity backup (two-secret derived in the real client). */
   readonly storageKey: Uint8Array;
 }
 
@@ -200,6 +204,55 @@ export async function backupPutPayload(
     keyBackup: toBase64Url(keyBackup),
     challengeId: issued.challengeId,
     signature: toBase64Url(signature),
+  };
+}
+
+/**
+ * An `account.rekey` payload as a real client builds it, without Argon2: a challenge for the
+ * account's handle (a fresh one unless given), a new random login key, salt and storage key, the identity re-sealed at
+ * `generation`, signed by the current and the new login key. Returns the account after the rekey.
+ */
+export async function rekeyPayload(
+  url: string,
+  account: TestAccount,
+  generation: number,
+  given?: Challenge,
+): Promise<{ payload: EventInput<'account.rekey'>; next: TestAccount }> {
+  const issued = given ?? (await challenge(url, account.handle));
+  const nonce = fromBase64Url(issued.nonce);
+  if (!nonce) throw new Error('bad nonce');
+  const next: TestAccount = {
+    ...account,
+    auth: ed25519KeyPair(),
+    salt: newPassphraseSalt(),
+    storageKey: randomBytes(32),
+  };
+  const keyBackup = sealIdentityBackup(next.storageKey, account.identity, {
+    account: account.handle,
+    generation,
+  });
+  const rekey = {
+    handle: account.handle,
+    challengeId: issued.challengeId,
+    nonce,
+    salt: next.salt,
+    authKey: next.auth.publicKey,
+    keyBackup,
+  };
+  const { signature, authSignature } = signRekey(
+    { currentSecretKey: account.auth.secretKey, newSecretKey: next.auth.secretKey },
+    rekey,
+  );
+  return {
+    payload: {
+      challengeId: issued.challengeId,
+      salt: toBase64Url(next.salt),
+      authKey: toBase64Url(next.auth.publicKey),
+      keyBackup: toBase64Url(keyBackup),
+      authSignature: toBase64Url(authSignature),
+      signature: toBase64Url(signature),
+    },
+    next,
   };
 }
 

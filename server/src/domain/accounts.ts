@@ -7,6 +7,7 @@ import {
   toBase64Url,
   type RegisterPayload,
   type RegisterResult,
+  type RekeyPayload,
   type Role,
 } from '@kolokol/shared';
 import {
@@ -14,6 +15,8 @@ import {
   verifyBackupReplacement,
   verifyPublicIdentity,
   verifyRegistration,
+  verifyRekeyByCurrentKey,
+  verifyRekeyProofOfPossession,
 } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
@@ -166,12 +169,72 @@ export class AccountService {
         signature,
       );
     if (!signed || !(await this.#challenges.spend(checked))) {
-      throw new AppError('FORBIDDEN', 'signature by the login key does not verify');
+      throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
     }
     // Compare-and-swap on the backup read above: a concurrent replacement wins, this one says so.
     if (!(await this.deps.store.accounts.setKeyBackup(caller.accountId, keyBackup, stored))) {
       throw new AppError('CONFLICT', 'keyBackup: replaced meanwhile; fetch it and try again');
     }
+  }
+
+  /**
+   * `account.rekey`: replaces salt, login key and backup at once and ends every other session of
+   * the account. The backup must claim a higher generation (CONFLICT), the challenge must be
+   * unspent and for the caller's handle and the current login key must sign (FORBIDDEN, which the
+   * caller counts as a guess), the new key must prove possession (BAD_REQUEST). A refusal writes
+   * nothing; the challenge is spent only by a rekey that is then written or lost to a race.
+   */
+  async rekey(
+    caller: { readonly accountId: string; readonly handle: string; readonly sessionId: string },
+    rekey: RekeyPayload,
+  ): Promise<{ revokedSessions: number }> {
+    const generation = identityBackupGeneration(rekey.keyBackup);
+    if (generation === undefined) throw new AppError('BAD_REQUEST', NOT_A_BACKUP);
+    const stored = await this.deps.store.accounts.findKeyBackup(caller.accountId);
+    if (!stored) throw new AppError('UNAUTHENTICATED', 'no such account');
+    const storedGeneration = identityBackupGeneration(stored) ?? 0;
+    if (generation <= storedGeneration) {
+      throw new AppError(
+        'CONFLICT',
+        `keyBackup: generation must be above the stored backup's (${storedGeneration})`,
+      );
+    }
+    this.#challenges ??= new Challenges(this.deps);
+    const checked = await this.#challenges.check(caller.handle, rekey.challengeId);
+    const account = await this.deps.store.accounts.findById(caller.accountId);
+    if (!account) throw new AppError('UNAUTHENTICATED', 'no such account');
+    if (checked === undefined) throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
+    const signed = {
+      handle: caller.handle,
+      challengeId: rekey.challengeId,
+      nonce: checked.nonce,
+      salt: rekey.salt,
+      authKey: rekey.authKey,
+      keyBackup: rekey.keyBackup,
+    };
+    // The current key's signature is the guess (counted by the caller); the new key's is only
+    // a malformed request.
+    if (!verifyRekeyByCurrentKey(account.authKey, signed, rekey.signature)) {
+      throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
+    }
+    if (!verifyRekeyProofOfPossession(signed, rekey.authSignature)) {
+      throw new AppError('BAD_REQUEST', 'authSignature: the new login key does not sign the rekey');
+    }
+    if (!(await this.#challenges.spend(checked))) {
+      throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
+    }
+    // Compare-and-swap on the key and backup read above: a concurrent rekey or backup_put wins.
+    const result = await this.deps.store.accounts.rekey(
+      caller.accountId,
+      { salt: rekey.salt, authKey: rekey.authKey, keyBackup: rekey.keyBackup },
+      { authKey: account.authKey, keyBackup: stored },
+      { keepSessionId: caller.sessionId, now: this.deps.clock.now() },
+    );
+    if (result === undefined) {
+      throw new AppError('CONFLICT', 'keys changed meanwhile; fetch the backup and try again');
+    }
+    this.deps.sessions.announceRevoked(result.revokedSessionIds, 'rekeyed');
+    return { revokedSessions: result.revokedSessionIds.length };
   }
 
   async findByHandle(handle: string): Promise<AccountRecord> {
@@ -209,6 +272,8 @@ export class AccountService {
 const HANDLE_NOT_AVAILABLE = 'handle is not available';
 
 const NOT_A_BACKUP = 'keyBackup: not a sealed identity backup';
+
+const LOGIN_KEY_SIGNATURE_FAILED = 'signature by the login key does not verify';
 
 /**
  * The generation an identity backup's header claims, or undefined when the bytes are not a

@@ -42,9 +42,10 @@ export const POW_EFFORT_SLACK = 2;
 export const MAX_SPENT_PUZZLES = 100_000;
 
 /**
- * Wrong login-key signatures on keys.backup_put per account per window; past it RATE_LIMITED.
- * Each is an online guess at the passphrase by whoever holds the session: without this bound a
- * stolen token would be a guessing oracle beside the login's per-handle budget.
+ * Wrong login-key signatures on keys.backup_put and account.rekey together, per account per
+ * window; past it RATE_LIMITED. Each is an online guess at the two secrets by whoever holds the
+ * session: without this bound a stolen token would be a guessing oracle beside the login's
+ * per-handle budget.
  */
 export const MAX_BACKUP_SIGNATURE_FAILURES = 5;
 export const BACKUP_SIGNATURE_FAILURE_WINDOW_MS = 15 * 60 * 1000;

@@ -86,6 +86,11 @@ export class SessionService {
     return result.revokedSessionIds.length;
   }
 
+  /** Ends at once the sockets of sessions another service revoked in the store (account.rekey). */
+  announceRevoked(sessionIds: readonly string[], reason: 'rekeyed'): void {
+    this.deps.revocations.publish({ sessionIds, reason });
+  }
+
   /** Of these session ids, the ones still live (not revoked, not expired, account not suspended). */
   async filterLive(sessionIds: readonly string[]): Promise<Set<string>> {
     return this.deps.store.sessions.filterLive(sessionIds, this.deps.clock.now());

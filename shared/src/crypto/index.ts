@@ -12,14 +12,16 @@ export * from './primitives/primitives.js';
 export * from './primitives/xwing.js';
 export { sodium } from './primitives/sodium.js';
 
-// identity: the long-term identity, passphrase keys, safety numbers.
+// identity: the long-term identity, two-secret (passphrase + account key) keys, safety numbers.
 export * from './identity/identity.js';
+export * from './identity/two-secret-keys.js';
 export * from './identity/safety-number.js';
 
-// proofs: what a client signs or computes for the server (login, registration, backup, work).
+// proofs: what a client signs or computes for the server (login, registration, backup, rekey, work).
 export * from './proofs/auth-proof.js';
 export * from './proofs/backup-proof.js';
 export * from './proofs/proof-of-work.js';
+export * from './proofs/rekey-proof.js';
 
 // envelope: sealed multi-recipient envelopes and the envelope prekeys they are sealed to.
 export * from './envelope/envelope-prekey-store.js';
@@ -46,3 +48,14 @@ export * from './ratchet/session.js';
 export * from './storage/identity-backup.js';
 export * from './storage/key-store.js';
 export * from './storage/sealed-state.js';
+
+// recovery: the account key's recovery kit (words, QR payload), passphrase strength and
+// generation, and the registration and rekey steps that check a new passphrase.
+export * from './recovery/account-setup.js';
+export * from './recovery/generated-passphrase.js';
+export * from './recovery/passphrase-strength.js';
+export * from './recovery/recovery-errors.js';
+export * from './recovery/recovery-kit.js';
+export * from './recovery/recovery-kit-text.js';
+export * from './recovery/recovery-payload.js';
+export * from './recovery/recovery-words.js';

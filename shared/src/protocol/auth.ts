@@ -87,6 +87,33 @@ export const loginResultSchema = z.object({
 });
 export type LoginResult = z.input<typeof loginResultSchema>;
 
+/**
+ * `account.rekey`: a new passphrase and/or account key. The client derives new keys with a fresh
+ * salt, re-seals the identity backup one generation higher, and signs with prepareRekey().
+ */
+export const rekeySchema = z
+  .object({
+    /** A challenge from POST /auth/challenge for the caller's handle; spent here. */
+    challengeId: idSchema,
+    /** The new Argon2id salt, served at login from now on. */
+    salt: bytesSchema(SALT_BYTES),
+    /** The new login public key. */
+    authKey: bytesSchema(KEY_BYTES),
+    /** The identity backup sealed under the new storage key; its generation above the stored one's. */
+    keyBackup: bytesSchema({ min: 1, max: MAX_KEY_BACKUP_BYTES }),
+    /** signRekey(): proof of possession by the new login key. */
+    authSignature: bytesSchema(SIGNATURE_BYTES),
+    /** signRekey(): by the current login key, so a session token alone cannot rekey. */
+    signature: bytesSchema(SIGNATURE_BYTES),
+  })
+  .strict();
+export type RekeyInput = z.input<typeof rekeySchema>;
+
+export const rekeyResultSchema = z.object({
+  /** Sessions of the account that ended (every one but the caller's). */
+  revokedSessions: z.number().int(),
+});
+
 export const logoutResultSchema = z.object({ revokedSessions: z.number().int() });
 export type LogoutResult = z.infer<typeof logoutResultSchema>;
 
@@ -94,3 +121,4 @@ export type LogoutResult = z.infer<typeof logoutResultSchema>;
 export type RegisterPayload = z.output<typeof registerBodySchema>;
 export type ChallengePayload = z.output<typeof challengeBodySchema>;
 export type LoginPayload = z.output<typeof loginBodySchema>;
+export type RekeyPayload = z.output<typeof rekeySchema>;

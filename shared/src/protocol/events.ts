@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { ackSchema, type Ack, type AckCallback } from './ack.js';
 import type { DirectMessageWire } from './direct.js';
-import { MAX_KEY_BACKUP_BYTES, SIGNATURE_BYTES } from './auth.js';
+import { MAX_KEY_BACKUP_BYTES, SIGNATURE_BYTES, rekeyResultSchema, rekeySchema } from './auth.js';
 import { bytesSchema, emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
 import { ERROR_CODES } from './errors.js';
 import {
@@ -73,6 +73,13 @@ export const clientEvents = {
     maxBytes: Math.ceil((MAX_KEY_BACKUP_BYTES * 4) / 3) + 256,
     summary:
       'Replace the caller’s sealed identity backup, returned at login; signed afresh by the login key.',
+  }),
+  'account.rekey': defineEvent({
+    input: rekeySchema,
+    output: rekeyResultSchema,
+    maxBytes: Math.ceil((MAX_KEY_BACKUP_BYTES * 4) / 3) + 512,
+    summary:
+      'Change the passphrase and/or rotate the account key: new salt, login key and backup at once, signed by the current and the new login key; every other session of the account ends.',
   }),
   'prekeys.set_signed': defineEvent({
     input: setSignedPrekeysSchema,
@@ -174,8 +181,11 @@ export type ClientToServerEvents = {
 };
 
 export const sessionRevokedSchema = z.object({
-  /** 'revoked' when the server only knows the session ended (e.g. ended from another process). */
-  reason: z.enum(['logout', 'logout_all', 'suspended', 'expired', 'revoked']),
+  /**
+   * 'revoked' when the server only knows the session ended (e.g. ended from another process);
+   * 'rekeyed' when another session of the account changed its passphrase or account key.
+   */
+  reason: z.enum(['logout', 'logout_all', 'suspended', 'expired', 'revoked', 'rekeyed']),
 });
 export type SessionRevoked = z.infer<typeof sessionRevokedSchema>;
 

@@ -85,6 +85,69 @@ export function accountsContract(store: CurrentStore): void {
       expect(await store().accounts.findKeyBackup(account.id)).toEqual(first);
     });
 
+    it('rekeys salt, login key and backup at once, ending every live session but the kept one', async () => {
+      const account = newAccount();
+      const other = await createAccount(store());
+      await store().accounts.create(account, { now: 1_000 });
+      const kept = newSession(account.id);
+      const ended = newSession(account.id);
+      const expired = newSession(account.id, { expiresAt: 2_000 });
+      const othersLive = newSession(other.id);
+      for (const record of [kept, ended, expired, othersLive])
+        await store().sessions.create(record);
+      const replacement = { salt: bytes(16, 5), authKey: bytes(32, 6), keyBackup: bytes(300, 7) };
+      const expected = { authKey: account.authKey, keyBackup: account.keyBackup };
+
+      expect(
+        await store().accounts.rekey(account.id, replacement, expected, {
+          keepSessionId: kept.id,
+          now: 3_000,
+        }),
+      ).toStrictEqual({ revokedSessionIds: [ended.id] });
+      const found = await store().accounts.findById(account.id);
+      expect(found?.salt).toEqual(replacement.salt);
+      expect(found?.authKey).toEqual(replacement.authKey);
+      expectPlainBytes(found!.authKey);
+      expect(await store().accounts.findKeyBackup(account.id)).toEqual(replacement.keyBackup);
+      expect(await store().sessions.findByTokenHash(kept.tokenHash)).toStrictEqual(kept);
+      expect((await store().sessions.findByTokenHash(ended.tokenHash))?.revokedAt).toBe(3_000);
+      expect(await store().sessions.findByTokenHash(expired.tokenHash)).toStrictEqual(expired);
+      expect(await store().sessions.findByTokenHash(othersLive.tokenHash)).toStrictEqual(
+        othersLive,
+      );
+    });
+
+    it('rekeys only while login key and backup are the expected ones, else writes nothing', async () => {
+      const account = newAccount();
+      await store().accounts.create(account, { now: 1_000 });
+      const live = newSession(account.id);
+      await store().sessions.create(live);
+      const replacement = { salt: bytes(16, 8), authKey: bytes(32, 9), keyBackup: bytes(300, 10) };
+      const options = { keepSessionId: 'another-session', now: 3_000 };
+      for (const expected of [
+        { authKey: bytes(32, 11), keyBackup: account.keyBackup },
+        { authKey: account.authKey, keyBackup: bytes(300, 12) },
+      ]) {
+        expect(
+          await store().accounts.rekey(account.id, replacement, expected, options),
+        ).toBeUndefined();
+      }
+      expect(
+        await store().accounts.rekey(
+          'no-such-account',
+          replacement,
+          { authKey: account.authKey, keyBackup: account.keyBackup },
+          options,
+        ),
+      ).toBeUndefined();
+      expect(await store().accounts.findById(account.id)).toStrictEqual({
+        ...storedAccount(account),
+        suspendedAt: null,
+      });
+      expect(await store().accounts.findKeyBackup(account.id)).toEqual(account.keyBackup);
+      expect(await store().sessions.findByTokenHash(live.tokenHash)).toStrictEqual(live);
+    });
+
     it('finds nothing for an unknown handle or id', async () => {
       expect(await store().accounts.findByHandle('nobody')).toBeUndefined();
       expect(await store().accounts.findById('no-such-id')).toBeUndefined();

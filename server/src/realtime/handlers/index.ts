@@ -6,6 +6,8 @@ import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
 import type { AnyEventHandler } from '../handler.js';
+import { LoginKeyFailures } from '../login-key-failures.js';
+import { accountRekey } from './account-rekey.js';
 import { certificatesList } from './certificates-list.js';
 import { certificatesPublish } from './certificates-publish.js';
 import { directAck } from './direct-ack.js';
@@ -31,9 +33,11 @@ export interface HandlerDeps {
 }
 
 export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
+  const loginKeyFailures = new LoginKeyFailures();
   return [
     sessionWhoAmI(),
-    keysBackupPut(deps.accounts),
+    keysBackupPut(deps.accounts, loginKeyFailures),
+    accountRekey(deps.accounts, loginKeyFailures),
     prekeysSetSigned(deps.prekeys),
     prekeysAddOneTime(deps.prekeys),
     prekeysStatus(deps.prekeys),

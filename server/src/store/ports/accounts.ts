@@ -75,4 +75,23 @@ export interface AccountStore {
    * (compare-and-swap); false when no such account or the backup changed meanwhile.
    */
   setKeyBackup(id: string, keyBackup: Uint8Array, expected: Uint8Array): Promise<boolean>;
+  /**
+   * `account.rekey`: replaces salt, login key and sealed backup together if the stored login key
+   * and backup are still exactly `expected` (compare-and-swap), and revokes every live session of
+   * the account but `keepSessionId`, in one atomic write. Returns the revoked session ids;
+   * undefined (nothing written) when no such account or either changed meanwhile.
+   */
+  rekey(
+    id: string,
+    replacement: AccountSecrets,
+    expected: Pick<AccountSecrets, 'authKey' | 'keyBackup'>,
+    options: { readonly keepSessionId: string; readonly now: number },
+  ): Promise<{ readonly revokedSessionIds: string[] } | undefined>;
+}
+
+/** What `account.rekey` replaces: everything the server holds that the two secrets made. */
+export interface AccountSecrets {
+  readonly salt: Uint8Array;
+  readonly authKey: Uint8Array;
+  readonly keyBackup: Uint8Array;
 }

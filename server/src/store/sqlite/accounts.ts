@@ -2,7 +2,13 @@
 import { timingSafeEqual } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Role } from '@kolokol/shared';
-import type { AccountRecord, AccountStore, CreateAccountResult, NewAccount } from '../ports.js';
+import type {
+  AccountRecord,
+  AccountSecrets,
+  AccountStore,
+  CreateAccountResult,
+  NewAccount,
+} from '../ports.js';
 import { toPlainBytes, isUniqueViolation, toRole, settle } from './codec.js';
 import { prepareRevokeLiveSessions } from './sessions.js';
 
@@ -124,6 +130,38 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
     'UPDATE accounts SET key_backup = ? WHERE id = ? AND key_backup = ?',
   );
 
+  const updateSecrets = db.prepare<
+    [Uint8Array, Uint8Array, Uint8Array, string, Uint8Array, Uint8Array]
+  >(
+    `UPDATE accounts SET salt = ?, auth_key = ?, key_backup = ?
+     WHERE id = ? AND auth_key = ? AND key_backup = ?`,
+  );
+  const revokeOtherSessions = db.prepare<[number, string, string, number], { readonly id: string }>(
+    `UPDATE sessions SET revoked_at = ?
+     WHERE account_id = ? AND id <> ? AND revoked_at IS NULL AND expires_at > ?
+     RETURNING id`,
+  );
+  const rekeyTx = db.transaction(
+    (
+      id: string,
+      replacement: AccountSecrets,
+      expected: Pick<AccountSecrets, 'authKey' | 'keyBackup'>,
+      keepSessionId: string,
+      now: number,
+    ): string[] | undefined => {
+      const swapped = updateSecrets.run(
+        replacement.salt,
+        replacement.authKey,
+        replacement.keyBackup,
+        id,
+        expected.authKey,
+        expected.keyBackup,
+      );
+      if (swapped.changes === 0) return undefined;
+      return revokeOtherSessions.all(now, id, keepSessionId, now).map((row) => row.id);
+    },
+  );
+
   // Runs under an IMMEDIATE transaction: the reads decide the write, so the write lock is
   // taken first and another process (the admin CLI) cannot slip an enrolment in between.
   const createTx = db.transaction(
@@ -232,6 +270,19 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
 
     setKeyBackup(id, keyBackup, expected) {
       return settle(() => updateKeyBackup.run(keyBackup, id, expected).changes > 0);
+    },
+
+    rekey(id, replacement, expected, options) {
+      return settle(() => {
+        const revokedSessionIds = rekeyTx.immediate(
+          id,
+          replacement,
+          expected,
+          options.keepSessionId,
+          options.now,
+        );
+        return revokedSessionIds === undefined ? undefined : { revokedSessionIds };
+      });
     },
   };
 }

@@ -133,6 +133,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       suspend: (id, at) => durably(db, () => accounts.suspend(id, at)),
       // The replaced backup is sealed under the old passphrase, perhaps the one that leaked.
       setKeyBackup: (id, backup, expected) => scrubbed(accounts.setKeyBackup(id, backup, expected)),
+      // Revokes sessions (durable) and overwrites the login key and backup the old secrets made.
+      rekey: (id, replacement, expected, options) =>
+        scrubbed(durably(db, () => accounts.rekey(id, replacement, expected, options))),
     },
     enrolments: createSqliteEnrolmentStore(db),
     sessions: {

@@ -1,20 +1,11 @@
 // An account's long-term identity — an Ed25519 signing key and a separate X25519 key signed by
 // it — is random, never derived from the passphrase: published keys derived from a passphrase
 // would let anyone who fetches them (with the salt) guess the passphrase offline. The passphrase
-// (Argon2id, parameters fixed here so a server cannot weaken them) yields only an Ed25519
-// authentication key, whose public half the server alone holds, and a storage key that seals the
-// identity into a backup the server keeps, so a fresh browser logs in with handle + passphrase.
-import {
-  concatBytes,
-  equalBytes,
-  expectLength,
-  randomBytes,
-  transcript,
-  utf8,
-  wipe,
-} from '../primitives/bytes.js';
+// and the account key (two-secret-keys.ts) yield only an Ed25519 authentication key, whose public
+// half the server alone holds, and a storage key that seals the identity into a backup the server
+// keeps, so a fresh browser logs in with handle + passphrase + account key.
+import { concatBytes, equalBytes, expectLength, transcript, wipe } from '../primitives/bytes.js';
 import { CryptoError } from '../primitives/errors.js';
-import { hkdf } from '../primitives/hkdf.js';
 import {
   ED25519_PUBLIC_KEY_BYTES,
   ED25519_SECRET_KEY_BYTES,
@@ -22,7 +13,6 @@ import {
   ED25519_SIGNATURE_BYTES,
   X25519_KEY_BYTES,
   ed25519KeyPair,
-  ed25519KeyPairFromSeed,
   sign,
   verify,
   x25519KeyPair,
@@ -30,19 +20,6 @@ import {
   type KeyPair,
 } from '../primitives/primitives.js';
 import { sodium } from '../primitives/sodium.js';
-
-/**
- * Argon2id cost, above OWASP's minimum (m = 19 MiB, t = 2): 64 MiB, 3 passes.
- * Changing these changes every derived key: it needs a new KDF version, not an edit.
- */
-export const PASSPHRASE_KDF = {
-  version: 1,
-  opsLimit: 3,
-  memLimitBytes: 64 * 1024 * 1024,
-  saltBytes: 16,
-} as const;
-
-export const PASSPHRASE_MIN_LENGTH = 12;
 
 export interface Identity {
   readonly signing: KeyPair;
@@ -57,15 +34,6 @@ export interface PublicIdentity {
   readonly exchangeSignature: Uint8Array;
 }
 
-/**
- * Keys derived from a passphrase: the login key (its public half goes to the server only, never
- * to other users) and the key that seals the identity backup and the local key store.
- */
-export interface PassphraseKeys {
-  readonly authentication: KeyPair;
-  readonly storageKey: Uint8Array;
-}
-
 function exchangeKeyTranscript(exchangeKey: Uint8Array): Uint8Array {
   return transcript('kolokol/v1/identity/exchange-key', exchangeKey);
 }
@@ -76,43 +44,6 @@ function identityFrom(signing: KeyPair, exchange: KeyPair): Identity {
     exchange,
     exchangeSignature: sign(signing.secretKey, exchangeKeyTranscript(exchange.publicKey)),
   };
-}
-
-export function newPassphraseSalt(): Uint8Array {
-  return randomBytes(PASSPHRASE_KDF.saltBytes);
-}
-
-/**
- * Argon2id(passphrase, salt) → HKDF with the handle in `info` → an Ed25519 authentication seed
- * and a storage key, independent of each other. Slow on purpose (≈ 0.3 s).
- */
-export function derivePassphraseKeys(
-  handle: string,
-  passphrase: string,
-  salt: Uint8Array,
-): PassphraseKeys {
-  expectLength(salt, PASSPHRASE_KDF.saltBytes, 'passphrase salt');
-  if (passphrase.length < PASSPHRASE_MIN_LENGTH) {
-    throw new CryptoError(
-      'BAD_KEY',
-      `passphrase must be at least ${PASSPHRASE_MIN_LENGTH} characters`,
-    );
-  }
-  const master = sodium.crypto_pwhash(
-    32,
-    utf8(passphrase.normalize('NFKC')),
-    salt,
-    PASSPHRASE_KDF.opsLimit,
-    PASSPHRASE_KDF.memLimitBytes,
-    sodium.crypto_pwhash_ALG_ARGON2ID13,
-  );
-  const handleBytes = utf8(handle);
-  const okm = hkdf(master, salt, transcript('kolokol/v1/passphrase-keys', handleBytes), 64);
-  wipe(master);
-  const authentication = ed25519KeyPairFromSeed(okm.slice(0, 32));
-  const storageKey = okm.slice(32, 64);
-  wipe(okm);
-  return { authentication, storageKey };
 }
 
 /** A new random identity, created once per account and kept in the sealed identity backup. */

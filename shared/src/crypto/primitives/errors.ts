@@ -11,6 +11,8 @@ export const CRYPTO_ERROR_REASONS = [
   'TOO_MANY_SKIPPED',
   'UNTRUSTED',
   'WRONG_PASSPHRASE',
+  /** A new passphrase the strength estimator refuses (recovery/passphrase-strength.ts). */
+  'WEAK_PASSPHRASE',
 ] as const;
 
 export type CryptoErrorReason = (typeof CRYPTO_ERROR_REASONS)[number];

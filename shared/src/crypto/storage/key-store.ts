@@ -21,7 +21,7 @@ import {
   readFormatHeader,
 } from '../primitives/format.js';
 import { hkdf } from '../primitives/hkdf.js';
-import { PASSPHRASE_KDF, PASSPHRASE_MIN_LENGTH } from '../identity/identity.js';
+import { PASSPHRASE_KDF, PASSPHRASE_MIN_LENGTH } from '../identity/two-secret-keys.js';
 import {
   AEAD_KEY_BYTES,
   AEAD_NONCE_BYTES,
@@ -38,7 +38,7 @@ import { isTestRun } from '../primitives/test-only.js';
  * cost; they are retired and refused (UNSUPPORTED_VERSION).
  */
 export const KEY_STORE_KDF = {
-  /** The `storageKey` from derivePassphraseKeys (Argon2id already ran at login). */
+  /** The `storageKey` from deriveTwoSecretKeys (Argon2id already ran at login). */
   storageKey: 0x03,
   /** Argon2id over the passphrase and the blob's own random salt, at the cost stored in the header. */
   passphraseArgon2id: 0x04,
@@ -145,7 +145,7 @@ export function dangerousTestOnlyWeakPassphraseCost(): PassphraseCost {
   return cost;
 }
 
-/** Seals `plaintext` under the storage key derivePassphraseKeys yields (no second Argon2 run). */
+/** Seals `plaintext` under the storage key deriveTwoSecretKeys yields (no second Argon2 run). */
 export function sealKeyStore(
   storageKey: Uint8Array,
   binding: KeyStoreBinding,

@@ -9,6 +9,7 @@ import { fromBase64Url, toBase64Url } from '../../encoding/base64url.js';
 import { concatBytes, equalBytes, expectLength, transcript, u32be } from '../primitives/bytes.js';
 import { ByteReader, U64_BYTES, u64be } from '../primitives/byte-reader.js';
 import { CryptoError } from '../primitives/errors.js';
+import { checkDeployment } from '../identity/two-secret-keys.js';
 import {
   FORMAT_HEADER_BYTES,
   SUITE,
@@ -93,6 +94,12 @@ export interface RevocationFloor {
  * client with no stored state still refuses every statement older than the build.
  */
 export interface TrustConfiguration {
+  /**
+   * The deployment id (1–64 printable ASCII characters, no space), pinned beside the root key:
+   * salts and account keys are bound to it (identity/two-secret-keys.ts), so one deployment's
+   * server cannot serve another's salts or recovery kits.
+   */
+  readonly deployment: string;
   readonly rootPublicKey: Uint8Array;
   readonly minRevocationIssuedAt: number;
   /** Serials the build knows to be revoked; statements must keep listing them (for ever). */
@@ -303,10 +310,11 @@ export function mergeRevocationFloors(...floors: readonly RevocationFloor[]): Re
 }
 
 /**
- * Parses a trust configuration as a client build embeds it (JSON): base64url root key and
- * serials, a millisecond floor. BAD_KEY / MALFORMED for anything else.
+ * Parses a trust configuration as a client build embeds it (JSON): the deployment id, base64url
+ * root key and serials, a millisecond floor. BAD_KEY / MALFORMED for anything else.
  */
 export function parseTrustConfiguration(json: {
+  readonly deployment: string;
   readonly rootPublicKey: string;
   readonly minRevocationIssuedAt: number;
   readonly knownRevokedSerials?: readonly string[];
@@ -319,6 +327,7 @@ export function parseTrustConfiguration(json: {
   });
   checkTimestamp(json.minRevocationIssuedAt, 'minRevocationIssuedAt');
   return {
+    deployment: checkDeployment(json.deployment),
     rootPublicKey: decodeRootPublicKey(json.rootPublicKey),
     minRevocationIssuedAt: json.minRevocationIssuedAt,
     knownRevokedSerials,
