@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ed25519KeyPair } from '@kolokol/shared/crypto';
 import { purgeExpired } from '../../server/src/domain/housekeeping.js';
+import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { challenge, loginBody, newTestAccount, post, register } from '../support/client.js';
 import { countingStore, type CountingStore } from '../support/counting-store.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -70,6 +71,9 @@ describe('challenges for unknown handles', () => {
     const unknown = `${account.handle.slice(0, -1)}q`; // same length, no account
     await challenge(server.url, account.handle); // warm up both paths
     await challenge(server.url, unknown);
+    // Let any checkpoint the start-up housekeeping asked for finish: the files must be at rest
+    // before "nothing was written" can be measured.
+    await new Promise((resolve) => setTimeout(resolve, WAL_SCRUB_DELAY_MS + 300));
 
     const callsFor = async (handle: string) => {
       const before = written();

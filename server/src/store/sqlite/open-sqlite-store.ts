@@ -110,10 +110,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     throw error;
   }
 
-  /** Resolves like `deletion`, after asking for the deleted rows to be scrubbed from the log. */
+  /**
+   * Resolves like `deletion`, after asking for the deleted rows to be scrubbed from the log —
+   * unless it plainly deleted nothing (0 rows, false, nothing found), which needs no checkpoint.
+   */
   const scrubbed = <T>(deletion: Promise<T>): Promise<T> =>
     deletion.then((result) => {
-      scrubber?.request();
+      if (result !== 0 && result !== false && result !== undefined) scrubber?.request();
       return result;
     });
 
