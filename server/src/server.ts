@@ -9,6 +9,7 @@ import { LoginService } from './domain/login.js';
 import { RevocationFeed } from './domain/revocations.js';
 import { SessionService } from './domain/sessions.js';
 import { CertificateService } from './domain/certificates.js';
+import { DeviceService } from './domain/devices.js';
 import { DirectMessageService } from './domain/direct-messages.js';
 import { PrekeyService } from './domain/prekeys.js';
 import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
@@ -52,6 +53,13 @@ export function createKolokolServer(deps: {
   // The notifier needs the socket.io server, which needs the handlers, which need the services.
   const late: { realtime?: Realtime } = {};
   const notifier = socketNotifier(() => late.realtime?.io);
+  const devices = new DeviceService({
+    store,
+    clock,
+    notifier,
+    revocations,
+    maxDevicesPerAccount: config.maxDevicesPerAccount,
+  });
   const prekeys = new PrekeyService({
     store,
     clock,
@@ -87,9 +95,11 @@ export function createKolokolServer(deps: {
     config,
     logger,
     sessions,
+    devices,
     revocations,
     handlerDeps: {
       accounts,
+      devices,
       prekeys,
       certificates,
       direct,
