@@ -14,6 +14,7 @@ import {
   generateDeviceKey,
   publicIdentity,
   verifyDeviceList,
+  type KeyPair,
   type PrekeyBundle,
   type PublicIdentity,
   type PublicOneTimePrekey,
@@ -51,6 +52,8 @@ export interface LoggedIn {
 /** One device of an account: its private keys (device key included) and a socket acting as it. */
 export interface TestDevice extends LoggedIn {
   readonly deviceId: string;
+  /** The device key pair (also inside `prekeys`), for tests that sign prekeys by hand. */
+  readonly deviceKey: KeyPair;
   readonly prekeys: PrekeyStore;
   readonly socket: ClientSocket;
 }
@@ -119,7 +122,8 @@ export async function addDevice(url: string, who: LoggedIn): Promise<TestDevice>
     const added = await call(bare, 'devices.add', { list: toBase64Url(list) });
     if (!added.ok) throw new Error(`devices.add failed: ${added.error.code}`);
     const prekeys = new PrekeyStore({ deviceId, keyPair });
-    return { ...who, deviceId, prekeys, socket: await connectDevice(url, who.token, prekeys) };
+    const socket = await connectDevice(url, who.token, prekeys);
+    return { ...who, deviceId, deviceKey: keyPair, prekeys, socket };
   } finally {
     bare.close();
   }
