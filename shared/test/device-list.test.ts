@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MAX_DEVICE_LIST_BYTES,
   MAX_LISTED_DEVICES,
+  MIN_DEVICE_LIST_BYTES,
   addDeviceToList,
   concatBytes,
   diffDeviceLists,
@@ -22,6 +23,11 @@ import {
   verifyDeviceSession,
   type DeviceEntry,
 } from '../src/crypto/index.js';
+import {
+  MAX_DEVICES_PER_ACCOUNT_CEILING,
+  MAX_DEVICE_LIST_WIRE_BYTES,
+  MIN_DEVICE_LIST_WIRE_BYTES,
+} from '../src/protocol/devices.js';
 import { reasonOf } from './reason-of.js';
 import { flipBit, randomId } from './session-support.js';
 
@@ -162,5 +168,13 @@ describe('device session proof', () => {
     expect(
       verifyDeviceSession(generateDeviceKey().publicKey, { deviceId, tokenHash }, signature),
     ).toBe(false);
+  });
+});
+
+describe('the wire contract agrees with the crypto', () => {
+  it('pins the device list sizes and the device ceiling', () => {
+    expect(MAX_DEVICE_LIST_WIRE_BYTES).toBe(MAX_DEVICE_LIST_BYTES);
+    expect(MIN_DEVICE_LIST_WIRE_BYTES).toBe(MIN_DEVICE_LIST_BYTES);
+    expect(MAX_DEVICES_PER_ACCOUNT_CEILING).toBe(MAX_LISTED_DEVICES);
   });
 });

@@ -13,13 +13,7 @@ import { randomBytes, removeDeviceFromList } from '@kolokol/shared/crypto';
 import { purgeExpired } from '../../server/src/domain/housekeeping.js';
 import { newId } from '../../server/src/domain/secrets.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
-import {
-  call,
-  challenge,
-  closeAllSockets,
-  login,
-  registerAndLogin,
-} from '../support/client.js';
+import { call, challenge, closeAllSockets, login, registerAndLogin } from '../support/client.js';
 import { addDevice, fetchBundle, ownDeviceList, publishPrekeys } from '../support/keys.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
