@@ -47,6 +47,7 @@ import {
   fetchBundles,
   ownDeviceList,
   publishPrekeys,
+  wireSigned,
   type LoggedIn,
   type TestDevice,
 } from '../support/keys.js';
@@ -241,18 +242,32 @@ describe('an account with two devices, through the real server', () => {
 
     // B's prekeys and mailbox are gone from the store; its session and device are refused.
     expect(rowsOf(b.deviceId)).toEqual([]);
-    const refusedCodes = async (attempt: Promise<unknown>) =>
-      attempt.then(
-        () => 'connected',
-        (error: { data?: { code: string } }) => error.data?.code,
+    // Each attempt is refused and changes nothing: B's token, with or without its device key,
+    // and B's device key on a fresh login of the account (a new session may not become B).
+    const freshToken = await login(server.url, alice.account);
+    const refusedCode = (attempt: () => Promise<unknown>) =>
+      expectUnchanged(server, () =>
+        attempt().then(
+          () => 'connected',
+          (error: { data?: { code: string } }) => error.data?.code,
+        ),
       );
-    expect(await refusedCodes(connectDevice(server.url, b.token, b.prekeys))).toBe(
+    expect(await refusedCode(() => connectDevice(server.url, b.token, b.prekeys))).toBe(
       'UNAUTHENTICATED',
     );
-    expect(await refusedCodes(connectWithToken(server.url, b.token))).toBe('UNAUTHENTICATED');
-    const freshToken = await login(server.url, alice.account);
-    expect(await refusedCodes(connectDevice(server.url, freshToken, b.prekeys))).toBe(
+    expect(await refusedCode(() => connectWithToken(server.url, b.token))).toBe('UNAUTHENTICATED');
+    expect(await refusedCode(() => connectDevice(server.url, freshToken, b.prekeys))).toBe(
       'UNAUTHENTICATED',
+    );
+    // B's prekeys, signed by its device key, pass for no other device either.
+    await expectRefusedUnchanged(
+      server,
+      () =>
+        call(a.socket, 'prekeys.set_signed', {
+          signedPrekey: wireSigned(b.prekeys.currentSignedPrekey()!),
+          kemPrekey: wireSigned(b.prekeys.currentKemPrekey()!),
+        }),
+      'BAD_REQUEST',
     );
 
     // The peer, on v2, is refused again (told), refetches and drops B; B's keys verify no more.
