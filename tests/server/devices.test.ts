@@ -295,6 +295,34 @@ describe('an account with two devices, through the real server', () => {
   });
 });
 
+describe('removing a lost device with the recovery kit', () => {
+  it('a fresh login, a device of nobody, removes the lost phone; the phone ends at once', async () => {
+    const owner = await registerAndLogin(server.url, 'owner', { role: 'volunteer' });
+    const phone = await addDevice(server.url, owner);
+    await publishPrekeys(phone, 2, 2);
+    const phoneRevoked = next<SessionRevoked>(phone.socket, 'session.revoked');
+    // Stand-in for the recovery kit (see tests/support/device-link.ts): the kit's account key and
+    // the passphrase give a login and the identity, on a new browser that is no device yet.
+    const recovered = await loginFromQrPayload(server.url, qrPayloadFromDevice(owner.account));
+    const socket = await connectWithToken(server.url, recovered.token);
+    const listed = (await ownDeviceList(socket, recovered))!;
+    const removed = await call(socket, 'devices.remove', {
+      deviceId: phone.deviceId,
+      list: toBase64Url(removeDeviceFromList(recovered.account.identity, listed, phone.deviceId)),
+    });
+    expect(removed).toEqual({ ok: true, data: { version: 2 } });
+    expect(await phoneRevoked).toEqual({ reason: 'device_removed' });
+    expect(rowsOf(phone.deviceId)).toEqual([]);
+    // The account has no device now; the recovered browser may add itself.
+    expect((await ownDeviceList(socket, recovered))!.devices).toEqual([]);
+    socket.close();
+    const laptop = await addDevice(server.url, recovered);
+    expect((await ownDeviceList(laptop.socket, recovered))!.devices.map((d) => d.deviceId)).toEqual(
+      [laptop.deviceId],
+    );
+  });
+});
+
 describe('device changes refuse bad input and change nothing', () => {
   let owner: LoggedIn;
   let first: TestDevice;
