@@ -7,12 +7,8 @@ import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { toBase64Url } from '@kolokol/shared';
 import { newId } from '../../server/src/domain/secrets.js';
-import {
-  call,
-  connectWithToken,
-  registerAndLogin,
-  type ClientSocket,
-} from '../../tests/support/client.js';
+import { call, registerAndLogin, type ClientSocket } from '../../tests/support/client.js';
+import { addDevice } from '../../tests/support/keys.js';
 import { startTestServer } from '../../tests/support/server.js';
 import { enrolStaff } from '../../tests/support/staff.js';
 import type { BenchResult } from '../measure.js';
@@ -32,6 +28,8 @@ const TARGET_RATIO = 0.5;
 /** The same shape and size as a `direct.send` payload, so both sides move the same bytes. */
 interface RelayPayload {
   readonly to: string;
+  readonly device: string;
+  readonly deviceListVersion: number;
   readonly clientId: string;
   readonly body: string;
 }
@@ -113,10 +111,11 @@ async function measureEcho(): Promise<WindowStats> {
       client.once('connect', resolve);
       client.once('connect_error', reject);
     });
-    const to = newId();
+    const [to, device] = [newId(), newId()];
     const body = relayBody();
     return await runWindow(async () => {
-      await client.timeout(ACK_TIMEOUT_MS).emitWithAck('echo', { to, clientId: newId(), body });
+      const payload = { to, device, deviceListVersion: 1, clientId: newId(), body };
+      await client.timeout(ACK_TIMEOUT_MS).emitWithAck('echo', payload);
     });
   } finally {
     client.close();
@@ -170,11 +169,11 @@ async function measureDirectSend(): Promise<WindowStats> {
   });
   const sockets: ClientSocket[] = [];
   try {
-    const moderator = await enrolStaff(server, 'moderator');
-    const contact = await registerAndLogin(server.url, 'contact');
-    const sender = await connectWithToken(server.url, moderator.token);
+    const moderator = await addDevice(server.url, await enrolStaff(server, 'moderator'));
+    const contact = await addDevice(server.url, await registerAndLogin(server.url, 'contact'));
+    const sender = moderator.socket;
     sockets.push(sender);
-    const recipient = await connectWithToken(server.url, contact.token);
+    const recipient = contact.socket;
     sockets.push(recipient);
     const mailbox = drainMailbox(recipient);
 
@@ -182,6 +181,8 @@ async function measureDirectSend(): Promise<WindowStats> {
     const stats = await runWindow(async () => {
       const ack = await call(sender, 'direct.send', {
         to: contact.accountId,
+        device: contact.deviceId,
+        deviceListVersion: 1,
         clientId: newId(),
         body,
       });

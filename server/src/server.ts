@@ -9,6 +9,7 @@ import { LoginService } from './domain/login.js';
 import { RevocationFeed } from './domain/revocations.js';
 import { SessionService } from './domain/sessions.js';
 import { CertificateService } from './domain/certificates.js';
+import { DeviceService } from './domain/devices.js';
 import { DirectMessageService } from './domain/direct-messages.js';
 import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
 import { PrekeyService } from './domain/prekeys.js';
@@ -53,6 +54,13 @@ export function createKolokolServer(deps: {
   // The notifier needs the socket.io server, which needs the handlers, which need the services.
   const late: { realtime?: Realtime } = {};
   const notifier = socketNotifier(() => late.realtime?.io);
+  const devices = new DeviceService({
+    store,
+    clock,
+    notifier,
+    revocations,
+    maxDevicesPerAccount: config.maxDevicesPerAccount,
+  });
   const prekeys = new PrekeyService({
     store,
     clock,
@@ -89,9 +97,11 @@ export function createKolokolServer(deps: {
     config,
     logger,
     sessions,
+    devices,
     revocations,
     handlerDeps: {
       accounts,
+      devices,
       prekeys,
       certificates,
       direct,

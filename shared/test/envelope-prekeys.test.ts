@@ -1,6 +1,7 @@
 // Envelope prekeys and the owner's store: what `rotate` publishes verifies against the identity,
 // the schedule (rotation, expiry, grace) is the documented one, the store stays bounded, and its
 // serialization round-trips while refusing anything it did not write.
+import { makeDevice } from './session-support.js';
 import { describe, expect, it } from 'vitest';
 import {
   ENVELOPE_PREKEY_GRACE_MS,
@@ -146,8 +147,8 @@ describe('EnvelopePrekeyStore serialization', () => {
   });
 
   it('refuses the PQXDH prekey store, another version, truncation and trailing bytes', () => {
-    const pqxdh = new PrekeyStore();
-    pqxdh.rotate(identity, NOW);
+    const pqxdh = new PrekeyStore(makeDevice());
+    pqxdh.rotate(NOW);
     expect(reasonOf(() => EnvelopePrekeyStore.deserialize(pqxdh.serialize()))).toBe('MALFORMED');
     const version = bytes.slice();
     version[5] = 9;

@@ -5,12 +5,17 @@ import {
   PrekeyStore,
   acceptSession,
   dangerousTestOnlyDeterministicRandom,
+  generateDeviceKey,
   generateIdentity,
   initiateSession,
   publicIdentity,
+  randomBytes,
+  signDeviceList,
   sodium,
   utf8,
+  verifyDeviceList,
 } from '../src/crypto/index.js';
+import { toBase64Url } from '../src/encoding/base64url.js';
 
 /** The seed of the frozen transcript: 32 bytes 0x00..0x1f. */
 export const FROZEN_SEED = Uint8Array.from({ length: 32 }, (_, i) => i);
@@ -18,7 +23,12 @@ export const FROZEN_NOW = Date.UTC(2026, 0, 1);
 
 export interface FrozenTranscript {
   readonly bobSigningKey: string;
-  readonly bundle: { signedPrekeyId: number; kemPrekeyId: number; oneTimePrekeyId: number };
+  readonly bundle: {
+    signedPrekeyId: number;
+    kemPrekeyId: number;
+    oneTimeKemPrekeyId: number;
+    oneTimePrekeyId: number;
+  };
   /** Hex of each message on the wire, in order: A→B (prekey message), B→A, A→B, A→B. */
   readonly messages: readonly string[];
   /** SHA-256 of each side's serialized session at the end. */
@@ -31,11 +41,32 @@ export function frozenTranscript(): FrozenTranscript {
   try {
     const alice = generateIdentity();
     const bob = generateIdentity();
-    const store = new PrekeyStore();
-    const { signedPrekey, kemPrekey } = store.rotate(bob, FROZEN_NOW);
+    // Ids as the server issues them; 16 bytes each, drawn from the same deterministic source.
+    const accountId = toBase64Url(randomBytes(16));
+    const store = new PrekeyStore({
+      deviceId: toBase64Url(randomBytes(16)),
+      keyPair: generateDeviceKey(),
+    });
+    const { signedPrekey, kemPrekey } = store.rotate(FROZEN_NOW);
     const [oneTimePrekey] = store.addOneTimePrekeys(1);
-    const bundle = { identity: publicIdentity(bob), signedPrekey, kemPrekey, oneTimePrekey };
-    const aliceSession = initiateSession(alice, bundle, publicIdentity(bob));
+    const [oneTimeKemPrekey] = store.addOneTimeKemPrekeys(1);
+    const devices = verifyDeviceList(
+      signDeviceList(bob, {
+        accountId,
+        version: 1,
+        devices: [{ ...store.device, addedAt: FROZEN_NOW }],
+      }),
+      { accountId, identity: publicIdentity(bob) },
+    );
+    const bundle = {
+      identity: publicIdentity(bob),
+      device: store.device,
+      signedPrekey,
+      kemPrekey,
+      oneTimeKemPrekey,
+      oneTimePrekey,
+    };
+    const aliceSession = initiateSession(alice, bundle, publicIdentity(bob), devices);
     const first = aliceSession.encrypt(utf8('Повестка пришла вчера'), FROZEN_NOW);
     const { session: bobSession } = acceptSession(bob, store, first, FROZEN_NOW);
     const reply = bobSession.encrypt(utf8('received'), FROZEN_NOW);
@@ -49,6 +80,7 @@ export function frozenTranscript(): FrozenTranscript {
       bundle: {
         signedPrekeyId: signedPrekey.id,
         kemPrekeyId: kemPrekey.id,
+        oneTimeKemPrekeyId: oneTimeKemPrekey!.id,
         oneTimePrekeyId: oneTimePrekey!.id,
       },
       messages: [first, reply, third, fourth].map((m) => sodium.to_hex(m)),

@@ -175,8 +175,8 @@ describe('frozen PQXDH + Double Ratchet transcript (fixed randomness → fixed b
     expect(t.messages).toEqual(frozen.messages);
     expect(t.aliceState).toBe(frozen.aliceState);
     expect(t.bobState).toBe(frozen.bobState);
-    // Sizes on the wire: prekey message 1365 + 256, ratchet messages 100 + 256.
-    expect(t.messages.map((m) => m.length / 2)).toEqual([1621, 356, 356, 356]);
+    // Sizes on the wire: prekey message 1366 + 256, ratchet messages 100 + 256.
+    expect(t.messages.map((m) => m.length / 2)).toEqual([1622, 356, 356, 356]);
   });
 
   it('restores the CSPRNG afterwards, and refuses deterministic randomness outside a test run', () => {

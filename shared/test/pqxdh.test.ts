@@ -30,7 +30,7 @@ import {
   type PqxdhHandshake,
 } from '../src/crypto/index.js';
 import { ByteReader } from '../src/crypto/primitives/session-codec.js';
-import { flipBit, makeResponder } from './session-support.js';
+import { flipBit, makeDevice, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
 
 /** Where the base key starts in a prekey message: format header, then the initiator's identity. */
@@ -119,11 +119,11 @@ describe('PQXDH', () => {
 
   it('fails the first message when the KEM ciphertext or base key was tampered with, and keeps the one-time prekey', () => {
     const bob = makeResponder();
-    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity);
+    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity, bob.devices);
     const message = alice.encrypt(utf8('hi'), 0);
     const prefix = 4 + 32 + 32 + 64; // format header and the initiator's identity
     const baseKeyAt = prefix;
-    const ciphertextAt = prefix + 32 + 4 + 4 + 1 + 4;
+    const ciphertextAt = prefix + 32 + 4 + 4 + 1 + 1 + 4;
     expect(
       reasonOf(() => acceptSession(bob.identity, bob.store, flipBit(message, ciphertextAt + 7), 0)),
     ).toBe('DECRYPT_FAILED');
@@ -135,7 +135,7 @@ describe('PQXDH', () => {
     expect(bob.store.oneTimePrekey(bob.bundle.oneTimePrekey!.id)).toBeUndefined();
   });
 
-  it('derives its keys from the DH and KEM outputs, and binds both identities, the signed prekey, the KEM public key, the one-time prekey and the handshake', () => {
+  it('derives its keys from the DH and KEM outputs, and binds both identities, the responder’s device, the signed prekey, the KEM public key, the one-time prekey and the handshake', () => {
     const bob = makeResponder();
     const alice = generateIdentity();
     const { secrets, handshake } = pqxdhInitiate(alice, bob.bundle);
@@ -151,12 +151,18 @@ describe('PQXDH', () => {
       sodium.crypto_kem_mlkem768_dec(handshake.kemCiphertext, kemSecretKey),
     );
     // Written out from docs/crypto.md §7.2, not through pqxdhTranscriptDigest.
-    const keysOf = (kemPublicKey: Uint8Array, signedPrekey: Uint8Array) => {
+    const keysOf = (
+      kemPublicKey: Uint8Array,
+      signedPrekey: Uint8Array,
+      device = bob.bundle.device,
+    ) => {
       const digest = sodium.crypto_hash_sha256(
         transcript(
           'kolokol/v1/pqxdh/transcript',
           concatBytes(alice.signing.publicKey, alice.exchange.publicKey),
           concatBytes(bob.bundle.identity.signingKey, bob.bundle.identity.exchangeKey),
+          utf8(device.deviceId),
+          device.deviceKey,
           signedPrekey,
           kemPublicKey,
           bob.bundle.oneTimePrekey!.publicKey,
@@ -186,14 +192,27 @@ describe('PQXDH', () => {
     expect(equalBytes(keysOf(otherKem, bob.bundle.signedPrekey.publicKey), okm)).toBe(false);
     const otherSpk = makeResponder().bundle.signedPrekey.publicKey;
     expect(equalBytes(keysOf(bob.bundle.kemPrekey.publicKey, otherSpk), okm)).toBe(false);
+    // Another device of the same account (its id or its key) gives other keys too.
+    const { kemPrekey, signedPrekey } = bob.bundle;
+    const otherDevice = makeResponder().bundle.device;
+    for (const device of [
+      { ...bob.bundle.device, deviceId: otherDevice.deviceId },
+      { ...bob.bundle.device, deviceKey: otherDevice.deviceKey },
+    ]) {
+      expect(equalBytes(keysOf(kemPrekey.publicKey, signedPrekey.publicKey, device), okm)).toBe(
+        false,
+      );
+    }
   });
 
   it("refuses the reviewer's replay: a signed-prekey-only first message with the base key's top bit flipped", () => {
     const bob = makeResponder({ oneTimePrekey: false });
-    const message = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity).encrypt(
-      utf8('once'),
-      0,
-    );
+    const message = initiateSession(
+      generateIdentity(),
+      bob.bundle,
+      bob.bundle.identity,
+      bob.devices,
+    ).encrypt(utf8('once'), 0);
     const replay = flipBit(message, BASE_KEY_AT + 31, 0x80);
     const before = bob.store.serialize();
     // Refused before the original arrived (nothing remembered yet)...
@@ -209,10 +228,12 @@ describe('PQXDH', () => {
 
   it('refuses a signed-prekey-only first message with any handshake byte changed, before and after accepting it', () => {
     const bob = makeResponder({ oneTimePrekey: false });
-    const message = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity).encrypt(
-      utf8('once'),
-      0,
-    );
+    const message = initiateSession(
+      generateIdentity(),
+      bob.bundle,
+      bob.bundle.identity,
+      bob.devices,
+    ).encrypt(utf8('once'), 0);
     const tryEveryByte = (): void => {
       const before = bob.store.serialize();
       for (let index = 4; index < 4 + PQXDH_HANDSHAKE_BYTES; index += 1) {
@@ -250,7 +271,7 @@ describe('PQXDH', () => {
   it('works with the signed prekey only when no one-time prekey is left', () => {
     const bob = makeResponder({ oneTimePrekey: false });
     expect(bob.bundle.oneTimePrekey).toBeUndefined();
-    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity);
+    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity, bob.devices);
     const { session, plaintext } = acceptSession(
       bob.identity,
       bob.store,
@@ -289,7 +310,7 @@ describe('PQXDH', () => {
     ];
     for (const variant of bad) {
       expect(reasonOf(() => pqxdhInitiate(alice, variant))).toBe('BAD_SIGNATURE');
-      expect(reasonOf(() => initiateSession(alice, variant, variant.identity))).toBe(
+      expect(reasonOf(() => initiateSession(alice, variant, variant.identity, bob.devices))).toBe(
         'BAD_SIGNATURE',
       );
     }
@@ -314,18 +335,20 @@ describe('PQXDH', () => {
         pqxdhRespond(bob.identity, bob.store, { ...handshake, baseKey: new Uint8Array(32) }),
       ),
     ).toBe('BAD_KEY');
-    expect(reasonOf(() => pqxdhRespond(bob.identity, new PrekeyStore(), handshake))).toBe(
-      'BAD_KEY',
-    );
+    expect(
+      reasonOf(() => pqxdhRespond(bob.identity, new PrekeyStore(makeDevice()), handshake)),
+    ).toBe('BAD_KEY');
   });
 
   it('rejects a replayed handshake, with or without a one-time prekey', () => {
     for (const oneTimePrekey of [true, false]) {
       const bob = makeResponder({ oneTimePrekey });
-      const message = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity).encrypt(
-        utf8('once'),
-        0,
-      );
+      const message = initiateSession(
+        generateIdentity(),
+        bob.bundle,
+        bob.bundle.identity,
+        bob.devices,
+      ).encrypt(utf8('once'), 0);
       acceptSession(bob.identity, bob.store, message, 0);
       expect(reasonOf(() => acceptSession(bob.identity, bob.store, message, 0))).toBe('REPLAY');
     }
@@ -337,7 +360,10 @@ describe('PQXDH', () => {
       storeOptions: { maxBaseKeysPerSignedPrekey: 3 },
     });
     const firstMessage = (bundle = bob.bundle): Uint8Array =>
-      initiateSession(generateIdentity(), bundle, bundle.identity).encrypt(utf8('hi'), 0);
+      initiateSession(generateIdentity(), bundle, bundle.identity, bob.devices).encrypt(
+        utf8('hi'),
+        0,
+      );
     const victim = firstMessage();
     acceptSession(bob.identity, bob.store, victim, 0);
     // The attacker's handshakes fill the signed prekey's quota...
@@ -353,7 +379,7 @@ describe('PQXDH', () => {
     expect(reasonOf(() => acceptSession(bob.identity, bob.store, victim, 0))).toBe('REPLAY');
 
     // A rotated signed prekey has a quota of its own; the old one still refuses the replay.
-    const { signedPrekey, kemPrekey } = bob.store.rotate(bob.identity, 1);
+    const { signedPrekey, kemPrekey } = bob.store.rotate(1);
     expect(bob.store.needsRotation(1)).toBe(false);
     const rotated = { ...bob.bundle, signedPrekey, kemPrekey };
     expect(acceptSession(bob.identity, bob.store, firstMessage(rotated), 1).plaintext).toEqual(
@@ -379,7 +405,7 @@ describe('PQXDH', () => {
     expect(withoutOneTime.length).toBe(encoded.length);
     expect(decodePqxdhHandshake(new ByteReader(withoutOneTime)).oneTimePrekeyId).toBeNull();
     // A flag of 2 or an id without its flag is malformed, not guessed at.
-    const flagAt = 32 + 32 + 64 + 32 + 4 + 4;
+    const flagAt = 32 + 32 + 64 + 32 + 4 + 4 + 1;
     expect(
       reasonOf(() => decodePqxdhHandshake(new ByteReader(flipBit(encoded, flagAt, 0x03)))),
     ).toBe('MALFORMED');
@@ -387,5 +413,63 @@ describe('PQXDH', () => {
       reasonOf(() => decodePqxdhHandshake(new ByteReader(flipBit(withoutOneTime, flagAt + 4)))),
     ).toBe('MALFORMED');
     expect(formatHeader(SUITE.prekeyMessage)[3]).toBe(SUITE.prekeyMessage);
+  });
+});
+
+describe('one-time KEM prekeys', () => {
+  it('are used when the bundle carries one, once, and then gone on the responder’s side', () => {
+    const bob = makeResponder({ oneTimePrekey: false, oneTimeKemPrekey: true });
+    const oneTimeKem = bob.bundle.oneTimeKemPrekey!;
+    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity, bob.devices);
+    const message = alice.encrypt(utf8('pq once'), 0);
+    const { handshake } = parsePrekeyMessage(message);
+    expect(handshake.kemPrekeyKind).toBe('one-time');
+    expect(handshake.kemPrekeyId).toBe(oneTimeKem.id);
+    expect(bob.store.oneTimeKemPrekey(oneTimeKem.id)).toBeDefined();
+    const before = bob.store.oneTimeKemPrekeyCount;
+    expect(acceptSession(bob.identity, bob.store, message, 0).plaintext).toEqual(utf8('pq once'));
+    expect(bob.store.oneTimeKemPrekey(oneTimeKem.id)).toBeUndefined();
+    expect(bob.store.oneTimeKemPrekeyCount).toBe(before - 1);
+    // Its deletion is what stops a replay: no base key had to be remembered for it.
+    expect(bob.store.hasUsedBaseKey(handshake.baseKey)).toBe(false);
+    expect(reasonOf(() => acceptSession(bob.identity, bob.store, message, 0))).toBe('REPLAY');
+  });
+
+  it('fall back to the last-resort KEM prekey when the bundle has none', () => {
+    const bob = makeResponder({ oneTimeKemPrekey: true });
+    const { oneTimeKemPrekey: _unused, ...lastResortOnly } = bob.bundle;
+    const { handshake } = pqxdhInitiate(generateIdentity(), lastResortOnly);
+    expect(handshake.kemPrekeyKind).toBe('last-resort');
+    expect(handshake.kemPrekeyId).toBe(bob.bundle.kemPrekey.id);
+    const count = bob.store.oneTimeKemPrekeyCount;
+    pqxdhRespond(bob.identity, bob.store, handshake);
+    expect(bob.store.oneTimeKemPrekeyCount).toBe(count);
+  });
+
+  it('cannot be confused with the last-resort one: changing the kind byte or the id fails', () => {
+    const bob = makeResponder({ oneTimePrekey: false, oneTimeKemPrekey: true });
+    const { secrets, handshake } = pqxdhInitiate(generateIdentity(), bob.bundle);
+    // Named as last-resort, the id is unknown there.
+    expect(
+      reasonOf(() =>
+        pqxdhRespond(bob.identity, bob.store, { ...handshake, kemPrekeyKind: 'last-resort' }),
+      ),
+    ).toBe('BAD_KEY');
+    // The last-resort id named as one-time: not a one-time KEM prekey the device holds.
+    expect(
+      reasonOf(() =>
+        pqxdhRespond(bob.identity, bob.store, {
+          ...handshake,
+          kemPrekeyId: bob.bundle.kemPrekey.id,
+        }),
+      ),
+    ).toBe('REPLAY');
+    // Another of the device's one-time KEM prekeys decapsulates to an unrelated secret.
+    const [other] = bob.store.addOneTimeKemPrekeys(1);
+    const response = pqxdhRespond(bob.identity, bob.store, {
+      ...handshake,
+      kemPrekeyId: other!.id,
+    });
+    expect(equalBytes(response.secrets.rootKey, secrets.rootKey)).toBe(false);
   });
 });

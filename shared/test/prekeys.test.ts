@@ -6,10 +6,14 @@ import {
   PrekeyStore,
   SIGNED_PREKEY_GRACE_MS,
   SIGNED_PREKEY_ROTATION_MS,
+  MAX_ONE_TIME_KEM_PREKEYS,
+  generateDeviceKey,
   generateIdentity,
   generateKemPrekey,
+  generateOneTimeKemPrekey,
   generateOneTimePrekeys,
   generateSignedPrekey,
+  initiateSession,
   isUsableX25519PublicKey,
   label,
   publicIdentity,
@@ -18,12 +22,13 @@ import {
   transcript,
   u32be,
   verifyKemPrekey,
+  verifyOneTimeKemPrekey,
   verifyPrekeyBundle,
   verifyPublicIdentity,
   verifySignedPrekey,
   type PrekeyBundle,
 } from '../src/crypto/index.js';
-import { flipBit, makeResponder } from './session-support.js';
+import { flipBit, makeDevice, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
 
 // Written out again on purpose rather than imported: the test must not trust the list it checks.
@@ -38,26 +43,50 @@ const LOW_ORDER = [
 ].map((hex) => sodium.from_hex(hex));
 
 describe('prekey verification', () => {
-  const identity = generateIdentity();
-  const other = generateIdentity();
-  const signed = generateSignedPrekey(identity, 7).publicPrekey;
-  const kem = generateKemPrekey(identity, 8).publicPrekey;
+  const device = generateDeviceKey();
+  const other = generateDeviceKey();
+  const signed = generateSignedPrekey(device, 7).publicPrekey;
+  const kem = generateKemPrekey(device, 8).publicPrekey;
+  const oneTimeKem = generateOneTimeKemPrekey(device, 9).publicPrekey;
 
-  it('accepts well-formed prekeys signed by the identity', () => {
-    expect(verifySignedPrekey(identity.signing.publicKey, signed)).toBe(true);
-    expect(verifyKemPrekey(identity.signing.publicKey, kem)).toBe(true);
+  it('accepts well-formed prekeys signed by the device key', () => {
+    expect(verifySignedPrekey(device.publicKey, signed)).toBe(true);
+    expect(verifyKemPrekey(device.publicKey, kem)).toBe(true);
+    expect(verifyOneTimeKemPrekey(device.publicKey, oneTimeKem)).toBe(true);
     expect(kem.publicKey.length).toBe(MLKEM768_PUBLIC_KEY_BYTES);
     expect(verifyPrekeyBundle(makeResponder().bundle)).toBe(true);
     expect(verifyPrekeyBundle(makeResponder({ oneTimePrekey: false }).bundle)).toBe(true);
+    expect(verifyPrekeyBundle(makeResponder({ oneTimeKemPrekey: true }).bundle)).toBe(true);
   });
 
-  it('rejects a prekey signed by someone else', () => {
-    expect(verifySignedPrekey(other.signing.publicKey, signed)).toBe(false);
-    expect(verifyKemPrekey(other.signing.publicKey, kem)).toBe(false);
+  it('rejects a prekey signed by another device, or by the account identity', () => {
+    expect(verifySignedPrekey(other.publicKey, signed)).toBe(false);
+    expect(verifyKemPrekey(other.publicKey, kem)).toBe(false);
+    expect(verifyOneTimeKemPrekey(other.publicKey, oneTimeKem)).toBe(false);
+    const { bundle, identity } = makeResponder({ oneTimeKemPrekey: true });
+    expect(
+      verifyPrekeyBundle({ ...bundle, device: { ...bundle.device, deviceKey: other.publicKey } }),
+    ).toBe(false);
+    const byIdentity = {
+      ...bundle,
+      device: { ...bundle.device, deviceKey: identity.signing.publicKey },
+    };
+    expect(verifyPrekeyBundle(byIdentity)).toBe(false);
+  });
+
+  it('keeps one-time and last-resort KEM prekeys apart: neither passes for the other', () => {
+    expect(verifyOneTimeKemPrekey(device.publicKey, kem)).toBe(false);
+    expect(verifyKemPrekey(device.publicKey, oneTimeKem)).toBe(false);
+    const { bundle } = makeResponder({ oneTimeKemPrekey: true });
+    expect(verifyPrekeyBundle({ ...bundle, oneTimeKemPrekey: bundle.kemPrekey })).toBe(false);
+    expect(verifyPrekeyBundle({ ...bundle, kemPrekey: bundle.oneTimeKemPrekey! })).toBe(false);
+    expect(verifyPrekeyBundle({ ...bundle, device: { ...bundle.device, deviceId: 'short' } })).toBe(
+      false,
+    );
   });
 
   it('rejects wrong lengths of keys, signatures and signing keys', () => {
-    const key = identity.signing.publicKey;
+    const key = device.publicKey;
     for (const publicKey of [
       signed.publicKey.subarray(0, 31),
       new Uint8Array([...signed.publicKey, 0]),
@@ -76,17 +105,18 @@ describe('prekey verification', () => {
   });
 
   it('rejects ids that are not unsigned 32-bit integers, and ids other than the signed one', () => {
-    const key = identity.signing.publicKey;
+    const key = device.publicKey;
     for (const id of [-1, 2 ** 32, 1.5, Number.NaN]) {
       expect(verifySignedPrekey(key, { ...signed, id })).toBe(false);
       expect(verifyKemPrekey(key, { ...kem, id })).toBe(false);
     }
     expect(verifySignedPrekey(key, { ...signed, id: 8 })).toBe(false);
-    expect(() => generateSignedPrekey(identity, -1)).toThrow(CryptoError);
+    expect(() => generateSignedPrekey(device, -1)).toThrow(CryptoError);
+    expect(() => generateOneTimeKemPrekey(device, 2 ** 32)).toThrow(CryptoError);
   });
 
   it('rejects any flipped bit of a key or signature', () => {
-    const key = identity.signing.publicKey;
+    const key = device.publicKey;
     for (let i = 0; i < 32; i += 1) {
       expect(
         verifySignedPrekey(key, {
@@ -117,13 +147,10 @@ describe('prekey verification', () => {
     for (const point of LOW_ORDER) {
       expect(isUsableX25519PublicKey(point)).toBe(false);
       expect(isUsableX25519PublicKey(flipBit(point, 31, 0x80))).toBe(false);
-      const signature = sign(
-        identity.signing.secretKey,
-        transcript(label('prekey/x25519'), u32be(1), point),
+      const signature = sign(device.secretKey, transcript(label('prekey/x25519'), u32be(1), point));
+      expect(verifySignedPrekey(device.publicKey, { id: 1, publicKey: point, signature })).toBe(
+        false,
       );
-      expect(
-        verifySignedPrekey(identity.signing.publicKey, { id: 1, publicKey: point, signature }),
-      ).toBe(false);
     }
     const { bundle, identity: owner } = makeResponder();
     const zero = new Uint8Array(32);
@@ -147,15 +174,24 @@ describe('prekey verification', () => {
   });
 
   it('rejects a bundle whose parts do not belong together', () => {
-    const a = makeResponder().bundle;
+    const a = makeResponder();
     const b = makeResponder().bundle;
-    expect(verifyPrekeyBundle({ ...a, signedPrekey: b.signedPrekey })).toBe(false);
-    expect(verifyPrekeyBundle({ ...a, kemPrekey: b.kemPrekey })).toBe(false);
-    expect(verifyPrekeyBundle({ ...a, identity: publicIdentity(generateIdentity()) })).toBe(false);
+    expect(verifyPrekeyBundle({ ...a.bundle, signedPrekey: b.signedPrekey })).toBe(false);
+    expect(verifyPrekeyBundle({ ...a.bundle, kemPrekey: b.kemPrekey })).toBe(false);
+    // The device key, not the identity, signs a device's prekeys: what ties the two together is
+    // the identity-signed device list, which initiateSession checks.
+    const stranger = generateIdentity();
+    const mixed = { ...a.bundle, identity: publicIdentity(stranger) };
+    expect(verifyPrekeyBundle(mixed)).toBe(true);
+    expect(
+      reasonOf(() =>
+        initiateSession(generateIdentity(), mixed, publicIdentity(stranger), a.devices),
+      ),
+    ).toBe('UNTRUSTED');
     expect(
       verifyPrekeyBundle({
-        ...a,
-        identity: { ...a.identity, exchangeKey: b.identity.exchangeKey },
+        ...a.bundle,
+        identity: { ...a.bundle.identity, exchangeKey: b.identity.exchangeKey },
       }),
     ).toBe(false);
   });
@@ -171,13 +207,12 @@ describe('prekey verification', () => {
 
 describe('prekey store', () => {
   it('keeps a replaced signed prekey for the grace period, then wipes it', () => {
-    const identity = generateIdentity();
-    const store = new PrekeyStore();
+    const store = new PrekeyStore(makeDevice());
     expect(store.needsRotation(0)).toBe(true);
-    const first = store.rotate(identity, 0);
+    const first = store.rotate(0);
     expect(store.needsRotation(SIGNED_PREKEY_ROTATION_MS - 1)).toBe(false);
     expect(store.needsRotation(SIGNED_PREKEY_ROTATION_MS)).toBe(true);
-    const second = store.rotate(identity, SIGNED_PREKEY_ROTATION_MS);
+    const second = store.rotate(SIGNED_PREKEY_ROTATION_MS);
     expect(second.signedPrekey.id).not.toBe(first.signedPrekey.id);
     expect(store.currentSignedPrekey()).toEqual(second.signedPrekey);
     expect(store.currentKemPrekey()).toEqual(second.kemPrekey);
@@ -195,7 +230,7 @@ describe('prekey store', () => {
   });
 
   it('consumes one-time prekeys and bounds how many it holds', () => {
-    const store = new PrekeyStore();
+    const store = new PrekeyStore(makeDevice());
     const uploaded = store.addOneTimePrekeys(3);
     expect(store.oneTimePrekeyCount).toBe(3);
     const kept = store.oneTimePrekey(uploaded[1]!.id)!;
@@ -207,8 +242,38 @@ describe('prekey store', () => {
     expect(store.oneTimePrekeyCount).toBe(2);
   });
 
+  it('consumes one-time KEM prekeys, signs them with its device key, and bounds how many it holds', () => {
+    const device = makeDevice();
+    const store = new PrekeyStore(device);
+    const uploaded = store.addOneTimeKemPrekeys(3);
+    expect(uploaded.every((p) => verifyOneTimeKemPrekey(device.keyPair.publicKey, p))).toBe(true);
+    expect(new Set(uploaded.map((p) => p.id)).size).toBe(3);
+    expect(store.oneTimeKemPrekeyCount).toBe(3);
+    const kept = store.oneTimeKemPrekey(uploaded[0]!.id)!;
+    store.consumeOneTimeKemPrekey(uploaded[0]!.id);
+    expect(store.oneTimeKemPrekey(uploaded[0]!.id)).toBeUndefined();
+    expect(sodium.is_zero(kept.secretKey)).toBe(true);
+    expect(() => store.addOneTimeKemPrekeys(MAX_ONE_TIME_KEM_PREKEYS)).toThrow(CryptoError);
+    expect(store.oneTimeKemPrekeyCount).toBe(2);
+  });
+
+  it('holds its device key: the public half names the device, the secret must match it', () => {
+    const device = makeDevice();
+    const store = new PrekeyStore(device);
+    expect(store.device).toEqual({
+      deviceId: device.deviceId,
+      deviceKey: device.keyPair.publicKey,
+    });
+    const mismatched = {
+      ...device,
+      keyPair: { ...device.keyPair, publicKey: generateDeviceKey().publicKey },
+    };
+    expect(reasonOf(() => new PrekeyStore(mismatched))).toBe('BAD_KEY');
+    expect(reasonOf(() => new PrekeyStore({ ...device, deviceId: 'not an id' }))).toBe('BAD_KEY');
+  });
+
   it('round-trips through its serialization and refuses other versions', () => {
-    const { store, bundle } = makeResponder();
+    const { store, bundle } = makeResponder({ oneTimeKemPrekey: true });
     store.rememberBaseKey(bundle.signedPrekey.id, new Uint8Array(32).fill(9));
     const copy = PrekeyStore.deserialize(store.serialize());
     expect(copy.serialize()).toEqual(store.serialize());
@@ -217,6 +282,10 @@ describe('prekey store', () => {
       store.oneTimePrekey(bundle.oneTimePrekey!.id),
     );
     expect(copy.hasUsedBaseKey(new Uint8Array(32).fill(9))).toBe(true);
+    expect(copy.device).toEqual(store.device);
+    expect(copy.oneTimeKemPrekey(bundle.oneTimeKemPrekey!.id)).toEqual(
+      store.oneTimeKemPrekey(bundle.oneTimeKemPrekey!.id),
+    );
     const blob = store.serialize();
     expect(() => PrekeyStore.deserialize(flipBit(blob, 5, 0x02))).toThrow(
       expect.objectContaining({ reason: 'UNSUPPORTED_VERSION' }),
@@ -244,9 +313,8 @@ describe('prekey store', () => {
   });
 
   it('bounds remembered base keys per signed prekey and in total, without evicting any', () => {
-    const identity = generateIdentity();
-    const store = new PrekeyStore({ maxBaseKeysPerSignedPrekey: 3, maxBaseKeys: 4 });
-    const first = store.rotate(identity, 0).signedPrekey.id;
+    const store = new PrekeyStore(makeDevice(), { maxBaseKeysPerSignedPrekey: 3, maxBaseKeys: 4 });
+    const first = store.rotate(0).signedPrekey.id;
     const baseKeys = generateOneTimePrekeys(1, 6).publicPrekeys.map((p) => p.publicKey);
     for (const baseKey of baseKeys.slice(0, 3)) store.rememberBaseKey(first, baseKey);
     expect(store.canRememberBaseKey(first)).toBe(false);
@@ -256,7 +324,7 @@ describe('prekey store', () => {
     expect(store.hasUsedBaseKey(baseKeys[3]!)).toBe(false);
 
     // The total cap holds across prekeys: the new one has quota left, but the store is full.
-    const second = store.rotate(identity, 1).signedPrekey.id;
+    const second = store.rotate(1).signedPrekey.id;
     store.rememberBaseKey(second, baseKeys[3]!);
     expect(store.canRememberBaseKey(second)).toBe(false);
     expect(reasonOf(() => store.rememberBaseKey(second, baseKeys[4]!))).toBe('BAD_KEY');
@@ -277,7 +345,7 @@ describe('prekey store', () => {
     expect(copy.canRememberBaseKey(second)).toBe(true);
     copy.rememberBaseKey(second, baseKeys[4]!);
     expect(copy.hasUsedBaseKey(baseKeys[4]!)).toBe(true);
-    expect(reasonOf(() => new PrekeyStore({ maxBaseKeys: 0 }))).toBe('BAD_LENGTH');
+    expect(reasonOf(() => new PrekeyStore(makeDevice(), { maxBaseKeys: 0 }))).toBe('BAD_LENGTH');
   });
 
   it('refuses a serialized store with a base key of an unknown signed prekey or a repeated one', () => {
@@ -297,12 +365,15 @@ describe('prekey store', () => {
   });
 
   it('wipes every private key on demand', () => {
-    const { store, bundle } = makeResponder();
+    const { store, bundle } = makeResponder({ oneTimeKemPrekey: true });
     const signed = store.signedPrekey(bundle.signedPrekey.id)!;
     const kem = store.kemPrekey(bundle.kemPrekey.id)!;
+    const oneTimeKem = store.oneTimeKemPrekey(bundle.oneTimeKemPrekey!.id)!;
     store.wipe();
     expect(sodium.is_zero(signed.keyPair.secretKey)).toBe(true);
     expect(sodium.is_zero(kem.secretKey)).toBe(true);
+    expect(sodium.is_zero(oneTimeKem.secretKey)).toBe(true);
+    expect(store.oneTimeKemPrekeyCount).toBe(0);
     expect(store.currentSignedPrekey()).toBeUndefined();
     expect(store.oneTimePrekeyCount).toBe(0);
   });

@@ -64,7 +64,12 @@ describe('double ratchet properties', () => {
         (commands, finalPicks) => {
           const responder = makeResponder();
           const sessions: Record<Side, Session | null> = {
-            a: initiateSession(generateIdentity(), responder.bundle, responder.bundle.identity),
+            a: initiateSession(
+              generateIdentity(),
+              responder.bundle,
+              responder.bundle.identity,
+              responder.devices,
+            ),
             b: null,
           };
           const inFlight: Record<Side, InFlight[]> = { a: [], b: [] };

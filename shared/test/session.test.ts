@@ -22,11 +22,16 @@ describe('session', () => {
     const bob = makeResponder();
     const mallory = makeResponder();
     expect(
-      reasonOf(() => initiateSession(generateIdentity(), mallory.bundle, bob.bundle.identity)),
+      reasonOf(() =>
+        initiateSession(generateIdentity(), mallory.bundle, bob.bundle.identity, mallory.devices),
+      ),
     ).toBe('UNTRUSTED');
     const alice = generateIdentity();
     const eve = generateIdentity();
-    const fromEve = initiateSession(eve, bob.bundle, bob.bundle.identity).encrypt(utf8('hi'), 0);
+    const fromEve = initiateSession(eve, bob.bundle, bob.bundle.identity, bob.devices).encrypt(
+      utf8('hi'),
+      0,
+    );
     const remaining = bob.store.oneTimePrekeyCount;
     expect(
       reasonOf(() =>
@@ -36,7 +41,7 @@ describe('session', () => {
       ),
     ).toBe('UNTRUSTED');
     expect(bob.store.oneTimePrekeyCount).toBe(remaining);
-    const fromAlice = initiateSession(alice, bob.bundle, bob.bundle.identity).encrypt(
+    const fromAlice = initiateSession(alice, bob.bundle, bob.bundle.identity, bob.devices).encrypt(
       utf8('hi'),
       0,
     );
@@ -49,7 +54,7 @@ describe('session', () => {
   it('sends prekey messages until the peer answers, then plain ratchet messages', () => {
     const aliceIdentity = generateIdentity();
     const bob = makeResponder();
-    const alice = initiateSession(aliceIdentity, bob.bundle, bob.bundle.identity);
+    const alice = initiateSession(aliceIdentity, bob.bundle, bob.bundle.identity, bob.devices);
     const first = alice.encrypt(utf8('1'), 0);
     const second = alice.encrypt(utf8('2'), 0);
     const third = alice.encrypt(utf8('3'), 0);
@@ -73,7 +78,7 @@ describe('session', () => {
 
   it('refuses every single-byte change of a prekey message, at accept and within a session', () => {
     const bob = makeResponder();
-    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity);
+    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity, bob.devices);
     const message = alice.encrypt(utf8('first'), 0);
     const repeat = alice.encrypt(utf8('repeat'), 0);
     const { session } = acceptSession(bob.identity, bob.store, message, 0);
@@ -86,10 +91,12 @@ describe('session', () => {
     expect(fromUtf8(session.decrypt(repeat, 0))).toBe('repeat');
 
     const fresh = makeResponder();
-    const first = initiateSession(generateIdentity(), fresh.bundle, fresh.bundle.identity).encrypt(
-      utf8('x'),
-      0,
-    );
+    const first = initiateSession(
+      generateIdentity(),
+      fresh.bundle,
+      fresh.bundle.identity,
+      fresh.devices,
+    ).encrypt(utf8('x'), 0);
     const storeBefore = fresh.store.serialize();
     for (let index = 0; index < first.length; index += index > 200 && index < 1250 ? 53 : 3) {
       expect(() =>
@@ -105,6 +112,7 @@ describe('session', () => {
       generateIdentity(),
       responder.bundle,
       responder.bundle.identity,
+      responder.devices,
     ).encrypt(utf8('other'), 0);
     expect(reasonOf(() => bob.decrypt(intruder, 0))).toBe('BAD_KEY');
     expect(reasonOf(() => alice.decrypt(intruder, 0))).toBe('BAD_KEY');

@@ -33,7 +33,13 @@ import {
   registerAndLogin,
   type ClientSocket,
 } from '../support/client.js';
-import { fetchBundle, publishPrekeys } from '../support/keys.js';
+import {
+  addDevice,
+  connectDevice,
+  fetchBundle,
+  publishPrekeys,
+  type TestDevice,
+} from '../support/keys.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
@@ -54,8 +60,15 @@ function nextPush(socket: ClientSocket): Promise<ReturnType<typeof directMessage
   );
 }
 
-async function send(socket: ClientSocket, to: string, body: Uint8Array, clientId = newId()) {
-  const ack = await call(socket, 'direct.send', { to, clientId, body: toBase64Url(body) });
+/** Sends to the recipient's one device, at its device list's version 1. */
+async function send(socket: ClientSocket, to: TestDevice, body: Uint8Array, clientId = newId()) {
+  const ack = await call(socket, 'direct.send', {
+    to: to.accountId,
+    device: to.deviceId,
+    deviceListVersion: 1,
+    clientId,
+    body: toBase64Url(body),
+  });
   if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
   return ack.data;
 }
@@ -70,8 +83,8 @@ async function storedBytes(): Promise<Buffer> {
 describe('an end-to-end-encrypted session through the server', () => {
   it('certificate → bundle → PQXDH → ratchet messages both ways, online and offline, no plaintext stored', async () => {
     // The moderator: enrolled, certified by the offline root, prekeys published.
-    const mod = await enrolStaff(server, 'moderator');
-    let modSocket = await connectWithToken(server.url, mod.token);
+    const mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
+    let modSocket = mod.socket;
     const certificate = issueModeratorCertificate(root.secretKey, {
       handle: mod.account.handle,
       moderator: publicIdentity(mod.account.identity),
@@ -81,7 +94,7 @@ describe('an end-to-end-encrypted session through the server', () => {
     expect(
       await call(modSocket, 'certificates.publish', { certificate: toBase64Url(certificate) }),
     ).toMatchObject({ ok: true });
-    const modPrekeys = await publishPrekeys(modSocket, mod.account, 5);
+    const modPrekeys = await publishPrekeys(mod, 5);
     // The operator keeps a current (here: empty) revocation list published; clients require one.
     const admin = await enrolStaff(server, 'admin');
     const adminSocket = await connectWithToken(server.url, admin.token);
@@ -100,9 +113,12 @@ describe('an end-to-end-encrypted session through the server', () => {
     ).toMatchObject({ ok: true });
 
     // The volunteer: trusts only the pinned root, and the moderator key that root certified.
-    const vol = await registerAndLogin(server.url, 'vol', { role: 'volunteer' });
-    const volSocket = await connectWithToken(server.url, vol.token);
-    await publishPrekeys(volSocket, vol.account, 5);
+    const vol = await addDevice(
+      server.url,
+      await registerAndLogin(server.url, 'vol', { role: 'volunteer' }),
+    );
+    const volSocket = vol.socket;
+    await publishPrekeys(vol, 5);
     const listed = await call(volSocket, 'certificates.list', {});
     if (!listed.ok) throw new Error(listed.error.code);
     const directory = verifyModeratorDirectory(
@@ -115,7 +131,13 @@ describe('an end-to-end-encrypted session through the server', () => {
     expect(equalBytes(bundle.identity.signingKey, certified.moderator.signingKey)).toBe(true);
     expect(equalBytes(bundle.identity.exchangeKey, certified.moderator.exchangeKey)).toBe(true);
 
-    const volSession: Session = initiateSession(vol.account.identity, bundle, certified.moderator);
+    // The moderator's device list is verified against the certified identity, not the server's word.
+    const volSession: Session = initiateSession(
+      vol.account.identity,
+      bundle,
+      certified.moderator,
+      bundle.devices,
+    );
     const secrets = [
       'Повестка пришла вчера, что делать?',
       'Second message: our address is Lenina 5',
@@ -124,13 +146,13 @@ describe('an end-to-end-encrypted session through the server', () => {
 
     // Online delivery: pushed as it is stored.
     const pushed = nextPush(modSocket);
-    const firstSent = await send(
-      volSocket,
-      mod.accountId,
-      volSession.encrypt(utf8(secrets[0]!), Date.now()),
-    );
+    const firstSent = await send(volSocket, mod, volSession.encrypt(utf8(secrets[0]!), Date.now()));
     const first = await pushed;
-    expect(first).toMatchObject({ id: firstSent.id, from: vol.accountId });
+    expect(first).toMatchObject({
+      id: firstSent.id,
+      from: vol.accountId,
+      fromDevice: vol.deviceId,
+    });
     const accepted = acceptSession(mod.account.identity, modPrekeys, first.body, Date.now());
     expect(fromUtf8(accepted.plaintext)).toBe(secrets[0]);
     const modSession = accepted.session;
@@ -142,7 +164,7 @@ describe('an end-to-end-encrypted session through the server', () => {
     const reply = nextPush(volSocket);
     await send(
       modSocket,
-      vol.accountId,
+      vol,
       modSession.encrypt(utf8('Мы поможем. Do not sign anything yet.'), Date.now()),
     );
     expect(fromUtf8(volSession.decrypt((await reply).body, Date.now()))).toBe(
@@ -153,16 +175,16 @@ describe('an end-to-end-encrypted session through the server', () => {
     modSocket.close();
     const clientId = newId();
     const second = volSession.encrypt(utf8(secrets[1]!), Date.now());
-    const sent = await send(volSocket, mod.accountId, second, clientId);
-    const retried = await send(volSocket, mod.accountId, second, clientId);
+    const sent = await send(volSocket, mod, second, clientId);
+    const retried = await send(volSocket, mod, second, clientId);
     expect(retried).toEqual({ ...sent, duplicate: true });
-    await send(volSocket, mod.accountId, volSession.encrypt(utf8(secrets[2]!), Date.now()));
+    await send(volSocket, mod, volSession.encrypt(utf8(secrets[2]!), Date.now()));
 
     const stored = await storedBytes();
     for (const secret of [...secrets, 'Мы поможем'])
       expect(stored.includes(Buffer.from(secret))).toBe(false);
 
-    modSocket = await connectWithToken(server.url, mod.token);
+    modSocket = await connectDevice(server.url, mod.token, mod.prekeys);
     const fetched = await call(modSocket, 'direct.fetch', {});
     if (!fetched.ok) throw new Error(fetched.error.code);
     const waiting = fetched.data.messages.map((m) => directMessageSchema.parse(m));
@@ -180,28 +202,35 @@ describe('an end-to-end-encrypted session through the server', () => {
 });
 
 describe('direct messages refuse what they must and change nothing', () => {
-  let mod: Awaited<ReturnType<typeof enrolStaff>>;
+  let mod: TestDevice;
   let modSocket: ClientSocket;
-  let contact: Awaited<ReturnType<typeof registerAndLogin>>;
+  let contact: TestDevice;
   let contactSocket: ClientSocket;
-  let volunteer: Awaited<ReturnType<typeof registerAndLogin>>;
+  let volunteer: TestDevice;
+  /** A direct.send payload to `to`'s one device; `override` replaces fields. */
+  const payload = (to: TestDevice, override: Record<string, unknown> = {}) => ({
+    to: to.accountId,
+    device: to.deviceId,
+    deviceListVersion: 1,
+    clientId: newId(),
+    body: 'AAAA',
+    ...override,
+  });
   beforeAll(async () => {
-    mod = await enrolStaff(server, 'moderator');
-    modSocket = await connectWithToken(server.url, mod.token);
-    contact = await registerAndLogin(server.url, 'contact');
-    contactSocket = await connectWithToken(server.url, contact.token);
-    volunteer = await registerAndLogin(server.url, 'vol', { role: 'volunteer' });
+    mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
+    modSocket = mod.socket;
+    contact = await addDevice(server.url, await registerAndLogin(server.url, 'contact'));
+    contactSocket = contact.socket;
+    volunteer = await addDevice(
+      server.url,
+      await registerAndLogin(server.url, 'vol', { role: 'volunteer' }),
+    );
   });
 
   it('no contact↔volunteer channel before a moderated match', async () => {
     await expectRefusedUnchanged(
       server,
-      () =>
-        call(contactSocket, 'direct.send', {
-          to: volunteer.accountId,
-          clientId: newId(),
-          body: 'AAAA',
-        }),
+      () => call(contactSocket, 'direct.send', payload(volunteer)),
       'NOT_FOUND',
     );
   });
@@ -209,12 +238,12 @@ describe('direct messages refuse what they must and change nothing', () => {
   it('no message to oneself or to an unknown account', async () => {
     await expectRefusedUnchanged(
       server,
-      () => call(modSocket, 'direct.send', { to: mod.accountId, clientId: newId(), body: 'AAAA' }),
+      () => call(modSocket, 'direct.send', payload(mod)),
       'NOT_FOUND',
     );
     await expectRefusedUnchanged(
       server,
-      () => call(modSocket, 'direct.send', { to: newId(), clientId: newId(), body: 'AAAA' }),
+      () => call(modSocket, 'direct.send', payload(contact, { to: newId() })),
       'NOT_FOUND',
     );
   });
@@ -229,23 +258,31 @@ describe('direct messages refuse what they must and change nothing', () => {
       'PAYLOAD_TOO_LARGE',
     ],
     ['an unknown field', { priority: 'high' }, 'BAD_REQUEST'],
+    ['no device', { device: undefined }, 'BAD_REQUEST'],
+    ['no device list version', { deviceListVersion: undefined }, 'BAD_REQUEST'],
+    ['a device list version of 0', { deviceListVersion: 0 }, 'BAD_REQUEST'],
+    ['a stale device list version', { deviceListVersion: 2 }, 'DEVICE_LIST_CHANGED'],
+    ['a device the recipient’s list does not name', { device: newId() }, 'DEVICE_LIST_CHANGED'],
   ])('%s', async (_name, override, code) => {
-    const payload = { to: contact.accountId, clientId: newId(), body: 'AAAA', ...override };
-    await expectRefusedUnchanged(server, () => rawCall(modSocket, 'direct.send', payload), code);
+    await expectRefusedUnchanged(
+      server,
+      () => rawCall(modSocket, 'direct.send', payload(contact, override)),
+      code,
+    );
   });
 
   it('a clientId reused for another recipient', async () => {
     const clientId = newId();
-    await send(modSocket, contact.accountId, new Uint8Array([1, 2, 3]), clientId);
+    await send(modSocket, contact, new Uint8Array([1, 2, 3]), clientId);
     await expectRefusedUnchanged(
       server,
-      () => call(modSocket, 'direct.send', { to: volunteer.accountId, clientId, body: 'AQID' }),
+      () => call(modSocket, 'direct.send', payload(volunteer, { clientId, body: 'AQID' })),
       'CONFLICT',
     );
   });
 
   it('acknowledging someone else’s messages deletes nothing', async () => {
-    const sent = await send(modSocket, contact.accountId, new Uint8Array([9]));
+    const sent = await send(modSocket, contact, new Uint8Array([9]));
     const before = server.snapshot();
     expect(await call(modSocket, 'direct.ack', { ids: [sent.id] })).toEqual({
       ok: true,

@@ -2,24 +2,19 @@
 // still held every acknowledged envelope until megabytes of later writes overwrote it. These
 // tests read the raw database, -wal and -shm files of the real server, as someone who seized
 // the host would, and look for what was deleted: envelope bodies, ids, client ids, the sender,
-// a consumed one-time prekey, a purged challenge's handle and an ended session's token hash.
+// a consumed one-time prekey, a removed device's prekeys and mailbox, a purged challenge's handle
+// and an ended session's token hash.
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directMessageSchema, toBase64Url } from '@kolokol/shared';
-import { randomBytes } from '@kolokol/shared/crypto';
+import { randomBytes, removeDeviceFromList } from '@kolokol/shared/crypto';
 import { purgeExpired } from '../../server/src/domain/housekeeping.js';
 import { newId } from '../../server/src/domain/secrets.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
-import {
-  call,
-  challenge,
-  closeAllSockets,
-  connectWithToken,
-  registerAndLogin,
-} from '../support/client.js';
-import { fetchBundle, publishPrekeys } from '../support/keys.js';
+import { call, challenge, closeAllSockets, login, registerAndLogin } from '../support/client.js';
+import { addDevice, fetchBundle, ownDeviceList, publishPrekeys } from '../support/keys.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
 
@@ -86,15 +81,17 @@ async function leftOnDisk(gone: readonly Buffer[]): Promise<number[]> {
 describe('deleted data leaves the database files', () => {
   it('acknowledged envelopes: no body, id, client id or extra copy of the sender survives in the DB, WAL or SHM', async () => {
     // A moderator writes 20 envelopes to a contact, who reads and acknowledges them.
-    const mod = await enrolStaff(server, 'moderator');
-    const modSocket = await connectWithToken(server.url, mod.token);
-    const contact = await registerAndLogin(server.url, 'contact');
-    const contactSocket = await connectWithToken(server.url, contact.token);
+    const mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
+    const modSocket = mod.socket;
+    const contact = await addDevice(server.url, await registerAndLogin(server.url, 'contact'));
+    const contactSocket = contact.socket;
     const bodies = Array.from({ length: 20 }, () => randomBytes(1024));
     const clientIds = bodies.map(() => newId());
     for (const [i, body] of bodies.entries()) {
       const ack = await call(modSocket, 'direct.send', {
         to: contact.accountId,
+        device: contact.deviceId,
+        deviceListVersion: 1,
         clientId: clientIds[i]!,
         body: toBase64Url(body),
       });
@@ -116,20 +113,56 @@ describe('deleted data leaves the database files', () => {
 
     const secrets = [...bodies, ...ids, ...clientIds].map((value) => Buffer.from(value));
     expect(await leftOnDisk(secrets)).toEqual(secrets.map(() => 0));
-    // The sender's id stays where live rows need it (its account, its session) and nowhere else.
-    const sender = Buffer.from(mod.accountId);
-    expect(occurrences(await filesOnDisk(), sender)).toBe(await liveOccurrences(sender));
+    // The sender's ids stay where live rows need them (its account, session, device) and nowhere else.
+    for (const id of [mod.accountId, mod.deviceId]) {
+      const sender = Buffer.from(id);
+      expect(occurrences(await filesOnDisk(), sender)).toBe(await liveOccurrences(sender));
+    }
+  });
+
+  it('a removed device’s prekeys and undelivered envelopes', async () => {
+    const owner = await addDevice(
+      server.url,
+      await registerAndLogin(server.url, 'vol', { role: 'volunteer' }),
+    );
+    const lost = await addDevice(server.url, {
+      ...owner,
+      token: await login(server.url, owner.account),
+    });
+    const store = await publishPrekeys(lost, 3, 2);
+    const mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
+    const body = randomBytes(1024);
+    const sent = await call(mod.socket, 'direct.send', {
+      to: owner.accountId,
+      device: lost.deviceId,
+      deviceListVersion: 2,
+      clientId: newId(),
+      body: toBase64Url(body),
+    });
+    expect(sent).toMatchObject({ ok: true });
+    const keys = [
+      Buffer.from(store.currentSignedPrekey()!.publicKey),
+      Buffer.from(store.currentKemPrekey()!.publicKey.subarray(0, 64)),
+      Buffer.from(body),
+    ];
+    expect((await filesOnDisk()).includes(keys[0]!)).toBe(true);
+    const current = (await ownDeviceList(owner.socket, owner))!;
+    const removed = await call(owner.socket, 'devices.remove', {
+      deviceId: lost.deviceId,
+      list: toBase64Url(removeDeviceFromList(owner.account.identity, current, lost.deviceId)),
+    });
+    expect(removed).toMatchObject({ ok: true });
+    expect(await leftOnDisk(keys)).toEqual(keys.map(() => 0));
   });
 
   it('a one-time prekey handed out in a bundle', async () => {
-    const owner = await registerAndLogin(server.url, 'vol', { role: 'volunteer' });
-    const ownerSocket = await connectWithToken(server.url, owner.token);
-    await publishPrekeys(ownerSocket, owner.account, 3);
-    const mod = await enrolStaff(server, 'moderator');
-    const bundle = await fetchBundle(
-      await connectWithToken(server.url, mod.token),
-      owner.accountId,
+    const owner = await addDevice(
+      server.url,
+      await registerAndLogin(server.url, 'vol', { role: 'volunteer' }),
     );
+    await publishPrekeys(owner, 3);
+    const mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
+    const bundle = await fetchBundle(mod.socket, owner.accountId);
     const taken = Buffer.from(bundle.oneTimePrekey!.publicKey);
     expect(await leftOnDisk([taken])).toEqual([0]);
   });

@@ -1,11 +1,13 @@
 // The drain attack on a moderator's one-time prekeys (issue 6): many throwaway accounts, each
 // within its per-pair and per-caller fetch budgets, together may not take more of one target's
-// one-time prekeys than the per-target budget; an honest caller still reaches the target.
+// one-time prekeys than the per-target budget; an honest caller still reaches the target. Since
+// issue 7 the target has devices, each with its own pool, and the budget holds for each device
+// (docs/protocol.md, `prekeys.fetch`): a fetch hands out one bundle per device.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ONE_TIME_PREKEYS_LOW_WATER,
   directMessageSchema,
-  prekeyBundleWireSchema,
+  prekeyBundlesWireSchema,
   toBase64Url,
   type DirectMessageWire,
 } from '@kolokol/shared';
@@ -15,6 +17,7 @@ import {
   initiateSession,
   publicIdentity,
   utf8,
+  verifyDeviceList,
   verifyPrekeyBundle,
 } from '@kolokol/shared/crypto';
 import type { Clock } from '../../server/src/domain/clock.js';
@@ -22,11 +25,11 @@ import { newId } from '../../server/src/domain/secrets.js';
 import {
   call,
   closeAllSockets,
-  connectWithToken,
+  login,
   registerAndLogin,
   type ClientSocket,
 } from '../support/client.js';
-import { fetchBundle, publishPrekeys } from '../support/keys.js';
+import { addDevice, fetchBundles, publishPrekeys } from '../support/keys.js';
 import { expectUnchanged } from '../support/assertions.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
@@ -61,58 +64,86 @@ afterAll(async () => {
 });
 
 async function throwawaySocket(): Promise<ClientSocket> {
-  const contact = await registerAndLogin(server.url, 'throwaway');
-  return connectWithToken(server.url, contact.token);
+  const contact = await addDevice(server.url, await registerAndLogin(server.url, 'throwaway'));
+  return contact.socket;
 }
 
 it('21 throwaway contacts within their budgets cannot drain a moderator’s one-time prekeys; an honest contact still reaches it', async () => {
   // The documented default budget per target (KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR).
   const perTarget = ONE_TIME_PREKEYS_LOW_WATER;
-  const mod = await enrolStaff(server, 'moderator');
-  const modSocket = await connectWithToken(server.url, mod.token);
-  const modPrekeys = await publishPrekeys(modSocket, mod.account, UPLOADED);
+  const enrolled = await enrolStaff(server, 'moderator');
+  const phone = await addDevice(server.url, enrolled);
+  const laptop = await addDevice(server.url, {
+    ...enrolled,
+    token: await login(server.url, enrolled.account),
+  });
+  const mod = phone;
+  const modSocket = phone.socket;
+  const modPrekeys = await publishPrekeys(phone, UPLOADED);
+  await publishPrekeys(laptop, UPLOADED);
 
-  let handedOut = 0;
+  const handedOut = new Map<string, number>();
   for (let i = 0; i < THROWAWAYS; i += 1) {
     const socket = await throwawaySocket();
     for (let fetch = 0; fetch < PER_PAIR; fetch += 1) {
-      // Every fetch is within the caller's budgets, so every one is answered with a bundle.
-      const bundle = await fetchBundle(socket, mod.accountId);
-      expect(verifyPrekeyBundle(bundle)).toBe(true);
-      if (bundle.oneTimePrekey) handedOut += 1;
+      // Every fetch is within the caller's budgets, so every one is answered, a bundle per device.
+      const { bundles } = await fetchBundles(socket, mod.accountId);
+      expect(bundles).toHaveLength(2);
+      for (const bundle of bundles) {
+        expect(verifyPrekeyBundle(bundle)).toBe(true);
+        const id = bundle.device.deviceId;
+        if (bundle.oneTimePrekey) handedOut.set(id, (handedOut.get(id) ?? 0) + 1);
+      }
     }
   }
   expect(THROWAWAYS * PER_PAIR).toBeGreaterThan(UPLOADED);
-  expect(handedOut).toBe(perTarget);
-  expect(await call(modSocket, 'prekeys.status', {})).toMatchObject({
-    ok: true,
-    data: { oneTimeRemaining: UPLOADED - perTarget },
-  });
+  // At most the budget from each device's pool, and no more: the cheap accounts took 20 of 100.
+  expect(handedOut).toEqual(
+    new Map([
+      [phone.deviceId, perTarget],
+      [laptop.deviceId, perTarget],
+    ]),
+  );
+  for (const device of [phone, laptop]) {
+    expect(await call(device.socket, 'prekeys.status', {})).toMatchObject({
+      ok: true,
+      data: { oneTimeRemaining: UPLOADED - perTarget },
+    });
+  }
 
   // An honest contact still gets a bundle — without a one-time prekey, and consuming nothing —
   // and the PQXDH handshake on the signed prekeys alone reaches the moderator.
-  const honest = await registerAndLogin(server.url, 'honest');
-  const honestSocket = await connectWithToken(server.url, honest.token);
+  const honest = await addDevice(server.url, await registerAndLogin(server.url, 'honest'));
+  const honestSocket = honest.socket;
   const ack = await expectUnchanged(server, () =>
-    call(honestSocket, 'prekeys.fetch', { accountId: mod.accountId }),
+    call(honestSocket, 'prekeys.fetch', { accountId: mod.accountId, deviceId: phone.deviceId }),
   );
   if (!ack.ok) throw new Error(ack.error.code);
-  const { identity, signedPrekey, kemPrekey, oneTimePrekey } = prekeyBundleWireSchema.parse(
-    ack.data,
-  );
+  const parsed = prekeyBundlesWireSchema.parse(ack.data);
+  const [{ deviceId, deviceKey, signedPrekey, kemPrekey, oneTimePrekey }] = parsed.bundles as [
+    (typeof parsed.bundles)[number],
+  ];
   expect(oneTimePrekey).toBeUndefined();
-  const bundle = { identity, signedPrekey, kemPrekey };
+  const bundle = {
+    identity: parsed.identity,
+    device: { deviceId, deviceKey },
+    signedPrekey,
+    kemPrekey,
+  };
   expect(verifyPrekeyBundle(bundle)).toBe(true);
-  const session = initiateSession(
-    honest.account.identity,
-    bundle,
-    publicIdentity(mod.account.identity),
-  );
+  const expected = publicIdentity(mod.account.identity);
+  const devices = verifyDeviceList(parsed.deviceList, {
+    accountId: mod.accountId,
+    identity: expected,
+  });
+  const session = initiateSession(honest.account.identity, bundle, expected, devices);
   const pushed = new Promise<DirectMessageWire>((resolve) =>
     modSocket.once('direct.message', resolve),
   );
   const sent = await call(honestSocket, 'direct.send', {
     to: mod.accountId,
+    device: phone.deviceId,
+    deviceListVersion: devices.version,
     clientId: newId(),
     body: toBase64Url(session.encrypt(utf8('Мне нужна помощь'), Date.now())),
   });
@@ -123,7 +154,7 @@ it('21 throwaway contacts within their budgets cannot drain a moderator’s one-
 
   // The budget refills over the hour: a later caller gets a one-time prekey again.
   offset += 3600 * 1000;
-  const later = await fetchBundle(await throwawaySocket(), mod.accountId);
-  expect(later.oneTimePrekey).toBeDefined();
+  const later = await fetchBundles(await throwawaySocket(), mod.accountId);
+  expect(later.bundles.every((bundle) => bundle.oneTimePrekey !== undefined)).toBe(true);
   expect(server.config.oneTimePrekeysPerTargetPerHour).toBe(perTarget);
 });

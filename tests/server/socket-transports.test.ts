@@ -15,6 +15,7 @@ import {
   type ClientSocket,
 } from '../support/client.js';
 import { expectUnchanged } from '../support/assertions.js';
+import { addDevice, type TestDevice } from '../support/keys.js';
 import { enrolStaff } from '../support/staff.js';
 import { testServers, type TestServer } from '../support/server.js';
 
@@ -53,13 +54,15 @@ function upgradeStatus(server: TestServer, path: string): Promise<number> {
   });
 }
 
-/** A victim with one undelivered envelope from a moderator, to see whether anyone acks it. */
+/** A victim's device with one undelivered envelope from a moderator, to see whether anyone acks it. */
 async function victimWithMail(server: TestServer) {
-  const moderator = await enrolStaff(server, 'moderator');
-  const victim = await registerAndLogin(server.url, 'victim');
-  const sender = await connectWithToken(server.url, moderator.token);
-  const sent = await call(sender, 'direct.send', {
+  const moderator = await addDevice(server.url, await enrolStaff(server, 'moderator'));
+  const victim = await addDevice(server.url, await registerAndLogin(server.url, 'victim'));
+  victim.socket.close();
+  const sent = await call(moderator.socket, 'direct.send', {
     to: victim.accountId,
+    device: victim.deviceId,
+    deviceListVersion: 1,
     clientId: newId(),
     body: toBase64Url(new Uint8Array(randomBytes(64))),
   });
@@ -67,12 +70,23 @@ async function victimWithMail(server: TestServer) {
   return { victim, messageId: sent.data.id };
 }
 
-function pollingSocket(server: TestServer, token: string): Promise<ClientSocket> {
-  return connect(
-    server.url,
-    { token, protocol: PROTOCOL_VERSION },
-    { transports: ['polling'], extraHeaders: { authorization: `Bearer ${token}` } },
-  );
+/** A polling socket; acting as `device` when given (its proof over the token in `auth`). */
+function pollingSocket(
+  server: TestServer,
+  token: string,
+  device?: TestDevice,
+): Promise<ClientSocket> {
+  const auth = device
+    ? {
+        token,
+        protocol: PROTOCOL_VERSION,
+        device: { id: device.deviceId, signature: toBase64Url(device.prekeys.signSession(token)) },
+      }
+    : { token, protocol: PROTOCOL_VERSION };
+  return connect(server.url, auth, {
+    transports: ['polling'],
+    extraHeaders: { authorization: `Bearer ${token}` },
+  });
 }
 
 describe('by default (websocket only)', () => {
@@ -102,7 +116,7 @@ describe('with KOLOKOL_ALLOW_POLLING=true', () => {
   it('the real client works over polling with its token as a bearer header', async () => {
     const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
     const { victim, messageId } = await victimWithMail(server);
-    const socket = await pollingSocket(server, victim.token);
+    const socket = await pollingSocket(server, victim.token, victim);
     expect(socket.io.engine.transport.name).toBe('polling');
     const fetched = await call(socket, 'direct.fetch', {});
     expect(fetched).toMatchObject({ ok: true, data: { messages: [{ id: messageId }] } });
@@ -122,7 +136,7 @@ describe('with KOLOKOL_ALLOW_POLLING=true', () => {
       const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
       const { victim, messageId } = await victimWithMail(server);
       const attacker = await registerAndLogin(server.url, 'attacker');
-      const socket = await pollingSocket(server, victim.token);
+      const socket = await pollingSocket(server, victim.token, victim);
       const sid = socket.io.engine.id;
       const url = `${server.url}${enginePath(`transport=polling&sid=${sid}`)}`;
       await expectUnchanged(server, async () => {

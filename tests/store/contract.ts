@@ -4,6 +4,7 @@ import type { Store } from '../../server/src/store/ports.js';
 import { accountsContract } from './contract/accounts.js';
 import { certificatesContract } from './contract/certificates.js';
 import { challengesContract } from './contract/challenges.js';
+import { devicesContract } from './contract/devices.js';
 import { directMessagesContract } from './contract/direct-messages.js';
 import { enrolmentsContract } from './contract/enrolments.js';
 import { envelopePrekeysContract } from './contract/envelope-prekeys.js';
@@ -45,6 +46,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     sessionsContract(current);
     challengesContract(current);
     metaContract(current);
+    devicesContract(current);
     prekeysContract(current);
     certificatesContract(current);
     directMessagesContract(current);

@@ -84,4 +84,55 @@ describe('sqlite migrations', () => {
     expect(() => insert.run('B')).toThrow(/UNIQUE/);
     db.close();
   });
+
+  it('moves prekeys and mailboxes to devices (7): accounts stay, device-less rows go, sessions gain a device', () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    applyMigrations(db, MIGRATIONS.slice(0, 6));
+    const blob = Buffer.alloc(32, 1);
+    db.prepare(
+      `INSERT INTO accounts (id, handle, role, signing_key, exchange_key, exchange_signature, salt,
+                             created_at, auth_key, key_backup)
+       VALUES ('a1', 'anna', 'contact', ?, ?, ?, ?, 1, ?, ?)`,
+    ).run(blob, blob, blob, blob, blob, blob);
+    db.prepare(`INSERT INTO signed_prekeys VALUES ('a1', 1, ?, ?, 2, ?, ?, 1)`).run(
+      blob,
+      blob,
+      blob,
+      blob,
+    );
+    db.prepare(`INSERT INTO one_time_prekeys VALUES ('a1', 3, ?, x'')`).run(blob);
+    db.prepare(
+      `INSERT INTO direct_messages (id, sender_id, recipient_id, client_id, body, created_at)
+       VALUES ('m1', 'a1', 'a1', 'c1', ?, 1)`,
+    ).run(blob);
+    db.prepare(
+      `INSERT INTO sessions (id, account_id, token_hash, created_at, expires_at) VALUES ('s1', 'a1', ?, 1, 9)`,
+    ).run(blob);
+
+    applyMigrations(db);
+
+    const count = (table: string) =>
+      db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n;
+    expect(count('accounts')).toBe(1);
+    for (const table of [
+      'signed_prekeys',
+      'one_time_prekeys',
+      'one_time_kem_prekeys',
+      'direct_messages',
+      'devices',
+      'device_lists',
+      'pending_devices',
+    ]) {
+      expect(count(table), table).toBe(0);
+    }
+    expect(db.prepare('SELECT id, device_id FROM sessions').all()).toStrictEqual([
+      { id: 's1', device_id: null },
+    ]);
+    // The new tables hang off devices: no prekey without its device.
+    expect(() =>
+      db.prepare(`INSERT INTO one_time_prekeys VALUES ('no-device', 1, ?, x'')`).run(blob),
+    ).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
 });

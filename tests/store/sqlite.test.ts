@@ -9,7 +9,7 @@ import { MIGRATIONS } from '../../server/src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { storeContract } from './contract.js';
-import { bytes, createAccount, uniqueBytes } from './contract/fixtures.js';
+import { bytes, createAccount, createDevice, uniqueBytes } from './contract/fixtures.js';
 
 const temporaryDirectories: string[] = [];
 
@@ -99,19 +99,21 @@ describe('sqlite store on disk', () => {
     await first.sessions.create({
       id: 'session-1',
       accountId: account.id,
+      deviceId: null,
       tokenHash: bytes(32, 1),
       createdAt: 1_000,
       expiresAt: 10_000,
       revokedAt: null,
     });
     const secret = await first.meta.getOrCreate('fake-salt-key', () => bytes(32, 2));
-    await first.prekeys.setSignedPrekeys(account.id, {
+    const { deviceId } = await createDevice(first, account.id);
+    await first.prekeys.setSignedPrekeys(deviceId, {
       signed: { id: 1, publicKey: bytes(32, 3), signature: bytes(64, 4) },
       kem: { id: 2, publicKey: bytes(32, 5), signature: bytes(64, 6) },
       now: 1_000,
     });
     await first.prekeys.addOneTimePrekeys(
-      account.id,
+      deviceId,
       [{ id: 7, publicKey: bytes(32, 7), signature: new Uint8Array(0) }],
       10,
     );
@@ -123,7 +125,8 @@ describe('sqlite store on disk', () => {
     expect(await second.meta.getOrCreate('fake-salt-key', () => bytes(32, 9))).toStrictEqual(
       secret,
     );
-    expect((await second.prekeys.takeBundle(account.id))?.oneTimePrekey?.id).toBe(7);
+    expect((await second.prekeys.takeBundle(deviceId))?.oneTimePrekey?.id).toBe(7);
+    expect((await second.devices.findDevice(deviceId))?.accountId).toBe(account.id);
   });
 
   it('shares one file between two connections, as the server and the admin CLI do', async () => {
@@ -185,23 +188,27 @@ describe('sqlite store on disk', () => {
     ).includes(Buffer.from(bytes));
   }
 
+  /** Stores one envelope to a new device and returns that device's id (its mailbox). */
   async function withMessage(store: Store, body: Uint8Array): Promise<string> {
-    const sender = await createAccount(store);
-    const recipient = await createAccount(store);
+    const sender = await createDevice(store);
+    const recipient = await createDevice(store);
     const roomy = { messages: 10, bytes: 1 << 20 };
     const put = await store.directMessages.put(
       {
-        id: `message-${recipient.id}`,
-        senderId: sender.id,
-        recipientId: recipient.id,
+        id: `message-${recipient.deviceId}`,
+        senderId: sender.accountId,
+        senderDeviceId: sender.deviceId,
+        recipientId: recipient.accountId,
+        recipientDeviceId: recipient.deviceId,
         clientId: 'client-1',
         body,
         createdAt: 1_000,
       },
       { mailbox: roomy, sender: roomy },
+      1,
     );
     expect(put.kind).toBe('created');
-    return recipient.id;
+    return recipient.deviceId;
   }
 
   it('after a crash, deleted rows still in the log are scrubbed as the store opens again', async () => {

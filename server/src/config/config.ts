@@ -2,7 +2,11 @@
 // A bad value stops start-up with a message that names the variable (never its value).
 import path from 'node:path';
 import { z } from 'zod';
-import { MAX_ONE_TIME_PREKEYS_STORED, ONE_TIME_PREKEYS_LOW_WATER } from '@kolokol/shared';
+import {
+  MAX_DEVICES_PER_ACCOUNT_CEILING,
+  MAX_ONE_TIME_PREKEYS_STORED,
+  ONE_TIME_PREKEYS_LOW_WATER,
+} from '@kolokol/shared';
 import { decodeRootPublicKey } from '@kolokol/shared/crypto';
 import { LARGEST_EVENT_PAYLOAD_BYTES, PACKET_FRAMING_BYTES } from '../realtime/limits.js';
 
@@ -53,6 +57,9 @@ export const CONFIG_VARIABLES = {
   KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR: positiveInt
     .max(MAX_ONE_TIME_PREKEYS_STORED)
     .default(ONE_TIME_PREKEYS_LOW_WATER),
+  // A phone, a laptop, a tablet and room to replace one: each device is another place the
+  // account's identity lives, so the default stays small; a device list names at most 20.
+  KOLOKOL_MAX_DEVICES_PER_ACCOUNT: positiveInt.max(MAX_DEVICES_PER_ACCOUNT_CEILING).default(5),
   // A week: long enough that aging throwaway accounts costs an attacker real time, short
   // enough that a new contact soon gets an established sender's share of a mailbox.
   KOLOKOL_NEW_ACCOUNT_HOURS: positiveInt.max(90 * 24).default(7 * 24),
@@ -111,8 +118,10 @@ export interface Config {
   /** Bundle fetches per (caller, target) and per caller, per hour: one-time prekeys cannot be drained. */
   readonly prekeyFetchesPerPairPerHour: number;
   readonly prekeyFetchesPerCallerPerHour: number;
-  /** One-time prekeys handed out per target per hour across all callers; then bundles come without. */
+  /** One-time prekeys handed out per target device per hour across all callers; then bundles come without. */
   readonly oneTimePrekeysPerTargetPerHour: number;
+  /** Devices an account's list may name; adding one more is refused. */
+  readonly maxDevicesPerAccount: number;
   /** Non-staff accounts younger than this share the small new-sender part of each mailbox. */
   readonly newAccountMs: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
@@ -206,6 +215,7 @@ export function loadConfig(env: Env = process.env): Config {
     prekeyFetchesPerPairPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR'),
     prekeyFetchesPerCallerPerHour: read(env, 'KOLOKOL_PREKEY_FETCHES_PER_CALLER_PER_HOUR'),
     oneTimePrekeysPerTargetPerHour: read(env, 'KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR'),
+    maxDevicesPerAccount: read(env, 'KOLOKOL_MAX_DEVICES_PER_ACCOUNT'),
     newAccountMs: read(env, 'KOLOKOL_NEW_ACCOUNT_HOURS') * 3600 * 1000,
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
   };

@@ -1,6 +1,14 @@
 // Direct end-to-end-encrypted envelopes between two accounts allowed a channel: stored before
-// they are acknowledged, pushed to the recipient's open sockets, deleted once the recipient
+// they are acknowledged, pushed to the recipient device's open sockets, deleted once that device
 // confirms receipt. An interim mailbox until conversations land.
+//
+// Every device has its own mailbox (issue 7). A sender sends one envelope per device of the
+// recipient (PeerDevices in shared makes them), each naming the device and the version of the
+// recipient's device list it was encrypted for; an envelope for a stale version, or a device the
+// list no longer names, is refused with DEVICE_LIST_CHANGED and nothing is stored, so a sender
+// learns of every added or removed device before it leaves anyone out — Sesame's "stale devices"
+// answer. The shares below apply to each device's mailbox: a sender's message costs one envelope
+// in each, so a recipient with more devices is not easier to fill.
 //
 // Who may fill how much of a mailbox (issue 6: five throwaway contacts filled a moderator's
 // with 1 000 envelopes, 72 MB, and honest contacts were refused). Accounts cost nothing to make,
@@ -44,6 +52,7 @@ export function toDirectMessageWire(message: DirectMessageRecord): DirectMessage
   return {
     id: message.id,
     from: message.senderId,
+    fromDevice: message.senderDeviceId,
     body: toBase64Url(message.body),
     createdAt: message.createdAt,
   };
@@ -61,8 +70,14 @@ export class DirectMessageService {
   ) {}
 
   async send(
-    caller: { accountId: string; role: Role; accountCreatedAt: number },
-    message: { to: string; clientId: string; body: Uint8Array },
+    caller: { accountId: string; deviceId: string; role: Role; accountCreatedAt: number },
+    message: {
+      to: string;
+      device: string;
+      deviceListVersion: number;
+      clientId: string;
+      body: Uint8Array;
+    },
   ): Promise<{ id: string; createdAt: number; duplicate: boolean }> {
     const recipient = await this.deps.store.accounts.findById(message.to);
     if (!recipient || !mayOpenChannel(caller, recipient))
@@ -73,13 +88,25 @@ export class DirectMessageService {
       {
         id: newId(),
         senderId: caller.accountId,
+        senderDeviceId: caller.deviceId,
         recipientId: recipient.id,
+        recipientDeviceId: message.device,
         clientId: message.clientId,
         body: message.body,
         createdAt: now,
       },
       quota,
+      message.deviceListVersion,
     );
+    if (outcome.kind === 'sender-removed') {
+      throw new AppError('UNAUTHENTICATED', 'device invalid or removed');
+    }
+    if (outcome.kind === 'devices-changed') {
+      throw new AppError(
+        'DEVICE_LIST_CHANGED',
+        'the recipient’s device list changed; fetch it and its bundles, then send again',
+      );
+    }
     if (outcome.kind === 'full') {
       throw new AppError(
         'RATE_LIMITED',
@@ -88,8 +115,12 @@ export class DirectMessageService {
           : 'the recipient’s mailbox is full; try later',
       );
     }
-    if (outcome.kind === 'duplicate' && outcome.message.recipientId !== recipient.id) {
-      throw new AppError('CONFLICT', 'clientId already used for another recipient');
+    if (
+      outcome.kind === 'duplicate' &&
+      (outcome.message.recipientId !== recipient.id ||
+        outcome.message.recipientDeviceId !== message.device)
+    ) {
+      throw new AppError('CONFLICT', 'clientId already used for another recipient or device');
     }
     if (outcome.kind === 'created') this.deps.notifier.directMessage(outcome.message);
     return {
@@ -108,12 +139,13 @@ export class DirectMessageService {
     return nonStaffQuota(caller.accountCreatedAt, now, this.deps.newAccountMs);
   }
 
-  async fetch(recipientId: string, limit: number): Promise<DirectMessageWire[]> {
-    const messages = await this.deps.store.directMessages.listForRecipient(recipientId, limit);
+  /** The device's own mailbox. */
+  async fetch(deviceId: string, limit: number): Promise<DirectMessageWire[]> {
+    const messages = await this.deps.store.directMessages.listForRecipient(deviceId, limit);
     return messages.map(toDirectMessageWire);
   }
 
-  async ack(recipientId: string, ids: readonly string[]): Promise<number> {
-    return this.deps.store.directMessages.deleteForRecipient(recipientId, ids);
+  async ack(deviceId: string, ids: readonly string[]): Promise<number> {
+    return this.deps.store.directMessages.deleteForRecipient(deviceId, ids);
   }
 }

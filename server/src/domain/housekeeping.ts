@@ -1,6 +1,6 @@
 // Periodic deletion of what the server no longer needs: the ids of spent login challenges once
-// they expired (a challenge past its expiry cannot be presented again) and sessions that expired
-// or were revoked. A seized store should hold as little as possible; an ended session needs no
+// they expired (a challenge past its expiry cannot be presented again), sessions that expired
+// or were revoked, and device reservations no list added in time. A seized store should hold as little as possible; an ended session needs no
 // row to stay refused. The store's purge
 // methods also scrub what they delete from its write-ahead log (docs/protocol.md, "What a
 // seized server holds"), so a purge leaves no copy on disk either.
@@ -12,10 +12,11 @@ export const HOUSEKEEPING_INTERVAL_MS = 60 * 1000;
 export async function purgeExpired(
   store: Store,
   clock: Clock,
-): Promise<{ challenges: number; sessions: number }> {
+): Promise<{ challenges: number; sessions: number; pendingDevices: number }> {
   const now = clock.now();
   return {
     challenges: await store.challenges.purge(now),
     sessions: await store.sessions.purge(now),
+    pendingDevices: await store.devices.purgePending(now),
   };
 }

@@ -1,8 +1,16 @@
 // What the domain tells connected clients, without knowing how: the realtime layer implements
 // this with socket.io rooms (and, scaled out, the Redis adapter).
+import type { DevicesChanged } from '@kolokol/shared';
 import type { DirectMessageRecord } from '../store/ports.js';
 
 export interface Notifier {
-  prekeysLow(accountId: string, oneTimeRemaining: number): void;
+  /** To the device's sockets: its pools of one-time prekeys are running low. */
+  prekeysLow(
+    deviceId: string,
+    left: { oneTimeRemaining: number; oneTimeKemRemaining: number },
+  ): void;
+  /** To the recipient device's sockets. */
   directMessage(message: DirectMessageRecord): void;
+  /** To every socket of the account, whichever device (or none) it acts as. */
+  devicesChanged(event: DevicesChanged): void;
 }

@@ -35,6 +35,8 @@ export class SessionService {
     const session: SessionRecord = {
       id: newId(),
       accountId: account.id,
+      // Bound to a device by the first socket that names one with its device key's proof.
+      deviceId: null,
       tokenHash: sha256(token),
       createdAt: now,
       expiresAt: now + this.deps.ttlMs,

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from 'socket.io';
 import type { Config } from '../config/config.js';
 import type { RevocationFeed } from '../domain/revocations.js';
+import type { DeviceService } from '../domain/devices.js';
 import type { SessionService } from '../domain/sessions.js';
 import type { Logger } from '../logger.js';
 import { allHandlers, type HandlerDeps } from './handlers/index.js';
@@ -54,6 +55,7 @@ export function createRealtime(
     readonly config: Config;
     readonly logger: Logger;
     readonly sessions: SessionService;
+    readonly devices: DeviceService;
     readonly revocations: RevocationFeed;
     readonly handlerDeps: HandlerDeps;
     readonly now: () => number;
@@ -100,6 +102,7 @@ export function createRealtime(
   io.use(
     handshakeMiddleware({
       sessions: deps.sessions,
+      devices: deps.devices,
       slots,
       transports,
       maxSocketsPerAccount: config.maxSocketsPerAccount,

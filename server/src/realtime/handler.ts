@@ -1,7 +1,16 @@
-// The shape of a socket event handler: the event it serves, who may call it, and a function
-// from validated input to result. Handlers never see raw payloads; the router parses first.
+// The shape of a socket event handler: the event it serves, who may call it (role, and whether
+// the socket must act as a device), and a function from validated input to result. Handlers
+// never see raw payloads; the router parses first.
 import type { ClientEventName, EventPayload, EventResult, Role, SocketData } from '@kolokol/shared';
+import { AppError } from '../errors.js';
 import type { KolokolSocket } from './socket-types.js';
+
+/**
+ * Whether the event needs the socket to act as a device (named and proven at the handshake):
+ * 'required' for per-device events (prekeys, mailbox), 'none' for what only a socket without a
+ * device may do (reserve one), 'any' (the default) for account-wide events.
+ */
+export type DeviceRule = 'required' | 'none' | 'any';
 
 export interface HandlerContext {
   readonly caller: SocketData;
@@ -11,6 +20,7 @@ export interface HandlerContext {
 export interface EventHandler<E extends ClientEventName> {
   readonly event: E;
   readonly roles: readonly Role[];
+  readonly device?: DeviceRule;
   handle(payload: EventPayload<E>, context: HandlerContext): Promise<EventResult<E>>;
 }
 
@@ -22,4 +32,10 @@ export function defineHandler<E extends ClientEventName>(
   handler: EventHandler<E>,
 ): EventHandler<E> {
   return handler;
+}
+
+/** The caller's device in a handler whose rule is 'required' (the router checked it already). */
+export function callerDevice(caller: SocketData): string {
+  if (caller.deviceId === null) throw new AppError('FORBIDDEN', 'this event needs a device socket');
+  return caller.deviceId;
 }

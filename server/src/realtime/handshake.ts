@@ -1,20 +1,24 @@
 // Handshake authentication: the server must not be shutting down, the protocol version must
 // share our major, the token in `auth.token` must name a live session (and, on a polling
-// connection, be the token its requests carry), and the account must be within its budget of
-// new connections per minute and of open sockets. The socket slot is claimed in one step with
+// connection, be the token its requests carry), the device in `auth.device` must be a current
+// device of the account proven by its device key over the token (a session bound to a device
+// must name it; the first socket that names one binds the session to it for good), and the
+// account must be within its budget of new connections per minute and of open sockets. The socket slot is claimed in one step with
 // the check and given back when the socket disconnects or its connection closes first.
 // Refusals reach the client as connect_error with `data: { code, message }`.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { PROTOCOL_MAJOR, handshakeAuthSchema, protocolMajor } from '@kolokol/shared';
+import type { DeviceService } from '../domain/devices.js';
 import type { SessionService } from '../domain/sessions.js';
 import { AppError, toErrorBody } from '../errors.js';
 import { parseInput } from '../validation.js';
 import type { SocketSlots } from './socket-slots.js';
 import type { TransportGuard } from './transport-guard.js';
-import { accountRoom, sessionRoom, type KolokolSocket } from './socket-types.js';
+import { accountRoom, deviceRoom, sessionRoom, type KolokolSocket } from './socket-types.js';
 
 export interface HandshakeDeps {
   readonly sessions: SessionService;
+  readonly devices: DeviceService;
   readonly slots: SocketSlots;
   readonly transports: TransportGuard;
   readonly maxSocketsPerAccount: number;
@@ -36,6 +40,7 @@ async function authenticate(
     throw new AppError('UNAUTHENTICATED', 'session invalid or expired');
   }
   const { account, session } = await deps.sessions.authenticate(auth.token);
+  const deviceId = await deps.devices.deviceForSocket(account, session, auth.device);
   try {
     await connects.consume(account.id);
   } catch {
@@ -62,10 +67,12 @@ async function authenticate(
     handle: account.handle,
     role: account.role,
     sessionId: session.id,
+    deviceId,
     sessionExpiresAt: session.expiresAt,
     accountCreatedAt: account.createdAt,
   };
-  await socket.join([accountRoom(account.id), sessionRoom(session.id)]);
+  const rooms = [accountRoom(account.id), sessionRoom(session.id)];
+  await socket.join(deviceId === null ? rooms : [...rooms, deviceRoom(deviceId)]);
 }
 
 export function handshakeMiddleware(deps: HandshakeDeps) {

@@ -1,6 +1,6 @@
 // The one socket event router. Every incoming event goes through the same steps:
 // shape check (known event, one payload, an ack) → size → rate → parse with the event's schema
-// → authorise by role → handler → ack. Bad input gets a typed error ack and changes nothing;
+// → authorise by role and device → handler → ack. Bad input gets a typed error ack and changes nothing;
 // a socket that keeps sending bad input is disconnected. An event answered after its session
 // expired is followed by `session.revoked` and a disconnect — after the ack, never instead.
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -14,7 +14,7 @@ import {
 import { AppError, toErrorBody } from '../errors.js';
 import { errorName, type Logger } from '../logger.js';
 import { parseInput } from '../validation.js';
-import type { AnyEventHandler, EventHandler, HandlerContext } from './handler.js';
+import type { AnyEventHandler, DeviceRule, EventHandler, HandlerContext } from './handler.js';
 import type { InFlight } from './in-flight.js';
 import { receivedDataBytes } from './json-only-parser.js';
 import { MAX_STRIKES } from './limits.js';
@@ -142,6 +142,7 @@ export class EventRouter {
     const input = parseInput(definition.input, payloads[0]);
     if (!handler.roles.includes(caller.role))
       throw new AppError('FORBIDDEN', 'not allowed for this role');
+    checkDeviceRule(handler.device ?? 'any', caller.deviceId);
     const context: HandlerContext = { caller, socket };
     return handler.handle(input, context);
   }
@@ -154,6 +155,16 @@ export class EventRouter {
     } catch {
       throw new AppError('RATE_LIMITED', 'too many events; slow down');
     }
+  }
+}
+
+/** Per-device events need a device socket; reserving a device needs a socket without one. */
+function checkDeviceRule(rule: DeviceRule, deviceId: string | null): void {
+  if (rule === 'required' && deviceId === null) {
+    throw new AppError('FORBIDDEN', 'this event needs a device: name it in the handshake');
+  }
+  if (rule === 'none' && deviceId !== null) {
+    throw new AppError('FORBIDDEN', 'this event is for a socket that names no device');
   }
 }
 

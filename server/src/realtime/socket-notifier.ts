@@ -1,18 +1,21 @@
-// The Notifier port over socket.io rooms: pushes reach every socket of the account, on this
-// node or (with the Redis adapter) any other.
+// The Notifier port over socket.io rooms: pushes reach every socket of the device (or of the
+// account), on this node or (with the Redis adapter) any other.
 import { toDirectMessageWire } from '../domain/direct-messages.js';
 import type { Notifier } from '../domain/notifier.js';
-import { accountRoom, type KolokolServer } from './socket-types.js';
+import { accountRoom, deviceRoom, type KolokolServer } from './socket-types.js';
 
 export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
   return {
-    prekeysLow(accountId, oneTimeRemaining) {
-      io()?.to(accountRoom(accountId)).emit('prekeys.low', { oneTimeRemaining });
+    prekeysLow(deviceId, left) {
+      io()?.to(deviceRoom(deviceId)).emit('prekeys.low', left);
     },
     directMessage(message) {
       io()
-        ?.to(accountRoom(message.recipientId))
+        ?.to(deviceRoom(message.recipientDeviceId))
         .emit('direct.message', toDirectMessageWire(message));
+    },
+    devicesChanged(event) {
+      io()?.to(accountRoom(event.accountId)).emit('devices.changed', event);
     },
   };
 }

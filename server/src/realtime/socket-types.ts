@@ -22,3 +22,4 @@ export type KolokolSocket = Socket<
 
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 export const accountRoom = (accountId: string): string => `account:${accountId}`;
+export const deviceRoom = (deviceId: string): string => `device:${deviceId}`;

@@ -20,6 +20,7 @@ export * from './identity/safety-number.js';
 // proofs: what a client signs or computes for the server (login, registration, backup, rekey, work).
 export * from './proofs/auth-proof.js';
 export * from './proofs/backup-proof.js';
+export * from './proofs/device-proof.js';
 export * from './proofs/proof-of-work.js';
 export * from './proofs/rekey-proof.js';
 
@@ -33,6 +34,9 @@ export * from './trust/moderator-directory.js';
 export * from './trust/revocation.js';
 export * from './trust/trust-chain.js';
 
+// devices: device keys and the identity-signed device list.
+export * from './devices/device-list.js';
+
 // handshake: prekeys, the private prekey store, PQXDH.
 export * from './handshake/pqxdh.js';
 export * from './handshake/prekeys.js';
@@ -43,6 +47,9 @@ export * from './ratchet/ratchet.js';
 export * from './ratchet/ratchet-header.js';
 export * from './ratchet/ratchet-state.js';
 export * from './ratchet/session.js';
+
+// peers: a peer account's verified devices, a session with each, one envelope per device.
+export * from './peers/peer-devices.js';
 
 // storage: the sealed key store and what is sealed in it (identity backup, sessions, prekeys).
 export * from './storage/identity-backup.js';

@@ -1,5 +1,7 @@
 // Payloads for direct end-to-end-encrypted envelopes: an interim store-and-forward mailbox
 // (issue 3) until conversations with gapless sequences replace it. Bodies are opaque ciphertext.
+// Every device has its own mailbox: a sender sends one envelope per device of the recipient,
+// each with the version of the recipient's device list it was made for.
 import { z } from 'zod';
 import { bytesSchema, idSchema } from './common.js';
 
@@ -16,7 +18,7 @@ export interface MailboxShare {
 }
 
 /**
- * Limits on one recipient's mailbox of undelivered envelopes. Past any of them `direct.send`
+ * Limits on one recipient device's mailbox of undelivered envelopes. Past any of them `direct.send`
  * answers RATE_LIMITED and stores nothing; acknowledged envelopes free their room. Each share
  * exists so that accounts anyone can create for free cannot lock staff out of their mailbox
  * (docs/protocol.md, `direct.send`). "New" means a non-staff account younger than
@@ -38,6 +40,10 @@ export const DIRECT_MAILBOX_LIMITS = {
 export const directSendSchema = z
   .object({
     to: idSchema,
+    /** The recipient's device this envelope is for. */
+    device: idSchema,
+    /** The version of the recipient's device list the sender encrypted for; a stale one is refused. */
+    deviceListVersion: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     /** Chosen by the sender; resending the same clientId is idempotent. */
     clientId: idSchema,
     body: bytesSchema({ min: 1, max: MAX_DIRECT_BODY_BYTES }),
@@ -47,6 +53,8 @@ export const directSendSchema = z
 export const directMessageSchema = z.object({
   id: idSchema,
   from: idSchema,
+  /** The sender's device (the server's word: check it against the sender's device list). */
+  fromDevice: idSchema,
   body: bytesSchema({ min: 1, max: MAX_DIRECT_BODY_BYTES }),
   createdAt: z.number().int(),
 });

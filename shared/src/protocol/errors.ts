@@ -6,6 +6,7 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'NOT_FOUND',
   'CONFLICT',
+  'DEVICE_LIST_CHANGED',
   'RATE_LIMITED',
   'POW_REQUIRED',
   'PAYLOAD_TOO_LARGE',
@@ -28,6 +29,8 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  // 409 as well: the recipient's devices changed; fetch its list and bundles, then send again.
+  DEVICE_LIST_CHANGED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_VERSION: 426,
   RATE_LIMITED: 429,

@@ -19,12 +19,24 @@ import {
   publishEnvelopePrekeySchema,
 } from './envelope-prekeys.js';
 import {
+  devicesAddSchema,
+  devicesChangeResultSchema,
+  devicesListResultSchema,
+  devicesListSchema,
+  devicesRemoveSchema,
+  devicesReserveResultSchema,
+  devicesReserveSchema,
+  MAX_DEVICE_LIST_WIRE_BYTES,
+  type DevicesChanged,
+} from './devices.js';
+import {
+  addOneTimeKemPrekeysSchema,
   addOneTimePrekeysSchema,
   certificateListSchema,
   fetchBundleSchema,
   MAX_CERTIFICATE_BYTES,
   MAX_REVOCATION_LIST_BYTES,
-  prekeyBundleWireSchema,
+  prekeyBundlesWireSchema,
   prekeyStatusSchema,
   publishCertificateSchema,
   publishRevocationListSchema,
@@ -49,6 +61,8 @@ export const whoAmISchema = z.object({
   accountId: idSchema,
   handle: handleSchema,
   role: roleSchema,
+  /** The device this socket acts as; null on a socket that named none. */
+  deviceId: idSchema.nullable(),
   sessionExpiresAt: z.number().int(),
 });
 
@@ -81,29 +95,63 @@ export const clientEvents = {
     summary:
       'Change the passphrase and/or rotate the account key: new salt, login key and backup at once, signed by the current and the new login key; every other session of the account ends.',
   }),
+  'devices.reserve': defineEvent({
+    input: devicesReserveSchema,
+    output: devicesReserveResultSchema,
+    maxBytes: 256,
+    summary: 'A new device (a socket that named none) gets its id for the device key it made.',
+  }),
+  'devices.add': defineEvent({
+    input: devicesAddSchema,
+    output: devicesChangeResultSchema,
+    maxBytes: Math.ceil((MAX_DEVICE_LIST_WIRE_BYTES * 4) / 3) + 256,
+    summary: 'Publish the next device list: the current one plus one reserved device.',
+  }),
+  'devices.remove': defineEvent({
+    input: devicesRemoveSchema,
+    output: devicesChangeResultSchema,
+    maxBytes: Math.ceil((MAX_DEVICE_LIST_WIRE_BYTES * 4) / 3) + 256,
+    summary:
+      'Publish the next device list without one device; its sessions, prekeys and mailbox end.',
+  }),
+  'devices.list': defineEvent({
+    input: devicesListSchema,
+    output: devicesListResultSchema,
+    maxBytes: 256,
+    summary: 'The caller’s own device list, or another account’s across a channel.',
+  }),
   'prekeys.set_signed': defineEvent({
     input: setSignedPrekeysSchema,
     output: emptySchema,
     maxBytes: 4 * 1024,
-    summary: 'Replace the caller’s signed X25519 prekey and signed ML-KEM-768 prekey (rotation).',
+    summary:
+      'Replace the caller device’s signed X25519 prekey and last-resort ML-KEM-768 prekey (rotation).',
   }),
   'prekeys.add_one_time': defineEvent({
     input: addOneTimePrekeysSchema,
     output: z.object({ oneTimeRemaining: z.number().int() }),
     maxBytes: 12 * 1024,
-    summary: 'Add one-time X25519 prekeys, all or none.',
+    summary: 'Add one-time X25519 prekeys for the caller’s device, all or none.',
+  }),
+  'prekeys.add_one_time_kem': defineEvent({
+    input: addOneTimeKemPrekeysSchema,
+    output: z.object({ oneTimeKemRemaining: z.number().int() }),
+    maxBytes: 40 * 1024,
+    summary: 'Add signed one-time ML-KEM-768 prekeys for the caller’s device, all or none.',
   }),
   'prekeys.status': defineEvent({
     input: emptySchema,
     output: prekeyStatusSchema,
     maxBytes: 256,
-    summary: 'How many one-time prekeys the caller has left, and its signed prekey id.',
+    summary:
+      'How many one-time prekeys of each kind the caller’s device has left, and its signed prekey id.',
   }),
   'prekeys.fetch': defineEvent({
     input: fetchBundleSchema,
-    output: prekeyBundleWireSchema,
+    output: prekeyBundlesWireSchema,
     maxBytes: 256,
-    summary: 'Another account’s prekey bundle, consuming one of its one-time prekeys.',
+    summary:
+      'Another account’s device list and a bundle per device, each consuming one-time prekeys of that device.',
   }),
   'certificates.publish': defineEvent({
     input: publishCertificateSchema,
@@ -140,13 +188,13 @@ export const clientEvents = {
     input: directSendSchema,
     output: z.object({ id: idSchema, createdAt: z.number().int(), duplicate: z.boolean() }),
     maxBytes: Math.ceil((MAX_DIRECT_BODY_BYTES * 4) / 3) + 512,
-    summary: 'Store and forward an end-to-end-encrypted envelope to one account.',
+    summary: 'Store and forward an end-to-end-encrypted envelope to one device of one account.',
   }),
   'direct.fetch': defineEvent({
     input: directFetchSchema,
     output: z.object({ messages: z.array(directMessageSchema) }),
     maxBytes: 256,
-    summary: 'Undelivered envelopes addressed to the caller, oldest first.',
+    summary: 'Undelivered envelopes in the caller device’s mailbox, oldest first.',
   }),
   'direct.ack': defineEvent({
     input: directAckSchema,
@@ -183,9 +231,18 @@ export type ClientToServerEvents = {
 export const sessionRevokedSchema = z.object({
   /**
    * 'revoked' when the server only knows the session ended (e.g. ended from another process);
-   * 'rekeyed' when another session of the account changed its passphrase or account key.
+   * 'rekeyed' when another session of the account changed its passphrase or account key;
+   * 'device_removed' when the session's device was removed from the account's device list.
    */
-  reason: z.enum(['logout', 'logout_all', 'suspended', 'expired', 'revoked', 'rekeyed']),
+  reason: z.enum([
+    'logout',
+    'logout_all',
+    'suspended',
+    'expired',
+    'revoked',
+    'rekeyed',
+    'device_removed',
+  ]),
 });
 export type SessionRevoked = z.infer<typeof sessionRevokedSchema>;
 
@@ -196,9 +253,11 @@ export type ProtocolError = z.infer<typeof protocolErrorSchema>;
 export interface ServerToClientEvents {
   /** The session ended; the server disconnects the socket right after this. */
   'session.revoked': (event: SessionRevoked) => void;
-  /** The caller's supply of one-time prekeys is running low; upload more. */
-  'prekeys.low': (event: { oneTimeRemaining: number }) => void;
-  /** An end-to-end-encrypted envelope arrived for the caller; ack it with `direct.ack`. */
+  /** The device's supply of one-time prekeys (either kind) is running low; upload more. */
+  'prekeys.low': (event: { oneTimeRemaining: number; oneTimeKemRemaining: number }) => void;
+  /** The account's device list changed (sent to every socket of the account). */
+  'devices.changed': (event: DevicesChanged) => void;
+  /** An end-to-end-encrypted envelope arrived for the device; ack it with `direct.ack`. */
   'direct.message': (message: DirectMessageWire) => void;
   /** A client→server event that could not be answered with an ack (it carried no callback). */
   'protocol.error': (error: ProtocolError) => void;
@@ -213,6 +272,8 @@ export const socketDataSchema = z.object({
   handle: handleSchema,
   role: roleSchema,
   sessionId: idSchema,
+  /** The device the socket acts as (named and proven at the handshake); null for none yet. */
+  deviceId: idSchema.nullable(),
   sessionExpiresAt: z.number().int(),
   /** When the account was created: how old a sender is, without a store read per event. */
   accountCreatedAt: z.number().int(),
@@ -227,6 +288,7 @@ export function isClientEventName(name: unknown): name is ClientEventName {
 export const SERVER_EVENT_NAMES = [
   'session.revoked',
   'prekeys.low',
+  'devices.changed',
   'direct.message',
   'protocol.error',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];

@@ -2,6 +2,7 @@
 export * from './ack.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './devices.js';
 export * from './direct.js';
 export * from './envelope-prekeys.js';
 export * from './errors.js';

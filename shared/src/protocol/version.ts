@@ -3,8 +3,11 @@
 // 2.0: keys.backup_put needs the login key's signature; certificates.list serves a revocation
 // statement (root → signer → statement) instead of a root-signed list; proof of work on the
 // anonymous auth routes. Clients of 1.x are refused at the handshake.
-export const PROTOCOL_VERSION = '2.0';
-export const PROTOCOL_MAJOR = 2;
+// 3.0: the two-secret key derivation (accounts of 2.x register again), account.rekey, devices
+// (device lists, per-device prekeys and mailboxes, sessions bound to a device, one-time ML-KEM
+// prekeys), sealed envelopes to X-Wing envelope prekeys.
+export const PROTOCOL_VERSION = '3.0';
+export const PROTOCOL_MAJOR = 3;
 
 /** The major number of a "major.minor" version string, or undefined if it is not one. */
 export function protocolMajor(version: string): number | undefined {

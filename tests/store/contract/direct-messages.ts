@@ -1,8 +1,9 @@
-// Contract for DirectMessageStore: idempotent puts, a bounded mailbox per recipient, ordered listing, scoped deletes.
+// Contract for DirectMessageStore: idempotent puts, a bounded mailbox per recipient device,
+// ordered listing, scoped deletes, and nothing stored for a stale device list or a removed device.
 import { describe, expect, it } from 'vitest';
 import type { DirectMessageRecord, MailboxQuota } from '../../../server/src/store/ports.js';
 import type { CurrentStore } from './fixtures.js';
-import { createAccount, expectPlainBytes, unique, uniqueBytes } from './fixtures.js';
+import { createDevice, expectPlainBytes, unique, uniqueBytes } from './fixtures.js';
 
 /** Far above anything a test stores, so listing with it shows the whole mailbox. */
 const ALL = 1_000;
@@ -23,15 +24,23 @@ function quota(caps: {
   };
 }
 
+/** An account with one device (its device list at version 1). */
+interface Party {
+  readonly accountId: string;
+  readonly deviceId: string;
+}
+
 function message(
-  senderId: string,
-  recipientId: string,
+  sender: Party,
+  recipient: Party,
   overrides: Partial<DirectMessageRecord> = {},
 ): DirectMessageRecord {
   return {
     id: unique('message'),
-    senderId,
-    recipientId,
+    senderId: sender.accountId,
+    senderDeviceId: sender.deviceId,
+    recipientId: recipient.accountId,
+    recipientDeviceId: recipient.deviceId,
     clientId: unique('client'),
     body: uniqueBytes(48),
     createdAt: 1_000,
@@ -41,19 +50,29 @@ function message(
 
 export function directMessagesContract(store: CurrentStore): void {
   describe('direct messages', () => {
-    async function pair(): Promise<{ readonly sender: string; readonly recipient: string }> {
-      const sender = await createAccount(store());
-      const recipient = await createAccount(store());
-      return { sender: sender.id, recipient: recipient.id };
+    const party = (): Promise<Party> => createDevice(store());
+
+    async function pair(): Promise<{ readonly sender: Party; readonly recipient: Party }> {
+      return { sender: await party(), recipient: await party() };
     }
 
-    async function mailbox(recipientId: string): Promise<DirectMessageRecord[]> {
-      return store().directMessages.listForRecipient(recipientId, ALL);
+    async function mailbox(recipient: Party | string): Promise<DirectMessageRecord[]> {
+      const deviceId = typeof recipient === 'string' ? recipient : recipient.deviceId;
+      return store().directMessages.listForRecipient(deviceId, ALL);
+    }
+
+    /** Puts for a recipient whose device list is at version 1, as every party's is. */
+    function put(record: DirectMessageRecord, caps: MailboxQuota = ROOMY) {
+      return store().directMessages.put(record, caps, 1);
+    }
+
+    function remove(recipient: Party, ids: readonly string[]) {
+      return store().directMessages.deleteForRecipient(recipient.deviceId, ids);
     }
 
     async function putAll(records: readonly DirectMessageRecord[]): Promise<void> {
       for (const record of records) {
-        expect((await store().directMessages.put(record, ROOMY)).kind).toBe('created');
+        expect((await put(record)).kind).toBe('created');
       }
     }
 
@@ -65,7 +84,7 @@ export function directMessagesContract(store: CurrentStore): void {
       const record = message(sender, recipient, { body });
       const expected = { ...record, body: Uint8Array.from(body) };
 
-      const result = await store().directMessages.put(record, ROOMY);
+      const result = await put(record, ROOMY);
 
       expect(result).toStrictEqual({ kind: 'created', message: expected });
       if (result.kind === 'created') {
@@ -86,26 +105,26 @@ export function directMessagesContract(store: CurrentStore): void {
       expect(await mailbox(sender)).toStrictEqual([]);
     });
 
-    it('lists nothing for an account without messages or an unknown account', async () => {
-      const account = await createAccount(store());
+    it('lists nothing for an device without messages or an unknown device', async () => {
+      const account = await party();
 
-      expect(await mailbox(account.id)).toStrictEqual([]);
-      expect(await mailbox('no-such-account')).toStrictEqual([]);
+      expect(await mailbox(account)).toStrictEqual([]);
+      expect(await mailbox('no-such-device')).toStrictEqual([]);
     });
 
     it('lists oldest first by createdAt, then by id, and only the recipient’s', async () => {
       const { sender, recipient } = await pair();
-      const other = await createAccount(store());
+      const other = await party();
       const base = unique('message');
       const latest = message(sender, recipient, { id: `${base}-a`, createdAt: 3_000 });
       const tiedSecond = message(sender, recipient, { id: `${base}-c`, createdAt: 2_000 });
       const oldest = message(sender, recipient, { id: `${base}-d`, createdAt: 1_000 });
       const tiedFirst = message(sender, recipient, { id: `${base}-b`, createdAt: 2_000 });
-      const toOther = message(sender, other.id, { createdAt: 500 });
+      const toOther = message(sender, other, { createdAt: 500 });
       await putAll([latest, tiedSecond, toOther, oldest, tiedFirst]);
 
       expect(await mailbox(recipient)).toStrictEqual([oldest, tiedFirst, tiedSecond, latest]);
-      expect(await mailbox(other.id)).toStrictEqual([toOther]);
+      expect(await mailbox(other)).toStrictEqual([toOther]);
     });
 
     it('lists at most `limit` messages, the oldest ones', async () => {
@@ -116,42 +135,48 @@ export function directMessagesContract(store: CurrentStore): void {
       await putAll(records);
       const inOrder = [...records].sort((a, b) => a.createdAt - b.createdAt);
 
-      expect(await store().directMessages.listForRecipient(recipient, 2)).toStrictEqual(
+      expect(await store().directMessages.listForRecipient(recipient.deviceId, 2)).toStrictEqual(
         inOrder.slice(0, 2),
       );
-      expect(await store().directMessages.listForRecipient(recipient, 5)).toStrictEqual(inOrder);
-      expect(await store().directMessages.listForRecipient(recipient, 0)).toStrictEqual([]);
-      expect(await store().directMessages.listForRecipient(recipient, -1)).toStrictEqual([]);
+      expect(await store().directMessages.listForRecipient(recipient.deviceId, 5)).toStrictEqual(
+        inOrder,
+      );
+      expect(await store().directMessages.listForRecipient(recipient.deviceId, 0)).toStrictEqual(
+        [],
+      );
+      expect(await store().directMessages.listForRecipient(recipient.deviceId, -1)).toStrictEqual(
+        [],
+      );
       expect(await mailbox(recipient)).toStrictEqual(inOrder);
     });
 
     it('answers a repeated (sender, clientId) with the first record unchanged and stores nothing', async () => {
       const { sender, recipient } = await pair();
-      const other = await createAccount(store());
+      const other = await party();
       const first = message(sender, recipient);
       await putAll([first]);
-      const retry = message(sender, other.id, {
+      const retry = message(sender, other, {
         clientId: first.clientId,
         body: uniqueBytes(16),
         createdAt: 9_000,
       });
 
-      const result = await store().directMessages.put(retry, ROOMY);
+      const result = await put(retry, ROOMY);
 
       expect(result).toStrictEqual({ kind: 'duplicate', message: first });
       if (result.kind === 'duplicate') {
         expectPlainBytes(result.message.body);
       }
       expect(await mailbox(recipient)).toStrictEqual([first]);
-      expect(await mailbox(other.id)).toStrictEqual([]);
-      expect(await store().directMessages.deleteForRecipient(other.id, [retry.id])).toBe(0);
+      expect(await mailbox(other)).toStrictEqual([]);
+      expect(await remove(other, [retry.id])).toBe(0);
     });
 
     it('treats the same clientId from another sender as another message', async () => {
       const { sender, recipient } = await pair();
-      const secondSender = await createAccount(store());
+      const secondSender = await party();
       const fromFirst = message(sender, recipient, { createdAt: 1_000 });
-      const fromSecond = message(secondSender.id, recipient, {
+      const fromSecond = message(secondSender, recipient, {
         clientId: fromFirst.clientId,
         createdAt: 2_000,
       });
@@ -163,36 +188,34 @@ export function directMessagesContract(store: CurrentStore): void {
 
     it('refuses a message once the recipient has maxPending, storing nothing, until one is deleted', async () => {
       const { sender, recipient } = await pair();
-      const other = await createAccount(store());
+      const other = await party();
       const pending = [1_000, 2_000, 3_000].map((createdAt) =>
         message(sender, recipient, { createdAt }),
       );
       const three = quota({ mailbox: { messages: 3 } });
       for (const record of pending) {
-        expect((await store().directMessages.put(record, three)).kind).toBe('created');
+        expect((await put(record, three)).kind).toBe('created');
       }
       const overflow = message(sender, recipient, { createdAt: 4_000 });
 
-      expect(await store().directMessages.put(overflow, three)).toStrictEqual({
+      expect(await put(overflow, three)).toStrictEqual({
         kind: 'full',
         share: 'mailbox',
       });
 
       expect(await mailbox(recipient)).toStrictEqual(pending);
       // The mailbox limit is per recipient.
-      const toOther = message(sender, other.id);
-      expect((await store().directMessages.put(toOther, three)).kind).toBe('created');
+      const toOther = message(sender, other);
+      expect((await put(toOther, three)).kind).toBe('created');
 
-      expect(
-        await store().directMessages.deleteForRecipient(recipient, [pending[0]?.id ?? '']),
-      ).toBe(1);
+      expect(await remove(recipient, [pending[0]?.id ?? ''])).toBe(1);
       // A refused message left no trace: the same send now goes through as new.
-      expect(await store().directMessages.put(overflow, three)).toStrictEqual({
+      expect(await put(overflow, three)).toStrictEqual({
         kind: 'created',
         message: overflow,
       });
       expect(await mailbox(recipient)).toStrictEqual([...pending.slice(1), overflow]);
-      expect(await store().directMessages.put(message(sender, recipient), three)).toStrictEqual({
+      expect(await put(message(sender, recipient), three)).toStrictEqual({
         kind: 'full',
         share: 'mailbox',
       });
@@ -202,139 +225,114 @@ export function directMessagesContract(store: CurrentStore): void {
       const { sender, recipient } = await pair();
       const first = message(sender, recipient);
       const one = quota({ mailbox: { messages: 1 } });
-      expect((await store().directMessages.put(first, one)).kind).toBe('created');
+      expect((await put(first, one)).kind).toBe('created');
 
-      const result = await store().directMessages.put({ ...first, id: unique('message') }, one);
+      const result = await put({ ...first, id: unique('message') }, one);
 
       expect(result).toStrictEqual({ kind: 'duplicate', message: first });
       expect(await mailbox(recipient)).toStrictEqual([first]);
     });
 
     it('caps one sender’s share of a mailbox while others still get through', async () => {
-      const recipient = await createAccount(store());
-      const noisy = await createAccount(store());
-      const quiet = await createAccount(store());
+      const recipient = await party();
+      const noisy = await party();
+      const quiet = await party();
       const two = quota({ sender: { messages: 2 } });
       for (let i = 0; i < 2; i += 1) {
-        expect((await store().directMessages.put(message(noisy.id, recipient.id), two)).kind).toBe(
-          'created',
-        );
+        expect((await put(message(noisy, recipient), two)).kind).toBe('created');
       }
-      const before = await store().directMessages.listForRecipient(recipient.id, ALL);
-      expect(await store().directMessages.put(message(noisy.id, recipient.id), two)).toStrictEqual({
+      const before = await store().directMessages.listForRecipient(recipient.deviceId, ALL);
+      expect(await put(message(noisy, recipient), two)).toStrictEqual({
         kind: 'full',
         share: 'sender',
       });
-      expect(await store().directMessages.listForRecipient(recipient.id, ALL)).toStrictEqual(
+      expect(await store().directMessages.listForRecipient(recipient.deviceId, ALL)).toStrictEqual(
         before,
       );
-      expect((await store().directMessages.put(message(quiet.id, recipient.id), two)).kind).toBe(
-        'created',
-      );
+      expect((await put(message(quiet, recipient), two)).kind).toBe('created');
     });
 
     it('caps bytes as well as messages: what would pass a byte cap is refused, what fits exactly is stored', async () => {
       const { sender, recipient } = await pair();
-      const other = await createAccount(store());
+      const other = await party();
       const caps = quota({ mailbox: { bytes: 100 }, sender: { bytes: 60 } });
       const first = message(sender, recipient, { body: uniqueBytes(40) });
-      expect((await store().directMessages.put(first, caps)).kind).toBe('created');
+      expect((await put(first, caps)).kind).toBe('created');
       // 40 + 21 > 60: over the sender's bytes.
       const tooBig = message(sender, recipient, { body: uniqueBytes(21) });
-      expect(await store().directMessages.put(tooBig, caps)).toStrictEqual({
+      expect(await put(tooBig, caps)).toStrictEqual({
         kind: 'full',
         share: 'sender',
       });
       const exact = message(sender, recipient, { body: uniqueBytes(20) });
-      expect((await store().directMessages.put(exact, caps)).kind).toBe('created');
+      expect((await put(exact, caps)).kind).toBe('created');
       // 60 + 41 > 100: over the mailbox's bytes, whoever sends.
-      expect(
-        await store().directMessages.put(
-          message(other.id, recipient, { body: uniqueBytes(41) }),
-          caps,
-        ),
-      ).toStrictEqual({ kind: 'full', share: 'mailbox' });
-      expect(
-        (
-          await store().directMessages.put(
-            message(other.id, recipient, { body: uniqueBytes(40) }),
-            caps,
-          )
-        ).kind,
-      ).toBe('created');
+      expect(await put(message(other, recipient, { body: uniqueBytes(41) }), caps)).toStrictEqual({
+        kind: 'full',
+        share: 'mailbox',
+      });
+      expect((await put(message(other, recipient, { body: uniqueBytes(40) }), caps)).kind).toBe(
+        'created',
+      );
       expect((await mailbox(recipient)).map((m) => m.body.length)).toStrictEqual([40, 20, 40]);
     });
 
     it('counts new senders’ messages together, apart from everyone else’s', async () => {
-      const recipient = await createAccount(store());
-      const [newA, newB, newC, old] = await Promise.all(
-        Array.from({ length: 4 }, () => createAccount(store())),
-      );
+      const recipient = await party();
+      const [newA, newB, newC, old] = await Promise.all(Array.from({ length: 4 }, () => party()));
       const asNew = quota({ newSenders: { messages: 3, bytes: 1_000 } });
-      const put = (senderId: string, caps: MailboxQuota) =>
-        store().directMessages.put(message(senderId, recipient.id), caps);
+      const putFrom = (sender: Party, caps: MailboxQuota) => put(message(sender, recipient), caps);
       // Two established messages do not count against the new senders' part.
-      expect((await put(old!.id, ROOMY)).kind).toBe('created');
-      expect((await put(old!.id, ROOMY)).kind).toBe('created');
-      expect((await put(newA!.id, asNew)).kind).toBe('created');
-      expect((await put(newB!.id, asNew)).kind).toBe('created');
-      expect((await put(newB!.id, asNew)).kind).toBe('created');
-      const before = await mailbox(recipient.id);
-      expect(await put(newC!.id, asNew)).toStrictEqual({ kind: 'full', share: 'newSenders' });
-      expect(await mailbox(recipient.id)).toStrictEqual(before);
+      expect((await putFrom(old!, ROOMY)).kind).toBe('created');
+      expect((await putFrom(old!, ROOMY)).kind).toBe('created');
+      expect((await putFrom(newA!, asNew)).kind).toBe('created');
+      expect((await putFrom(newB!, asNew)).kind).toBe('created');
+      expect((await putFrom(newB!, asNew)).kind).toBe('created');
+      const before = await mailbox(recipient);
+      expect(await putFrom(newC!, asNew)).toStrictEqual({ kind: 'full', share: 'newSenders' });
+      expect(await mailbox(recipient)).toStrictEqual(before);
       // An established sender still gets through; so does a new one once a new message is gone.
-      expect((await put(old!.id, ROOMY)).kind).toBe('created');
-      const fromB = before.find((m) => m.senderId === newB!.id)!;
-      expect(await store().directMessages.deleteForRecipient(recipient.id, [fromB.id])).toBe(1);
-      expect((await put(newC!.id, asNew)).kind).toBe('created');
+      expect((await putFrom(old!, ROOMY)).kind).toBe('created');
+      const fromB = before.find((m) => m.senderId === newB!.accountId)!;
+      expect(await remove(recipient, [fromB.id])).toBe(1);
+      expect((await putFrom(newC!, asNew)).kind).toBe('created');
       // The new senders' bytes are capped too.
       const tight = quota({ newSenders: { messages: 100, bytes: 48 * 3 } });
-      expect(await put(newC!.id, tight)).toStrictEqual({ kind: 'full', share: 'newSenders' });
+      expect(await putFrom(newC!, tight)).toStrictEqual({ kind: 'full', share: 'newSenders' });
     });
 
     it('is full at once when maxPending is zero', async () => {
       const { sender, recipient } = await pair();
 
       expect(
-        await store().directMessages.put(
-          message(sender, recipient),
-          quota({ mailbox: { messages: 0 } }),
-        ),
+        await put(message(sender, recipient), quota({ mailbox: { messages: 0 } })),
       ).toStrictEqual({ kind: 'full', share: 'mailbox' });
       expect(await mailbox(recipient)).toStrictEqual([]);
     });
 
     it('deletes only the given ids addressed to the recipient and counts them', async () => {
       const { sender, recipient } = await pair();
-      const other = await createAccount(store());
+      const other = await party();
       const [a1, a2, a3] = [1_000, 2_000, 3_000].map((createdAt) =>
         message(sender, recipient, { createdAt }),
       );
-      const b1 = message(sender, other.id);
+      const b1 = message(sender, other);
       if (a1 === undefined || a2 === undefined || a3 === undefined) {
         throw new Error('fixture: messages missing');
       }
       await putAll([a1, a2, a3, b1]);
 
       // Another recipient's message, an unknown id and a repeated id count for nothing.
-      expect(
-        await store().directMessages.deleteForRecipient(recipient, [
-          a1.id,
-          b1.id,
-          'no-such-message',
-          a3.id,
-          a1.id,
-        ]),
-      ).toBe(2);
+      expect(await remove(recipient, [a1.id, b1.id, 'no-such-message', a3.id, a1.id])).toBe(2);
 
       expect(await mailbox(recipient)).toStrictEqual([a2]);
-      expect(await mailbox(other.id)).toStrictEqual([b1]);
-      expect(await store().directMessages.deleteForRecipient(recipient, [a1.id])).toBe(0);
-      expect(await store().directMessages.deleteForRecipient(other.id, [a2.id])).toBe(0);
-      expect(await store().directMessages.deleteForRecipient('no-such-account', [a2.id])).toBe(0);
-      expect(await store().directMessages.deleteForRecipient(recipient, [])).toBe(0);
+      expect(await mailbox(other)).toStrictEqual([b1]);
+      expect(await remove(recipient, [a1.id])).toBe(0);
+      expect(await remove(other, [a2.id])).toBe(0);
+      expect(await store().directMessages.deleteForRecipient('no-such-device', [a2.id])).toBe(0);
+      expect(await remove(recipient, [])).toBe(0);
       expect(await mailbox(recipient)).toStrictEqual([a2]);
-      expect(await mailbox(other.id)).toStrictEqual([b1]);
+      expect(await mailbox(other)).toStrictEqual([b1]);
     });
 
     it('stores exactly maxPending of many concurrent puts', async () => {
@@ -344,9 +342,7 @@ export function directMessagesContract(store: CurrentStore): void {
       );
 
       const results = await Promise.all(
-        records.map((record) =>
-          store().directMessages.put(record, quota({ mailbox: { messages: 10 } })),
-        ),
+        records.map((record) => put(record, quota({ mailbox: { messages: 10 } }))),
       );
 
       const created = results.flatMap((result) =>
@@ -366,9 +362,7 @@ export function directMessagesContract(store: CurrentStore): void {
       const clientId = unique('client');
       const attempts = Array.from({ length: 10 }, () => message(sender, recipient, { clientId }));
 
-      const results = await Promise.all(
-        attempts.map((attempt) => store().directMessages.put(attempt, ROOMY)),
-      );
+      const results = await Promise.all(attempts.map((attempt) => put(attempt, ROOMY)));
 
       const created = results.filter((result) => result.kind === 'created');
       expect(created).toHaveLength(1);
@@ -381,6 +375,63 @@ export function directMessagesContract(store: CurrentStore): void {
             : { kind: 'duplicate', message: stored[0] },
         ),
       );
+    });
+
+    it('keeps one mailbox per device of an account', async () => {
+      const sender = await party();
+      const first = await party();
+      const second = await createDevice(store(), first.accountId);
+      const toFirst = message(sender, first);
+      const toSecond = message(sender, second);
+      // The account's list is at version 2 once its second device is added.
+      expect((await store().directMessages.put(toFirst, ROOMY, 2)).kind).toBe('created');
+      expect((await store().directMessages.put(toSecond, ROOMY, 2)).kind).toBe('created');
+      expect(await mailbox(first)).toStrictEqual([toFirst]);
+      expect(await mailbox(second)).toStrictEqual([toSecond]);
+      expect(await remove(first, [toSecond.id])).toBe(0);
+      // Each device's mailbox is capped by itself.
+      const one = quota({ mailbox: { messages: 1 } });
+      expect((await store().directMessages.put(message(sender, first), one, 2)).kind).toBe('full');
+    });
+
+    it('stores nothing for a stale device list version or a device the list does not name', async () => {
+      const { sender, recipient } = await pair();
+      const stale = message(sender, recipient);
+      expect(await store().directMessages.put(stale, ROOMY, 2)).toStrictEqual({
+        kind: 'devices-changed',
+      });
+      const stranger = message(sender, { ...recipient, deviceId: 'no-such-device' });
+      expect(await put(stranger)).toStrictEqual({ kind: 'devices-changed' });
+      // Another account's device, at that account's own version, is not this recipient's.
+      const other = await party();
+      const misdirected = message(sender, {
+        accountId: recipient.accountId,
+        deviceId: other.deviceId,
+      });
+      expect(await put(misdirected)).toStrictEqual({ kind: 'devices-changed' });
+      expect(await mailbox(recipient)).toStrictEqual([]);
+      expect(await mailbox(other)).toStrictEqual([]);
+    });
+
+    it('stores nothing from a device that is gone, and drops a removed device’s mailbox', async () => {
+      const { sender, recipient } = await pair();
+      const kept = message(sender, recipient);
+      await putAll([kept]);
+      const gone = { ...sender, deviceId: 'no-such-device' };
+      expect(await put(message(gone, recipient))).toStrictEqual({ kind: 'sender-removed' });
+
+      const removed = await store().devices.publish({
+        accountId: recipient.accountId,
+        expectedVersion: 1,
+        list: { version: 2, bytes: uniqueBytes(80) },
+        change: { kind: 'remove', deviceId: recipient.deviceId },
+        now: 2_000,
+      });
+      expect(removed.kind).toBe('published');
+      expect(await mailbox(recipient)).toStrictEqual([]);
+      // The stored envelope went with the device, so a retry of it is no duplicate any more: the
+      // list moved on.
+      expect((await store().directMessages.put(kept, ROOMY, 2)).kind).toBe('devices-changed');
     });
   });
 }

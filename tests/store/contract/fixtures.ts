@@ -63,6 +63,7 @@ export function newSession(
   return {
     id: unique('session'),
     accountId,
+    deviceId: null,
     tokenHash: uniqueBytes(32),
     createdAt: 1_000,
     expiresAt: 10_000,
@@ -86,4 +87,35 @@ export async function createAccount(
 /** Bytes handed out by a store are plain Uint8Array (not Buffer, not a driver's Binary). */
 export function expectPlainBytes(value: Uint8Array): void {
   expect(Object.getPrototypeOf(value)).toBe(Uint8Array.prototype);
+}
+
+/**
+ * Adds a device to `accountId` (a new account when none is given) the way the domain does: a
+ * reservation, then a list naming it (the store keeps the list's bytes opaque). Returns its id.
+ */
+export async function createDevice(
+  store: Store,
+  accountId?: string,
+  now = 1_000,
+): Promise<{ accountId: string; deviceId: string }> {
+  const owner = accountId ?? (await createAccount(store)).id;
+  const deviceId = unique('device');
+  const deviceKey = uniqueBytes(32);
+  const reserved = await store.devices.reserve(
+    { id: deviceId, accountId: owner, deviceKey, expiresAt: now + 600_000 },
+    10,
+    now,
+  );
+  if (reserved !== 'reserved') throw new Error('fixture: device not reserved');
+  const list = await store.devices.findList(owner);
+  const published = await store.devices.publish({
+    accountId: owner,
+    expectedVersion: list?.version ?? null,
+    list: { version: (list?.version ?? 0) + 1, bytes: uniqueBytes(100) },
+    change: { kind: 'add', device: { id: deviceId, accountId: owner, deviceKey, addedAt: now } },
+    now,
+  });
+  if (published.kind !== 'published')
+    throw new Error(`fixture: device not added (${published.kind})`);
+  return { accountId: owner, deviceId };
 }

@@ -1,7 +1,7 @@
 // Contract for SessionStore: token-hash lookup, revocation one by one and per account, liveness, purge.
 import { describe, expect, it } from 'vitest';
 import type { CurrentStore } from './fixtures.js';
-import { bytes, createAccount, expectPlainBytes, newSession } from './fixtures.js';
+import { bytes, createAccount, createDevice, expectPlainBytes, newSession } from './fixtures.js';
 
 export function sessionsContract(store: CurrentStore): void {
   describe('sessions', () => {
@@ -152,6 +152,21 @@ export function sessionsContract(store: CurrentStore): void {
         expect(await store().sessions.findByTokenHash(kept.tokenHash)).toStrictEqual(kept);
       }
       expect(await store().sessions.purge(5_000)).toBe(0);
+    });
+
+    it('binds a session to one device of its account, once', async () => {
+      const { accountId, deviceId } = await createDevice(store());
+      const second = await createDevice(store(), accountId);
+      const stranger = await createDevice(store());
+      const session = newSession(accountId);
+      await store().sessions.create(session);
+      expect(await store().sessions.bindDevice(session.id, stranger.deviceId)).toBe(false);
+      expect(await store().sessions.bindDevice(session.id, 'no-such-device')).toBe(false);
+      expect(await store().sessions.bindDevice(session.id, deviceId)).toBe(true);
+      expect(await store().sessions.bindDevice(session.id, deviceId)).toBe(true);
+      expect(await store().sessions.bindDevice(session.id, second.deviceId)).toBe(false);
+      expect(await store().sessions.findByTokenHash(session.tokenHash)).toMatchObject({ deviceId });
+      expect(await store().sessions.bindDevice('no-such-session', deviceId)).toBe(false);
     });
   });
 }

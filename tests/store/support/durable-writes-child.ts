@@ -19,6 +19,7 @@ const store = await openSqliteStore({ file });
 const session = (id: string, accountId: string) => ({
   id,
   accountId,
+  deviceId: null,
   tokenHash: bytes(32, id.length),
   createdAt: 1_000,
   expiresAt: Date.now() + 3_600_000,

@@ -2,6 +2,7 @@
 // shared's `clientEvents` has no handler here, or has two.
 import type { AccountService } from '../../domain/accounts.js';
 import type { CertificateService } from '../../domain/certificates.js';
+import type { DeviceService } from '../../domain/devices.js';
 import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
@@ -10,6 +11,10 @@ import { LoginKeyFailures } from '../login-key-failures.js';
 import { accountRekey } from './account-rekey.js';
 import { certificatesList } from './certificates-list.js';
 import { certificatesPublish } from './certificates-publish.js';
+import { devicesAdd } from './devices-add.js';
+import { devicesList } from './devices-list.js';
+import { devicesRemove } from './devices-remove.js';
+import { devicesReserve } from './devices-reserve.js';
 import { directAck } from './direct-ack.js';
 import { directFetch } from './direct-fetch.js';
 import { directSend } from './direct-send.js';
@@ -17,6 +22,7 @@ import { envelopePrekeysFetch } from './envelope-prekeys-fetch.js';
 import { envelopePrekeysPublish } from './envelope-prekeys-publish.js';
 import { keysBackupPut } from './keys-backup-put.js';
 import { prekeysAddOneTime } from './prekeys-add-one-time.js';
+import { prekeysAddOneTimeKem } from './prekeys-add-one-time-kem.js';
 import { prekeysFetch, type PrekeyFetchLimits } from './prekeys-fetch.js';
 import { prekeysSetSigned } from './prekeys-set-signed.js';
 import { prekeysStatus } from './prekeys-status.js';
@@ -25,6 +31,7 @@ import { sessionWhoAmI } from './session-whoami.js';
 
 export interface HandlerDeps {
   readonly accounts: AccountService;
+  readonly devices: DeviceService;
   readonly prekeys: PrekeyService;
   readonly certificates: CertificateService;
   readonly direct: DirectMessageService;
@@ -38,8 +45,13 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     sessionWhoAmI(),
     keysBackupPut(deps.accounts, loginKeyFailures),
     accountRekey(deps.accounts, loginKeyFailures),
+    devicesReserve(deps.devices),
+    devicesAdd(deps.devices),
+    devicesRemove(deps.devices),
+    devicesList(deps.devices),
     prekeysSetSigned(deps.prekeys),
     prekeysAddOneTime(deps.prekeys),
+    prekeysAddOneTimeKem(deps.prekeys),
     prekeysStatus(deps.prekeys),
     prekeysFetch(deps.prekeys, deps.prekeyFetchLimits),
     certificatesPublish(deps.certificates),

@@ -1,13 +1,14 @@
-// prekeys.add_one_time: add one-time prekeys to the caller's supply, all or none.
+// prekeys.add_one_time: add one-time prekeys to the caller device's supply, all or none.
 import type { PrekeyService } from '../../domain/prekeys.js';
-import { defineHandler, EVERY_ROLE } from '../handler.js';
+import { callerDevice, defineHandler, EVERY_ROLE } from '../handler.js';
 
 export function prekeysAddOneTime(prekeys: PrekeyService) {
   return defineHandler({
     event: 'prekeys.add_one_time',
     roles: EVERY_ROLE,
+    device: 'required',
     handle: async (payload, { caller }) => ({
-      oneTimeRemaining: await prekeys.addOneTime(caller.accountId, payload.prekeys),
+      oneTimeRemaining: await prekeys.addOneTime(callerDevice(caller), payload.prekeys),
     }),
   });
 }

@@ -1,6 +1,7 @@
-// prekeys.fetch: another account's bundle, consuming one of its one-time prekeys. Fetches are
-// budgeted here per (caller, target) and per caller; many cheap callers together are held to
-// the per-target budget of one-time prekeys in PrekeyService, after the channel check.
+// prekeys.fetch: another account's device list and a bundle per device, each consuming one-time
+// prekeys of its device. Fetches are budgeted here per (caller, target) and per caller, a call
+// counting once whatever the number of devices; many cheap callers together are held to the
+// per-device budget of one-time prekeys in PrekeyService, after the channel check.
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { PrekeyService } from '../../domain/prekeys.js';
 import { AppError } from '../../errors.js';
@@ -27,7 +28,8 @@ export function prekeysFetch(prekeys: PrekeyService, limits: PrekeyFetchLimits) 
   return defineHandler({
     event: 'prekeys.fetch',
     roles: EVERY_ROLE,
-    handle: async ({ accountId }, { caller }) => {
+    device: 'required',
+    handle: async ({ accountId, deviceId }, { caller }) => {
       const refused = (error: unknown) => {
         if (error instanceof RateLimiterRes)
           return new AppError('RATE_LIMITED', 'too many bundle fetches; try later');
@@ -41,7 +43,7 @@ export function prekeysFetch(prekeys: PrekeyService, limits: PrekeyFetchLimits) 
         await perCaller.reward(caller.accountId, 1);
         throw refused(error);
       });
-      return prekeys.fetchBundle(caller, accountId);
+      return prekeys.fetchBundles(caller, accountId, deviceId);
     },
   });
 }

@@ -10,6 +10,7 @@ export function sessionWhoAmI() {
         accountId: caller.accountId,
         handle: caller.handle,
         role: caller.role,
+        deviceId: caller.deviceId,
         sessionExpiresAt: caller.sessionExpiresAt,
       }),
   });

@@ -2,6 +2,7 @@
 import type { AccountStore } from './accounts.js';
 import type { CertificateStore } from './certificates.js';
 import type { ChallengeStore } from './challenges.js';
+import type { DeviceStore } from './devices.js';
 import type { DirectMessageStore } from './direct-messages.js';
 import type { EnrolmentStore } from './enrolments.js';
 import type { EnvelopePrekeyStore } from './envelope-prekeys.js';
@@ -15,6 +16,7 @@ export interface Store {
   readonly sessions: SessionStore;
   readonly challenges: ChallengeStore;
   readonly meta: MetaStore;
+  readonly devices: DeviceStore;
   readonly prekeys: PrekeyStore;
   readonly certificates: CertificateStore;
   readonly directMessages: DirectMessageStore;

@@ -1,4 +1,5 @@
-// DirectMessageStore on SQLite: a bounded, idempotent mailbox of opaque ciphertext per recipient.
+// DirectMessageStore on SQLite: a bounded, idempotent mailbox of opaque ciphertext per recipient
+// device, written only while the recipient's device list is the one the sender encrypted for.
 import type Database from 'better-sqlite3';
 import type { MailboxShare } from '@kolokol/shared';
 import type {
@@ -12,7 +13,9 @@ import { toPlainBytes, settle } from './codec.js';
 interface DirectMessageRow {
   readonly id: string;
   readonly sender_id: string;
+  readonly sender_device_id: string;
   readonly recipient_id: string;
+  readonly recipient_device_id: string;
   readonly client_id: string;
   readonly body: Uint8Array;
   readonly created_at: number;
@@ -21,14 +24,16 @@ interface DirectMessageRow {
 type InsertParams = [
   id: string,
   senderId: string,
+  senderDeviceId: string,
   recipientId: string,
+  recipientDeviceId: string,
   clientId: string,
   body: Uint8Array,
   createdAt: number,
   fromNewSender: 0 | 1,
 ];
 
-/** What a recipient's mailbox holds now, by the parts a quota caps. */
+/** What a recipient device's mailbox holds now, by the parts a quota caps. */
 interface PendingRow {
   readonly messages: number;
   readonly bytes: number;
@@ -42,13 +47,16 @@ function fits(held: { messages: number; bytes: number }, adding: number, cap: Ma
   return held.messages + 1 <= cap.messages && held.bytes + adding <= cap.bytes;
 }
 
-const MESSAGE_COLUMNS = 'id, sender_id, recipient_id, client_id, body, created_at';
+const MESSAGE_COLUMNS =
+  'id, sender_id, sender_device_id, recipient_id, recipient_device_id, client_id, body, created_at';
 
 function toMessage(row: DirectMessageRow): DirectMessageRecord {
   return {
     id: row.id,
     senderId: row.sender_id,
+    senderDeviceId: row.sender_device_id,
     recipientId: row.recipient_id,
+    recipientDeviceId: row.recipient_device_id,
     clientId: row.client_id,
     body: toPlainBytes(row.body),
     createdAt: row.created_at,
@@ -59,8 +67,16 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
   const bySenderClientId = db.prepare<[string, string], DirectMessageRow>(
     `SELECT ${MESSAGE_COLUMNS} FROM direct_messages WHERE sender_id = ? AND client_id = ?`,
   );
-  // One scan of the recipient's index range gives every count a quota needs. length() of a
-  // BLOB reads only the record header, not the body's overflow pages.
+  // The recipient device must be named by the account's list, at the version the sender saw.
+  const recipientDeviceAt = db.prepare<[string, string, number], { readonly found: 1 }>(
+    `SELECT 1 AS found FROM devices JOIN device_lists USING (account_id)
+     WHERE devices.id = ? AND devices.account_id = ? AND device_lists.version = ?`,
+  );
+  const senderDevice = db.prepare<[string, string], { readonly found: 1 }>(
+    'SELECT 1 AS found FROM devices WHERE id = ? AND account_id = ?',
+  );
+  // One scan of the recipient device's index range gives every count a quota needs. length()
+  // of a BLOB reads only the record header, not the body's overflow pages.
   const pendingOf = db.prepare<{ sender: string; recipient: string }, PendingRow>(
     `SELECT count(*) AS messages,
             coalesce(sum(length(body)), 0) AS bytes,
@@ -68,33 +84,50 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
             coalesce(sum(iif(sender_id = :sender, length(body), 0)), 0) AS senderBytes,
             coalesce(sum(from_new_sender), 0) AS newSenderMessages,
             coalesce(sum(iif(from_new_sender = 1, length(body), 0)), 0) AS newSenderBytes
-     FROM direct_messages WHERE recipient_id = :recipient`,
+     FROM direct_messages WHERE recipient_device_id = :recipient`,
   );
   const insert = db.prepare<InsertParams>(
     `INSERT INTO direct_messages
-       (id, sender_id, recipient_id, client_id, body, created_at, from_new_sender)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+       (id, sender_id, sender_device_id, recipient_id, recipient_device_id, client_id, body,
+        created_at, from_new_sender)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const oldestFor = db.prepare<[string, number], DirectMessageRow>(
     `SELECT ${MESSAGE_COLUMNS} FROM direct_messages
-     WHERE recipient_id = ? ORDER BY created_at, id LIMIT ?`,
+     WHERE recipient_device_id = ? ORDER BY created_at, id LIMIT ?`,
   );
   // The ids travel as one JSON array so that any number of them fits one prepared statement.
   const deleteAmong = db.prepare<[string, string]>(
     `DELETE FROM direct_messages
-     WHERE recipient_id = ? AND id IN (SELECT value FROM json_each(?))`,
+     WHERE recipient_device_id = ? AND id IN (SELECT value FROM json_each(?))`,
   );
 
-  // IMMEDIATE: the duplicate check and the pending counts must still hold when the row is
-  // written, also against a second process on the same file.
+  // IMMEDIATE: the duplicate check, the device list version and the pending counts must still
+  // hold when the row is written, also against a second process on the same file.
   const putTx = db.transaction(
-    (message: DirectMessageRecord, quota: MailboxQuota): PutDirectMessageResult => {
-      // Checked before fullness, so a retry of a stored send is 'duplicate' even when full.
+    (
+      message: DirectMessageRecord,
+      quota: MailboxQuota,
+      deviceListVersion: number,
+    ): PutDirectMessageResult => {
+      // Checked first, so a retry of a stored send is 'duplicate' even when full or stale.
       const earlier = bySenderClientId.get(message.senderId, message.clientId);
       if (earlier !== undefined) {
         return { kind: 'duplicate', message: toMessage(earlier) };
       }
-      const held = pendingOf.get({ sender: message.senderId, recipient: message.recipientId });
+      if (senderDevice.get(message.senderDeviceId, message.senderId) === undefined) {
+        return { kind: 'sender-removed' };
+      }
+      const listed = recipientDeviceAt.get(
+        message.recipientDeviceId,
+        message.recipientId,
+        deviceListVersion,
+      );
+      if (listed === undefined) return { kind: 'devices-changed' };
+      const held = pendingOf.get({
+        sender: message.senderId,
+        recipient: message.recipientDeviceId,
+      });
       if (held === undefined) throw new Error('store: mailbox count returned no row');
       const adding = message.body.length;
       if (!fits(held, adding, quota.mailbox)) return { kind: 'full', share: 'mailbox' };
@@ -107,7 +140,9 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
       insert.run(
         message.id,
         message.senderId,
+        message.senderDeviceId,
         message.recipientId,
+        message.recipientDeviceId,
         message.clientId,
         message.body,
         message.createdAt,
@@ -118,23 +153,23 @@ export function createSqliteDirectMessageStore(db: Database.Database): DirectMes
   );
 
   return {
-    put(message, quota) {
-      return settle(() => putTx.immediate(message, quota));
+    put(message, quota, deviceListVersion) {
+      return settle(() => putTx.immediate(message, quota, deviceListVersion));
     },
 
-    listForRecipient(recipientId, limit) {
+    listForRecipient(recipientDeviceId, limit) {
       return settle(() => {
         // SQLite reads a negative LIMIT as "no limit"; a limit below one must mean nothing.
         if (!(limit >= 1)) {
           return [];
         }
-        return oldestFor.all(recipientId, Math.floor(limit)).map(toMessage);
+        return oldestFor.all(recipientDeviceId, Math.floor(limit)).map(toMessage);
       });
     },
 
-    deleteForRecipient(recipientId, ids) {
+    deleteForRecipient(recipientDeviceId, ids) {
       return settle(() =>
-        ids.length === 0 ? 0 : deleteAmong.run(recipientId, JSON.stringify(ids)).changes,
+        ids.length === 0 ? 0 : deleteAmong.run(recipientDeviceId, JSON.stringify(ids)).changes,
       );
     },
   };

@@ -208,6 +208,96 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    name: 'devices: identity-signed device lists, per-device prekeys and mailboxes, sessions bound to a device',
+    up: (db) => {
+      // Prekeys and mailboxes move from accounts to devices. Rows kept from before have no
+      // device to belong to (a 2.x account had one set of prekeys, the last browser's), so they
+      // are dropped with their tables: a device publishes its prekeys once it is added, and
+      // envelopes still waiting were encrypted for a session no 3.x client holds. Accounts and
+      // their identities stay. Rows of a removed device go with it (ON DELETE CASCADE), its
+      // sessions are revoked by the same transaction; a session's device_id has no foreign key
+      // so that the revoked session keeps naming it until it is purged.
+      db.exec(`
+        CREATE TABLE device_lists (
+          account_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+          version INTEGER NOT NULL CHECK (version >= 1),
+          bytes BLOB NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE devices (
+          id TEXT PRIMARY KEY,
+          account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          device_key BLOB NOT NULL,
+          added_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX devices_by_account ON devices (account_id);
+
+        CREATE TABLE pending_devices (
+          id TEXT PRIMARY KEY,
+          account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          device_key BLOB NOT NULL,
+          expires_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX pending_devices_by_account ON pending_devices (account_id, expires_at);
+
+        ALTER TABLE sessions ADD COLUMN device_id TEXT;
+        CREATE INDEX sessions_by_device ON sessions (device_id) WHERE device_id IS NOT NULL;
+
+        DROP TABLE signed_prekeys;
+        DROP TABLE one_time_prekeys;
+        DROP TABLE direct_messages;
+
+        CREATE TABLE signed_prekeys (
+          device_id TEXT PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+          signed_id INTEGER NOT NULL,
+          signed_public_key BLOB NOT NULL,
+          signed_signature BLOB NOT NULL,
+          kem_id INTEGER NOT NULL,
+          kem_public_key BLOB NOT NULL,
+          kem_signature BLOB NOT NULL,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+
+        -- Clustered on (device_id, id) so "lowest id of this device" is one index seek.
+        CREATE TABLE one_time_prekeys (
+          device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          id INTEGER NOT NULL,
+          public_key BLOB NOT NULL,
+          signature BLOB NOT NULL,
+          PRIMARY KEY (device_id, id)
+        ) STRICT, WITHOUT ROWID;
+
+        CREATE TABLE one_time_kem_prekeys (
+          device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          id INTEGER NOT NULL,
+          public_key BLOB NOT NULL,
+          signature BLOB NOT NULL,
+          PRIMARY KEY (device_id, id)
+        ) STRICT, WITHOUT ROWID;
+
+        -- sender_device_id has no foreign key: an envelope from a device removed later is still
+        -- delivered. The recipient device's index serves listing in delivery order, the pending
+        -- count and the cascade; accounts are never deleted, so recipient_id needs no index.
+        CREATE TABLE direct_messages (
+          id TEXT PRIMARY KEY,
+          sender_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          sender_device_id TEXT NOT NULL,
+          recipient_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          recipient_device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          client_id TEXT NOT NULL,
+          body BLOB NOT NULL,
+          created_at INTEGER NOT NULL,
+          from_new_sender INTEGER NOT NULL DEFAULT 0 CHECK (from_new_sender IN (0, 1)),
+          UNIQUE (sender_id, client_id)
+        ) STRICT;
+        CREATE INDEX direct_messages_by_recipient_device
+          ON direct_messages (recipient_device_id, created_at, id);
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

@@ -8,6 +8,7 @@ import type { Store } from '../ports.js';
 import { createSqliteAccountStore } from './accounts.js';
 import { createSqliteCertificateStore } from './certificates.js';
 import { createSqliteChallengeStore } from './challenges.js';
+import { createSqliteDeviceStore } from './devices.js';
 import { createSqliteDirectMessageStore } from './direct-messages.js';
 import { createSqliteEnrolmentStore } from './enrolments.js';
 import { createSqliteEnvelopePrekeyStore } from './envelope-prekeys.js';
@@ -123,6 +124,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const accounts = createSqliteAccountStore(db);
   const sessions = createSqliteSessionStore(db);
   const challenges = createSqliteChallengeStore(db);
+  const devices = createSqliteDeviceStore(db);
   const prekeys = createSqlitePrekeyStore(db);
   const certificates = createSqliteCertificateStore(db);
   const directMessages = createSqliteDirectMessageStore(db);
@@ -152,6 +154,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       purge: (now) => scrubbed(challenges.purge(now)),
     },
     meta: createSqliteMetaStore(db),
+    devices: {
+      ...devices,
+      // A removed device's prekeys, mailbox and sessions end for good: on stable storage before
+      // the ack, and scrubbed from the log like every deletion.
+      publish: (update) => scrubbed(durably(db, () => devices.publish(update))),
+      purgePending: (now) => scrubbed(devices.purgePending(now)),
+    },
     prekeys: {
       ...prekeys,
       takeBundle: (id, options) => scrubbed(prekeys.takeBundle(id, options)),

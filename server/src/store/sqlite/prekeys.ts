@@ -1,6 +1,7 @@
-// PrekeyStore on SQLite: signed prekeys per account and a pool of one-time prekeys taken one at a time.
+// PrekeyStore on SQLite: signed prekeys per device and two pools of one-time prekeys (X25519 and
+// ML-KEM-768) taken one at a time. Writes check in the same transaction that the device exists.
 import type Database from 'better-sqlite3';
-import type { PrekeyStore, StoredPrekey, TakenBundle } from '../ports.js';
+import type { AddPrekeysResult, PrekeyStore, StoredPrekey, TakenBundle } from '../ports.js';
 import { toPlainBytes, settle } from './codec.js';
 
 interface SignedRow {
@@ -19,7 +20,7 @@ interface OneTimeRow {
 }
 
 type UpsertSignedParams = [
-  accountId: string,
+  deviceId: string,
   signedId: number,
   signedPublicKey: Uint8Array,
   signedSignature: Uint8Array,
@@ -29,18 +30,63 @@ type UpsertSignedParams = [
   updatedAt: number,
 ];
 
-type AddResult = 'added' | 'duplicate' | 'too-many';
-
 function toPrekey(id: number, publicKey: Uint8Array, signature: Uint8Array): StoredPrekey {
   return { id, publicKey: toPlainBytes(publicKey), signature: toPlainBytes(signature) };
 }
 
+/** One pool of one-time prekeys (a table of (device_id, id, public_key, signature)). */
+function onePool(db: Database.Database, table: 'one_time_prekeys' | 'one_time_kem_prekeys') {
+  const countOf = db.prepare<[string], { readonly count: number }>(
+    `SELECT count(*) AS count FROM ${table} WHERE device_id = ?`,
+  );
+  const exists = db.prepare<[string, number], { readonly found: 1 }>(
+    `SELECT 1 AS found FROM ${table} WHERE device_id = ? AND id = ?`,
+  );
+  const insert = db.prepare<[string, number, Uint8Array, Uint8Array]>(
+    `INSERT INTO ${table} (device_id, id, public_key, signature) VALUES (?, ?, ?, ?)`,
+  );
+  // Selecting and deleting the lowest id in one statement is what makes a take single-use.
+  const takeLowest = db.prepare<[string, string], OneTimeRow>(
+    `DELETE FROM ${table}
+     WHERE device_id = ? AND id = (SELECT min(id) FROM ${table} WHERE device_id = ?)
+     RETURNING id, public_key, signature`,
+  );
+  const count = (deviceId: string): number => countOf.get(deviceId)?.count ?? 0;
+  return {
+    count,
+    /** Inside a transaction: all or none. */
+    add(deviceId: string, prekeys: readonly StoredPrekey[], maxTotal: number): AddPrekeysResult {
+      const seen = new Set<number>();
+      for (const prekey of prekeys) {
+        if (seen.has(prekey.id) || exists.get(deviceId, prekey.id) !== undefined) {
+          return 'duplicate';
+        }
+        seen.add(prekey.id);
+      }
+      if (count(deviceId) + prekeys.length > maxTotal) return 'too-many';
+      for (const prekey of prekeys) {
+        insert.run(deviceId, prekey.id, prekey.publicKey, prekey.signature);
+      }
+      return 'added';
+    },
+    take(deviceId: string): StoredPrekey | undefined {
+      const taken = takeLowest.get(deviceId, deviceId);
+      return taken === undefined
+        ? undefined
+        : toPrekey(taken.id, taken.public_key, taken.signature);
+    },
+  };
+}
+
 export function createSqlitePrekeyStore(db: Database.Database): PrekeyStore {
+  const deviceExists = db.prepare<[string], { readonly found: 1 }>(
+    'SELECT 1 AS found FROM devices WHERE id = ?',
+  );
   const upsertSigned = db.prepare<UpsertSignedParams>(
-    `INSERT INTO signed_prekeys (account_id, signed_id, signed_public_key, signed_signature,
+    `INSERT INTO signed_prekeys (device_id, signed_id, signed_public_key, signed_signature,
                                  kem_id, kem_public_key, kem_signature, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (account_id) DO UPDATE SET
+     ON CONFLICT (device_id) DO UPDATE SET
        signed_id = excluded.signed_id, signed_public_key = excluded.signed_public_key,
        signed_signature = excluded.signed_signature, kem_id = excluded.kem_id,
        kem_public_key = excluded.kem_public_key, kem_signature = excluded.kem_signature,
@@ -48,95 +94,88 @@ export function createSqlitePrekeyStore(db: Database.Database): PrekeyStore {
   );
   const signedOf = db.prepare<[string], SignedRow>(
     `SELECT signed_id, signed_public_key, signed_signature, kem_id, kem_public_key, kem_signature
-     FROM signed_prekeys WHERE account_id = ?`,
+     FROM signed_prekeys WHERE device_id = ?`,
   );
-  const countOf = db.prepare<[string], { readonly count: number }>(
-    'SELECT count(*) AS count FROM one_time_prekeys WHERE account_id = ?',
-  );
-  const oneTimeExists = db.prepare<[string, number], { readonly found: 1 }>(
-    'SELECT 1 AS found FROM one_time_prekeys WHERE account_id = ? AND id = ?',
-  );
-  const insertOneTime = db.prepare<[string, number, Uint8Array, Uint8Array]>(
-    'INSERT INTO one_time_prekeys (account_id, id, public_key, signature) VALUES (?, ?, ?, ?)',
-  );
-  // Selecting and deleting the lowest id in one statement is what makes a take single-use.
-  const takeLowest = db.prepare<[string, string], OneTimeRow>(
-    `DELETE FROM one_time_prekeys
-     WHERE account_id = ? AND id = (SELECT min(id) FROM one_time_prekeys WHERE account_id = ?)
-     RETURNING id, public_key, signature`,
-  );
-
-  const count = (accountId: string): number => countOf.get(accountId)?.count ?? 0;
+  const oneTime = onePool(db, 'one_time_prekeys');
+  const oneTimeKem = onePool(db, 'one_time_kem_prekeys');
+  const hasDevice = (deviceId: string): boolean => deviceExists.get(deviceId) !== undefined;
 
   // IMMEDIATE transactions below: each reads state and writes from it, and the admin CLI or a
   // second server process may share the file; taking the write lock first rules out both
   // lost updates and SQLITE_BUSY on a late lock upgrade.
+  const setSignedTx = db.transaction(
+    (deviceId: string, signed: StoredPrekey, kem: StoredPrekey, now: number) => {
+      if (!hasDevice(deviceId)) return 'no-device' as const;
+      upsertSigned.run(
+        deviceId,
+        signed.id,
+        signed.publicKey,
+        signed.signature,
+        kem.id,
+        kem.publicKey,
+        kem.signature,
+        now,
+      );
+      return 'stored' as const;
+    },
+  );
   const addTx = db.transaction(
-    (accountId: string, prekeys: readonly StoredPrekey[], maxTotal: number): AddResult => {
-      const seen = new Set<number>();
-      for (const prekey of prekeys) {
-        if (seen.has(prekey.id) || oneTimeExists.get(accountId, prekey.id) !== undefined) {
-          return 'duplicate';
-        }
-        seen.add(prekey.id);
-      }
-      if (count(accountId) + prekeys.length > maxTotal) {
-        return 'too-many';
-      }
-      for (const prekey of prekeys) {
-        insertOneTime.run(accountId, prekey.id, prekey.publicKey, prekey.signature);
-      }
-      return 'added';
+    (
+      pool: ReturnType<typeof onePool>,
+      deviceId: string,
+      prekeys: readonly StoredPrekey[],
+      maxTotal: number,
+    ): AddPrekeysResult => {
+      if (!hasDevice(deviceId)) return 'no-device';
+      return pool.add(deviceId, prekeys, maxTotal);
     },
   );
 
-  const takeTx = db.transaction((accountId: string, oneTime: boolean): TakenBundle | undefined => {
-    const signed = signedOf.get(accountId);
-    if (signed === undefined) {
-      return undefined;
-    }
-    const taken = oneTime ? takeLowest.get(accountId, accountId) : undefined;
-    const bundle: TakenBundle = {
-      signedPrekey: toPrekey(signed.signed_id, signed.signed_public_key, signed.signed_signature),
-      kemPrekey: toPrekey(signed.kem_id, signed.kem_public_key, signed.kem_signature),
-      oneTimeRemaining: count(accountId),
-    };
-    return taken === undefined
-      ? bundle
-      : { ...bundle, oneTimePrekey: toPrekey(taken.id, taken.public_key, taken.signature) };
-  });
+  const takeTx = db.transaction(
+    (deviceId: string, withOneTime: boolean): TakenBundle | undefined => {
+      const signed = signedOf.get(deviceId);
+      if (signed === undefined) return undefined;
+      const oneTimePrekey = withOneTime ? oneTime.take(deviceId) : undefined;
+      const oneTimeKemPrekey = withOneTime ? oneTimeKem.take(deviceId) : undefined;
+      return {
+        signedPrekey: toPrekey(signed.signed_id, signed.signed_public_key, signed.signed_signature),
+        kemPrekey: toPrekey(signed.kem_id, signed.kem_public_key, signed.kem_signature),
+        ...(oneTimePrekey ? { oneTimePrekey } : {}),
+        ...(oneTimeKemPrekey ? { oneTimeKemPrekey } : {}),
+        oneTimeRemaining: oneTime.count(deviceId),
+        oneTimeKemRemaining: oneTimeKem.count(deviceId),
+      };
+    },
+  );
 
   return {
-    setSignedPrekeys(accountId, { signed, kem, now }) {
+    setSignedPrekeys(deviceId, { signed, kem, now }) {
+      return settle(() => setSignedTx.immediate(deviceId, signed, kem, now));
+    },
+
+    addOneTimePrekeys(deviceId, prekeys, maxTotal) {
+      return settle(() => addTx.immediate(oneTime, deviceId, prekeys, maxTotal));
+    },
+
+    addOneTimeKemPrekeys(deviceId, prekeys, maxTotal) {
+      return settle(() => addTx.immediate(oneTimeKem, deviceId, prekeys, maxTotal));
+    },
+
+    takeBundle(deviceId, options = { oneTime: true }) {
+      return settle(() => takeTx.immediate(deviceId, options.oneTime));
+    },
+
+    countOneTimePrekeys(deviceId) {
+      return settle(() => oneTime.count(deviceId));
+    },
+
+    countOneTimeKemPrekeys(deviceId) {
+      return settle(() => oneTimeKem.count(deviceId));
+    },
+
+    findSignedPrekeys(deviceId) {
       return settle(() => {
-        upsertSigned.run(
-          accountId,
-          signed.id,
-          signed.publicKey,
-          signed.signature,
-          kem.id,
-          kem.publicKey,
-          kem.signature,
-          now,
-        );
-      });
-    },
-
-    addOneTimePrekeys(accountId, prekeys, maxTotal) {
-      return settle(() => addTx.immediate(accountId, prekeys, maxTotal));
-    },
-
-    takeBundle(accountId, options = { oneTime: true }) {
-      return settle(() => takeTx.immediate(accountId, options.oneTime));
-    },
-
-    countOneTimePrekeys(accountId) {
-      return settle(() => count(accountId));
-    },
-
-    findSignedPrekeys(accountId) {
-      return settle(() => {
-        const row = signedOf.get(accountId);
+        const row = signedOf.get(deviceId);
         return row === undefined
           ? undefined
           : {

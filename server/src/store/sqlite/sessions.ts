@@ -6,6 +6,7 @@ import { toPlainBytes, settle } from './codec.js';
 interface SessionRow {
   readonly id: string;
   readonly account_id: string;
+  readonly device_id: string | null;
   readonly token_hash: Uint8Array;
   readonly created_at: number;
   readonly expires_at: number;
@@ -15,6 +16,7 @@ interface SessionRow {
 type InsertParams = [
   id: string,
   accountId: string,
+  deviceId: string | null,
   tokenHash: Uint8Array,
   createdAt: number,
   expiresAt: number,
@@ -37,12 +39,20 @@ export function prepareRevokeLiveSessions(db: Database.Database) {
 // enrolments and challenges, so "expires at t" means unusable from t on.
 export function createSqliteSessionStore(db: Database.Database): SessionStore {
   const insert = db.prepare<InsertParams>(
-    `INSERT INTO sessions (id, account_id, token_hash, created_at, expires_at, revoked_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO sessions (id, account_id, device_id, token_hash, created_at, expires_at, revoked_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const byTokenHash = db.prepare<[Uint8Array], SessionRow>(
-    `SELECT id, account_id, token_hash, created_at, expires_at, revoked_at
+    `SELECT id, account_id, device_id, token_hash, created_at, expires_at, revoked_at
      FROM sessions WHERE token_hash = ?`,
+  );
+  // One statement: the device must be the account's when the binding is written, so a device
+  // removed (and its sessions revoked) meanwhile cannot be bound; a bound session never moves.
+  const bind = db.prepare<{ session: string; device: string }>(
+    `UPDATE sessions SET device_id = :device
+     WHERE id = :session AND (device_id IS NULL OR device_id = :device)
+       AND EXISTS (SELECT 1 FROM devices WHERE devices.id = :device
+                                          AND devices.account_id = sessions.account_id)`,
   );
   const revokeOne = db.prepare<[number, string]>(
     'UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
@@ -64,6 +74,7 @@ export function createSqliteSessionStore(db: Database.Database): SessionStore {
         insert.run(
           session.id,
           session.accountId,
+          session.deviceId,
           session.tokenHash,
           session.createdAt,
           session.expiresAt,
@@ -77,6 +88,10 @@ export function createSqliteSessionStore(db: Database.Database): SessionStore {
         const row = byTokenHash.get(tokenHash);
         return row === undefined ? undefined : toSession(row);
       });
+    },
+
+    bindDevice(sessionId, deviceId) {
+      return settle(() => bind.run({ session: sessionId, device: deviceId }).changes === 1);
     },
 
     revoke(id, at) {
@@ -106,6 +121,7 @@ function toSession(row: SessionRow): SessionRecord {
   return {
     id: row.id,
     accountId: row.account_id,
+    deviceId: row.device_id,
     tokenHash: toPlainBytes(row.token_hash),
     createdAt: row.created_at,
     expiresAt: row.expires_at,

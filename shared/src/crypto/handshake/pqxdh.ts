@@ -6,8 +6,14 @@
 // to the associated data (both identity keys), Kolokol binds everything into the key schedule
 // too: the HKDF info names the curve, hash and KEM, and ends with a SHA-256 over both identities,
 // the signed prekey, the encoded KEM public key, the one-time prekey and every byte of the
-// handshake (pqxdhTranscriptDigest). A server that swaps any public key, or re-encapsulates to
-// another KEM key, leaves the two sides with different keys. X25519 keys must be canonical
+// handshake (pqxdhTranscriptDigest), and the responder's device (its id and device key). A server
+// that swaps any public key, re-encapsulates to another KEM key or hands one device's bundle out
+// as another's leaves the two sides with different keys.
+//
+// The KEM: a one-time ML-KEM-768 prekey when the bundle carries one (deleted by the responder
+// once the handshake succeeds, like a one-time X25519 prekey), else the device's last-resort KEM
+// prekey, as libsignal does. The handshake names which, and the two are signed under different
+// labels, so one cannot be passed off as the other. X25519 keys must be canonical
 // encodings, so no altered copy of a handshake can pass for a different one in the replay check.
 import { concatBytes, randomBytes, transcript, utf8, wipe } from '../primitives/bytes.js';
 import { CryptoError } from '../primitives/errors.js';
@@ -33,6 +39,7 @@ import {
   MLKEM768_ENCAPSULATION_SEED_BYTES,
   isUsableX25519PublicKey,
   verifyPrekeyBundle,
+  type BundleDevice,
   type PrekeyBundle,
   type PrivateSignedPrekey,
 } from './prekeys.js';
@@ -46,6 +53,9 @@ const PQXDH_INFO = utf8(label('pqxdh/x25519-sha256-mlkem768'));
 const PQXDH_F = new Uint8Array(32).fill(0xff);
 const HKDF_ZERO_SALT = new Uint8Array(32);
 
+/** Which of the responder device's KEM prekeys a handshake encapsulated to. */
+export type KemPrekeyKind = 'last-resort' | 'one-time';
+
 /** The public handshake data the initiator sends in front of its first ratchet messages. */
 export interface PqxdhHandshake {
   readonly initiator: PublicIdentity;
@@ -53,6 +63,7 @@ export interface PqxdhHandshake {
   readonly baseKey: Uint8Array;
   readonly signedPrekeyId: number;
   readonly kemPrekeyId: number;
+  readonly kemPrekeyKind: KemPrekeyKind;
   readonly oneTimePrekeyId: number | null;
   readonly kemCiphertext: Uint8Array;
 }
@@ -79,6 +90,7 @@ export const PQXDH_HANDSHAKE_BYTES =
   X25519_KEY_BYTES +
   4 +
   4 +
+  1 +
   1 +
   4 +
   MLKEM768_CIPHERTEXT_BYTES;
@@ -116,15 +128,18 @@ export function pqxdhHandshakeDigest(handshake: PqxdhHandshake): Uint8Array {
 /** The public keys the responder's side of a handshake used, as both sides know them. */
 interface ResponderKeys {
   readonly identity: PublicIdentity;
+  readonly device: BundleDevice;
   readonly signedPrekey: Uint8Array;
+  /** The KEM public key encapsulated to: the one-time one, or the last-resort one. */
   readonly kemPrekey: Uint8Array;
   readonly oneTimePrekey: Uint8Array | null;
 }
 
 /**
  * SHA-256 over everything the keys must depend on besides the secrets: both identities (the
- * specification's AD), the signed prekey, the KEM public key, the one-time prekey (empty when
- * none) and the encoded handshake (ids, base key, KEM ciphertext, the initiator's signature).
+ * specification's AD), the responder's device id and device key, the signed prekey, the KEM
+ * public key used, the one-time prekey (empty when none) and the encoded handshake (ids, the
+ * KEM prekey's kind, base key, KEM ciphertext, the initiator's signature).
  */
 export function pqxdhTranscriptDigest(
   handshake: PqxdhHandshake,
@@ -135,6 +150,8 @@ export function pqxdhTranscriptDigest(
       label('pqxdh/transcript'),
       encodePublicIdentity(handshake.initiator),
       encodePublicIdentity(responder.identity),
+      utf8(responder.device.deviceId),
+      responder.device.deviceKey,
       responder.signedPrekey,
       responder.kemPrekey,
       responder.oneTimePrekey ?? new Uint8Array(0),
@@ -181,6 +198,21 @@ function hasCanonicalKeys(bundle: PrekeyBundle): boolean {
   );
 }
 
+/** The KEM prekey a handshake to `bundle` uses: its one-time one when it has one. */
+function kemPrekeyOf(bundle: PrekeyBundle): {
+  kind: KemPrekeyKind;
+  id: number;
+  publicKey: Uint8Array;
+} {
+  return bundle.oneTimeKemPrekey === undefined
+    ? { kind: 'last-resort', id: bundle.kemPrekey.id, publicKey: bundle.kemPrekey.publicKey }
+    : {
+        kind: 'one-time',
+        id: bundle.oneTimeKemPrekey.id,
+        publicKey: bundle.oneTimeKemPrekey.publicKey,
+      };
+}
+
 /**
  * The initiator's side: refuses a bundle that does not verify in full (never falls back to a
  * weaker handshake), then derives the secrets and the handshake to send.
@@ -202,10 +234,11 @@ export function pqxdhInitiate(
     if (bundle.oneTimePrekey !== undefined) {
       dhOutputs.push(x25519(ephemeral.secretKey, bundle.oneTimePrekey.publicKey));
     }
+    const kem = kemPrekeyOf(bundle);
     // FIPS 203 ML-KEM.Encaps_internal with m drawn through randomBytes (one randomness source).
     const encapsulationSeed = randomBytes(MLKEM768_ENCAPSULATION_SEED_BYTES);
     const { ciphertext, sharedSecret } = sodium.crypto_kem_mlkem768_enc_deterministic(
-      bundle.kemPrekey.publicKey,
+      kem.publicKey,
       encapsulationSeed,
     );
     wipe(encapsulationSeed);
@@ -213,14 +246,16 @@ export function pqxdhInitiate(
       initiator: publicIdentity(me),
       baseKey: ephemeral.publicKey,
       signedPrekeyId: bundle.signedPrekey.id,
-      kemPrekeyId: bundle.kemPrekey.id,
+      kemPrekeyId: kem.id,
+      kemPrekeyKind: kem.kind,
       oneTimePrekeyId: bundle.oneTimePrekey?.id ?? null,
       kemCiphertext: ciphertext,
     };
     const secrets = deriveSecrets(dhOutputs, sharedSecret, handshake, {
       identity: bundle.identity,
+      device: bundle.device,
       signedPrekey: bundle.signedPrekey.publicKey,
-      kemPrekey: bundle.kemPrekey.publicKey,
+      kemPrekey: kem.publicKey,
       oneTimePrekey: bundle.oneTimePrekey?.publicKey ?? null,
     });
     return { secrets, handshake };
@@ -229,10 +264,15 @@ export function pqxdhInitiate(
   }
 }
 
+/** True when the handshake used a one-time prekey of either kind, whose deletion stops a replay. */
+export function usesOneTimePrekey(handshake: PqxdhHandshake): boolean {
+  return handshake.oneTimePrekeyId !== null || handshake.kemPrekeyKind === 'one-time';
+}
+
 /**
- * The responder's side: looks the prekeys up by id and derives the same secrets. It does not
- * consume the one-time prekey: the caller does that once the first message has decrypted,
- * so a forged handshake cannot burn it.
+ * The responder's side: looks the prekeys up by id and derives the same secrets. It consumes
+ * no one-time prekey: the caller does that once the first message has decrypted, so a forged
+ * handshake cannot burn one.
  */
 export function pqxdhRespond(
   me: Identity,
@@ -252,8 +292,15 @@ export function pqxdhRespond(
   if (!isUsableX25519PublicKey(handshake.baseKey) || !isCanonicalX25519PublicKey(handshake.baseKey))
     throw new CryptoError('BAD_KEY', 'unusable or non-canonical base key');
   const signedPrekey = store.signedPrekey(handshake.signedPrekeyId);
-  const kemPrekey = store.kemPrekey(handshake.kemPrekeyId);
-  if (signedPrekey === undefined || kemPrekey === undefined) {
+  if (signedPrekey === undefined) throw new CryptoError('BAD_KEY', 'unknown or expired prekey');
+  const kemPrekey =
+    handshake.kemPrekeyKind === 'one-time'
+      ? store.oneTimeKemPrekey(handshake.kemPrekeyId)
+      : store.kemPrekey(handshake.kemPrekeyId);
+  if (kemPrekey === undefined) {
+    // Consumed one-time KEM prekeys are deleted: almost always a replayed handshake.
+    if (handshake.kemPrekeyKind === 'one-time')
+      throw new CryptoError('REPLAY', 'unknown or already used one-time KEM prekey');
     throw new CryptoError('BAD_KEY', 'unknown or expired prekey');
   }
   const oneTimePrekey =
@@ -262,7 +309,7 @@ export function pqxdhRespond(
     // Consumed one-time prekeys are deleted, so this is almost always a replayed handshake.
     throw new CryptoError('REPLAY', 'unknown or already used one-time prekey');
   }
-  if (handshake.oneTimePrekeyId === null) {
+  if (!usesOneTimePrekey(handshake)) {
     if (store.hasUsedBaseKey(handshake.baseKey))
       throw new CryptoError('REPLAY', 'handshake already accepted');
     // Accepted only if its base key can be remembered until the signed prekey is pruned.
@@ -289,6 +336,7 @@ export function pqxdhRespond(
   return {
     secrets: deriveSecrets(dhOutputs, kemSecret, handshake, {
       identity: publicIdentity(me),
+      device: store.device,
       signedPrekey: signedPrekey.keyPair.publicKey,
       kemPrekey: kemPrekey.publicKey,
       oneTimePrekey: oneTimePrekey?.keyPair.publicKey ?? null,
@@ -303,6 +351,7 @@ export function encodePqxdhHandshake(handshake: PqxdhHandshake): Uint8Array {
     .fixed(handshake.baseKey, X25519_KEY_BYTES, 'base key')
     .u32(handshake.signedPrekeyId, 'signed prekey id')
     .u32(handshake.kemPrekeyId, 'KEM prekey id')
+    .u8(handshake.kemPrekeyKind === 'one-time' ? 1 : 0)
     .u8(handshake.oneTimePrekeyId === null ? 0 : 1)
     .u32(handshake.oneTimePrekeyId ?? 0, 'one-time prekey id')
     .fixed(handshake.kemCiphertext, MLKEM768_CIPHERTEXT_BYTES, 'KEM ciphertext')
@@ -314,6 +363,7 @@ export function decodePqxdhHandshake(reader: ByteReader): PqxdhHandshake {
   const baseKey = reader.fixed(X25519_KEY_BYTES);
   const signedPrekeyId = reader.u32();
   const kemPrekeyId = reader.u32();
+  const kemPrekeyKind: KemPrekeyKind = reader.flag() ? 'one-time' : 'last-resort';
   const hasOneTimePrekey = reader.flag();
   const oneTimePrekeyId = reader.u32();
   if (!hasOneTimePrekey && oneTimePrekeyId !== 0)
@@ -323,6 +373,7 @@ export function decodePqxdhHandshake(reader: ByteReader): PqxdhHandshake {
     baseKey,
     signedPrekeyId,
     kemPrekeyId,
+    kemPrekeyKind,
     oneTimePrekeyId: hasOneTimePrekey ? oneTimePrekeyId : null,
     kemCiphertext: reader.fixed(MLKEM768_CIPHERTEXT_BYTES),
   };

@@ -1,50 +1,68 @@
-// The owner's private prekeys: the current signed X25519 and ML-KEM-768 prekeys, the ones
-// they replaced (kept for a grace period), unused one-time prekeys, and the base keys of
-// handshakes already accepted without a one-time prekey (so such a handshake cannot be replayed).
+// One device's private keys: its device key (which signs its prekeys and its sessions with the
+// server), the current signed X25519 and last-resort ML-KEM-768 prekeys, the ones they replaced
+// (kept for a grace period), unused one-time X25519 and one-time ML-KEM-768 prekeys, and the base
+// keys of handshakes already accepted without a one-time prekey (so such a handshake cannot be
+// replayed).
 //
 // Rotation: `rotate` makes a new signed prekey and a new KEM prekey with fresh ids and marks
 // the previous ones replaced. Initiators may still hold the old bundle, so a replaced prekey
 // stays usable for SIGNED_PREKEY_GRACE_MS; `prune(now)` then deletes (and wipes) it. Clients
 // should rotate about every SIGNED_PREKEY_ROTATION_MS.
 //
-// Replay protection: a base key accepted without a one-time prekey is remembered for as long as
+// Replay protection: a handshake that used a one-time prekey (X25519 or KEM) cannot be replayed,
+// since the prekey is deleted once it has succeeded. A base key accepted without either is remembered for as long as
 // its signed prekey is accepted, never evicted early — forgetting one would let that first
 // message be replayed as a new session. So the memory is capped instead: once a signed prekey
 // has accepted its quota, further such handshakes to it are refused and `needsRotation` says
 // to rotate; a global cap bounds the total across replaced prekeys until `prune` drops them.
-import { expectLength } from '../primitives/bytes.js';
+import { equalBytes, expectLength, fromUtf8, utf8, wipe } from '../primitives/bytes.js';
 import { formatHeader, readFormatHeader, SUITE } from '../primitives/format.js';
 import { CryptoError } from '../primitives/errors.js';
-import { X25519_KEY_BYTES, ED25519_SIGNATURE_BYTES } from '../primitives/primitives.js';
+import {
+  ED25519_PUBLIC_KEY_BYTES,
+  ED25519_SECRET_KEY_BYTES,
+  ED25519_SEED_BYTES,
+  ED25519_SIGNATURE_BYTES,
+  X25519_KEY_BYTES,
+  type KeyPair,
+} from '../primitives/primitives.js';
+import { isDeviceId } from '../devices/device-list.js';
+import { signDeviceSession } from '../proofs/device-proof.js';
 import { canonicalX25519PublicKey } from './pqxdh.js';
 import {
   MLKEM768_PUBLIC_KEY_BYTES,
   MLKEM768_SECRET_KEY_BYTES,
   generateKemPrekey,
+  generateOneTimeKemPrekey,
   generateOneTimePrekeys,
   generateSignedPrekey,
   publicKemPrekey,
   publicSignedPrekey,
   wipeKemPrekey,
+  wipeOneTimeKemPrekey,
   wipeOneTimePrekey,
   wipeSignedPrekey,
+  type BundleDevice,
   type PrivateKemPrekey,
+  type PrivateOneTimeKemPrekey,
   type PrivateOneTimePrekey,
   randomPrekeyId,
   type PrivateSignedPrekey,
   type PublicKemPrekey,
+  type PublicOneTimeKemPrekey,
   type PublicOneTimePrekey,
   type PublicSignedPrekey,
 } from './prekeys.js';
 import { ByteReader, ByteWriter } from '../primitives/session-codec.js';
 import { sodium } from '../primitives/sodium.js';
-import type { Identity } from '../identity/identity.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const SIGNED_PREKEY_ROTATION_MS = 7 * DAY_MS;
 export const SIGNED_PREKEY_GRACE_MS = 30 * DAY_MS;
 /** Unused one-time prekeys kept at most; uploads beyond it would only grow the device's secrets. */
 export const MAX_ONE_TIME_PREKEYS = 1000;
+/** Unused one-time KEM prekeys kept at most: each secret is 2400 bytes, so the sealed store stays small. */
+export const MAX_ONE_TIME_KEM_PREKEYS = 100;
 /** Default quota of handshakes without a one-time prekey that one signed prekey accepts. */
 export const MAX_REMEMBERED_BASE_KEYS_PER_SIGNED_PREKEY = 2_000;
 /** Default cap on remembered base keys across all signed prekeys still held. */
@@ -67,7 +85,31 @@ function positiveLimit(value: number | undefined, fallback: number, what: string
 
 /** Identifies a private prekey store blob after the format header (SUITE.prekey covers prekey objects). */
 const STORE_KIND = 0x01;
-const STORE_VERSION = 2; // 2: random prekey ids, no id counters
+const STORE_VERSION = 3; // 2: random prekey ids, no id counters; 3: the device key, one-time KEM prekeys
+
+/** A device's own key pair and the id the server issued it. */
+export interface DeviceKeys {
+  readonly deviceId: string;
+  /** Ed25519 (generateDeviceKey): signs the device's prekeys and its sessions with the server. */
+  readonly keyPair: KeyPair;
+}
+
+function checkDeviceKeys(device: DeviceKeys): void {
+  if (!isDeviceId(device.deviceId)) throw new CryptoError('BAD_KEY', 'not a device id');
+  expectLength(device.keyPair.publicKey, ED25519_PUBLIC_KEY_BYTES, 'device key');
+  expectLength(device.keyPair.secretKey, ED25519_SECRET_KEY_BYTES, 'device secret key');
+  // The secret key carries its public half; a mismatch would sign with the wrong key.
+  const recomputed = sodium.crypto_sign_seed_keypair(
+    device.keyPair.secretKey.subarray(0, ED25519_SEED_BYTES),
+  );
+  wipe(recomputed.privateKey);
+  if (
+    !equalBytes(recomputed.publicKey, device.keyPair.publicKey) ||
+    !equalBytes(recomputed.publicKey, device.keyPair.secretKey.subarray(ED25519_SEED_BYTES))
+  ) {
+    throw new CryptoError('BAD_KEY', 'device secret key does not match its public key');
+  }
+}
 
 /** The replay set's key for a base key: hex of its canonical encoding (X25519 reads others alike). */
 function baseKeyId(baseKey: Uint8Array): string {
@@ -88,9 +130,11 @@ interface Replaceable<T> {
 }
 
 export class PrekeyStore {
+  private readonly deviceKeys: DeviceKeys;
   private readonly signed = new Map<number, Replaceable<PrivateSignedPrekey>>();
   private readonly kem = new Map<number, Replaceable<PrivateKemPrekey>>();
   private readonly oneTime = new Map<number, PrivateOneTimePrekey>();
+  private readonly oneTimeKem = new Map<number, PrivateOneTimeKemPrekey>();
   /** Signed prekey id → ids (baseKeyId) of the base keys accepted with it and no one-time prekey. */
   private readonly usedBaseKeys = new Map<number, Set<string>>();
   private usedBaseKeyCount = 0;
@@ -101,7 +145,10 @@ export class PrekeyStore {
   private currentSignedId: number | null = null;
   private currentKemId: number | null = null;
 
-  constructor(options: PrekeyStoreOptions = {}) {
+  /** `device`: this device's key pair and the id the server issued it (`devices.reserve`). */
+  constructor(device: DeviceKeys, options: PrekeyStoreOptions = {}) {
+    checkDeviceKeys(device);
+    this.deviceKeys = { deviceId: device.deviceId, keyPair: device.keyPair };
     this.maxBaseKeysPerSignedPrekey = positiveLimit(
       options.maxBaseKeysPerSignedPrekey,
       MAX_REMEMBERED_BASE_KEYS_PER_SIGNED_PREKEY,
@@ -110,15 +157,25 @@ export class PrekeyStore {
     this.maxBaseKeys = positiveLimit(options.maxBaseKeys, MAX_REMEMBERED_BASE_KEYS, 'base keys');
   }
 
-  /** Makes a new signed prekey and KEM prekey; returns their public parts for upload. */
-  rotate(
-    identity: Identity,
-    now: number,
-  ): { signedPrekey: PublicSignedPrekey; kemPrekey: PublicKemPrekey } {
+  /** The device this store belongs to, as bundles and the device list name it. */
+  get device(): BundleDevice {
+    return { deviceId: this.deviceKeys.deviceId, deviceKey: this.deviceKeys.keyPair.publicKey };
+  }
+
+  /** The device's proof for the socket handshake (`auth.device.signature`) with this session token. */
+  signSession(token: string): Uint8Array {
+    return signDeviceSession(this.deviceKeys.keyPair.secretKey, {
+      deviceId: this.deviceKeys.deviceId,
+      token,
+    });
+  }
+
+  /** Makes a new signed prekey and last-resort KEM prekey; returns their public parts for upload. */
+  rotate(now: number): { signedPrekey: PublicSignedPrekey; kemPrekey: PublicKemPrekey } {
     const signedId = this.takePrekeyId();
     const kemId = this.takePrekeyId();
-    const signed = generateSignedPrekey(identity, signedId, now);
-    const kem = generateKemPrekey(identity, kemId, now);
+    const signed = generateSignedPrekey(this.deviceKeys.keyPair, signedId, now);
+    const kem = generateKemPrekey(this.deviceKeys.keyPair, kemId, now);
     for (const entry of this.signed.values()) entry.replacedAt ??= now;
     for (const entry of this.kem.values()) entry.replacedAt ??= now;
     this.signed.set(signedId, { prekey: signed.privatePrekey, replacedAt: null });
@@ -187,6 +244,35 @@ export class PrekeyStore {
     return this.oneTime.size;
   }
 
+  /**
+   * Makes `count` one-time KEM prekeys (up to MAX_ONE_TIME_KEM_PREKEYS held), signed by the device
+   * key; returns their public parts for `prekeys.add_one_time_kem`.
+   */
+  addOneTimeKemPrekeys(count: number): PublicOneTimeKemPrekey[] {
+    if (
+      !Number.isInteger(count) ||
+      count < 0 ||
+      this.oneTimeKem.size + count > MAX_ONE_TIME_KEM_PREKEYS
+    ) {
+      throw new CryptoError(
+        'BAD_LENGTH',
+        `at most ${MAX_ONE_TIME_KEM_PREKEYS} one-time KEM prekeys are kept`,
+      );
+    }
+    const publicPrekeys: PublicOneTimeKemPrekey[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const id = this.takeKemPrekeyId();
+      const { publicPrekey, privatePrekey } = generateOneTimeKemPrekey(this.deviceKeys.keyPair, id);
+      publicPrekeys.push(publicPrekey);
+      this.oneTimeKem.set(id, privatePrekey);
+    }
+    return publicPrekeys;
+  }
+
+  get oneTimeKemPrekeyCount(): number {
+    return this.oneTimeKem.size;
+  }
+
   currentSignedPrekey(): PublicSignedPrekey | undefined {
     const entry = this.currentSignedId === null ? undefined : this.signed.get(this.currentSignedId);
     return entry === undefined ? undefined : publicSignedPrekey(entry.prekey);
@@ -207,6 +293,18 @@ export class PrekeyStore {
 
   oneTimePrekey(id: number): PrivateOneTimePrekey | undefined {
     return this.oneTime.get(id);
+  }
+
+  oneTimeKemPrekey(id: number): PrivateOneTimeKemPrekey | undefined {
+    return this.oneTimeKem.get(id);
+  }
+
+  /** Deletes and wipes a one-time KEM prekey once a handshake that used it has succeeded. */
+  consumeOneTimeKemPrekey(id: number): void {
+    const prekey = this.oneTimeKem.get(id);
+    if (prekey === undefined) return;
+    wipeOneTimeKemPrekey(prekey);
+    this.oneTimeKem.delete(id);
   }
 
   /** Deletes and wipes a one-time prekey once a handshake that used it has succeeded. */
@@ -254,14 +352,17 @@ export class PrekeyStore {
     return this.usedBaseKeys.get(signedPrekeyId)?.size ?? 0;
   }
 
-  /** Wipes every private key (panic, logout); the store is empty afterwards. */
+  /** Wipes every private key, the device key too (panic, logout); the store is unusable afterwards. */
   wipe(): void {
+    wipe(this.deviceKeys.keyPair.secretKey);
     for (const entry of this.signed.values()) wipeSignedPrekey(entry.prekey);
     for (const entry of this.kem.values()) wipeKemPrekey(entry.prekey);
     for (const prekey of this.oneTime.values()) wipeOneTimePrekey(prekey);
+    for (const prekey of this.oneTimeKem.values()) wipeOneTimeKemPrekey(prekey);
     this.signed.clear();
     this.kem.clear();
     this.oneTime.clear();
+    this.oneTimeKem.clear();
     this.usedBaseKeys.clear();
     this.usedBaseKeyCount = 0;
     this.currentSignedId = null;
@@ -269,7 +370,15 @@ export class PrekeyStore {
   }
 
   private takePrekeyId(): number {
-    return this.freshId((candidate) => this.signed.has(candidate) || this.kem.has(candidate));
+    return this.freshId(
+      (candidate) =>
+        this.signed.has(candidate) || this.kem.has(candidate) || this.oneTimeKem.has(candidate),
+    );
+  }
+
+  /** One-time KEM prekey ids are distinct from every signed and last-resort id too. */
+  private takeKemPrekeyId(): number {
+    return this.takePrekeyId();
   }
 
   /** A random non-zero u32 (0 marks "none" in the serialized form) that `taken` rejects. */
@@ -284,6 +393,10 @@ export class PrekeyStore {
   /** For the client's encrypted key store only: this holds private keys. */
   serialize(): Uint8Array {
     const w = new ByteWriter().bytes(formatHeader(SUITE.prekey)).u8(STORE_KIND).u8(STORE_VERSION);
+    const deviceId = utf8(this.deviceKeys.deviceId);
+    w.u8(deviceId.length)
+      .bytes(deviceId)
+      .fixed(this.deviceKeys.keyPair.secretKey, ED25519_SECRET_KEY_BYTES, 'device secret key');
     w.u32(this.currentSignedId ?? 0, 'current signed id').u32(
       this.currentKemId ?? 0,
       'current KEM id',
@@ -314,6 +427,13 @@ export class PrekeyStore {
         .fixed(prekey.keyPair.publicKey, X25519_KEY_BYTES, 'one-time prekey')
         .fixed(prekey.keyPair.secretKey, X25519_KEY_BYTES, 'one-time prekey secret');
     }
+    w.u32(this.oneTimeKem.size, 'one-time KEM prekey count');
+    for (const prekey of this.oneTimeKem.values()) {
+      w.u32(prekey.id, 'one-time KEM prekey id')
+        .fixed(prekey.publicKey, MLKEM768_PUBLIC_KEY_BYTES, 'one-time KEM prekey')
+        .fixed(prekey.secretKey, MLKEM768_SECRET_KEY_BYTES, 'one-time KEM prekey secret')
+        .fixed(prekey.signature, ED25519_SIGNATURE_BYTES, 'one-time KEM prekey signature');
+    }
     w.u32(this.usedBaseKeyCount, 'base key count');
     for (const [signedId, used] of this.usedBaseKeys) {
       for (const baseKey of used) {
@@ -331,7 +451,19 @@ export class PrekeyStore {
     if (r.u8() !== STORE_KIND) throw new CryptoError('MALFORMED', 'not a prekey store');
     if (r.u8() !== STORE_VERSION)
       throw new CryptoError('UNSUPPORTED_VERSION', 'unsupported prekey store version');
-    const store = new PrekeyStore(options);
+    const deviceId = fromUtf8(r.fixed(r.u8()));
+    const deviceSecretKey = r.fixed(ED25519_SECRET_KEY_BYTES);
+    // checkDeviceKeys (in the constructor) refuses a secret key whose public half does not match.
+    const store = new PrekeyStore(
+      {
+        deviceId,
+        keyPair: {
+          publicKey: deviceSecretKey.slice(ED25519_SEED_BYTES),
+          secretKey: deviceSecretKey,
+        },
+      },
+      options,
+    );
     const currentSignedId = r.u32();
     const currentKemId = r.u32();
     const count = (max: number): number => {
@@ -370,6 +502,13 @@ export class PrekeyStore {
       const publicKey = r.fixed(X25519_KEY_BYTES);
       const secretKey = r.fixed(X25519_KEY_BYTES);
       store.oneTime.set(id, { id, keyPair: { publicKey, secretKey } });
+    }
+    for (let i = count(MAX_ONE_TIME_KEM_PREKEYS); i > 0; i -= 1) {
+      const id = r.u32();
+      const publicKey = r.fixed(MLKEM768_PUBLIC_KEY_BYTES);
+      const secretKey = r.fixed(MLKEM768_SECRET_KEY_BYTES);
+      const signature = r.fixed(ED25519_SIGNATURE_BYTES);
+      store.oneTimeKem.set(id, { id, publicKey, secretKey, signature });
     }
     for (let i = count(store.maxBaseKeys); i > 0; i -= 1) {
       const baseKey = r.fixed(X25519_KEY_BYTES);

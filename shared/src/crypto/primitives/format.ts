@@ -32,6 +32,8 @@ export const SUITE = {
   revocationSignerCertificate: 0x09,
   /** Short-lived revocation statement signed by a certified revocation signer. */
   revocationStatement: 0x0a,
+  /** Identity-signed list of an account's devices (devices/device-list.ts). */
+  deviceList: 0x0c,
 } as const;
 
 export type Suite = (typeof SUITE)[keyof typeof SUITE];

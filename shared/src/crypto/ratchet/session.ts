@@ -22,10 +22,12 @@ import {
   encodePqxdhHandshake,
   pqxdhInitiate,
   pqxdhRespond,
+  usesOneTimePrekey,
   type PqxdhHandshake,
   type PqxdhSecrets,
 } from '../handshake/pqxdh.js';
 import type { PrekeyBundle } from '../handshake/prekeys.js';
+import { findListedDevice, type VerifiedDeviceList } from '../devices/device-list.js';
 import type { PrekeyStore } from '../handshake/prekeys-store.js';
 import { MIN_RATCHET_MESSAGE_BYTES, canSend, ratchetDecrypt, ratchetEncrypt } from './ratchet.js';
 import {
@@ -126,11 +128,13 @@ export class Session {
     let plaintext: Uint8Array;
     try {
       plaintext = ratchetDecrypt(state, ratchetMessage, now, unpadFromBucket);
-      // Only an authenticated first message may use up the one-time prekey or a replay-set slot
+      // Only an authenticated first message may use up a one-time prekey or a replay-set slot
       // (pqxdhRespond checked there is one; if not, the session is refused, never kept).
-      if (handshake.oneTimePrekeyId === null)
+      if (!usesOneTimePrekey(handshake))
         store.rememberBaseKey(handshake.signedPrekeyId, handshake.baseKey);
-      else store.consumeOneTimePrekey(handshake.oneTimePrekeyId);
+      if (handshake.oneTimePrekeyId !== null) store.consumeOneTimePrekey(handshake.oneTimePrekeyId);
+      if (handshake.kemPrekeyKind === 'one-time')
+        store.consumeOneTimeKemPrekey(handshake.kemPrekeyId);
     } catch (error) {
       wipeRatchetState(state);
       throw error;
@@ -226,16 +230,29 @@ export class Session {
   }
 }
 
-/** Starts a session with a peer's bundle; refuses any bundle that does not verify in full. */
+/**
+ * Starts a session with one device of a peer from that device's bundle; refuses any bundle that
+ * does not verify in full. `peerDevices` is the peer's device list, verified against
+ * `expectedPeer`: the bundle's device must be listed in it with the very device key that signed
+ * the bundle, so a removed device, or a device the server made up, is refused (UNTRUSTED).
+ */
 export function initiateSession(
   me: Identity,
   bundle: PrekeyBundle,
   expectedPeer: PublicIdentity,
+  peerDevices: VerifiedDeviceList,
 ): Session {
   // The bundle comes from the server; only an identity the caller already trusts (a verified
   // moderator certificate, a pinned contact) may be talked to. Checked before any key work.
   if (!samePublicIdentity(bundle.identity, expectedPeer)) {
     throw new CryptoError('UNTRUSTED', 'the bundle is not from the expected identity');
+  }
+  if (!samePublicIdentity(peerDevices.identity, expectedPeer)) {
+    throw new CryptoError('UNTRUSTED', 'the device list is not the expected identity’s');
+  }
+  const listed = findListedDevice(peerDevices, bundle.device.deviceId);
+  if (listed === undefined || !equalBytes(listed.deviceKey, bundle.device.deviceKey)) {
+    throw new CryptoError('UNTRUSTED', 'the bundle’s device is not in the peer’s device list');
   }
   return Session.initiate(me, bundle);
 }
