@@ -52,6 +52,7 @@ export * from './ratchet/session.js';
 export * from './peers/peer-devices.js';
 
 // storage: the sealed key store and what is sealed in it (identity backup, sessions, prekeys).
+export * from './storage/account-key-store.js';
 export * from './storage/identity-backup.js';
 export * from './storage/key-store.js';
 export * from './storage/sealed-state.js';

@@ -52,6 +52,7 @@ export const KEY_STORE_PURPOSE = {
   'root-key': 0x04,
   'revocation-signer': 0x05,
   'envelope-prekeys': 0x06,
+  'account-key': 0x07,
 } as const;
 
 export type KeyStorePurpose = keyof typeof KEY_STORE_PURPOSE;
