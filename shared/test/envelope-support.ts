@@ -2,6 +2,9 @@
 // malicious recipient — recover the content key from its own slot, then re-encrypt the slot map or
 // the body with it — written from the format in docs/crypto.md §6, not from the implementation's
 // private helpers, so the tests show what someone holding the content key can and cannot forge.
+// The slot key, digests and transcripts below therefore repeat sealed-envelope.ts and
+// envelope-prekeys.ts on purpose: a second reading of the spec, so a mistake in one shows up as a
+// disagreement instead of being shared by the code and its tests. Do not import those helpers here.
 import {
   AEAD_KEY_BYTES,
   AEAD_NONCE_BYTES,

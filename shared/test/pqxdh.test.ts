@@ -30,7 +30,7 @@ import {
   type PqxdhHandshake,
 } from '../src/crypto/index.js';
 import { ByteReader } from '../src/crypto/primitives/session-codec.js';
-import { flipBit, makeDevice, makeResponder } from './session-support.js';
+import { flipBit, initiateTo, makeDevice, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
 
 /** Where the base key starts in a prekey message: format header, then the initiator's identity. */
@@ -119,7 +119,7 @@ describe('PQXDH', () => {
 
   it('fails the first message when the KEM ciphertext or base key was tampered with, and keeps the one-time prekey', () => {
     const bob = makeResponder();
-    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity, bob.devices);
+    const alice = initiateTo(bob);
     const message = alice.encrypt(utf8('hi'), 0);
     const prefix = 4 + 32 + 32 + 64; // format header and the initiator's identity
     const baseKeyAt = prefix;
@@ -207,12 +207,7 @@ describe('PQXDH', () => {
 
   it("refuses the reviewer's replay: a signed-prekey-only first message with the base key's top bit flipped", () => {
     const bob = makeResponder({ oneTimePrekey: false });
-    const message = initiateSession(
-      generateIdentity(),
-      bob.bundle,
-      bob.bundle.identity,
-      bob.devices,
-    ).encrypt(utf8('once'), 0);
+    const message = initiateTo(bob).encrypt(utf8('once'), 0);
     const replay = flipBit(message, BASE_KEY_AT + 31, 0x80);
     const before = bob.store.serialize();
     // Refused before the original arrived (nothing remembered yet)...
@@ -228,12 +223,7 @@ describe('PQXDH', () => {
 
   it('refuses a signed-prekey-only first message with any handshake byte changed, before and after accepting it', () => {
     const bob = makeResponder({ oneTimePrekey: false });
-    const message = initiateSession(
-      generateIdentity(),
-      bob.bundle,
-      bob.bundle.identity,
-      bob.devices,
-    ).encrypt(utf8('once'), 0);
+    const message = initiateTo(bob).encrypt(utf8('once'), 0);
     const tryEveryByte = (): void => {
       const before = bob.store.serialize();
       for (let index = 4; index < 4 + PQXDH_HANDSHAKE_BYTES; index += 1) {
@@ -271,7 +261,7 @@ describe('PQXDH', () => {
   it('works with the signed prekey only when no one-time prekey is left', () => {
     const bob = makeResponder({ oneTimePrekey: false });
     expect(bob.bundle.oneTimePrekey).toBeUndefined();
-    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity, bob.devices);
+    const alice = initiateTo(bob);
     const { session, plaintext } = acceptSession(
       bob.identity,
       bob.store,
@@ -343,12 +333,7 @@ describe('PQXDH', () => {
   it('rejects a replayed handshake, with or without a one-time prekey', () => {
     for (const oneTimePrekey of [true, false]) {
       const bob = makeResponder({ oneTimePrekey });
-      const message = initiateSession(
-        generateIdentity(),
-        bob.bundle,
-        bob.bundle.identity,
-        bob.devices,
-      ).encrypt(utf8('once'), 0);
+      const message = initiateTo(bob).encrypt(utf8('once'), 0);
       acceptSession(bob.identity, bob.store, message, 0);
       expect(reasonOf(() => acceptSession(bob.identity, bob.store, message, 0))).toBe('REPLAY');
     }
@@ -420,7 +405,7 @@ describe('one-time KEM prekeys', () => {
   it('are used when the bundle carries one, once, and then gone on the responder’s side', () => {
     const bob = makeResponder({ oneTimePrekey: false, oneTimeKemPrekey: true });
     const oneTimeKem = bob.bundle.oneTimeKemPrekey!;
-    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity, bob.devices);
+    const alice = initiateTo(bob);
     const message = alice.encrypt(utf8('pq once'), 0);
     const { handshake } = parsePrekeyMessage(message);
     expect(handshake.kemPrekeyKind).toBe('one-time');

@@ -3,16 +3,8 @@
 // post-compromise security against a passive attacker, and forward secrecy.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  CryptoError,
-  Session,
-  acceptSession,
-  fromUtf8,
-  generateIdentity,
-  initiateSession,
-  utf8,
-} from '../src/crypto/index.js';
-import { cloneSession, establish, flipBit, makeResponder } from './session-support.js';
+import { CryptoError, Session, acceptSession, fromUtf8, utf8 } from '../src/crypto/index.js';
+import { cloneSession, establish, flipBit, initiateTo, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
 
 type Side = 'a' | 'b';
@@ -64,12 +56,7 @@ describe('double ratchet properties', () => {
         (commands, finalPicks) => {
           const responder = makeResponder();
           const sessions: Record<Side, Session | null> = {
-            a: initiateSession(
-              generateIdentity(),
-              responder.bundle,
-              responder.bundle.identity,
-              responder.devices,
-            ),
+            a: initiateTo(responder),
             b: null,
           };
           const inFlight: Record<Side, InFlight[]> = { a: [], b: [] };

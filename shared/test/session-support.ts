@@ -89,6 +89,11 @@ export function makeResponder({
   };
 }
 
+/** A session from `from` (a fresh identity by default) to `responder`, trusting its bundle. */
+export function initiateTo(responder: Responder, from: Identity = generateIdentity()): Session {
+  return initiateSession(from, responder.bundle, responder.bundle.identity, responder.devices);
+}
+
 export interface Pair {
   alice: Session;
   bob: Session;
@@ -100,12 +105,7 @@ export interface Pair {
 export function establish(now = 0): Pair {
   const aliceIdentity = generateIdentity();
   const responder = makeResponder({ now });
-  const alice = initiateSession(
-    aliceIdentity,
-    responder.bundle,
-    responder.bundle.identity,
-    responder.devices,
-  );
+  const alice = initiateTo(responder, aliceIdentity);
   const first = alice.encrypt(utf8('hello'), now);
   const { session: bob, plaintext } = acceptSession(
     responder.identity,

@@ -14,7 +14,7 @@ import {
   publicIdentity,
   utf8,
 } from '../src/crypto/index.js';
-import { establish, flipBit, makeResponder } from './session-support.js';
+import { establish, flipBit, initiateTo, makeResponder } from './session-support.js';
 import { reasonOf } from './reason-of.js';
 
 describe('session', () => {
@@ -28,10 +28,7 @@ describe('session', () => {
     ).toBe('UNTRUSTED');
     const alice = generateIdentity();
     const eve = generateIdentity();
-    const fromEve = initiateSession(eve, bob.bundle, bob.bundle.identity, bob.devices).encrypt(
-      utf8('hi'),
-      0,
-    );
+    const fromEve = initiateTo(bob, eve).encrypt(utf8('hi'), 0);
     const remaining = bob.store.oneTimePrekeyCount;
     expect(
       reasonOf(() =>
@@ -41,10 +38,7 @@ describe('session', () => {
       ),
     ).toBe('UNTRUSTED');
     expect(bob.store.oneTimePrekeyCount).toBe(remaining);
-    const fromAlice = initiateSession(alice, bob.bundle, bob.bundle.identity, bob.devices).encrypt(
-      utf8('hi'),
-      0,
-    );
+    const fromAlice = initiateTo(bob, alice).encrypt(utf8('hi'), 0);
     const accepted = acceptSession(bob.identity, bob.store, fromAlice, 0, {
       expectedInitiator: publicIdentity(alice),
     });
@@ -54,7 +48,7 @@ describe('session', () => {
   it('sends prekey messages until the peer answers, then plain ratchet messages', () => {
     const aliceIdentity = generateIdentity();
     const bob = makeResponder();
-    const alice = initiateSession(aliceIdentity, bob.bundle, bob.bundle.identity, bob.devices);
+    const alice = initiateTo(bob, aliceIdentity);
     const first = alice.encrypt(utf8('1'), 0);
     const second = alice.encrypt(utf8('2'), 0);
     const third = alice.encrypt(utf8('3'), 0);
@@ -78,7 +72,7 @@ describe('session', () => {
 
   it('refuses every single-byte change of a prekey message, at accept and within a session', () => {
     const bob = makeResponder();
-    const alice = initiateSession(generateIdentity(), bob.bundle, bob.bundle.identity, bob.devices);
+    const alice = initiateTo(bob);
     const message = alice.encrypt(utf8('first'), 0);
     const repeat = alice.encrypt(utf8('repeat'), 0);
     const { session } = acceptSession(bob.identity, bob.store, message, 0);
@@ -91,12 +85,7 @@ describe('session', () => {
     expect(fromUtf8(session.decrypt(repeat, 0))).toBe('repeat');
 
     const fresh = makeResponder();
-    const first = initiateSession(
-      generateIdentity(),
-      fresh.bundle,
-      fresh.bundle.identity,
-      fresh.devices,
-    ).encrypt(utf8('x'), 0);
+    const first = initiateTo(fresh).encrypt(utf8('x'), 0);
     const storeBefore = fresh.store.serialize();
     for (let index = 0; index < first.length; index += index > 200 && index < 1250 ? 53 : 3) {
       expect(() =>
@@ -108,12 +97,7 @@ describe('session', () => {
 
   it('refuses a prekey message of another session, and prekey messages sent to the initiator', () => {
     const { alice, bob, responder } = establish();
-    const intruder = initiateSession(
-      generateIdentity(),
-      responder.bundle,
-      responder.bundle.identity,
-      responder.devices,
-    ).encrypt(utf8('other'), 0);
+    const intruder = initiateTo(responder).encrypt(utf8('other'), 0);
     expect(reasonOf(() => bob.decrypt(intruder, 0))).toBe('BAD_KEY');
     expect(reasonOf(() => alice.decrypt(intruder, 0))).toBe('BAD_KEY');
   });

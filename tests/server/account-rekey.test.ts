@@ -34,6 +34,8 @@ import {
   register,
   registerAndLogin,
   rekeyPayload,
+  revokedReason,
+  testAccountOf,
   waitForDisconnect,
   type ClientSocket,
   type TestAccount,
@@ -48,10 +50,6 @@ afterEach(async () => {
   closeAllSockets();
   await server.close();
 });
-
-function revokedReason(socket: ClientSocket): Promise<string> {
-  return new Promise((resolve) => socket.once('session.revoked', ({ reason }) => resolve(reason)));
-}
 
 /** POST /auth/login with this login key over a fresh challenge: the HTTP status and body. */
 async function tryLogin(handle: string, auth: TestAccount['auth']) {
@@ -72,13 +70,7 @@ describe('account.rekey, end to end with real keys (four Argon2id runs)', () => 
       handle,
       passphrase: oldPassphrase,
     });
-    const account: TestAccount = {
-      handle,
-      identity: registration.identity,
-      auth: registration.keys.authentication,
-      salt: fromBase64Url(registration.body.salt)!,
-      storageKey: registration.keys.storageKey,
-    };
+    const account = testAccountOf(registration);
     await register(server.url, account);
     const current = await connectWithToken(server.url, await login(server.url, account));
     const other = await connectWithToken(server.url, await login(server.url, account));

@@ -28,9 +28,9 @@ import {
   rawCall,
   register,
   registerAndLogin,
+  revokedReason,
+  testAccountOf,
   waitForDisconnect,
-  type ClientSocket,
-  type TestAccount,
 } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -43,31 +43,13 @@ afterEach(async () => {
   await server.close();
 });
 
-function revokedReason(socket: ClientSocket): Promise<string> {
-  return new Promise((resolve) => socket.once('session.revoked', ({ reason }) => resolve(reason)));
-}
-
-/** The test client's account for what prepareRegistration made (it re-seals and re-signs alike). */
-function testAccountOf(
-  handle: string,
-  prepared: Awaited<ReturnType<typeof prepareRegistration>>,
-): TestAccount {
-  return {
-    handle,
-    identity: prepared.identity,
-    auth: prepared.keys.authentication,
-    salt: fromBase64Url(prepared.body.salt)!,
-    storageKey: prepared.keys.storageKey,
-  };
-}
-
 describe('account life cycle', () => {
   it('registers, logs in from a fresh client with handle + passphrase, recovers the identity, logs out', async () => {
     const handle = 'olga.k';
     const passphrase = 'white birch over the frozen river';
     const prepared = await prepareRegistration({ deployment: DEPLOYMENT, handle, passphrase });
     const { identity, accountKey } = prepared;
-    const registered = await register(server.url, testAccountOf(handle, prepared), {
+    const registered = await register(server.url, testAccountOf(prepared), {
       role: 'volunteer',
     });
     expect(registered.role).toBe('volunteer');
@@ -127,7 +109,7 @@ describe('account life cycle', () => {
     const handle = 'anna.m';
     const passphrase = 'a quiet passphrase over 42 hills';
     const prepared = await prepareRegistration({ deployment: DEPLOYMENT, handle, passphrase });
-    const account = testAccountOf(handle, prepared);
+    const account = testAccountOf(prepared);
     const { identity, accountKey } = prepared;
     const { authentication, storageKey } = prepared.keys;
     await register(server.url, account, { role: 'contact' });

@@ -117,7 +117,15 @@ async function receive(
 ): Promise<string> {
   const pushed = next<DirectMessageWire>(device.socket, 'direct.message');
   expect(await sent).toMatchObject({ ok: true });
-  const message = directMessageSchema.parse(await pushed);
+  return decryptOn(device, view, directMessageSchema.parse(await pushed));
+}
+
+/** A delivered message, decrypted on its device from `view` of the sender. */
+function decryptOn(
+  device: TestDevice,
+  view: PeerDevices,
+  message: { fromDevice: string; body: Uint8Array },
+): string {
   return fromUtf8(
     view.decrypt(
       device.account.identity,
@@ -222,17 +230,7 @@ describe('an account with two devices, through the real server', () => {
     ] as const) {
       const message = directMessageSchema.parse(await pushed);
       expect(message.fromDevice).toBe(m.deviceId);
-      expect(
-        fromUtf8(
-          view.decrypt(
-            device.account.identity,
-            device.prekeys,
-            message.fromDevice,
-            message.body,
-            Date.now(),
-          ),
-        ),
-      ).toBe('Мы поможем');
+      expect(decryptOn(device, view, message)).toBe('Мы поможем');
       // Each device's mailbox holds its own envelope only.
       const mailbox = await call(device.socket, 'direct.fetch', {});
       if (!mailbox.ok) throw new Error(mailbox.error.code);

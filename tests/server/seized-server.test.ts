@@ -5,7 +5,6 @@
 // The same data with the account key does both, so the test can tell the two apart.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fromBase64Url } from '@kolokol/shared';
 import {
   ACCOUNT_KEY_BYTES,
   CryptoError,
@@ -21,7 +20,7 @@ import {
   transcript,
   utf8,
 } from '@kolokol/shared/crypto';
-import { DEPLOYMENT, closeAllSockets, login, register } from '../support/client.js';
+import { DEPLOYMENT, closeAllSockets, login, register, testAccountOf } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -95,13 +94,7 @@ describe('offline guessing against a seized database (six Argon2id runs)', () =>
     const handle = 'irina.s';
     const passphrase = 'seven quiet lanterns beyond the ferry';
     const prepared = await prepareRegistration({ deployment: DEPLOYMENT, handle, passphrase });
-    const account = {
-      handle,
-      identity: prepared.identity,
-      auth: prepared.keys.authentication,
-      salt: fromBase64Url(prepared.body.salt)!,
-      storageKey: prepared.keys.storageKey,
-    };
+    const account = testAccountOf(prepared);
     await register(server.url, account);
     await login(server.url, account);
 

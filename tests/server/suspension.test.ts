@@ -8,8 +8,8 @@ import {
   connectWithToken,
   login,
   registerAndLogin,
+  revokedReason,
   waitForDisconnect,
-  type ClientSocket,
 } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -21,10 +21,6 @@ afterEach(async () => {
   closeAllSockets();
   await server.close();
 });
-
-function revokedReason(socket: ClientSocket): Promise<string> {
-  return new Promise((resolve) => socket.once('session.revoked', ({ reason }) => resolve(reason)));
-}
 
 it('a suspension written without its revocations (a crash between writes, another process) still ends the open socket at the next recheck', async () => {
   const { accountId, token } = await registerAndLogin(server.url, 'halfway');

@@ -33,6 +33,7 @@ import {
   solvePuzzle,
   type Identity,
   type KeyPair,
+  type PreparedRegistration,
 } from '@kolokol/shared/crypto';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -155,6 +156,20 @@ export async function register(url: string, account: TestAccount, extra?: Record
   );
   if (!response.body.ok) throw new Error(`register failed: ${response.body.error.code}`);
   return registerResultSchema.parse(response.body.data);
+}
+
+/**
+ * The test client's account for what prepareRegistration made: its real two-secret keys, which
+ * register() then uses as they are (it re-seals the backup and re-signs alike).
+ */
+export function testAccountOf(prepared: PreparedRegistration): TestAccount {
+  return {
+    handle: prepared.body.handle,
+    identity: prepared.identity,
+    auth: prepared.keys.authentication,
+    salt: fromBase64Url(prepared.body.salt)!,
+    storageKey: prepared.keys.storageKey,
+  };
 }
 
 export interface Challenge {
@@ -335,6 +350,11 @@ export function waitForDisconnect(socket: ClientSocket, timeoutMs = 5000): Promi
       resolve(reason);
     });
   });
+}
+
+/** The reason of the next `session.revoked` pushed to `socket`. */
+export function revokedReason(socket: ClientSocket): Promise<string> {
+  return new Promise((resolve) => socket.once('session.revoked', ({ reason }) => resolve(reason)));
 }
 
 export function closeAllSockets(): void {

@@ -20,7 +20,7 @@ import {
 } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { AccountRecord, Store } from '../store/ports.js';
-import { Challenges } from './challenges.js';
+import { Challenges, type CheckedChallenge } from './challenges.js';
 import type { Clock } from './clock.js';
 import { newId, newRandomBytes, sha256 } from './secrets.js';
 import type { SessionService } from './sessions.js';
@@ -143,34 +143,21 @@ export class AccountService {
     },
   ): Promise<void> {
     const { keyBackup, challengeId, signature } = replacement;
-    const generation = identityBackupGeneration(keyBackup);
-    if (generation === undefined) throw new AppError('BAD_REQUEST', NOT_A_BACKUP);
     // Each replacement claims a higher generation than the stored backup, so neither a stale
     // device nor a replayed upload can put an older backup back (clients also refuse to open
     // one below the generation they recorded). Checked before the challenge is spent.
-    const stored = await this.deps.store.accounts.findKeyBackup(caller.accountId);
-    if (!stored) throw new AppError('UNAUTHENTICATED', 'no such account');
-    const storedGeneration = identityBackupGeneration(stored) ?? 0;
-    if (generation <= storedGeneration) {
-      throw new AppError(
-        'CONFLICT',
-        `keyBackup: generation must be above the stored backup's (${storedGeneration})`,
-      );
-    }
-    this.#challenges ??= new Challenges(this.deps);
-    const checked = await this.#challenges.check(caller.handle, challengeId);
-    const account = await this.deps.store.accounts.findById(caller.accountId);
-    if (!account) throw new AppError('UNAUTHENTICATED', 'no such account');
-    const signed =
-      checked !== undefined &&
-      verifyBackupReplacement(
-        account.authKey,
-        { handle: caller.handle, challengeId, nonce: checked.nonce, keyBackup },
-        signature,
-      );
-    if (!signed || !(await this.#challenges.spend(checked))) {
-      throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
-    }
+    const stored = await this.#backupToReplace(caller.accountId, keyBackup);
+    const { challenge } = await this.#checkLoginKeySignature(
+      caller,
+      challengeId,
+      (authKey, nonce) =>
+        verifyBackupReplacement(
+          authKey,
+          { handle: caller.handle, challengeId, nonce, keyBackup },
+          signature,
+        ),
+    );
+    await this.#spend(challenge);
     // Compare-and-swap on the backup read above: a concurrent replacement wins, this one says so.
     if (!(await this.deps.store.accounts.setKeyBackup(caller.accountId, keyBackup, stored))) {
       throw new AppError('CONFLICT', 'keyBackup: replaced meanwhile; fetch it and try again');
@@ -188,41 +175,26 @@ export class AccountService {
     caller: { readonly accountId: string; readonly handle: string; readonly sessionId: string },
     rekey: RekeyPayload,
   ): Promise<{ revokedSessions: number }> {
-    const generation = identityBackupGeneration(rekey.keyBackup);
-    if (generation === undefined) throw new AppError('BAD_REQUEST', NOT_A_BACKUP);
-    const stored = await this.deps.store.accounts.findKeyBackup(caller.accountId);
-    if (!stored) throw new AppError('UNAUTHENTICATED', 'no such account');
-    const storedGeneration = identityBackupGeneration(stored) ?? 0;
-    if (generation <= storedGeneration) {
-      throw new AppError(
-        'CONFLICT',
-        `keyBackup: generation must be above the stored backup's (${storedGeneration})`,
-      );
-    }
-    this.#challenges ??= new Challenges(this.deps);
-    const checked = await this.#challenges.check(caller.handle, rekey.challengeId);
-    const account = await this.deps.store.accounts.findById(caller.accountId);
-    if (!account) throw new AppError('UNAUTHENTICATED', 'no such account');
-    if (checked === undefined) throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
-    const signed = {
+    const stored = await this.#backupToReplace(caller.accountId, rekey.keyBackup);
+    const signed = (nonce: Uint8Array) => ({
       handle: caller.handle,
       challengeId: rekey.challengeId,
-      nonce: checked.nonce,
+      nonce,
       salt: rekey.salt,
       authKey: rekey.authKey,
       keyBackup: rekey.keyBackup,
-    };
+    });
     // The current key's signature is the guess (counted by the caller); the new key's is only
     // a malformed request.
-    if (!verifyRekeyByCurrentKey(account.authKey, signed, rekey.signature)) {
-      throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
-    }
-    if (!verifyRekeyProofOfPossession(signed, rekey.authSignature)) {
+    const { account, challenge } = await this.#checkLoginKeySignature(
+      caller,
+      rekey.challengeId,
+      (authKey, nonce) => verifyRekeyByCurrentKey(authKey, signed(nonce), rekey.signature),
+    );
+    if (!verifyRekeyProofOfPossession(signed(challenge.nonce), rekey.authSignature)) {
       throw new AppError('BAD_REQUEST', 'authSignature: the new login key does not sign the rekey');
     }
-    if (!(await this.#challenges.spend(checked))) {
-      throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
-    }
+    await this.#spend(challenge);
     // Compare-and-swap on the key and backup read above: a concurrent rekey or backup_put wins.
     const result = await this.deps.store.accounts.rekey(
       caller.accountId,
@@ -235,6 +207,56 @@ export class AccountService {
     }
     this.deps.sessions.announceRevoked(result.revokedSessionIds, 'rekeyed');
     return { revokedSessions: result.revokedSessionIds.length };
+  }
+
+  /**
+   * The stored backup that `keyBackup` may replace: BAD_REQUEST when it is not a sealed identity
+   * backup, CONFLICT unless it claims a higher generation than the stored one.
+   */
+  async #backupToReplace(accountId: string, keyBackup: Uint8Array): Promise<Uint8Array> {
+    const generation = identityBackupGeneration(keyBackup);
+    if (generation === undefined) throw new AppError('BAD_REQUEST', NOT_A_BACKUP);
+    const stored = await this.deps.store.accounts.findKeyBackup(accountId);
+    if (!stored) throw new AppError('UNAUTHENTICATED', 'no such account');
+    const storedGeneration = identityBackupGeneration(stored) ?? 0;
+    if (generation <= storedGeneration) {
+      throw new AppError(
+        'CONFLICT',
+        `keyBackup: generation must be above the stored backup's (${storedGeneration})`,
+      );
+    }
+    return stored;
+  }
+
+  /**
+   * The account and the checked challenge when `verifies` accepts a fresh signature by the
+   * account's current login key over the challenge's nonce: FORBIDDEN when the challenge is not
+   * one issued for the caller's handle and unexpired, or the signature does not verify. Spends
+   * nothing: the caller spends the challenge (#spend) once all its own checks have passed.
+   */
+  async #checkLoginKeySignature(
+    caller: { readonly accountId: string; readonly handle: string },
+    challengeId: string,
+    verifies: (authKey: Uint8Array, nonce: Uint8Array) => boolean,
+  ): Promise<{ account: AccountRecord; challenge: CheckedChallenge }> {
+    const challenge = await this.#loginChallenges().check(caller.handle, challengeId);
+    const account = await this.deps.store.accounts.findById(caller.accountId);
+    if (!account) throw new AppError('UNAUTHENTICATED', 'no such account');
+    if (challenge === undefined || !verifies(account.authKey, challenge.nonce)) {
+      throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
+    }
+    return { account, challenge };
+  }
+
+  /** Spends a challenge #checkLoginKeySignature passed: FORBIDDEN if it was spent before. */
+  async #spend(challenge: CheckedChallenge): Promise<void> {
+    if (!(await this.#loginChallenges().spend(challenge))) {
+      throw new AppError('FORBIDDEN', LOGIN_KEY_SIGNATURE_FAILED);
+    }
+  }
+
+  #loginChallenges(): Challenges {
+    return (this.#challenges ??= new Challenges(this.deps));
   }
 
   async findByHandle(handle: string): Promise<AccountRecord> {

@@ -3,9 +3,10 @@
 // Non-canonical input (padding, lower case, stray characters, an impossible length, non-zero
 // trailing bits) is rejected, so one byte string has exactly one textual form.
 
+import { decodeBitGroups, decodeTable } from './bit-groups.js';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const DECODE = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i += 1) DECODE[ALPHABET.charCodeAt(i)] = i;
+const DECODE = decodeTable(ALPHABET);
 
 export function toBase32(bytes: Uint8Array): string {
   let out = '';
@@ -27,22 +28,5 @@ export function toBase32(bytes: Uint8Array): string {
 export function fromBase32(text: string): Uint8Array | undefined {
   // 8 characters carry 5 bytes; a remainder of 1, 3 or 6 characters encodes no whole byte.
   if ([1, 3, 6].includes(text.length % 8)) return undefined;
-  const out = new Uint8Array(Math.floor((text.length * 5) / 8));
-  let buffer = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? DECODE[code]! : -1;
-    if (value < 0) return undefined;
-    buffer = ((buffer << 5) | value) & 0xfff;
-    bits += 5;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o] = (buffer >> bits) & 0xff;
-      o += 1;
-    }
-  }
-  if ((buffer & ((1 << bits) - 1)) !== 0) return undefined; // non-zero trailing bits
-  return out;
+  return decodeBitGroups(text, DECODE, 5);
 }

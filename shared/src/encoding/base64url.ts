@@ -2,9 +2,10 @@
 // Non-canonical input (padding, stray characters, non-zero trailing bits) is rejected,
 // so one byte string has exactly one textual form.
 
+import { decodeBitGroups, decodeTable } from './bit-groups.js';
+
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const DECODE = new Int16Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i += 1) DECODE[ALPHABET.charCodeAt(i)] = i;
+const DECODE = decodeTable(ALPHABET);
 
 export function toBase64Url(bytes: Uint8Array): string {
   let out = '';
@@ -28,23 +29,5 @@ export function toBase64Url(bytes: Uint8Array): string {
 /** Decodes canonical base64url; returns undefined for anything else. */
 export function fromBase64Url(text: string): Uint8Array | undefined {
   if (text.length % 4 === 1) return undefined;
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  let buffer = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? DECODE[code]! : -1;
-    if (value < 0) return undefined;
-    buffer = (buffer << 6) | value;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o] = (buffer >> bits) & 0xff;
-      o += 1;
-    }
-    buffer &= (1 << bits) - 1;
-  }
-  if (buffer !== 0) return undefined; // non-zero padding bits: not canonical
-  return out;
+  return decodeBitGroups(text, DECODE, 6);
 }

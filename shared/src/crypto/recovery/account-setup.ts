@@ -39,18 +39,11 @@ export async function prepareRegistration(input: {
   readonly handle: string;
   readonly passphrase: string;
 }): Promise<PreparedRegistration> {
-  const deployment = checkDeployment(input.deployment);
-  const handle = checkCanonicalHandle(input.handle);
-  const strength = await checkPassphraseStrength(input.passphrase, { handle, deployment });
-  if (!strength.acceptable) throw new WeakPassphraseError(strength);
-  const accountKey = newAccountKey();
-  const salt = newPassphraseSalt();
-  const keys = deriveTwoSecretKeys({
-    deployment,
-    handle,
+  const { handle, accountKey, salt, keys } = await deriveForNewPassphrase({
+    deployment: input.deployment,
+    handle: input.handle,
     passphrase: input.passphrase,
-    accountKey,
-    salt,
+    accountKey: 'new',
   });
   const identity = generateIdentity();
   const keyBackup = sealIdentityBackup(keys.storageKey, identity, {
@@ -120,18 +113,11 @@ export async function prepareRekey(input: {
   /** `'rotate'` for a fresh account key (a new recovery kit), or the current one to keep it. */
   readonly accountKey: 'rotate' | Uint8Array;
 }): Promise<PreparedRekey> {
-  const deployment = checkDeployment(input.deployment);
-  const handle = checkCanonicalHandle(input.challenge.handle);
-  const strength = await checkPassphraseStrength(input.passphrase, { handle, deployment });
-  if (!strength.acceptable) throw new WeakPassphraseError(strength);
-  const accountKey = input.accountKey === 'rotate' ? newAccountKey() : input.accountKey;
-  const salt = newPassphraseSalt();
-  const keys = deriveTwoSecretKeys({
-    deployment,
-    handle,
+  const { handle, accountKey, salt, keys } = await deriveForNewPassphrase({
+    deployment: input.deployment,
+    handle: input.challenge.handle,
     passphrase: input.passphrase,
-    accountKey,
-    salt,
+    accountKey: input.accountKey === 'rotate' ? 'new' : input.accountKey,
   });
   const backupGeneration = input.backupGeneration + 1;
   const keyBackup = sealIdentityBackup(keys.storageKey, input.identity, {
@@ -165,4 +151,31 @@ export async function prepareRekey(input: {
       signature: toBase64Url(signatures.signature),
     },
   };
+}
+
+/**
+ * The step both share: checks the deployment, the handle and the passphrase's strength
+ * (WeakPassphraseError), then derives the two-secret keys under a fresh salt (one Argon2id run)
+ * with the given account key, or a new one made only once the passphrase has passed.
+ */
+async function deriveForNewPassphrase(input: {
+  readonly deployment: string;
+  readonly handle: string;
+  readonly passphrase: string;
+  readonly accountKey: 'new' | Uint8Array;
+}): Promise<{ handle: string; accountKey: Uint8Array; salt: Uint8Array; keys: TwoSecretKeys }> {
+  const deployment = checkDeployment(input.deployment);
+  const handle = checkCanonicalHandle(input.handle);
+  const strength = await checkPassphraseStrength(input.passphrase, { handle, deployment });
+  if (!strength.acceptable) throw new WeakPassphraseError(strength);
+  const accountKey = input.accountKey === 'new' ? newAccountKey() : input.accountKey;
+  const salt = newPassphraseSalt();
+  const keys = deriveTwoSecretKeys({
+    deployment,
+    handle,
+    passphrase: input.passphrase,
+    accountKey,
+    salt,
+  });
+  return { handle, accountKey, salt, keys };
 }
