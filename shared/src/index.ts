@@ -2,3 +2,4 @@
 // End-to-end crypto is imported separately from '@kolokol/shared/crypto'.
 export * from './protocol/index.js';
 export * from './encoding/base64url.js';
+export * from './skills/index.js';

@@ -1,0 +1,2 @@
+// The skill taxonomy shared by server and clients.
+export * from './taxonomy.js';
