@@ -1,2 +1,3 @@
 // The skill taxonomy shared by server and clients.
 export * from './taxonomy.js';
+export * from './regions.js';
