@@ -58,7 +58,7 @@ export async function staff(
   role: 'moderator' | 'admin' = 'moderator',
   options: { readonly certified?: boolean } = {},
 ): Promise<Staff> {
-  const enrolled = await enrolStaff(server, role, role === 'admin' ? 'adm' : 'mod');
+  const enrolled = await enrolStaff(server, role);
   const socket = await connectWithToken(server.url, enrolled.token);
   let certificate: Uint8Array | undefined;
   if (options.certified !== false) {
@@ -83,7 +83,7 @@ export async function staff(
           actor: enrolled.accountId,
           issuedAt: Date.now(),
           ...fields,
-        } as AuditStatementFields),
+        }),
       ),
   };
 }
