@@ -195,6 +195,22 @@ describe('admin audit-verify', () => {
     expect(result.stderr).toContain('not signed by this moderator');
   }, 30_000);
 
+  it('names a vetting tier written into the database without a signed decision', async () => {
+    const { dir, file } = await copyOfLog();
+    // Someone with the disk makes the (suspended) contact a high-tier volunteer: the log is untouched.
+    tamper(file, (db) =>
+      db
+        .prepare(
+          "INSERT INTO vetting (volunteer_id, tier, since, decided_by) VALUES (?, 'high', 1, '[]')",
+        )
+        .run(contactId),
+    );
+    const result = await admin(dir, 'audit-verify');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('vetting does NOT match the audit log (8 entries verify)');
+    expect(result.stderr).toContain(`the vetting of account ${contactId} is {"tier":"high"`);
+  }, 30_000);
+
   it('names a deleted entry', async () => {
     const { dir, file } = await copyOfLog();
     tamper(file, (db) => db.prepare('DELETE FROM audit_log WHERE seq = 5').run());
@@ -238,12 +254,12 @@ describe('admin audit-verify', () => {
 
   it('a chain rewritten wholesale verifies on its own, and is caught by the checkpoint', async () => {
     const { dir, file } = await copyOfLog();
-    // Anna's high statement (entry 4) removed, every later entry renumbered and rehashed: Boris's
-    // high now reads as the first one, and nothing in the chain itself shows it.
+    // The operator's suspension of the contact (entry 6) removed, every later entry renumbered and
+    // rehashed: nothing in the chain itself shows it, and it decided no vetting.
     tamper(file, (db, rows) =>
       rewrite(
         db,
-        rows.filter((row) => row.seq !== 4),
+        rows.filter((row) => row.seq !== 6),
       ),
     );
     const alone = await admin(dir, 'audit-verify');
@@ -256,6 +272,21 @@ describe('admin audit-verify', () => {
     expect(checked.stderr).toContain(
       'audit log BROKEN: the checkpoint is not an entry of this log (7 entries verify on their own): it was rewritten or cut short after the checkpoint was recorded',
     );
+  }, 30_000);
+
+  it('a chain rewritten wholesale to drop a vetting decision no longer matches the stored vetting', async () => {
+    const { dir, file } = await copyOfLog();
+    // Anna's high statement (entry 4) removed and the chain rehashed: Boris's high now reads as the
+    // first endorsement, so the log makes the volunteer standard while the store says high.
+    tamper(file, (db, rows) =>
+      rewrite(
+        db,
+        rows.filter((row) => row.seq !== 4),
+      ),
+    );
+    const result = await admin(dir, 'audit-verify');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('vetting does NOT match the audit log (7 entries verify)');
   }, 30_000);
 
   it('a chain cut back past the checkpoint is caught by it; entries added after the checkpoint are not covered by it (its limit)', async () => {

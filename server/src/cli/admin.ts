@@ -42,7 +42,8 @@ on the server host (uses KOLOKOL_DATA_DIR, KOLOKOL_ROOT_PUBLIC_KEY):
                                        elsewhere (a checkpoint)
   audit-verify [--checkpoint <hash>]   check the whole audit log — chain, signatures,
                                        certificates — and name the first broken entry; with
-                                       --checkpoint, that a head recorded earlier is still in it
+                                       --checkpoint, that a head recorded earlier is still in it;
+                                       and that the stored vetting is what the log decided
 
 offline, with the root key (passphrase in KOLOKOL_ROOT_PASSPHRASE):
   root-init <file>                     create the root key file; prints KOLOKOL_ROOT_PUBLIC_KEY
@@ -175,7 +176,7 @@ async function online(command: string, args: readonly string[]): Promise<boolean
         return true;
       }
       case 'audit-verify':
-        return auditVerify(store, config.rootPublicKey, args);
+        return await auditVerify(store, config.rootPublicKey, args);
       case 'identity': {
         if (first === undefined) return false;
         const account = await accounts.findByHandle(parseInput(handleSchema, first));
@@ -235,6 +236,11 @@ async function auditVerify(
   const counts =
     `${summary.statements} signed decision(s), ${summary.certificates} certificate(s), ` +
     `${summary.revocations} revocation statement(s), ${summary.operatorActions} operator action(s)`;
+  if (!result.ok && 'stateMismatch' in result) {
+    throw new AuditBroken(
+      `vetting does NOT match the audit log (${summary.length} entries verify): ${result.stateMismatch}`,
+    );
+  }
   if (!result.ok) {
     throw new AuditBroken(
       `audit log BROKEN: the checkpoint is not an entry of this log (${summary.length} entries ` +

@@ -233,6 +233,7 @@ export function auditContract(store: CurrentStore): void {
       const second = { ...endorsement, moderatorId: 'mod-c', seq: 4 };
       await append({ kind: 'vetting', change: { volunteerId: volunteer.id, endorse: second } });
       expect(await store().vetting.endorsements(volunteer.id)).toStrictEqual([again, second]);
+      expect((await store().vetting.everything()).endorsements).toStrictEqual([again, second]);
 
       const high = {
         ...standard,
@@ -287,6 +288,12 @@ export function auditContract(store: CurrentStore): void {
       expect(await store().vetting.listVetted()).toStrictEqual([
         { accountId: kept.id, tier: 'high' },
       ]);
+      // Everything, suspended accounts included, for audit-verify.
+      const everything = await store().vetting.everything();
+      expect(everything.endorsements).toStrictEqual([]);
+      expect(everything.vetting.map((record) => record.volunteerId).sort()).toStrictEqual(
+        [kept.id, suspended.id].sort(),
+      );
     });
   });
 }

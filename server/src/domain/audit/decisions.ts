@@ -167,12 +167,16 @@ export class Decisions {
   }
 
   /**
-   * Whether a certificate known by serial and expiry still counts now: unexpired and not revoked
-   * by the latest revocation statement (for a moderator's earlier statement, such as a pending
+   * Whether a certificate known by serial and expiry still counts at `at` (now by default):
+   * unexpired and not revoked by the latest revocation statement (for a moderator's earlier statement, such as a pending
    * high-tier endorsement).
    */
-  async stillCertified(serial: string, expiresAt: number): Promise<boolean> {
-    if (expiresAt <= this.deps.clock.now()) return false;
+  async stillCertified(
+    serial: string,
+    expiresAt: number,
+    at = this.deps.clock.now(),
+  ): Promise<boolean> {
+    if (expiresAt <= at) return false;
     const revocations = await this.revocations();
     return !(revocations?.serials.some((revoked) => toBase64Url(revoked) === serial) ?? false);
   }

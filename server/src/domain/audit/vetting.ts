@@ -29,7 +29,7 @@ export class VettingService {
     const actorAccount = await this.deps.store.accounts.findById(caller.accountId);
     const { entry } = await this.deps.decisions.record(decision, async (seq, at) => {
       const identities = new Map<string, Uint8Array>();
-      const endorsements = await this.#counting(subject);
+      const endorsements = await this.#counting(subject, at);
       for (const e of endorsements) {
         const account = await this.deps.store.accounts.findById(e.moderatorId);
         if (account) identities.set(e.moderatorId, account.signingKey);
@@ -108,11 +108,13 @@ export class VettingService {
     };
   }
 
-  /** Pending high endorsements whose signer's certificate is still current. */
-  async #counting(volunteerId: string): Promise<HighEndorsement[]> {
+  /** Pending high endorsements whose signer's certificate is still current (at `at`, or now). */
+  async #counting(volunteerId: string, at?: number): Promise<HighEndorsement[]> {
     const counting: HighEndorsement[] = [];
     for (const e of await this.deps.store.vetting.endorsements(volunteerId)) {
-      if (await this.deps.decisions.stillCertified(e.certificateSerial, e.certificateExpiresAt)) {
+      if (
+        await this.deps.decisions.stillCertified(e.certificateSerial, e.certificateExpiresAt, at)
+      ) {
         counting.push(e);
       }
     }

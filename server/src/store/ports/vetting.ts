@@ -49,4 +49,12 @@ export interface VettingStore {
   tiersOf(accountIds: readonly string[]): Promise<Map<string, VettingTier>>;
   /** Every vetted account that is not suspended, with its tier, by account id. */
   listVetted(): Promise<{ readonly accountId: string; readonly tier: RiskTier }[]>;
+  /**
+   * Every record and every pending endorsement, suspended accounts included: for `audit-verify`,
+   * which checks them against what the log's decisions make them.
+   */
+  everything(): Promise<{
+    readonly vetting: VettingRecord[];
+    readonly endorsements: HighEndorsement[];
+  }>;
 }

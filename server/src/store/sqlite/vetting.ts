@@ -114,6 +114,14 @@ export function createSqliteVettingStore(db: Database.Database): VettingStore {
      WHERE accounts.suspended_at IS NULL ORDER BY vetting.volunteer_id`,
   );
 
+  const allVetting = db.prepare<[], VettingRow>(
+    'SELECT volunteer_id, tier, since, decided_by FROM vetting ORDER BY volunteer_id',
+  );
+  const allEndorsements = db.prepare<[], EndorsementRow>(
+    `SELECT volunteer_id, moderator_id, seq, certificate_serial, certificate_expires_at, endorsed_at
+     FROM vetting_endorsements ORDER BY volunteer_id, seq`,
+  );
+
   return {
     find(volunteerId) {
       return settle(() => {
@@ -141,6 +149,13 @@ export function createSqliteVettingStore(db: Database.Database): VettingStore {
         }
         return tiers;
       });
+    },
+
+    everything() {
+      return settle(() => ({
+        vetting: allVetting.all().map(toRecord),
+        endorsements: allEndorsements.all().map(toEndorsement),
+      }));
     },
 
     listVetted() {
