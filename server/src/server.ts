@@ -4,6 +4,10 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config/config.js';
 import { AccountService } from './domain/accounts.js';
+import { AuditLog } from './domain/audit/audit-log.js';
+import { Decisions } from './domain/audit/decisions.js';
+import { ModerationService } from './domain/audit/moderation.js';
+import { VettingService } from './domain/audit/vetting.js';
 import { systemClock, type Clock } from './domain/clock.js';
 import { LoginService } from './domain/login.js';
 import { RevocationFeed } from './domain/revocations.js';
@@ -28,6 +32,7 @@ export interface KolokolServer {
     readonly accounts: AccountService;
     readonly sessions: SessionService;
     readonly login: LoginService;
+    readonly moderation: ModerationService;
   };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
@@ -67,9 +72,19 @@ export function createKolokolServer(deps: {
     notifier,
     oneTimePrekeysPerTargetPerHour: config.oneTimePrekeysPerTargetPerHour,
   });
+  const auditLog = new AuditLog({ store, clock });
+  const decisions = new Decisions({
+    store,
+    clock,
+    log: auditLog,
+    rootPublicKey: config.rootPublicKey,
+  });
+  const vetting = new VettingService({ store, decisions });
+  const moderation = new ModerationService({ store, log: auditLog, decisions, sessions });
   const certificates = new CertificateService({
     store,
     clock,
+    log: auditLog,
     rootPublicKey: config.rootPublicKey,
   });
   const envelopePrekeys = new EnvelopePrekeyService({ store, clock });
@@ -110,6 +125,9 @@ export function createKolokolServer(deps: {
         perPairPerHour: config.prekeyFetchesPerPairPerHour,
         perCallerPerHour: config.prekeyFetchesPerCallerPerHour,
       },
+      auditLog,
+      vetting,
+      moderation,
     },
     now: () => clock.now(),
   });
@@ -128,7 +146,7 @@ export function createKolokolServer(deps: {
   return {
     http,
     realtime,
-    services: { accounts, sessions, login },
+    services: { accounts, sessions, login, moderation },
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -196,7 +196,7 @@ describe('account life cycle', () => {
     const { account, token } = await registerAndLogin(server.url, 'suspect');
     const socket = await connectWithToken(server.url, token);
     const revoked = revokedReason(socket);
-    await server.server.services.accounts.suspend(account.handle);
+    await server.server.services.moderation.byOperator('suspend', account.handle);
     expect(await revoked).toBe('suspended');
     await waitForDisconnect(socket);
     const issued = await challenge(server.url, account.handle);
@@ -207,7 +207,7 @@ describe('account life cycle', () => {
     );
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-    await server.server.services.accounts.unsuspend(account.handle);
+    await server.server.services.moderation.byOperator('reinstate', account.handle);
     expect(await login(server.url, account)).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 

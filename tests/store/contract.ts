@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/src/store/ports.js';
 import { accountsContract } from './contract/accounts.js';
+import { auditContract } from './contract/audit.js';
 import { certificatesContract } from './contract/certificates.js';
 import { challengesContract } from './contract/challenges.js';
 import { devicesContract } from './contract/devices.js';
@@ -51,5 +52,6 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     certificatesContract(current);
     directMessagesContract(current);
     envelopePrekeysContract(current);
+    auditContract(current);
   });
 }

@@ -1,6 +1,6 @@
 // The writes that must survive a power cut — session revocations, suspensions, moderator
-// certificates, revocation lists — sync the write-ahead log before they return; ordinary writes
-// (synchronous=NORMAL) do not. Proven by counting fsync/fdatasync calls of the real store under
+// certificates, revocation lists, audit log entries with their effects — sync the write-ahead
+// log before they return; ordinary writes (synchronous=NORMAL) do not. Proven by counting fsync/fdatasync calls of the real store under
 // strace, between markers the child process leaves in the trace.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -42,7 +42,7 @@ function syncsPerSection(trace: string): Map<string, number> {
 
 describe('durable writes', () => {
   it.skipIf(!straceWorks())(
-    'revocations, suspensions, certificates and revocation lists sync the log; ordinary writes do not',
+    'revocations, suspensions, certificates, revocation lists and audit entries sync the log; ordinary writes do not',
     () => {
       const traceFile = join(directory, 'trace.txt');
       execFileSync(
@@ -65,6 +65,7 @@ describe('durable writes', () => {
         'suspend',
         'certificate',
         'revocation-list',
+        'audit-entry',
         'end',
       ]);
       expect(syncs.get('plain')).toBe(0);
@@ -74,6 +75,7 @@ describe('durable writes', () => {
         'suspend',
         'certificate',
         'revocation-list',
+        'audit-entry',
       ]) {
         expect(syncs.get(durable), durable).toBeGreaterThanOrEqual(1);
       }

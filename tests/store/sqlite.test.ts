@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { auditEntryHash, auditGenesisHash } from '@kolokol/shared/crypto';
 import type { Store } from '../../server/src/store/ports.js';
 import { MIGRATIONS } from '../../server/src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
@@ -250,6 +251,31 @@ describe('sqlite store on disk', () => {
     expect(onDisk(file, old)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, WAL_SCRUB_DELAY_MS + 500));
     expect(onDisk(file, old)).toBe(false);
+  });
+
+  it('refuses an UPDATE or DELETE of an audit log entry through the schema', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const store = await open(file);
+    const volunteer = await createAccount(store, { role: 'volunteer' });
+    const unhashed = {
+      seq: 1,
+      type: 'operator' as const,
+      recordedAt: 1_000,
+      payload: bytes(40, 1),
+      certificate: null,
+      prevHash: auditGenesisHash(),
+    };
+    const entry = { ...unhashed, hash: auditEntryHash(unhashed) };
+    const effect = { kind: 'reinstate' as const, accountId: volunteer.id };
+    expect((await store.audit.append(entry, effect)).kind).toBe('appended');
+    const db = new Database(file);
+    try {
+      expect(() => db.prepare('UPDATE audit_log SET recorded_at = 2').run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+    expect(await store.audit.entries(0, 10)).toStrictEqual([entry]);
   });
 
   it('pings while open; close is idempotent and ping then fails', async () => {

@@ -1,17 +1,24 @@
 // `npm run admin -- <command>`: the operator's tool. Account commands run on the server host
 // against the same store as the server; root-key commands are offline and touch files only.
 import {
+  fromBase64Url,
   handleSchema,
   publishCertificateSchema,
   publishRevocationListSchema,
+  toBase64Url,
 } from '@kolokol/shared';
 import { loadConfig } from '../config/config.js';
 import { AccountService, PENDING_ENROLMENT } from '../domain/accounts.js';
+import { AuditLog } from '../domain/audit/audit-log.js';
+import { Decisions } from '../domain/audit/decisions.js';
+import { ModerationService } from '../domain/audit/moderation.js';
+import { verifyAuditLog } from '../domain/audit/verify-log.js';
 import { CertificateService } from '../domain/certificates.js';
 import { systemClock } from '../domain/clock.js';
 import { RevocationFeed } from '../domain/revocations.js';
 import { SessionService } from '../domain/sessions.js';
 import { AppError } from '../errors.js';
+import type { Store } from '../store/ports.js';
 import { openStore } from '../store/open-store.js';
 import { parseInput } from '../validation.js';
 import { revoke, signerInit } from './revocation-signer.js';
@@ -24,12 +31,19 @@ on the server host (uses KOLOKOL_DATA_DIR, KOLOKOL_ROOT_PUBLIC_KEY):
                                        reserve a handle and print a one-time enrolment code;
                                        a handle whose earlier code is still pending is refused
                                        unless --replace, which voids that earlier code
-  suspend <handle>                     suspend an account and end all its sessions
-  unsuspend <handle>                   lift a suspension
+  suspend <handle>                     suspend an account and end all its sessions (logged as
+                                       an operator action in the audit log)
+  unsuspend <handle>                   lift a suspension (logged likewise)
   identity <handle>                    print an account's public identity, to certify offline
   import-certificate <certificate>     publish a root-signed moderator certificate
   import-revocations <statement>       publish a revocation statement (refused if it is stale,
                                        older than the current one, or drops a revoked serial)
+  audit-head                           print the audit log's length and head hash: record it
+                                       elsewhere (a checkpoint)
+  audit-verify [--checkpoint <hash>]   check the whole audit log — chain, signatures,
+                                       certificates — and name the first broken entry; with
+                                       --checkpoint, that a head recorded earlier is still in it;
+                                       and that the stored vetting is what the log decided
 
 offline, with the root key (passphrase in KOLOKOL_ROOT_PASSPHRASE):
   root-init <file>                     create the root key file; prints KOLOKOL_ROOT_PUBLIC_KEY
@@ -99,10 +113,18 @@ async function online(command: string, args: readonly string[]): Promise<boolean
       sessions,
       enrolmentTtlMs: config.enrolmentTtlMs,
     });
+    const log = new AuditLog({ store, clock });
     const certificates = new CertificateService({
       store,
       clock,
+      log,
       rootPublicKey: config.rootPublicKey,
+    });
+    const moderation = new ModerationService({
+      store,
+      log,
+      decisions: new Decisions({ store, clock, log, rootPublicKey: config.rootPublicKey }),
+      sessions,
     });
     const operator = { accountId: 'operator-cli', role: 'admin' as const };
     const [first, second] = args;
@@ -135,17 +157,26 @@ async function online(command: string, args: readonly string[]): Promise<boolean
         print(code);
         return true;
       }
-      case 'suspend':
+      case 'suspend': {
         if (first === undefined) return false;
-        print(
-          `suspended; ${await accounts.suspend(parseInput(handleSchema, first))} session(s) ended`,
-        );
+        const ended = await moderation.byOperator('suspend', parseInput(handleSchema, first));
+        print(`suspended; ${ended} session(s) ended`);
         return true;
+      }
       case 'unsuspend':
         if (first === undefined) return false;
-        await accounts.unsuspend(parseInput(handleSchema, first));
+        await moderation.byOperator('reinstate', parseInput(handleSchema, first));
         print('suspension lifted');
         return true;
+      case 'audit-head': {
+        if (first !== undefined) return false;
+        const { length, hash } = await log.head();
+        print(`audit log: ${length} entries; head (record it elsewhere as a checkpoint):`);
+        print(toBase64Url(hash));
+        return true;
+      }
+      case 'audit-verify':
+        return await auditVerify(store, config.rootPublicKey, args);
       case 'identity': {
         if (first === undefined) return false;
         const account = await accounts.findByHandle(parseInput(handleSchema, first));
@@ -174,6 +205,56 @@ async function online(command: string, args: readonly string[]): Promise<boolean
   } finally {
     await store.close();
   }
+}
+
+/** A failed verification: printed as the CLI's error line, exit status 1. */
+class AuditBroken extends Error {}
+
+async function auditVerify(
+  store: Store,
+  rootPublicKey: Uint8Array | undefined,
+  args: readonly string[],
+): Promise<boolean> {
+  const [flag, text, ...rest] = args;
+  if (rest.length > 0 || (flag !== undefined && (flag !== '--checkpoint' || text === undefined))) {
+    return false;
+  }
+  const checkpoint = text === undefined ? undefined : fromBase64Url(text.trim());
+  if (text !== undefined && checkpoint?.length !== 32) {
+    throw new AppError('BAD_REQUEST', 'checkpoint: expected a head hash as audit-head prints it');
+  }
+  if (rootPublicKey === undefined) {
+    throw new AppError('UNAVAILABLE', 'audit-verify needs KOLOKOL_ROOT_PUBLIC_KEY');
+  }
+  const result = await verifyAuditLog(store, rootPublicKey, checkpoint);
+  if (!result.ok && 'broken' in result) {
+    throw new AuditBroken(
+      `audit log BROKEN at entry #${result.broken.seq}: ${result.broken.reason}`,
+    );
+  }
+  const { summary } = result;
+  const counts =
+    `${summary.statements} signed decision(s), ${summary.certificates} certificate(s), ` +
+    `${summary.revocations} revocation statement(s), ${summary.operatorActions} operator action(s)`;
+  if (!result.ok && 'stateMismatch' in result) {
+    throw new AuditBroken(
+      `vetting does NOT match the audit log (${summary.length} entries verify): ${result.stateMismatch}`,
+    );
+  }
+  if (!result.ok) {
+    throw new AuditBroken(
+      `audit log BROKEN: the checkpoint is not an entry of this log (${summary.length} entries ` +
+        'verify on their own): it was rewritten or cut short after the checkpoint was recorded',
+    );
+  }
+  print(`audit log verified: ${summary.length} entries (${counts})`);
+  print(`head: ${toBase64Url(summary.head)}`);
+  if (result.checkpointAt !== undefined) {
+    print(
+      `checkpoint found at entry #${result.checkpointAt}, ${summary.length - result.checkpointAt} entries ago`,
+    );
+  }
+  return true;
 }
 
 async function run(argv: readonly string[]): Promise<number> {

@@ -1,6 +1,6 @@
 // Accounts: self-registration of contacts and volunteers, operator enrolment of moderators
-// and admins, suspension. The server stores public keys, the client's salt and a sealed key
-// backup it cannot open: nothing secret.
+// and admins (suspension is an audited decision: audit/moderation.ts). The server stores public
+// keys, the client's salt and a sealed key backup it cannot open: nothing secret.
 import {
   ENROLMENT_CODE_BYTES,
   isReservedHandle,
@@ -265,14 +265,6 @@ export class AccountService {
     return account;
   }
 
-  /** Suspends an account and ends every session it has, at once, in one store write. */
-  async suspend(handle: string): Promise<number> {
-    const account = await this.findByHandle(handle);
-    const ended = await this.deps.sessions.suspend(account.id);
-    if (ended === undefined) throw new AppError('NOT_FOUND', 'no such account');
-    return ended;
-  }
-
   /**
    * True when self-registration may not take `handle`: a reserved word or stem, or a look-alike
    * of a staff handle (moderators, admins, pending enrolments). See reserved-handles.ts in shared.
@@ -283,11 +275,6 @@ export class AccountService {
       ...(await this.deps.store.enrolments.pendingHandles(now)),
     ];
     return isReservedHandle(handle, staff);
-  }
-
-  async unsuspend(handle: string): Promise<void> {
-    const account = await this.findByHandle(handle);
-    await this.deps.store.accounts.setSuspended(account.id, null);
   }
 }
 

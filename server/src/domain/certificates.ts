@@ -1,7 +1,9 @@
 // Moderator certificates and revocation lists, signed offline by the organisation root key.
 // The server checks them against the configured root public key before storing (so junk never
 // reaches clients), but clients verify every certificate themselves against their pinned root:
-// the server is a mailbox here, not an authority.
+// the server is a mailbox here, not an authority. Each one stored is also an audit log entry,
+// appended in the same write: the offline signature is its proof, so the log shows who was
+// certified and revoked when, beside the decisions those certificates signed.
 import { toBase64Url, type EnvelopePrekeyWire, type Role } from '@kolokol/shared';
 import {
   CryptoError,
@@ -14,6 +16,7 @@ import {
 import { AppError } from '../errors.js';
 import type { Store } from '../store/ports.js';
 import { isStaff } from './channel-policy.js';
+import type { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
 import { wireEnvelopePrekey } from './envelope-prekeys.js';
 
@@ -31,6 +34,7 @@ export class CertificateService {
     private readonly deps: {
       readonly store: Store;
       readonly clock: Clock;
+      readonly log: AuditLog;
       /** The organisation root public key; undefined when the operator has not configured one. */
       readonly rootPublicKey: Uint8Array | undefined;
     },
@@ -45,15 +49,17 @@ export class CertificateService {
     bytes: Uint8Array,
   ): Promise<{ serial: string; expiresAt: number }> {
     const root = this.#root();
-    const now = this.deps.clock.now();
-    const revocations = await this.#currentRevocations(root);
-    const certificate = untrusted(() =>
-      verifyModeratorCertificate(
-        root,
-        bytes,
-        revocations ? { now, revocationList: revocations } : { now },
-      ),
-    );
+    const verified = async (now: number) => {
+      const revocations = await this.#currentRevocations(root);
+      return untrusted(() =>
+        verifyModeratorCertificate(
+          root,
+          bytes,
+          revocations ? { now, revocationList: revocations } : { now },
+        ),
+      );
+    };
+    const certificate = await verified(this.deps.clock.now());
     const subject = await this.deps.store.accounts.findByHandle(certificate.handle);
     if (
       !subject ||
@@ -70,17 +76,28 @@ export class CertificateService {
       throw new AppError('FORBIDDEN', 'only the certified moderator or an admin may publish it');
     }
     const serial = toBase64Url(certificate.serial);
-    // Idempotent: the same certificate again is answered as the first time and stores nothing.
-    const outcome = await this.deps.store.certificates.putModeratorCertificate({
-      accountId: subject.id,
-      serial,
-      bytes,
-      expiresAt: certificate.expiresAt,
-      createdAt: now,
-    });
-    if (outcome === 'serial-taken') {
+    const outcome = await this.deps.log.append(
+      { type: 'certificate', payload: bytes, certificate: null },
+      async (_seq, at) => {
+        // Checked again as it is recorded, against the revocations then (as audit-verify will).
+        await verified(at);
+        return {
+          kind: 'certificate',
+          certificate: {
+            accountId: subject.id,
+            serial,
+            bytes,
+            expiresAt: certificate.expiresAt,
+            createdAt: at,
+          },
+        };
+      },
+    );
+    if (outcome.kind === 'not-applied' && outcome.reason === 'serial-taken') {
       throw new AppError('CONFLICT', 'certificate: another certificate has this serial');
     }
+    // Idempotent: the same certificate again ('duplicate', or 'already-stored' for one stored
+    // before the log existed) is answered as the first time and stores nothing.
     return { serial, expiresAt: certificate.expiresAt };
   }
 
@@ -120,20 +137,27 @@ export class CertificateService {
   /** Stores a revocation statement (root → signer → statement) if it is fresh, newer than the current one and drops none of its unexpired serials. */
   async publishRevocations(bytes: Uint8Array): Promise<{ issuedAt: number }> {
     const root = this.#root();
-    const current = await this.#currentRevocations(root);
     // The current statement is the floor: a new one may not be older or leave out a serial of
-    // a still-valid certificate, so no import can roll revocations back.
-    const list = untrusted(() =>
-      verifyRevocationStatement(root, bytes, {
-        now: this.deps.clock.now(),
-        ...(current ? { floor: revocationFloorOf(current) } : {}),
-      }),
+    // a still-valid certificate, so no import can roll revocations back. Checked again as it is
+    // recorded, against the statement current then (as audit-verify will).
+    const verified = async (now: number) => {
+      const current = await this.#currentRevocations(root);
+      return untrusted(() =>
+        verifyRevocationStatement(root, bytes, {
+          now,
+          ...(current ? { floor: revocationFloorOf(current) } : {}),
+        }),
+      );
+    };
+    const list = await verified(this.deps.clock.now());
+    const outcome = await this.deps.log.append(
+      { type: 'revocation', payload: bytes, certificate: null },
+      async (_seq, at) => {
+        await verified(at);
+        return { kind: 'revocation-list', list: { issuedAt: list.issuedAt, bytes } };
+      },
     );
-    const outcome = await this.deps.store.certificates.putRevocationList({
-      issuedAt: list.issuedAt,
-      bytes,
-    });
-    if (outcome === 'stale')
+    if (outcome.kind !== 'appended')
       throw new AppError('CONFLICT', 'a newer or equal revocation list is already published');
     return { issuedAt: list.issuedAt };
   }

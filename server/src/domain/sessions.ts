@@ -1,5 +1,5 @@
 // Sessions: opaque 256-bit bearer tokens, stored only as SHA-256 hashes, expiring and
-// revocable by logout, "log out everywhere" and suspension.
+// revocable by logout, "log out everywhere" and suspension (audit/moderation.ts).
 import { fromBase64Url } from '@kolokol/shared';
 import { AppError } from '../errors.js';
 import type { AccountRecord, SessionRecord, Store } from '../store/ports.js';
@@ -78,18 +78,10 @@ export class SessionService {
   }
 
   /**
-   * Suspends an account and revokes its live sessions in one store write, then ends their
-   * sockets at once. Undefined when no such account.
+   * Ends at once the sockets of sessions another service revoked in the store (account.rekey, an
+   * audited suspension).
    */
-  async suspend(accountId: string): Promise<number | undefined> {
-    const result = await this.deps.store.accounts.suspend(accountId, this.deps.clock.now());
-    if (result === undefined) return undefined;
-    this.deps.revocations.publish({ sessionIds: result.revokedSessionIds, reason: 'suspended' });
-    return result.revokedSessionIds.length;
-  }
-
-  /** Ends at once the sockets of sessions another service revoked in the store (account.rekey). */
-  announceRevoked(sessionIds: readonly string[], reason: 'rekeyed'): void {
+  announceRevoked(sessionIds: readonly string[], reason: 'rekeyed' | 'suspended'): void {
     this.deps.revocations.publish({ sessionIds, reason });
   }
 

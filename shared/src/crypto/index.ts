@@ -29,7 +29,10 @@ export * from './envelope/envelope-prekey-store.js';
 export * from './envelope/envelope-prekeys.js';
 export * from './envelope/sealed-envelope.js';
 
-// trust: the organisation's root key, moderator certificates, revocation.
+// trust: the organisation's root key, moderator certificates, revocation, signed audit
+// statements and the hash-chained audit log.
+export * from './trust/audit-chain.js';
+export * from './trust/audit-statement.js';
 export * from './trust/moderator-directory.js';
 export * from './trust/revocation.js';
 export * from './trust/trust-chain.js';

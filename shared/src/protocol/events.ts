@@ -2,6 +2,16 @@
 // server→client pushes. socket.io's typed-event maps are derived from these.
 import { z } from 'zod';
 import { ackSchema, type Ack, type AckCallback } from './ack.js';
+import {
+  auditHeadSchema,
+  MAX_AUDIT_STATEMENT_WIRE_BYTES,
+  reinstateResultSchema,
+  signedDecisionSchema,
+  suspendResultSchema,
+  vettingDecisionResultSchema,
+  vettingStatusInputSchema,
+  vettingStatusSchema,
+} from './audit.js';
 import type { DirectMessageWire } from './direct.js';
 import { MAX_KEY_BACKUP_BYTES, SIGNATURE_BYTES, rekeyResultSchema, rekeySchema } from './auth.js';
 import { bytesSchema, emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
@@ -65,6 +75,9 @@ export const whoAmISchema = z.object({
   deviceId: idSchema.nullable(),
   sessionExpiresAt: z.number().int(),
 });
+
+/** A signed decision's payload: the statement as base64url, with room for the JSON around it. */
+const SIGNED_DECISION_MAX_BYTES = Math.ceil((MAX_AUDIT_STATEMENT_WIRE_BYTES * 4) / 3) + 256;
 
 export const clientEvents = {
   'session.whoami': defineEvent({
@@ -201,6 +214,45 @@ export const clientEvents = {
     output: z.object({ deleted: z.number().int() }),
     maxBytes: 8 * 1024,
     summary: 'Confirm receipt: the server deletes these envelopes.',
+  }),
+  'volunteers.vet': defineEvent({
+    input: signedDecisionSchema,
+    output: vettingDecisionResultSchema,
+    maxBytes: SIGNED_DECISION_MAX_BYTES,
+    summary:
+      'Vet a volunteer at a tier, by a signed statement; high takes effect once two different moderators signed it.',
+  }),
+  'volunteers.unvet': defineEvent({
+    input: signedDecisionSchema,
+    output: vettingDecisionResultSchema,
+    maxBytes: SIGNED_DECISION_MAX_BYTES,
+    summary: 'Withdraw a volunteer’s vetting, by a signed statement.',
+  }),
+  'vetting.status': defineEvent({
+    input: vettingStatusInputSchema,
+    output: vettingStatusSchema,
+    maxBytes: 256,
+    summary: 'A volunteer’s vetting tier: staff for any volunteer, a volunteer for itself.',
+  }),
+  'moderation.suspend': defineEvent({
+    input: signedDecisionSchema,
+    output: suspendResultSchema,
+    maxBytes: SIGNED_DECISION_MAX_BYTES,
+    summary:
+      'Suspend an account, by a signed statement: its sessions end and its sockets close at once.',
+  }),
+  'moderation.reinstate': defineEvent({
+    input: signedDecisionSchema,
+    output: reinstateResultSchema,
+    maxBytes: SIGNED_DECISION_MAX_BYTES,
+    summary: 'Lift a suspension, by a signed statement.',
+  }),
+  'audit.head': defineEvent({
+    input: emptySchema,
+    output: auditHeadSchema,
+    maxBytes: 256,
+    summary:
+      'The audit log’s length and head hash, to record as a checkpoint or sign into a statement.',
   }),
 } as const;
 

@@ -1,5 +1,6 @@
 // The protocol contract between server and client.
 export * from './ack.js';
+export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
 export * from './devices.js';

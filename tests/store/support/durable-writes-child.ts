@@ -2,6 +2,7 @@
 // given and performs one write of each kind between markers (failed access() calls on
 // /kolokol-mark/<name>, which strace prints), so the test can count the fsyncs of each write.
 import { accessSync } from 'node:fs';
+import { auditEntryHash, auditGenesisHash } from '@kolokol/shared/crypto';
 import { openSqliteStore } from '../../../server/src/store/sqlite/open-sqlite-store.js';
 import { bytes, createAccount } from '../contract/fixtures.js';
 
@@ -50,5 +51,18 @@ await store.certificates.putModeratorCertificate({
 });
 mark('revocation-list');
 await store.certificates.putRevocationList({ issuedAt: 1_000, bytes: bytes(100, 2) });
+mark('audit-entry');
+const unhashed = {
+  seq: 1,
+  type: 'operator' as const,
+  recordedAt: 2_000,
+  payload: bytes(40, 3),
+  certificate: null,
+  prevHash: auditGenesisHash(),
+};
+await store.audit.append(
+  { ...unhashed, hash: auditEntryHash(unhashed) },
+  { kind: 'reinstate', accountId: account.id },
+);
 mark('end');
 await store.close();

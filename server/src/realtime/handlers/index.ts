@@ -1,6 +1,9 @@
 // Every socket event handler, wired once. The router refuses to start if an event in
 // shared's `clientEvents` has no handler here, or has two.
 import type { AccountService } from '../../domain/accounts.js';
+import type { AuditLog } from '../../domain/audit/audit-log.js';
+import type { ModerationService } from '../../domain/audit/moderation.js';
+import type { VettingService } from '../../domain/audit/vetting.js';
 import type { CertificateService } from '../../domain/certificates.js';
 import type { DeviceService } from '../../domain/devices.js';
 import type { DirectMessageService } from '../../domain/direct-messages.js';
@@ -9,6 +12,7 @@ import type { PrekeyService } from '../../domain/prekeys.js';
 import type { AnyEventHandler } from '../handler.js';
 import { LoginKeyFailures } from '../login-key-failures.js';
 import { accountRekey } from './account-rekey.js';
+import { auditHead } from './audit-head.js';
 import { certificatesList } from './certificates-list.js';
 import { certificatesPublish } from './certificates-publish.js';
 import { devicesAdd } from './devices-add.js';
@@ -21,6 +25,8 @@ import { directSend } from './direct-send.js';
 import { envelopePrekeysFetch } from './envelope-prekeys-fetch.js';
 import { envelopePrekeysPublish } from './envelope-prekeys-publish.js';
 import { keysBackupPut } from './keys-backup-put.js';
+import { moderationReinstate } from './moderation-reinstate.js';
+import { moderationSuspend } from './moderation-suspend.js';
 import { prekeysAddOneTime } from './prekeys-add-one-time.js';
 import { prekeysAddOneTimeKem } from './prekeys-add-one-time-kem.js';
 import { prekeysFetch, type PrekeyFetchLimits } from './prekeys-fetch.js';
@@ -28,6 +34,9 @@ import { prekeysSetSigned } from './prekeys-set-signed.js';
 import { prekeysStatus } from './prekeys-status.js';
 import { revocationsPublish } from './revocations-publish.js';
 import { sessionWhoAmI } from './session-whoami.js';
+import { vettingStatus } from './vetting-status.js';
+import { volunteersUnvet } from './volunteers-unvet.js';
+import { volunteersVet } from './volunteers-vet.js';
 
 export interface HandlerDeps {
   readonly accounts: AccountService;
@@ -37,6 +46,9 @@ export interface HandlerDeps {
   readonly direct: DirectMessageService;
   readonly envelopePrekeys: EnvelopePrekeyService;
   readonly prekeyFetchLimits: PrekeyFetchLimits;
+  readonly auditLog: AuditLog;
+  readonly vetting: VettingService;
+  readonly moderation: ModerationService;
 }
 
 export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
@@ -62,5 +74,11 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     directSend(deps.direct),
     directFetch(deps.direct),
     directAck(deps.direct),
+    volunteersVet(deps.vetting),
+    volunteersUnvet(deps.vetting),
+    vettingStatus(deps.vetting),
+    moderationSuspend(deps.moderation),
+    moderationReinstate(deps.moderation),
+    auditHead(deps.auditLog),
   ];
 }

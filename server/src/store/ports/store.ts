@@ -1,5 +1,6 @@
 // The whole store: every port, plus health and shutdown.
 import type { AccountStore } from './accounts.js';
+import type { AuditStore } from './audit.js';
 import type { CertificateStore } from './certificates.js';
 import type { ChallengeStore } from './challenges.js';
 import type { DeviceStore } from './devices.js';
@@ -9,6 +10,7 @@ import type { EnvelopePrekeyStore } from './envelope-prekeys.js';
 import type { MetaStore } from './meta.js';
 import type { PrekeyStore } from './prekeys.js';
 import type { SessionStore } from './sessions.js';
+import type { VettingStore } from './vetting.js';
 
 export interface Store {
   readonly accounts: AccountStore;
@@ -21,6 +23,8 @@ export interface Store {
   readonly certificates: CertificateStore;
   readonly directMessages: DirectMessageStore;
   readonly envelopePrekeys: EnvelopePrekeyStore;
+  readonly audit: AuditStore;
+  readonly vetting: VettingStore;
   /** Resolves when the store answers a trivial query; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

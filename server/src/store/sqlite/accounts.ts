@@ -108,20 +108,7 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
                            auth_key, key_backup, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const updateSuspended = db.prepare<[number | null, string]>(
-    'UPDATE accounts SET suspended_at = ? WHERE id = ?',
-  );
-  // coalesce keeps the first suspension time when an account is suspended twice.
-  const markSuspended = db.prepare<[number, string]>(
-    'UPDATE accounts SET suspended_at = coalesce(suspended_at, ?) WHERE id = ?',
-  );
-  const revokeLiveSessions = prepareRevokeLiveSessions(db);
-  const suspendTx = db.transaction((id: string, at: number): string[] | undefined => {
-    if (markSuspended.run(at, id).changes === 0) {
-      return undefined;
-    }
-    return revokeLiveSessions.all(at, id, at).map((row) => row.id);
-  });
+  const { updateSuspended, suspendTx } = prepareSuspensionWrites(db);
   const keyBackupOf = db.prepare<[string], { readonly key_backup: Uint8Array }>(
     'SELECT key_backup FROM accounts WHERE id = ?',
   );
@@ -285,6 +272,29 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
       });
     },
   };
+}
+
+/**
+ * Suspension as synchronous writes, shared by this store and the audited decisions
+ * (sqlite/audit.ts), which run them inside the transaction that appends the decision.
+ * `suspendTx` suspends and revokes every live session (undefined when no such account).
+ */
+export function prepareSuspensionWrites(db: Database.Database) {
+  const updateSuspended = db.prepare<[number | null, string]>(
+    'UPDATE accounts SET suspended_at = ? WHERE id = ?',
+  );
+  // coalesce keeps the first suspension time when an account is suspended twice.
+  const markSuspended = db.prepare<[number, string]>(
+    'UPDATE accounts SET suspended_at = coalesce(suspended_at, ?) WHERE id = ?',
+  );
+  const revokeLiveSessions = prepareRevokeLiveSessions(db);
+  const suspendTx = db.transaction((id: string, at: number): string[] | undefined => {
+    if (markSuspended.run(at, id).changes === 0) {
+      return undefined;
+    }
+    return revokeLiveSessions.all(at, id, at).map((row) => row.id);
+  });
+  return { updateSuspended, suspendTx };
 }
 
 /** The stored fields of a new account, copied so the caller's buffers are not aliased. */

@@ -1,6 +1,10 @@
 // CertificateStore on SQLite: root-signed moderator certificates and the newest revocation list, stored opaque.
 import type Database from 'better-sqlite3';
-import type { CertificateStore, ModeratorCertificateRecord } from '../ports.js';
+import type {
+  CertificateStore,
+  ModeratorCertificateRecord,
+  RevocationListRecord,
+} from '../ports.js';
 import { toPlainBytes, settle } from './codec.js';
 
 interface CertificateRow {
@@ -34,7 +38,11 @@ function toCertificate(row: CertificateRow): ModeratorCertificateRecord {
   };
 }
 
-export function createSqliteCertificateStore(db: Database.Database): CertificateStore {
+/**
+ * The certificate writes as synchronous functions, shared by this store and the audited writes
+ * (sqlite/audit.ts), which run them inside the transaction that appends the audit entry.
+ */
+export function prepareCertificateWrites(db: Database.Database) {
   const bySerial = db.prepare<
     [string],
     { readonly account_id: string; readonly bytes: Uint8Array }
@@ -43,17 +51,6 @@ export function createSqliteCertificateStore(db: Database.Database): Certificate
     `INSERT INTO moderator_certificates (account_id, serial, bytes, expires_at, created_at)
      VALUES (?, ?, ?, ?, ?)`,
   );
-  const latestOf = db.prepare<[string], CertificateRow>(
-    `SELECT account_id, serial, bytes, expires_at, created_at FROM moderator_certificates
-     WHERE account_id = ? ORDER BY seq DESC LIMIT 1`,
-  );
-  // One certificate per account, the one served: a superseded certificate is history, and
-  // handing it out would let clients wrap keys to a moderator key that was rotated away.
-  const latestOfEach = db.prepare<[], CertificateRow>(
-    `SELECT account_id, serial, bytes, expires_at, created_at FROM moderator_certificates
-     WHERE seq IN (SELECT max(seq) FROM moderator_certificates GROUP BY account_id)
-     ORDER BY account_id`,
-  );
   // The WHERE on the upsert makes "only if newer" part of the single write: no read-then-write
   // gap in which an older list could overwrite a newer one.
   const putIfNewer = db.prepare<[number, Uint8Array]>(
@@ -61,13 +58,9 @@ export function createSqliteCertificateStore(db: Database.Database): Certificate
      ON CONFLICT (slot) DO UPDATE SET issued_at = excluded.issued_at, bytes = excluded.bytes
      WHERE excluded.issued_at > revocation_list.issued_at`,
   );
-  const latestList = db.prepare<[], RevocationRow>(
-    'SELECT issued_at, bytes FROM revocation_list WHERE slot = 1',
-  );
-
-  // IMMEDIATE: the serial lookup must still hold when the row is written (the unique index on
-  // serial would refuse a second row anyway; this turns the race into an answer).
-  const putTx = db.transaction(
+  // IMMEDIATE when run alone: the serial lookup must still hold when the row is written (the
+  // unique index on serial would refuse a second row anyway; this turns the race into an answer).
+  const putCertificateTx = db.transaction(
     (certificate: ModeratorCertificateRecord): 'stored' | 'already-stored' | 'serial-taken' => {
       const stored = bySerial.get(certificate.serial);
       if (stored !== undefined) {
@@ -86,10 +79,33 @@ export function createSqliteCertificateStore(db: Database.Database): Certificate
       return 'stored';
     },
   );
+  return {
+    putCertificateTx,
+    putRevocationList: (list: RevocationListRecord): 'stored' | 'stale' =>
+      putIfNewer.run(list.issuedAt, list.bytes).changes > 0 ? 'stored' : 'stale',
+  };
+}
+
+export function createSqliteCertificateStore(db: Database.Database): CertificateStore {
+  const { putCertificateTx, putRevocationList } = prepareCertificateWrites(db);
+  const latestOf = db.prepare<[string], CertificateRow>(
+    `SELECT account_id, serial, bytes, expires_at, created_at FROM moderator_certificates
+     WHERE account_id = ? ORDER BY seq DESC LIMIT 1`,
+  );
+  // One certificate per account, the one served: a superseded certificate is history, and
+  // handing it out would let clients wrap keys to a moderator key that was rotated away.
+  const latestOfEach = db.prepare<[], CertificateRow>(
+    `SELECT account_id, serial, bytes, expires_at, created_at FROM moderator_certificates
+     WHERE seq IN (SELECT max(seq) FROM moderator_certificates GROUP BY account_id)
+     ORDER BY account_id`,
+  );
+  const latestList = db.prepare<[], RevocationRow>(
+    'SELECT issued_at, bytes FROM revocation_list WHERE slot = 1',
+  );
 
   return {
     putModeratorCertificate(certificate) {
-      return settle(() => putTx.immediate(certificate));
+      return settle(() => putCertificateTx.immediate(certificate));
     },
 
     findModeratorCertificate(accountId) {
@@ -104,9 +120,7 @@ export function createSqliteCertificateStore(db: Database.Database): Certificate
     },
 
     putRevocationList(list) {
-      return settle(() =>
-        putIfNewer.run(list.issuedAt, list.bytes).changes > 0 ? 'stored' : 'stale',
-      );
+      return settle(() => putRevocationList(list));
     },
 
     latestRevocationList() {

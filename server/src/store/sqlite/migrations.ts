@@ -298,6 +298,52 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 9,
+    name: 'audit log: hash-chained signed decisions; vetting of volunteers and pending high-tier statements',
+    up: (db) => {
+      // The log is append-only: entries are numbered without gaps, chained by hash (the caller
+      // computes it, shared/src/crypto/trust/audit-chain.ts), and no payload appears twice (a
+      // replayed statement). The triggers make an UPDATE or DELETE through this schema fail; they
+      // are no defence against someone who edits the file (that is what the chain and its
+      // checkpoints are for), only against a mistake in the server's own code.
+      // entry_type: 1 statement, 2 certificate, 3 revocation statement, 4 operator action.
+      db.exec(`
+        CREATE TABLE audit_log (
+          seq INTEGER PRIMARY KEY CHECK (seq >= 1),
+          entry_type INTEGER NOT NULL CHECK (entry_type BETWEEN 1 AND 4),
+          recorded_at INTEGER NOT NULL,
+          payload BLOB NOT NULL,
+          certificate BLOB,
+          payload_digest BLOB NOT NULL UNIQUE,
+          prev_hash BLOB NOT NULL,
+          hash BLOB NOT NULL UNIQUE
+        ) STRICT;
+        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+        -- decided_by: the moderator ids whose statements made the tier, comma-separated (one or two).
+        CREATE TABLE vetting (
+          volunteer_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+          tier TEXT NOT NULL CHECK (tier IN ('standard', 'high')),
+          since INTEGER NOT NULL,
+          decided_by TEXT NOT NULL
+        ) STRICT;
+
+        CREATE TABLE vetting_endorsements (
+          volunteer_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          moderator_id TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          certificate_serial TEXT NOT NULL,
+          certificate_expires_at INTEGER NOT NULL,
+          endorsed_at INTEGER NOT NULL,
+          PRIMARY KEY (volunteer_id, moderator_id)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

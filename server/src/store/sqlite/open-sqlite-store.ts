@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../ports.js';
 import { createSqliteAccountStore } from './accounts.js';
+import { createSqliteAuditStore } from './audit.js';
 import { createSqliteCertificateStore } from './certificates.js';
 import { createSqliteChallengeStore } from './challenges.js';
 import { createSqliteDeviceStore } from './devices.js';
@@ -17,6 +18,7 @@ import { applyMigrations } from './migrations.js';
 import { createSqliteMetaStore } from './meta.js';
 import { createSqlitePrekeyStore } from './prekeys.js';
 import { createSqliteSessionStore } from './sessions.js';
+import { createSqliteVettingStore } from './vetting.js';
 import { createWalScrubber } from './wal-scrubber.js';
 
 export interface SqliteStoreOptions {
@@ -78,7 +80,7 @@ function configure(db: Database.Database, onDisk: boolean): void {
  * Runs one write with synchronous=FULL, so that its commit syncs the -wal file and the write
  * survives a power cut or kernel panic, not only a process crash. Used for the writes whose loss
  * would re-open a door that was closed: revoked sessions, suspensions, moderator certificates and
- * revocation lists (later the audit log). SQLite allows changing `synchronous` only outside a
+ * revocation lists, audit log entries with the decisions they authorise. SQLite allows changing `synchronous` only outside a
  * transaction; this works per write because every adapter here runs its whole transaction
  * synchronously inside the call (see `settle`), before the setting is put back.
  */
@@ -128,6 +130,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const prekeys = createSqlitePrekeyStore(db);
   const certificates = createSqliteCertificateStore(db);
   const directMessages = createSqliteDirectMessageStore(db);
+  const audit = createSqliteAuditStore(db);
   const ping = db.prepare<[], { readonly ok: 1 }>('SELECT 1 AS ok');
   // Every method that deletes or overwrites something secret-bearing is scrubbed, and every
   // write that must survive a power cut is durable; a new such method belongs in this list.
@@ -178,6 +181,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     // Public keys only: a replaced prekey needs no scrubbing, and losing the newest in a power cut
     // costs the owner one re-publish.
     envelopePrekeys: createSqliteEnvelopePrekeyStore(db),
+    audit: {
+      ...audit,
+      // A decision and its entry (a suspension, a vetting, a certificate) must not vanish in a
+      // power cut after the ack: the log is the record, and the door it closed stays closed.
+      append: (entry, effect) => durably(db, () => audit.append(entry, effect)),
+    },
+    // Written only through audit.append above.
+    vetting: createSqliteVettingStore(db),
     ping() {
       return settle(() => {
         if (ping.get()?.ok !== 1) {

@@ -34,6 +34,8 @@ export const SUITE = {
   revocationStatement: 0x0a,
   /** Identity-signed list of an account's devices (devices/device-list.ts). */
   deviceList: 0x0c,
+  /** A moderator's or admin's decision, signed by their certified identity (trust/audit-statement.ts). */
+  auditStatement: 0x0d,
 } as const;
 
 export type Suite = (typeof SUITE)[keyof typeof SUITE];
