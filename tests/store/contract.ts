@@ -9,7 +9,9 @@ import { directMessagesContract } from './contract/direct-messages.js';
 import { enrolmentsContract } from './contract/enrolments.js';
 import { envelopePrekeysContract } from './contract/envelope-prekeys.js';
 import { metaContract } from './contract/meta.js';
+import { offersContract } from './contract/offers.js';
 import { prekeysContract } from './contract/prekeys.js';
+import { requestsContract } from './contract/requests.js';
 import { sessionsContract } from './contract/sessions.js';
 
 /**
@@ -51,5 +53,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     certificatesContract(current);
     directMessagesContract(current);
     envelopePrekeysContract(current);
+    offersContract(current);
+    requestsContract(current);
   });
 }

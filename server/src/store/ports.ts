@@ -9,6 +9,8 @@ export type * from './ports/direct-messages.js';
 export type * from './ports/enrolments.js';
 export type * from './ports/envelope-prekeys.js';
 export type * from './ports/meta.js';
+export type * from './ports/offers.js';
 export type * from './ports/prekeys.js';
+export type * from './ports/requests.js';
 export type * from './ports/sessions.js';
 export type * from './ports/store.js';

@@ -7,7 +7,9 @@ import type { DirectMessageStore } from './direct-messages.js';
 import type { EnrolmentStore } from './enrolments.js';
 import type { EnvelopePrekeyStore } from './envelope-prekeys.js';
 import type { MetaStore } from './meta.js';
+import type { OfferStore } from './offers.js';
 import type { PrekeyStore } from './prekeys.js';
+import type { RequestStore } from './requests.js';
 import type { SessionStore } from './sessions.js';
 
 export interface Store {
@@ -21,6 +23,8 @@ export interface Store {
   readonly certificates: CertificateStore;
   readonly directMessages: DirectMessageStore;
   readonly envelopePrekeys: EnvelopePrekeyStore;
+  readonly offers: OfferStore;
+  readonly requests: RequestStore;
   /** Resolves when the store answers a trivial query; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
