@@ -12,7 +12,9 @@ import { CertificateService } from './domain/certificates.js';
 import { DeviceService } from './domain/devices.js';
 import { DirectMessageService } from './domain/direct-messages.js';
 import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
+import { OfferService } from './domain/offers.js';
 import { PrekeyService } from './domain/prekeys.js';
+import { RequestService } from './domain/requests.js';
 import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
 import { socketNotifier } from './realtime/socket-notifier.js';
 import { createApp } from './http/app.js';
@@ -28,6 +30,7 @@ export interface KolokolServer {
     readonly accounts: AccountService;
     readonly sessions: SessionService;
     readonly login: LoginService;
+    readonly requests: RequestService;
   };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
@@ -79,6 +82,17 @@ export function createKolokolServer(deps: {
     notifier,
     newAccountMs: config.newAccountMs,
   });
+  const offers = new OfferService({ store, clock });
+  const requests = new RequestService({
+    store,
+    clock,
+    notifier,
+    settings: {
+      maxOpenPerContact: config.maxOpenRequests,
+      expiryMs: config.requestExpiryMs,
+      endedRetentionMs: config.endedRequestRetentionMs,
+    },
+  });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
   const http = createServer(
@@ -106,6 +120,8 @@ export function createKolokolServer(deps: {
       certificates,
       direct,
       envelopePrekeys,
+      offers,
+      requests,
       prekeyFetchLimits: {
         perPairPerHour: config.prekeyFetchesPerPairPerHour,
         perCallerPerHour: config.prekeyFetchesPerCallerPerHour,
@@ -117,7 +133,7 @@ export function createKolokolServer(deps: {
   late.realtime = realtime;
 
   const housekeeping = () =>
-    purgeExpired(store, clock).catch((error: unknown) =>
+    Promise.all([purgeExpired(store, clock), requests.housekeep()]).catch((error: unknown) =>
       logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
     );
   void housekeeping();
@@ -128,7 +144,7 @@ export function createKolokolServer(deps: {
   return {
     http,
     realtime,
-    services: { accounts, sessions, login },
+    services: { accounts, sessions, login, requests },
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
