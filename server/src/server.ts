@@ -14,6 +14,7 @@ import { DirectMessageService } from './domain/direct-messages.js';
 import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
 import { OfferService } from './domain/offers.js';
 import { PrekeyService } from './domain/prekeys.js';
+import { RequestLifecycle } from './domain/request-lifecycle.js';
 import { RequestService } from './domain/requests.js';
 import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
 import { socketNotifier } from './realtime/socket-notifier.js';
@@ -31,6 +32,7 @@ export interface KolokolServer {
     readonly sessions: SessionService;
     readonly login: LoginService;
     readonly requests: RequestService;
+    readonly requestLifecycle: RequestLifecycle;
   };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
@@ -83,15 +85,17 @@ export function createKolokolServer(deps: {
     newAccountMs: config.newAccountMs,
   });
   const offers = new OfferService({ store, clock });
-  const requests = new RequestService({
+  const requestLifecycle = new RequestLifecycle({
     store,
     clock,
     notifier,
-    settings: {
-      maxOpenPerContact: config.maxOpenRequests,
-      expiryMs: config.requestExpiryMs,
-      endedRetentionMs: config.endedRequestRetentionMs,
-    },
+    ages: { expiryMs: config.requestExpiryMs, endedRetentionMs: config.endedRequestRetentionMs },
+  });
+  const requests = new RequestService({
+    store,
+    clock,
+    lifecycle: requestLifecycle,
+    maxOpenPerContact: config.maxOpenRequests,
   });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
@@ -133,8 +137,8 @@ export function createKolokolServer(deps: {
   late.realtime = realtime;
 
   const housekeeping = () =>
-    Promise.all([purgeExpired(store, clock), requests.housekeep()]).catch((error: unknown) =>
-      logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
+    Promise.all([purgeExpired(store, clock), requestLifecycle.housekeep()]).catch(
+      (error: unknown) => logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
     );
   void housekeeping();
   const housekeepingTimer = setInterval(() => void housekeeping(), HOUSEKEEPING_INTERVAL_MS);
@@ -144,7 +148,7 @@ export function createKolokolServer(deps: {
   return {
     http,
     realtime,
-    services: { accounts, sessions, login, requests },
+    services: { accounts, sessions, login, requests, requestLifecycle },
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

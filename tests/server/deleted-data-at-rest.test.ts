@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directMessageSchema, fromBase64Url, toBase64Url } from '@kolokol/shared';
 import { randomBytes, removeDeviceFromList } from '@kolokol/shared/crypto';
 import { purgeExpired } from '../../server/src/domain/housekeeping.js';
-import { RequestService } from '../../server/src/domain/requests.js';
+import { RequestLifecycle } from '../../server/src/domain/request-lifecycle.js';
 import { newId } from '../../server/src/domain/secrets.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import {
@@ -231,12 +231,11 @@ describe('deleted data leaves the database files', () => {
 
     // Housekeeping a fortnight from now finds the other request past its expiry age (and, with
     // this retention, purges nothing: the expiry alone must scrub).
-    const later = new RequestService({
+    const later = new RequestLifecycle({
       store: server.store,
       clock: { now: () => Date.now() + server.config.requestExpiryMs + 60_000 },
       notifier: { prekeysLow() {}, directMessage() {}, devicesChanged() {}, requestChanged() {} },
-      settings: {
-        maxOpenPerContact: server.config.maxOpenRequests,
+      ages: {
         expiryMs: server.config.requestExpiryMs,
         endedRetentionMs: 10 * server.config.requestExpiryMs,
       },

@@ -41,7 +41,7 @@ afterAll(async () => {
   await server.close();
 });
 
-const service = () => server.server.services.requests;
+const service = () => server.server.services.requestLifecycle;
 
 /** How to reach each state from 'open' along legal transitions. */
 const PATH: Readonly<Record<RequestState, readonly RequestState[]>> = {

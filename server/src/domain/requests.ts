@@ -1,33 +1,21 @@
-// Contacts' requests for help and their lifecycle. A contact creates one (at most
-// KOLOKOL_MAX_OPEN_REQUESTS live at a time), lists theirs and cancels one before it is resolved;
-// every change of state — by the contact, by housekeeping's expiry, later by moderation — goes
-// through `transition`, which allows only what shared's lifecycle table allows and applies it as
-// a compare-and-swap on the state, and tells the contact's sockets (`requests.changed`).
+// Contacts' requests for help: a contact creates one (at most KOLOKOL_MAX_OPEN_REQUESTS live at a
+// time, a few new ones an hour), lists theirs and cancels one before it is resolved — a change of
+// state, made like every other through RequestLifecycle.
 import {
-  EXPIRABLE_REQUEST_STATES,
   LIVE_REQUEST_STATES,
   MAX_LISTED_REQUESTS,
   MAX_REQUEST_DETAILS_BYTES,
-  REQUEST_STATES,
-  isEndState,
-  isLegalTransition,
-  statesLeadingTo,
-  type RequestState,
+  type EventPayload,
   type RequestWire,
   type Role,
-  type EventPayload,
 } from '@kolokol/shared';
 import { equalBytes } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { NewRequest, RequestRecord, Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
 import { HourlyBudget } from './hourly-budget.js';
-import type { Notifier } from './notifier.js';
-import {
-  EXPIRY_BATCH,
-  EXPIRY_BATCHES_PER_RUN,
-  REQUEST_CREATES_PER_CONTACT_PER_HOUR,
-} from './request-limits.js';
+import type { RequestLifecycle } from './request-lifecycle.js';
+import { REQUEST_CREATES_PER_CONTACT_PER_HOUR } from './request-limits.js';
 import { checkSealedEnvelope } from './sealed-shape.js';
 import { newId } from './secrets.js';
 
@@ -35,8 +23,6 @@ interface Caller {
   readonly accountId: string;
   readonly role: Role;
 }
-
-const END_STATES: readonly RequestState[] = REQUEST_STATES.filter(isEndState);
 
 export function toRequestWire(record: RequestRecord): RequestWire {
   return {
@@ -73,15 +59,6 @@ function sameRequest(
   );
 }
 
-export interface RequestSettings {
-  /** Live requests (open, proposed, approved, active) one contact may have. */
-  readonly maxOpenPerContact: number;
-  /** Age after which an open or proposed request expires. */
-  readonly expiryMs: number;
-  /** How long an ended request (no details left) is kept before it is deleted. */
-  readonly endedRetentionMs: number;
-}
-
 export class RequestService {
   readonly #creates: HourlyBudget;
 
@@ -89,8 +66,9 @@ export class RequestService {
     private readonly deps: {
       readonly store: Store;
       readonly clock: Clock;
-      readonly notifier: Notifier;
-      readonly settings: RequestSettings;
+      readonly lifecycle: RequestLifecycle;
+      /** Live requests (open, proposed, approved, active) one contact may have. */
+      readonly maxOpenPerContact: number;
     },
   ) {
     this.#creates = new HourlyBudget(REQUEST_CREATES_PER_CONTACT_PER_HOUR, deps.clock);
@@ -124,7 +102,7 @@ export class RequestService {
     const budgeted = this.#creates.tryTake(caller.accountId);
     const result = await this.deps.store.requests
       .createRequest(request, {
-        maxLive: budgeted ? this.deps.settings.maxOpenPerContact : 0,
+        maxLive: budgeted ? this.deps.maxOpenPerContact : 0,
         liveStates: LIVE_REQUEST_STATES,
       })
       .catch((error: unknown) => {
@@ -147,7 +125,7 @@ export class RequestService {
         }
         throw new AppError(
           'FORBIDDEN',
-          `at most ${this.deps.settings.maxOpenPerContact} requests may be open at once: cancel one first`,
+          `at most ${this.deps.maxOpenPerContact} requests may be open at once: cancel one first`,
         );
     }
   }
@@ -165,77 +143,9 @@ export class RequestService {
   /** The contact withdraws their request: NOT_FOUND if it is not theirs, CONFLICT once it ended. */
   async cancel(caller: Caller, id: string): Promise<RequestWire> {
     contactOnly(caller);
-    return toRequestWire(await this.transition(id, 'cancelled', { ownerId: caller.accountId }));
-  }
-
-  /**
-   * Moves request `id` to `to` if the lifecycle table allows it from the state the request is in
-   * — or, with `options.from`, only from that state — in one compare-and-swap write, dropping the
-   * sealed details when `to` is an end; then tells the contact's sockets. An illegal transition,
-   * or a request no longer in a state it may leave for `to`, is CONFLICT and changes nothing; a
-   * missing request (or, with `options.ownerId`, another owner's) is NOT_FOUND.
-   */
-  async transition(
-    id: string,
-    to: RequestState,
-    options: { readonly from?: RequestState; readonly ownerId?: string } = {},
-  ): Promise<RequestRecord> {
-    const from = options.from === undefined ? statesLeadingTo(to) : [options.from];
-    if (options.from !== undefined && !isLegalTransition(options.from, to)) {
-      throw new AppError('CONFLICT', `request: cannot go from ${options.from} to ${to}`);
-    }
-    const changed =
-      from.length === 0
-        ? undefined
-        : await this.deps.store.requests.transitionRequest(id, {
-            from,
-            to,
-            at: this.deps.clock.now(),
-            dropDetails: isEndState(to),
-            ...(options.ownerId === undefined ? {} : { ownerId: options.ownerId }),
-          });
-    if (changed === undefined) {
-      const current = await this.deps.store.requests.findRequest(id);
-      const othersRequest = options.ownerId !== undefined && options.ownerId !== current?.ownerId;
-      if (current === undefined || othersRequest) {
-        throw new AppError('NOT_FOUND', 'no such request');
-      }
-      throw new AppError('CONFLICT', `request: cannot go from ${current.state} to ${to}`);
-    }
-    this.#tell(changed);
-    return changed;
-  }
-
-  /**
-   * Housekeeping: expires open and proposed requests older than the expiry age (telling their
-   * contacts) and deletes ended requests kept past the retention. Bounded work per run.
-   */
-  async housekeep(): Promise<{ expired: number; purged: number }> {
-    const now = this.deps.clock.now();
-    let expired = 0;
-    for (let batch = 0; batch < EXPIRY_BATCHES_PER_RUN; batch += 1) {
-      const records = await this.deps.store.requests.expireRequests({
-        from: EXPIRABLE_REQUEST_STATES,
-        createdBefore: now - this.deps.settings.expiryMs,
-        at: now,
-        limit: EXPIRY_BATCH,
-      });
-      for (const record of records) this.#tell(record);
-      expired += records.length;
-      if (records.length < EXPIRY_BATCH) break;
-    }
-    const purged = await this.deps.store.requests.purgeRequests(
-      END_STATES,
-      now - this.deps.settings.endedRetentionMs,
-    );
-    return { expired, purged };
-  }
-
-  #tell(record: RequestRecord): void {
-    this.deps.notifier.requestChanged(record.ownerId, {
-      id: record.id,
-      state: record.state,
-      updatedAt: record.updatedAt,
+    const cancelled = await this.deps.lifecycle.transition(id, 'cancelled', {
+      ownerId: caller.accountId,
     });
+    return toRequestWire(cancelled);
   }
 }
