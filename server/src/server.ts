@@ -16,7 +16,10 @@ import { CertificateService } from './domain/certificates.js';
 import { DeviceService } from './domain/devices.js';
 import { DirectMessageService } from './domain/direct-messages.js';
 import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
+import { OfferService } from './domain/offers.js';
 import { PrekeyService } from './domain/prekeys.js';
+import { RequestLifecycle } from './domain/request-lifecycle.js';
+import { RequestService } from './domain/requests.js';
 import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
 import { socketNotifier } from './realtime/socket-notifier.js';
 import { createApp } from './http/app.js';
@@ -33,6 +36,8 @@ export interface KolokolServer {
     readonly sessions: SessionService;
     readonly login: LoginService;
     readonly moderation: ModerationService;
+    readonly requests: RequestService;
+    readonly requestLifecycle: RequestLifecycle;
   };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
@@ -94,6 +99,19 @@ export function createKolokolServer(deps: {
     notifier,
     newAccountMs: config.newAccountMs,
   });
+  const offers = new OfferService({ store, clock });
+  const requestLifecycle = new RequestLifecycle({
+    store,
+    clock,
+    notifier,
+    ages: { expiryMs: config.requestExpiryMs, endedRetentionMs: config.endedRequestRetentionMs },
+  });
+  const requests = new RequestService({
+    store,
+    clock,
+    lifecycle: requestLifecycle,
+    maxOpenPerContact: config.maxOpenRequests,
+  });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
   const http = createServer(
@@ -121,6 +139,8 @@ export function createKolokolServer(deps: {
       certificates,
       direct,
       envelopePrekeys,
+      offers,
+      requests,
       prekeyFetchLimits: {
         perPairPerHour: config.prekeyFetchesPerPairPerHour,
         perCallerPerHour: config.prekeyFetchesPerCallerPerHour,
@@ -135,8 +155,8 @@ export function createKolokolServer(deps: {
   late.realtime = realtime;
 
   const housekeeping = () =>
-    purgeExpired(store, clock).catch((error: unknown) =>
-      logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
+    Promise.all([purgeExpired(store, clock), requestLifecycle.housekeep()]).catch(
+      (error: unknown) => logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
     );
   void housekeeping();
   const housekeepingTimer = setInterval(() => void housekeeping(), HOUSEKEEPING_INTERVAL_MS);
@@ -146,7 +166,7 @@ export function createKolokolServer(deps: {
   return {
     http,
     realtime,
-    services: { accounts, sessions, login, moderation },
+    services: { accounts, sessions, login, moderation, requests, requestLifecycle },
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -4,6 +4,8 @@
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeRootPublicKey, generateRootKey } from '@kolokol/shared/crypto';
+import { publishModeratorDirectory } from '../support/moderators.js';
 import { REPO_ROOT } from '../support/process.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { readExamples, writeExamples } from './examples.js';
@@ -34,12 +36,20 @@ function typecheck(paths: readonly string[]): string[] {
 describe('documentation examples', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    // The organisation's root key: the server checks certificates against it, and examples pin
+    // its public half as a client build does, read from the environment like the address.
+    const root = generateRootKey();
+    server = await startTestServer({
+      KOLOKOL_ROOT_PUBLIC_KEY: encodeRootPublicKey(root.publicKey),
+    });
+    await publishModeratorDirectory(server, root);
     // Examples that talk to a server read its address the way a deployment would configure it.
     process.env.KOLOKOL_URL = server.url;
+    process.env.KOLOKOL_ROOT_PUBLIC_KEY = encodeRootPublicKey(root.publicKey);
   });
   afterAll(async () => {
     delete process.env.KOLOKOL_URL;
+    delete process.env.KOLOKOL_ROOT_PUBLIC_KEY;
     await server.close();
   });
 

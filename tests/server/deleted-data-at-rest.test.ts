@@ -2,19 +2,28 @@
 // still held every acknowledged envelope until megabytes of later writes overwrote it. These
 // tests read the raw database, -wal and -shm files of the real server, as someone who seized
 // the host would, and look for what was deleted: envelope bodies, ids, client ids, the sender,
-// a consumed one-time prekey, a removed device's prekeys and mailbox, a purged challenge's handle
-// and an ended session's token hash.
+// a consumed one-time prekey, a removed device's prekeys and mailbox, a purged challenge's handle,
+// an ended session's token hash, an ended request's sealed details and a replaced offer's note.
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directMessageSchema, toBase64Url } from '@kolokol/shared';
+import { directMessageSchema, fromBase64Url, toBase64Url } from '@kolokol/shared';
 import { randomBytes, removeDeviceFromList } from '@kolokol/shared/crypto';
 import { purgeExpired } from '../../server/src/domain/housekeeping.js';
+import { RequestLifecycle } from '../../server/src/domain/request-lifecycle.js';
 import { newId } from '../../server/src/domain/secrets.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
-import { call, challenge, closeAllSockets, login, registerAndLogin } from '../support/client.js';
+import {
+  call,
+  challenge,
+  closeAllSockets,
+  connectWithToken,
+  login,
+  registerAndLogin,
+} from '../support/client.js';
 import { addDevice, fetchBundle, ownDeviceList, publishPrekeys } from '../support/keys.js';
+import { offerInput, requestInput, wireRequest } from '../support/requests.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
 
@@ -180,5 +189,59 @@ describe('deleted data leaves the database files', () => {
     const purged = await purgeExpired(server.store, later);
     expect(purged.sessions).toBeGreaterThanOrEqual(1);
     expect(await leftOnDisk([Buffer.from(tried), tokenHash])).toEqual([0, 0]);
+  });
+
+  it('a cancelled request’s and an expired request’s sealed details, and a replaced offer’s note', async () => {
+    const contact = await registerAndLogin(server.url, 'asking');
+    const socket = await connectWithToken(server.url, contact.token);
+    const cancelled = requestInput();
+    const expired = requestInput();
+    const ids: string[] = [];
+    for (const input of [cancelled, expired]) {
+      const ack = await call(socket, 'requests.create', wireRequest(input));
+      if (!ack.ok) throw new Error(ack.error.code);
+      ids.push(ack.data.request.id);
+    }
+    const volunteer = await registerAndLogin(server.url, 'offering', { role: 'volunteer' });
+    const volunteerSocket = await connectWithToken(server.url, volunteer.token);
+    const first = offerInput(
+      {},
+      { accountId: volunteer.accountId, sender: volunteer.account.identity },
+    );
+    expect(await call(volunteerSocket, 'offers.put', first)).toMatchObject({ ok: true });
+
+    // Slices of each envelope as found on disk now (a slice across a page boundary is not).
+    const disk = await filesOnDisk();
+    const slicesOf = (base64: string) => {
+      const bytes = Buffer.from(fromBase64Url(base64)!);
+      return [100, 5_000, 12_000, 20_000, bytes.length - 40]
+        .map((at) => bytes.subarray(at, at + 32))
+        .filter((slice) => disk.includes(slice));
+    };
+    const gone = [cancelled.details, expired.details, first.note!].map(slicesOf);
+    for (const slices of gone) expect(slices.length).toBeGreaterThanOrEqual(3);
+
+    // Each deletion on its own, checked before the next one can trigger a scrub.
+    const [cancelledSlices, expiredSlices, noteSlices] = gone as [Buffer[], Buffer[], Buffer[]];
+    expect(await call(socket, 'requests.cancel', { id: ids[0]! })).toMatchObject({ ok: true });
+    expect(await leftOnDisk(cancelledSlices)).toEqual(cancelledSlices.map(() => 0));
+
+    expect(await call(volunteerSocket, 'offers.put', offerInput())).toMatchObject({ ok: true });
+    expect(await leftOnDisk(noteSlices)).toEqual(noteSlices.map(() => 0));
+
+    // Housekeeping a fortnight from now finds the other request past its expiry age (and, with
+    // this retention, purges nothing: the expiry alone must scrub).
+    const later = new RequestLifecycle({
+      store: server.store,
+      clock: { now: () => Date.now() + server.config.requestExpiryMs + 60_000 },
+      notifier: { prekeysLow() {}, directMessage() {}, devicesChanged() {}, requestChanged() {} },
+      ages: {
+        expiryMs: server.config.requestExpiryMs,
+        endedRetentionMs: 10 * server.config.requestExpiryMs,
+      },
+    });
+    expect(await later.housekeep()).toMatchObject({ purged: 0 });
+    expect((await server.store.requests.findRequest(ids[1]!))?.state).toBe('expired');
+    expect(await leftOnDisk(expiredSlices)).toEqual(expiredSlices.map(() => 0));
   });
 });

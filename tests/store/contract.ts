@@ -10,7 +10,9 @@ import { directMessagesContract } from './contract/direct-messages.js';
 import { enrolmentsContract } from './contract/enrolments.js';
 import { envelopePrekeysContract } from './contract/envelope-prekeys.js';
 import { metaContract } from './contract/meta.js';
+import { offersContract } from './contract/offers.js';
 import { prekeysContract } from './contract/prekeys.js';
+import { requestsContract } from './contract/requests.js';
 import { sessionsContract } from './contract/sessions.js';
 
 /**
@@ -53,5 +55,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     directMessagesContract(current);
     envelopePrekeysContract(current);
     auditContract(current);
+    offersContract(current);
+    requestsContract(current);
   });
 }

@@ -1,6 +1,8 @@
 // The writes that must survive a power cut — session revocations, suspensions, moderator
 // certificates, revocation lists, audit log entries with their effects — sync the write-ahead
 // log before they return; ordinary writes (synchronous=NORMAL) do not. Proven by counting fsync/fdatasync calls of the real store under
+// certificates, revocation lists, a request's change of state — sync the write-ahead log before
+// they return; ordinary writes (synchronous=NORMAL), a new request among them, do not. Proven by counting fsync/fdatasync calls of the real store under
 // strace, between markers the child process leaves in the trace.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -66,6 +68,7 @@ describe('durable writes', () => {
         'certificate',
         'revocation-list',
         'audit-entry',
+        'request-transition',
         'end',
       ]);
       expect(syncs.get('plain')).toBe(0);
@@ -76,6 +79,7 @@ describe('durable writes', () => {
         'certificate',
         'revocation-list',
         'audit-entry',
+        'request-transition',
       ]) {
         expect(syncs.get(durable), durable).toBeGreaterThanOrEqual(1);
       }

@@ -63,6 +63,16 @@ export const CONFIG_VARIABLES = {
   // A week: long enough that aging throwaway accounts costs an attacker real time, short
   // enough that a new contact soon gets an established sender's share of a mailbox.
   KOLOKOL_NEW_ACCOUNT_HOURS: positiveInt.max(90 * 24).default(7 * 24),
+  // Enough for a contact with two or three separate problems (a summons and a relative in
+  // detention); each live request is a row with up to ~37 KB of sealed details and work for the
+  // moderators, and accounts are free to make.
+  KOLOKOL_MAX_OPEN_REQUESTS: positiveInt.max(20).default(3),
+  // Two weeks: a request nobody took up by then is likely stale (the contact found help, or the
+  // situation changed); the contact can make it again. Its sealed details are deleted on expiry.
+  KOLOKOL_REQUEST_EXPIRY_HOURS: positiveInt.max(90 * 24).default(14 * 24),
+  // A week: long enough for the contact's devices to see how a request ended, short enough that a
+  // seized server holds little of who asked for what. Ended requests have no details left.
+  KOLOKOL_ENDED_REQUEST_RETENTION_HOURS: positiveInt.max(90 * 24).default(7 * 24),
   KOLOKOL_ROOT_PUBLIC_KEY: z
     .string()
     .optional()
@@ -124,6 +134,12 @@ export interface Config {
   readonly maxDevicesPerAccount: number;
   /** Non-staff accounts younger than this share the small new-sender part of each mailbox. */
   readonly newAccountMs: number;
+  /** Live requests (open, proposed, approved, active) one contact may have at once. */
+  readonly maxOpenRequests: number;
+  /** Age after which an open or proposed request expires (its sealed details deleted). */
+  readonly requestExpiryMs: number;
+  /** How long an ended request (resolved, closed, cancelled, expired) is kept, without details. */
+  readonly endedRequestRetentionMs: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
   readonly rootPublicKey: Uint8Array | undefined;
 }
@@ -217,6 +233,9 @@ export function loadConfig(env: Env = process.env): Config {
     oneTimePrekeysPerTargetPerHour: read(env, 'KOLOKOL_ONE_TIME_PREKEYS_PER_TARGET_PER_HOUR'),
     maxDevicesPerAccount: read(env, 'KOLOKOL_MAX_DEVICES_PER_ACCOUNT'),
     newAccountMs: read(env, 'KOLOKOL_NEW_ACCOUNT_HOURS') * 3600 * 1000,
+    maxOpenRequests: read(env, 'KOLOKOL_MAX_OPEN_REQUESTS'),
+    requestExpiryMs: read(env, 'KOLOKOL_REQUEST_EXPIRY_HOURS') * 3600 * 1000,
+    endedRequestRetentionMs: read(env, 'KOLOKOL_ENDED_REQUEST_RETENTION_HOURS') * 3600 * 1000,
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
   };
 }

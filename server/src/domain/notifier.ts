@@ -1,6 +1,6 @@
 // What the domain tells connected clients, without knowing how: the realtime layer implements
 // this with socket.io rooms (and, scaled out, the Redis adapter).
-import type { DevicesChanged } from '@kolokol/shared';
+import type { DevicesChanged, RequestsChanged } from '@kolokol/shared';
 import type { DirectMessageRecord } from '../store/ports.js';
 
 export interface Notifier {
@@ -13,4 +13,6 @@ export interface Notifier {
   directMessage(message: DirectMessageRecord): void;
   /** To every socket of the account, whichever device (or none) it acts as. */
   devicesChanged(event: DevicesChanged): void;
+  /** To every socket of the request's contact: the request changed state. */
+  requestChanged(ownerId: string, event: RequestsChanged): void;
 }

@@ -17,5 +17,8 @@ export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
     devicesChanged(event) {
       io()?.to(accountRoom(event.accountId)).emit('devices.changed', event);
     },
+    requestChanged(ownerId, event) {
+      io()?.to(accountRoom(ownerId)).emit('requests.changed', event);
+    },
   };
 }

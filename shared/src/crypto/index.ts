@@ -25,6 +25,7 @@ export * from './proofs/proof-of-work.js';
 export * from './proofs/rekey-proof.js';
 
 // envelope: sealed multi-recipient envelopes and the envelope prekeys they are sealed to.
+export * from './envelope/contexts.js';
 export * from './envelope/envelope-prekey-store.js';
 export * from './envelope/envelope-prekeys.js';
 export * from './envelope/sealed-envelope.js';

@@ -46,3 +46,8 @@ export function bytesSchema(length: number | { min: number; max: number }) {
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'invalid id');
 
 export const emptySchema = z.object({}).strict();
+
+/** A refinement: the list's items (compared by `key`) are all different. */
+export function distinct<T>(key: (item: T) => unknown = (item) => item) {
+  return (list: readonly T[]) => new Set(list.map(key)).size === list.length;
+}

@@ -29,6 +29,24 @@ import {
   publishEnvelopePrekeySchema,
 } from './envelope-prekeys.js';
 import {
+  MAX_OFFER_NOTE_BYTES,
+  offerSchema,
+  offersGetResultSchema,
+  offersGetSchema,
+  offersPutResultSchema,
+  offersSetPausedResultSchema,
+  offersSetPausedSchema,
+} from './offers.js';
+import {
+  MAX_REQUEST_DETAILS_BYTES,
+  requestsCancelResultSchema,
+  requestsCancelSchema,
+  requestsCreateResultSchema,
+  requestsCreateSchema,
+  requestsListResultSchema,
+  type RequestsChanged,
+} from './requests.js';
+import {
   devicesAddSchema,
   devicesChangeResultSchema,
   devicesListResultSchema,
@@ -254,6 +272,45 @@ export const clientEvents = {
     summary:
       'The audit log’s length and head hash, to record as a checkpoint or sign into a statement.',
   }),
+  'offers.put': defineEvent({
+    input: offerSchema,
+    output: offersPutResultSchema,
+    // The sealed note in base64url, and room for the largest offer's other fields.
+    maxBytes: Math.ceil((MAX_OFFER_NOTE_BYTES * 4) / 3) + 2048,
+    summary:
+      'A volunteer replaces their whole offer (skills, languages, regions, hours, capacity).',
+  }),
+  'offers.get': defineEvent({
+    input: offersGetSchema,
+    output: offersGetResultSchema,
+    maxBytes: 256,
+    summary: 'A volunteer’s own offer, or (moderators and admins) a volunteer’s by account id.',
+  }),
+  'offers.set_paused': defineEvent({
+    input: offersSetPausedSchema,
+    output: offersSetPausedResultSchema,
+    maxBytes: 256,
+    summary: 'A volunteer pauses or resumes their offer without sending it again.',
+  }),
+  'requests.create': defineEvent({
+    input: requestsCreateSchema,
+    output: requestsCreateResultSchema,
+    // The sealed details in base64url, and room for the other fields.
+    maxBytes: Math.ceil((MAX_REQUEST_DETAILS_BYTES * 4) / 3) + 1024,
+    summary: 'A contact asks for help: skills, urgency, languages, region, sealed details.',
+  }),
+  'requests.list': defineEvent({
+    input: emptySchema,
+    output: requestsListResultSchema,
+    maxBytes: 256,
+    summary: 'The contact’s own requests with their states, newest first.',
+  }),
+  'requests.cancel': defineEvent({
+    input: requestsCancelSchema,
+    output: requestsCancelResultSchema,
+    maxBytes: 256,
+    summary: 'The contact withdraws one of their requests (any time before it is resolved).',
+  }),
 } as const;
 
 export type ClientEvents = typeof clientEvents;
@@ -309,6 +366,8 @@ export interface ServerToClientEvents {
   'prekeys.low': (event: { oneTimeRemaining: number; oneTimeKemRemaining: number }) => void;
   /** The account's device list changed (sent to every socket of the account). */
   'devices.changed': (event: DevicesChanged) => void;
+  /** One of the contact's requests changed state (sent to every socket of the contact). */
+  'requests.changed': (event: RequestsChanged) => void;
   /** An end-to-end-encrypted envelope arrived for the device; ack it with `direct.ack`. */
   'direct.message': (message: DirectMessageWire) => void;
   /** A client→server event that could not be answered with an ack (it carried no callback). */
@@ -342,5 +401,6 @@ export const SERVER_EVENT_NAMES = [
   'prekeys.low',
   'devices.changed',
   'direct.message',
+  'requests.changed',
   'protocol.error',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];

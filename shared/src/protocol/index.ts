@@ -13,3 +13,6 @@ export * from './keys.js';
 export * from './pow.js';
 export * from './reserved-handles.js';
 export * from './version.js';
+export * from './offers.js';
+export * from './request-lifecycle.js';
+export * from './requests.js';

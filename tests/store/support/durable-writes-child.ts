@@ -35,6 +35,19 @@ await createAccount(store);
 await store.sessions.create(session('session-a', account.id));
 await store.sessions.create(session('session-bb', account.id));
 await store.sessions.create(session('session-ccc', account.id));
+// Creating a request is an ordinary write; changing its state (below) is durable.
+const request = {
+  id: 'request-1',
+  ownerId: account.id,
+  clientId: 'client-1',
+  skills: ['safety.digital'],
+  urgency: 'normal',
+  languages: ['ru'],
+  region: 'ru.central',
+  details: bytes(200, 3),
+  createdAt: 1_000,
+} as const;
+await store.requests.createRequest(request, { maxLive: 3, liveStates: ['open'] });
 mark('revoke-session');
 await store.sessions.revoke('session-a', 2_000);
 mark('revoke-all-sessions');
@@ -64,5 +77,12 @@ await store.audit.append(
   { ...unhashed, hash: auditEntryHash(unhashed) },
   { kind: 'reinstate', accountId: account.id },
 );
+mark('request-transition');
+await store.requests.transitionRequest(request.id, {
+  from: ['open'],
+  to: 'cancelled',
+  at: 2_000,
+  dropDetails: true,
+});
 mark('end');
 await store.close();

@@ -8,7 +8,9 @@ import type { CertificateService } from '../../domain/certificates.js';
 import type { DeviceService } from '../../domain/devices.js';
 import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
+import type { OfferService } from '../../domain/offers.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
+import type { RequestService } from '../../domain/requests.js';
 import type { AnyEventHandler } from '../handler.js';
 import { LoginKeyFailures } from '../login-key-failures.js';
 import { accountRekey } from './account-rekey.js';
@@ -27,11 +29,17 @@ import { envelopePrekeysPublish } from './envelope-prekeys-publish.js';
 import { keysBackupPut } from './keys-backup-put.js';
 import { moderationReinstate } from './moderation-reinstate.js';
 import { moderationSuspend } from './moderation-suspend.js';
+import { offersGet } from './offers-get.js';
+import { offersPut } from './offers-put.js';
+import { offersSetPaused } from './offers-set-paused.js';
 import { prekeysAddOneTime } from './prekeys-add-one-time.js';
 import { prekeysAddOneTimeKem } from './prekeys-add-one-time-kem.js';
 import { prekeysFetch, type PrekeyFetchLimits } from './prekeys-fetch.js';
 import { prekeysSetSigned } from './prekeys-set-signed.js';
 import { prekeysStatus } from './prekeys-status.js';
+import { requestsCancel } from './requests-cancel.js';
+import { requestsCreate } from './requests-create.js';
+import { requestsList } from './requests-list.js';
 import { revocationsPublish } from './revocations-publish.js';
 import { sessionWhoAmI } from './session-whoami.js';
 import { vettingStatus } from './vetting-status.js';
@@ -45,6 +53,8 @@ export interface HandlerDeps {
   readonly certificates: CertificateService;
   readonly direct: DirectMessageService;
   readonly envelopePrekeys: EnvelopePrekeyService;
+  readonly offers: OfferService;
+  readonly requests: RequestService;
   readonly prekeyFetchLimits: PrekeyFetchLimits;
   readonly auditLog: AuditLog;
   readonly vetting: VettingService;
@@ -80,5 +90,11 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     moderationSuspend(deps.moderation),
     moderationReinstate(deps.moderation),
     auditHead(deps.auditLog),
+    offersPut(deps.offers),
+    offersGet(deps.offers),
+    offersSetPaused(deps.offers),
+    requestsCreate(deps.requests),
+    requestsList(deps.requests),
+    requestsCancel(deps.requests),
   ];
 }

@@ -8,7 +8,9 @@ import type { DirectMessageStore } from './direct-messages.js';
 import type { EnrolmentStore } from './enrolments.js';
 import type { EnvelopePrekeyStore } from './envelope-prekeys.js';
 import type { MetaStore } from './meta.js';
+import type { OfferStore } from './offers.js';
 import type { PrekeyStore } from './prekeys.js';
+import type { RequestStore } from './requests.js';
 import type { SessionStore } from './sessions.js';
 import type { VettingStore } from './vetting.js';
 
@@ -25,6 +27,8 @@ export interface Store {
   readonly envelopePrekeys: EnvelopePrekeyStore;
   readonly audit: AuditStore;
   readonly vetting: VettingStore;
+  readonly offers: OfferStore;
+  readonly requests: RequestStore;
   /** Resolves when the store answers a trivial query; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

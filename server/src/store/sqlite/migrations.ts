@@ -344,6 +344,50 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 10,
+    name: 'offers and requests: volunteer offers, contact requests with their state and sealed details',
+    up: (db) => {
+      // Skills, languages and regions are JSON arrays of codes from shared's taxonomy, checked by
+      // the adapter on every read. States and urgencies are spelled out, as roles are above: a
+      // migration means the same thing forever. The details (a sealed envelope) exist exactly
+      // while the request has not ended, which the last CHECK holds the adapter to.
+      db.exec(`
+        CREATE TABLE offers (
+          account_id TEXT PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+          skills TEXT NOT NULL,
+          languages TEXT NOT NULL,
+          regions TEXT NOT NULL,
+          utc_offset_minutes INTEGER NOT NULL,
+          availability BLOB NOT NULL,
+          capacity INTEGER NOT NULL,
+          paused INTEGER NOT NULL CHECK (paused IN (0, 1)),
+          note BLOB,
+          updated_at INTEGER NOT NULL
+        ) STRICT;
+
+        CREATE TABLE requests (
+          id TEXT PRIMARY KEY,
+          owner_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          client_id TEXT NOT NULL,
+          skills TEXT NOT NULL,
+          urgency TEXT NOT NULL CHECK (urgency IN ('low', 'normal', 'high', 'critical')),
+          languages TEXT NOT NULL,
+          region TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('open', 'proposed', 'approved', 'active',
+                                               'resolved', 'closed', 'cancelled', 'expired')),
+          details BLOB,
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          UNIQUE (owner_id, client_id),
+          CHECK ((details IS NULL) = (state IN ('resolved', 'closed', 'cancelled', 'expired')))
+        ) STRICT;
+        -- The owner's requests (listing, the live count); by state and age (expiry, purge, queue).
+        CREATE INDEX requests_by_owner ON requests (owner_id, created_at);
+        CREATE INDEX requests_by_state ON requests (state, created_at);
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

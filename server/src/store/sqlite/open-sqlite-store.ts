@@ -16,7 +16,9 @@ import { createSqliteEnvelopePrekeyStore } from './envelope-prekeys.js';
 import { settle } from './codec.js';
 import { applyMigrations } from './migrations.js';
 import { createSqliteMetaStore } from './meta.js';
+import { createSqliteOfferStore } from './offers.js';
 import { createSqlitePrekeyStore } from './prekeys.js';
+import { createSqliteRequestStore } from './requests.js';
 import { createSqliteSessionStore } from './sessions.js';
 import { createSqliteVettingStore } from './vetting.js';
 import { createWalScrubber } from './wal-scrubber.js';
@@ -131,6 +133,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const certificates = createSqliteCertificateStore(db);
   const directMessages = createSqliteDirectMessageStore(db);
   const audit = createSqliteAuditStore(db);
+  const offers = createSqliteOfferStore(db);
+  const requests = createSqliteRequestStore(db);
   const ping = db.prepare<[], { readonly ok: 1 }>('SELECT 1 AS ok');
   // Every method that deletes or overwrites something secret-bearing is scrubbed, and every
   // write that must survive a power cut is durable; a new such method belongs in this list.
@@ -189,6 +193,28 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     },
     // Written only through audit.append above.
     vetting: createSqliteVettingStore(db),
+    offers: {
+      ...offers,
+      // A replaced offer's sealed note goes with it.
+      putOffer: (offer) =>
+        offers.putOffer(offer).then((kind) => {
+          if (kind === 'replaced') scrubber?.request();
+          return kind;
+        }),
+    },
+    requests: {
+      ...requests,
+      // A request that ends loses its sealed details (scrubbed). A change of state lost in a power
+      // cut would bring back what its contact (a cancellation) or a moderator ended: durable.
+      transitionRequest: (id, change) =>
+        scrubbed(durably(db, () => requests.transitionRequest(id, change))),
+      expireRequests: (options) =>
+        requests.expireRequests(options).then((expired) => {
+          if (expired.length > 0) scrubber?.request();
+          return expired;
+        }),
+      purgeRequests: (states, before) => scrubbed(requests.purgeRequests(states, before)),
+    },
     ping() {
       return settle(() => {
         if (ping.get()?.ok !== 1) {

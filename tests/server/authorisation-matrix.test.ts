@@ -1,0 +1,667 @@
+// The authorisation matrix (issue 8): every socket event in shared's `clientEvents` × every role,
+// and owner / not owner (or the kind of socket) where that matters, with the result the real
+// server must answer. An event without a row fails this test, so a new event cannot ship without
+// someone deciding who may call it.
+//
+// The router parses the payload before it checks the role (docs/protocol.md, "Every event": 7
+// schema, 8 role), so every payload here is schema-valid: a refused role then gets FORBIDDEN, and
+// an allowed one reaches the handler — which answers OK for a payload that is valid all the way
+// down, or its own code (BAD_REQUEST for a bad signature, NOT_FOUND for an unknown id) where a
+// valid one would take a ceremony unrelated to authorisation. Either way each cell names one
+// code, so each can fail. Every FORBIDDEN changes nothing.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ROLES,
+  clientEvents,
+  toBase64Url,
+  type ClientEventName,
+  type ErrorCode,
+  type Role,
+} from '@kolokol/shared';
+import {
+  encodeRootPublicKey,
+  generateDeviceKey,
+  generateEnvelopePrekey,
+  generateRootKey,
+  issueAuditStatement,
+  issueModeratorCertificate,
+  issueRevocationSignerCertificate,
+  issueRevocationStatement,
+  publicIdentity,
+  randomBytes,
+  sealIdentityBackup,
+  signDeviceList,
+  verifyDeviceList,
+  x25519KeyPair,
+} from '@kolokol/shared/crypto';
+import { expectRefusedUnchanged } from '../support/assertions.js';
+import {
+  backupPutPayload,
+  call,
+  closeAllSockets,
+  connectWithToken,
+  login,
+  rawCall,
+  registerAndLogin,
+  type ClientSocket,
+} from '../support/client.js';
+import {
+  addDevice,
+  connectDevice,
+  publishPrekeys,
+  wireSigned,
+  type LoggedIn,
+  type TestDevice,
+} from '../support/keys.js';
+import { offerInput, requestInput, wireRequest } from '../support/requests.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { enrolStaff } from '../support/staff.js';
+
+type Outcome = 'OK' | ErrorCode;
+
+/** A member of a role: a device (its session is bound to it) and a second session bound to none. */
+interface Actor extends TestDevice {
+  readonly role: Role;
+  readonly bareToken: string;
+}
+
+/** The accounts rows act on besides the caller. */
+interface Fixtures {
+  readonly actors: Readonly<Record<Role, Actor>>;
+  /** A moderator with prekeys: a channel anyone may open. */
+  readonly staffPeer: TestDevice;
+  /** A contact with prekeys, a request, and an envelope waiting in its mailbox. */
+  readonly contactPeer: TestDevice & { readonly requestId: string; readonly messageId: string };
+  /** A volunteer with an offer and an envelope prekey. */
+  readonly volunteerPeer: TestDevice;
+}
+
+interface Row {
+  /** What distinguishes this row from the event's others (owner / not owner, socket kind, …). */
+  readonly case: string;
+  /** The socket the call is made on: acting as the caller's device (default) or as none. */
+  readonly socket?: 'device' | 'bare';
+  readonly payload: (caller: Actor, fixtures: Fixtures) => unknown;
+  readonly expect: Readonly<Record<Role, Outcome>>;
+  /** Checked after each call: what a refusal or a no-op must have left alone. */
+  readonly after?: (fixtures: Fixtures) => Promise<void>;
+}
+
+const ALL_OK: Readonly<Record<Role, Outcome>> = {
+  contact: 'OK',
+  volunteer: 'OK',
+  moderator: 'OK',
+  admin: 'OK',
+};
+const every = (outcome: Outcome): Readonly<Record<Role, Outcome>> => ({
+  contact: outcome,
+  volunteer: outcome,
+  moderator: outcome,
+  admin: outcome,
+});
+const only = (allowed: readonly Role[], outcome: Outcome = 'OK') =>
+  Object.fromEntries(
+    ROLES.map((role) => [role, allowed.includes(role) ? outcome : 'FORBIDDEN']),
+  ) as Record<Role, Outcome>;
+
+const randomId = () => toBase64Url(randomBytes(16));
+const junk = (length: number) => toBase64Url(randomBytes(length));
+const DAY = 24 * 3600 * 1000;
+const root = generateRootKey();
+const signer = generateRootKey();
+let counter = 0;
+const next = () => (counter += 1);
+
+/** A root-signed moderator certificate for `who` (the caller may or may not be its subject). */
+function certificateFor(who: LoggedIn): string {
+  return toBase64Url(
+    issueModeratorCertificate(root.secretKey, {
+      handle: who.account.handle,
+      moderator: publicIdentity(who.account.identity),
+      issuedAt: Date.now() - 60_000,
+      expiresAt: Date.now() + 30 * DAY,
+    }),
+  );
+}
+
+/** A decision statement signed by `who`'s identity now, as its client makes one. */
+function statementBy(
+  who: LoggedIn,
+  fields: Omit<Parameters<typeof issueAuditStatement>[1], 'actor' | 'issuedAt'>,
+): string {
+  return toBase64Url(
+    issueAuditStatement(who.account.identity, {
+      actor: who.accountId,
+      issuedAt: Date.now(),
+      ...fields,
+    }),
+  );
+}
+
+/** A fresh account for a decision row to act on (each call its own, so no call is a no-op). */
+async function subject(role: 'contact' | 'volunteer'): Promise<string> {
+  return (await registerAndLogin(server.url, 'subject', { role })).accountId;
+}
+
+/** The moderator actor, certified in beforeAll, makes a decision the row's call then acts on. */
+async function decidedByModerator(
+  event: 'volunteers.vet' | 'moderation.suspend',
+  fields: Parameters<typeof statementBy>[1],
+): Promise<void> {
+  const moderator = fixtures.actors.moderator;
+  const socket = await connectWithToken(server.url, moderator.bareToken);
+  try {
+    const answer = await call(socket, event, { statement: statementBy(moderator, fields) });
+    expect(answer).toMatchObject({ ok: true });
+  } finally {
+    socket.close();
+  }
+}
+
+/** Per-device events: on a socket that names no device they are FORBIDDEN for everyone. */
+const onBareSocket = (payload: Row['payload']): Row => ({
+  case: 'on a socket that names no device',
+  socket: 'bare',
+  payload,
+  expect: every('FORBIDDEN'),
+});
+
+const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
+  'session.whoami': [{ case: 'own', payload: () => ({}), expect: ALL_OK }],
+  'keys.backup_put': [
+    {
+      case: 'own backup, signed by the login key',
+      payload: (caller) =>
+        backupPutPayload(
+          server.url,
+          caller.account,
+          sealIdentityBackup(caller.account.storageKey, caller.account.identity, {
+            account: caller.account.handle,
+            generation: 1 + next(),
+          }),
+        ),
+      expect: ALL_OK,
+    },
+  ],
+  'account.rekey': [
+    {
+      // A real rekey would end the actor's other session; a header check refuses this one first.
+      case: 'a backup that is not a key-store blob',
+      payload: () => ({
+        challengeId: randomId(),
+        salt: junk(16),
+        authKey: junk(32),
+        keyBackup: junk(200),
+        authSignature: junk(64),
+        signature: junk(64),
+      }),
+      expect: every('BAD_REQUEST'),
+    },
+  ],
+  'devices.reserve': [
+    {
+      case: 'on a socket that names no device',
+      socket: 'bare',
+      payload: () => ({ deviceKey: toBase64Url(generateDeviceKey().publicKey) }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'on a device socket',
+      payload: () => ({ deviceKey: toBase64Url(generateDeviceKey().publicKey) }),
+      expect: every('FORBIDDEN'),
+    },
+  ],
+  'devices.add': [
+    {
+      case: 'an unsigned list',
+      payload: () => ({ list: junk(200) }),
+      expect: every('BAD_REQUEST'),
+    },
+  ],
+  'devices.remove': [
+    {
+      case: 'an unsigned list',
+      payload: () => ({ deviceId: randomId(), list: junk(200) }),
+      expect: every('BAD_REQUEST'),
+    },
+    {
+      case: 'another account’s device (not owner), in a list the caller signed',
+      payload: async (caller, { contactPeer }) => {
+        const stored = await server.store.devices.findList(caller.accountId);
+        if (stored === undefined) throw new Error('the actor has no device list');
+        const current = verifyDeviceList(stored.bytes, {
+          accountId: caller.accountId,
+          identity: publicIdentity(caller.account.identity),
+        });
+        const list = signDeviceList(caller.account.identity, {
+          accountId: caller.accountId,
+          version: current.version + 1,
+          devices: current.devices,
+        });
+        return { deviceId: contactPeer.deviceId, list: toBase64Url(list) };
+      },
+      expect: every('NOT_FOUND'),
+      after: async ({ contactPeer }) => {
+        expect(await server.store.devices.findDevice(contactPeer.deviceId)).toBeDefined();
+      },
+    },
+  ],
+  'devices.list': [
+    { case: 'own', payload: () => ({}), expect: ALL_OK },
+    {
+      case: 'a contact’s (a channel needs staff on one side)',
+      payload: (_caller, { contactPeer }) => ({ accountId: contactPeer.accountId }),
+      expect: { contact: 'NOT_FOUND', volunteer: 'NOT_FOUND', moderator: 'OK', admin: 'OK' },
+    },
+  ],
+  'prekeys.set_signed': [
+    {
+      case: 'own device’s, signed by its device key',
+      payload: (caller) => {
+        const { signedPrekey, kemPrekey } = caller.prekeys.rotate(Date.now());
+        return { signedPrekey: wireSigned(signedPrekey), kemPrekey: wireSigned(kemPrekey) };
+      },
+      expect: ALL_OK,
+    },
+    onBareSocket(() => ({
+      signedPrekey: { id: 1, publicKey: junk(32), signature: junk(64) },
+      kemPrekey: { id: 1, publicKey: junk(1184), signature: junk(64) },
+    })),
+  ],
+  'prekeys.add_one_time': [
+    {
+      case: 'own device’s',
+      payload: () => ({
+        prekeys: [{ id: 1_000_000 + next(), publicKey: toBase64Url(x25519KeyPair().publicKey) }],
+      }),
+      expect: ALL_OK,
+    },
+    onBareSocket(() => ({
+      prekeys: [{ id: 1, publicKey: toBase64Url(x25519KeyPair().publicKey) }],
+    })),
+  ],
+  'prekeys.add_one_time_kem': [
+    {
+      case: 'own device’s, signed by its device key',
+      payload: (caller) => ({ prekeys: caller.prekeys.addOneTimeKemPrekeys(1).map(wireSigned) }),
+      expect: ALL_OK,
+    },
+    onBareSocket(() => ({ prekeys: [{ id: 1, publicKey: junk(1184), signature: junk(64) }] })),
+  ],
+  'prekeys.status': [
+    { case: 'own device’s', payload: () => ({}), expect: ALL_OK },
+    onBareSocket(() => ({})),
+  ],
+  'prekeys.fetch': [
+    {
+      case: 'a moderator’s bundle',
+      payload: (_caller, { staffPeer }) => ({ accountId: staffPeer.accountId }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'a contact’s bundle (a channel needs staff on one side)',
+      payload: (_caller, { contactPeer }) => ({ accountId: contactPeer.accountId }),
+      expect: { contact: 'NOT_FOUND', volunteer: 'NOT_FOUND', moderator: 'OK', admin: 'OK' },
+    },
+    onBareSocket((_caller, { staffPeer }) => ({ accountId: staffPeer.accountId })),
+  ],
+  'certificates.publish': [
+    {
+      case: 'own certificate',
+      payload: (caller) => ({ certificate: certificateFor(caller) }),
+      expect: only(['moderator', 'admin']),
+    },
+    {
+      case: 'another moderator’s certificate',
+      payload: (_caller, { staffPeer }) => ({ certificate: certificateFor(staffPeer) }),
+      expect: { contact: 'FORBIDDEN', volunteer: 'FORBIDDEN', moderator: 'FORBIDDEN', admin: 'OK' },
+    },
+  ],
+  'certificates.list': [{ case: 'the directory', payload: () => ({}), expect: ALL_OK }],
+  'envelope_prekeys.publish': [
+    {
+      case: 'own, signed by the caller’s identity',
+      payload: (caller) => {
+        const prekey = generateEnvelopePrekey(caller.account.identity, {
+          id: next(),
+          now: Date.now() + next(), // each newer than the last
+        });
+        return {
+          prekey: {
+            id: prekey.id,
+            publicKey: toBase64Url(prekey.publicKey),
+            createdAt: prekey.createdAt,
+            expiresAt: prekey.expiresAt,
+            signature: toBase64Url(prekey.signature),
+          },
+        };
+      },
+      expect: only(['volunteer', 'moderator', 'admin']),
+    },
+  ],
+  'envelope_prekeys.fetch': [
+    {
+      case: 'a volunteer’s',
+      payload: (_caller, { volunteerPeer }) => ({ accountId: volunteerPeer.accountId }),
+      expect: only(['moderator', 'admin']),
+    },
+  ],
+  'revocations.publish': [
+    {
+      case: 'a statement from the root-certified signer',
+      payload: () => {
+        const now = Date.now();
+        const signerCertificate = issueRevocationSignerCertificate(root.secretKey, {
+          signerKey: signer.publicKey,
+          issuedAt: now - DAY,
+          expiresAt: now + 30 * DAY,
+        });
+        const statement = issueRevocationStatement(signer.secretKey, signerCertificate, {
+          issuedAt: now - 60_000 + next(), // each newer than the last
+          expiresAt: now + DAY,
+          revoked: [],
+        });
+        return { revocationList: toBase64Url(statement) };
+      },
+      expect: only(['admin']),
+    },
+  ],
+  'direct.send': [
+    {
+      case: 'to a moderator',
+      payload: (_caller, { staffPeer }) => ({
+        to: staffPeer.accountId,
+        device: staffPeer.deviceId,
+        deviceListVersion: 1,
+        clientId: randomId(),
+        body: junk(100),
+      }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'to a contact (a channel needs staff on one side)',
+      payload: (_caller, { contactPeer }) => ({
+        to: contactPeer.accountId,
+        device: contactPeer.deviceId,
+        deviceListVersion: 1,
+        clientId: randomId(),
+        body: junk(100),
+      }),
+      expect: { contact: 'NOT_FOUND', volunteer: 'NOT_FOUND', moderator: 'OK', admin: 'OK' },
+    },
+    onBareSocket((_caller, { staffPeer }) => ({
+      to: staffPeer.accountId,
+      device: staffPeer.deviceId,
+      deviceListVersion: 1,
+      clientId: randomId(),
+      body: junk(100),
+    })),
+  ],
+  'direct.fetch': [
+    { case: 'own mailbox', payload: () => ({}), expect: ALL_OK },
+    onBareSocket(() => ({})),
+  ],
+  'direct.ack': [
+    { case: 'own mailbox', payload: () => ({ ids: [randomId()] }), expect: ALL_OK },
+    {
+      // Answered like any id not in the caller's mailbox: nothing is deleted.
+      case: 'an envelope in another account’s mailbox (not owner)',
+      payload: (_caller, { contactPeer }) => ({ ids: [contactPeer.messageId] }),
+      expect: ALL_OK,
+      after: async ({ contactPeer }) => {
+        const held = await server.store.directMessages.listForRecipient(contactPeer.deviceId, 10);
+        expect(held.map((m) => m.id)).toContain(contactPeer.messageId);
+      },
+    },
+    onBareSocket(() => ({ ids: [randomId()] })),
+  ],
+  'offers.put': [{ case: 'own offer', payload: () => offerInput(), expect: only(['volunteer']) }],
+  'offers.get': [
+    { case: 'own offer', payload: () => ({}), expect: only(['volunteer', 'moderator', 'admin']) },
+    {
+      case: 'a volunteer’s offer (not owner)',
+      payload: (_caller, { volunteerPeer }) => ({ accountId: volunteerPeer.accountId }),
+      expect: only(['moderator', 'admin']),
+    },
+  ],
+  'offers.set_paused': [
+    { case: 'own offer', payload: () => ({ paused: true }), expect: only(['volunteer']) },
+  ],
+  'requests.create': [
+    {
+      case: 'own request',
+      payload: () => wireRequest(requestInput()),
+      expect: only(['contact']),
+    },
+  ],
+  'requests.list': [{ case: 'own requests', payload: () => ({}), expect: only(['contact']) }],
+  'requests.cancel': [
+    {
+      case: 'own request (owner)',
+      payload: (caller) => ({ id: ownRequests.get(caller.role) ?? randomId() }),
+      expect: only(['contact']),
+    },
+    {
+      case: 'another contact’s request (not owner)',
+      payload: (_caller, { contactPeer }) => ({ id: contactPeer.requestId }),
+      expect: only(['contact'], 'NOT_FOUND'),
+      after: async ({ contactPeer }) => {
+        expect((await server.store.requests.findRequest(contactPeer.requestId))?.state).toBe(
+          'open',
+        );
+      },
+    },
+  ],
+  'volunteers.vet': [
+    {
+      case: 'a new volunteer at standard, signed by the caller',
+      payload: async (caller) => ({
+        statement: statementBy(caller, {
+          kind: 'vet',
+          subject: await subject('volunteer'),
+          tier: 'standard',
+        }),
+      }),
+      expect: only(['moderator', 'admin']),
+    },
+  ],
+  'volunteers.unvet': [
+    {
+      case: 'a volunteer vetted by a moderator, signed by the caller',
+      payload: async (caller) => {
+        const volunteer = await subject('volunteer');
+        await decidedByModerator('volunteers.vet', {
+          kind: 'vet',
+          subject: volunteer,
+          tier: 'standard',
+        });
+        return { statement: statementBy(caller, { kind: 'unvet', subject: volunteer }) };
+      },
+      expect: only(['moderator', 'admin']),
+    },
+  ],
+  'vetting.status': [
+    {
+      case: 'own (staff are not volunteers)',
+      payload: () => ({}),
+      expect: { contact: 'FORBIDDEN', volunteer: 'OK', moderator: 'NOT_FOUND', admin: 'NOT_FOUND' },
+    },
+    {
+      case: 'another volunteer’s',
+      payload: (_caller, { volunteerPeer }) => ({ accountId: volunteerPeer.accountId }),
+      expect: only(['moderator', 'admin']),
+    },
+  ],
+  'moderation.suspend': [
+    {
+      case: 'a new contact, signed by the caller',
+      payload: async (caller) => ({
+        statement: statementBy(caller, {
+          kind: 'suspend',
+          subject: await subject('contact'),
+          reason: 'spam',
+        }),
+      }),
+      expect: only(['moderator', 'admin']),
+    },
+  ],
+  'moderation.reinstate': [
+    {
+      case: 'a contact a moderator suspended, signed by the caller',
+      payload: async (caller) => {
+        const contact = await subject('contact');
+        await decidedByModerator('moderation.suspend', {
+          kind: 'suspend',
+          subject: contact,
+          reason: 'spam',
+        });
+        return { statement: statementBy(caller, { kind: 'reinstate', subject: contact }) };
+      },
+      expect: only(['moderator', 'admin']),
+    },
+  ],
+  'audit.head': [
+    { case: 'the log’s head', payload: () => ({}), expect: only(['moderator', 'admin']) },
+  ],
+};
+
+let server: TestServer;
+let fixtures: Fixtures;
+/** A live request of the contact actor, made before the owner row runs. */
+const ownRequests = new Map<Role, string>();
+
+async function device(who: LoggedIn): Promise<TestDevice> {
+  return addDevice(server.url, who);
+}
+
+async function actor(role: Role): Promise<Actor> {
+  const who =
+    role === 'contact' || role === 'volunteer'
+      ? await registerAndLogin(server.url, role, { role })
+      : await enrolStaff(server, role);
+  const member = await device(who);
+  member.socket.close();
+  return { ...member, role, bareToken: await login(server.url, who.account) };
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ KOLOKOL_ROOT_PUBLIC_KEY: encodeRootPublicKey(root.publicKey) });
+  const actors = Object.fromEntries(
+    await Promise.all(ROLES.map(async (role) => [role, await actor(role)] as const)),
+  ) as Record<Role, Actor>;
+  for (const member of Object.values(actors)) {
+    // Prekeys, so that the device is complete (status, fetches of it) like a real one.
+    const socket = await connectDevice(server.url, member.token, member.prekeys);
+    await publishPrekeys({ ...member, socket }, 2);
+    socket.close();
+  }
+
+  const staffPeer = await device(await enrolStaff(server, 'moderator'));
+  await publishPrekeys(staffPeer, 50);
+  const contact = await device(await registerAndLogin(server.url, 'peer'));
+  await publishPrekeys(contact, 50);
+  const created = await call(contact.socket, 'requests.create', wireRequest(requestInput()));
+  if (!created.ok) throw new Error(created.error.code);
+  const sent = await call(staffPeer.socket, 'direct.send', {
+    to: contact.accountId,
+    device: contact.deviceId,
+    deviceListVersion: 1,
+    clientId: randomId(),
+    body: junk(100),
+  });
+  if (!sent.ok) throw new Error(sent.error.code);
+  const volunteerPeer = await device(
+    await registerAndLogin(server.url, 'peer', { role: 'volunteer' }),
+  );
+  expect(await call(volunteerPeer.socket, 'offers.put', offerInput())).toMatchObject({ ok: true });
+  const prekey = generateEnvelopePrekey(volunteerPeer.account.identity, { id: 1, now: Date.now() });
+  expect(
+    await call(volunteerPeer.socket, 'envelope_prekeys.publish', {
+      prekey: {
+        id: prekey.id,
+        publicKey: toBase64Url(prekey.publicKey),
+        createdAt: prekey.createdAt,
+        expiresAt: prekey.expiresAt,
+        signature: toBase64Url(prekey.signature),
+      },
+    }),
+  ).toMatchObject({ ok: true });
+  fixtures = {
+    actors,
+    staffPeer,
+    contactPeer: { ...contact, requestId: created.data.request.id, messageId: sent.data.id },
+    volunteerPeer,
+  };
+
+  // The staff actors hold current root-certified certificates, so their decisions count.
+  for (const role of ['moderator', 'admin'] as const) {
+    const socket = await connectWithToken(server.url, actors[role].bareToken);
+    const published = await call(socket, 'certificates.publish', {
+      certificate: certificateFor(actors[role]),
+    });
+    expect(published).toMatchObject({ ok: true });
+    socket.close();
+  }
+
+  // Preconditions of the rows whose success needs them: the volunteer actor has an offer (to
+  // pause), the contact actor a request (to cancel as its owner).
+  const volunteer = await connectDevice(
+    server.url,
+    actors.volunteer.token,
+    actors.volunteer.prekeys,
+  );
+  expect(await call(volunteer, 'offers.put', offerInput())).toMatchObject({ ok: true });
+  volunteer.close();
+  const asker = await connectDevice(server.url, actors.contact.token, actors.contact.prekeys);
+  const own = await call(asker, 'requests.create', wireRequest(requestInput()));
+  if (!own.ok) throw new Error(own.error.code);
+  ownRequests.set('contact', own.data.request.id);
+  asker.close();
+});
+
+afterAll(async () => {
+  closeAllSockets();
+  await server.close();
+});
+
+function open(caller: Actor, kind: 'device' | 'bare'): Promise<ClientSocket> {
+  return kind === 'device'
+    ? connectDevice(server.url, caller.token, caller.prekeys)
+    : connectWithToken(server.url, caller.bareToken);
+}
+
+describe('the authorisation matrix', () => {
+  it('has a row for every socket event, and none for an event that does not exist', () => {
+    const events = Object.keys(clientEvents);
+    const rows = Object.keys(MATRIX);
+    expect(events.filter((event) => !rows.includes(event))).toEqual([]);
+    expect(rows.filter((event) => !events.includes(event))).toEqual([]);
+    for (const event of events) expect(MATRIX[event as ClientEventName].length).toBeGreaterThan(0);
+  });
+
+  const cells = (Object.entries(MATRIX) as [ClientEventName, readonly Row[]][]).flatMap(
+    ([event, rows]) =>
+      rows.flatMap((row) => ROLES.map((role) => [event, row.case, role, row] as const)),
+  );
+
+  it.each(cells)('%s, %s, as %s', async (event, _case, role, row) => {
+    const caller = fixtures.actors[role];
+    const expected = row.expect[role];
+    const socket = await open(caller, row.socket ?? 'device');
+    try {
+      const payload = await row.payload(caller, fixtures);
+      if (expected === 'FORBIDDEN') {
+        await expectRefusedUnchanged(server, () => rawCall(socket, event, payload), 'FORBIDDEN');
+      } else {
+        const answer = (await rawCall(socket, event, payload)) as {
+          ok: boolean;
+          error?: { code: string; message: string };
+        };
+        expect(answer.ok ? 'OK' : answer.error?.code, answer.error?.message).toBe(expected);
+      }
+      await row.after?.(fixtures);
+    } finally {
+      socket.close();
+    }
+  });
+});
