@@ -14,6 +14,8 @@ import { RevocationFeed } from './domain/revocations.js';
 import { SessionService } from './domain/sessions.js';
 import { CertificateService } from './domain/certificates.js';
 import { DeviceService } from './domain/devices.js';
+import { ConversationMessageService } from './domain/conversations/conversation-messages.js';
+import { ConversationService } from './domain/conversations/conversations.js';
 import { DirectMessageService } from './domain/direct-messages.js';
 import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
 import { OfferService } from './domain/offers.js';
@@ -99,6 +101,14 @@ export function createKolokolServer(deps: {
     notifier,
     newAccountMs: config.newAccountMs,
   });
+  const conversations = new ConversationService({ store, clock, notifier });
+  const conversationMessages = new ConversationMessageService({
+    store,
+    clock,
+    notifier,
+    conversations,
+    messagesPerMinute: config.conversationMessagesPerMinute,
+  });
   const offers = new OfferService({ store, clock });
   const requestLifecycle = new RequestLifecycle({
     store,
@@ -148,6 +158,8 @@ export function createKolokolServer(deps: {
       auditLog,
       vetting,
       moderation,
+      conversations,
+      conversationMessages,
     },
     now: () => clock.now(),
   });

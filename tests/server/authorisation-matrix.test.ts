@@ -68,6 +68,10 @@ interface Actor extends TestDevice {
 /** The accounts rows act on besides the caller. */
 interface Fixtures {
   readonly actors: Readonly<Record<Role, Actor>>;
+  /** Each actor's conversation with the staff peer, holding one message for the actor's device. */
+  readonly conversations: Readonly<Record<Role, string>>;
+  /** The staff peer's conversation with the contact peer (foreign to every actor), one message in it. */
+  readonly foreignConversation: string;
   /** A moderator with prekeys: a channel anyone may open. */
   readonly staffPeer: TestDevice;
   /** A contact with prekeys, a request, and an envelope waiting in its mailbox. */
@@ -165,6 +169,31 @@ const onBareSocket = (payload: Row['payload']): Row => ({
   payload,
   expect: every('FORBIDDEN'),
 });
+
+/** A conversation of the caller's with a fresh contact, made in the store (for close rows). */
+async function freshConversationOf(caller: Actor): Promise<string> {
+  const other = await subject('contact');
+  const opened = await server.store.conversations.openConversation({
+    id: randomId(),
+    participants: [caller.accountId, other],
+    ttlMs: DAY,
+    createdAt: Date.now(),
+  });
+  return opened.conversation.id;
+}
+
+/** The foreign conversation's message is still there, its high water untouched. */
+async function foreignUntouched({ foreignConversation, contactPeer }: Fixtures): Promise<void> {
+  const held = await server.store.conversations.fetchEnvelopes(
+    foreignConversation,
+    contactPeer.deviceId,
+    { after: 0, sentAfter: 0, limit: 10 },
+  );
+  expect(held.map((envelope) => envelope.seq)).toEqual([1]);
+  expect((await server.store.conversations.findConversation(foreignConversation))?.closedAt).toBe(
+    null,
+  );
+}
 
 const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
   'session.whoami': [{ case: 'own', payload: () => ({}), expect: ALL_OK }],
@@ -415,6 +444,129 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
     },
     onBareSocket(() => ({ ids: [randomId()] })),
   ],
+  'conversations.open': [
+    {
+      case: 'with a moderator',
+      payload: (_caller, { staffPeer }) => ({ peer: staffPeer.accountId }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'with a contact (a channel needs staff on one side)',
+      payload: (_caller, { contactPeer }) => ({ peer: contactPeer.accountId }),
+      expect: { contact: 'NOT_FOUND', volunteer: 'NOT_FOUND', moderator: 'OK', admin: 'OK' },
+    },
+  ],
+  'conversations.list': [
+    { case: 'own', payload: () => ({}), expect: ALL_OK },
+    {
+      case: 'own, on a socket that names no device',
+      socket: 'bare',
+      payload: () => ({}),
+      expect: ALL_OK,
+    },
+  ],
+  'conversations.send': [
+    {
+      case: 'into own conversation',
+      payload: (caller, { conversations, staffPeer }) => ({
+        conversation: conversations[caller.role],
+        clientId: randomId(),
+        envelopes: [{ device: staffPeer.deviceId, body: junk(356) }],
+      }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'into another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation, contactPeer }) => ({
+        conversation: foreignConversation,
+        clientId: randomId(),
+        envelopes: [{ device: contactPeer.deviceId, body: junk(356) }],
+      }),
+      expect: every('NOT_FOUND'),
+      after: foreignUntouched,
+    },
+    onBareSocket((caller, { conversations, staffPeer }) => ({
+      conversation: conversations[caller.role],
+      clientId: randomId(),
+      envelopes: [{ device: staffPeer.deviceId, body: junk(356) }],
+    })),
+  ],
+  'conversations.fetch': [
+    {
+      case: 'own conversation',
+      payload: (caller, { conversations }) => ({
+        conversation: conversations[caller.role],
+        after: 0,
+      }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation }) => ({
+        conversation: foreignConversation,
+        after: 0,
+      }),
+      expect: every('NOT_FOUND'),
+    },
+    onBareSocket((caller, { conversations }) => ({
+      conversation: conversations[caller.role],
+      after: 0,
+    })),
+  ],
+  'conversations.ack': [
+    {
+      case: 'own conversation’s first message',
+      payload: (caller, { conversations }) => ({
+        conversation: conversations[caller.role],
+        seq: 1,
+      }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation }) => ({
+        conversation: foreignConversation,
+        seq: 1,
+      }),
+      expect: every('NOT_FOUND'),
+      after: foreignUntouched,
+    },
+    onBareSocket((caller, { conversations }) => ({
+      conversation: conversations[caller.role],
+      seq: 1,
+    })),
+  ],
+  'conversations.set_timer': [
+    {
+      case: 'own conversation',
+      payload: (caller, { conversations }) => ({
+        conversation: conversations[caller.role],
+        ttlSeconds: 7200 + next(),
+      }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation }) => ({
+        conversation: foreignConversation,
+        ttlSeconds: 7200,
+      }),
+      expect: every('NOT_FOUND'),
+    },
+  ],
+  'conversations.close': [
+    {
+      case: 'own conversation',
+      payload: async (caller) => ({ conversation: await freshConversationOf(caller) }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation }) => ({ conversation: foreignConversation }),
+      expect: every('NOT_FOUND'),
+      after: foreignUntouched,
+    },
+  ],
   'offers.put': [{ case: 'own offer', payload: () => offerInput(), expect: only(['volunteer']) }],
   'offers.get': [
     { case: 'own offer', payload: () => ({}), expect: only(['volunteer', 'moderator', 'admin']) },
@@ -586,8 +738,27 @@ beforeAll(async () => {
       },
     }),
   ).toMatchObject({ ok: true });
+  // Conversations: each actor's with the staff peer, and the staff peer's with the contact peer,
+  // each holding one message from the staff peer.
+  const conversationWith = async (peer: { accountId: string; deviceId: string }) => {
+    const opened = await call(staffPeer.socket, 'conversations.open', { peer: peer.accountId });
+    if (!opened.ok) throw new Error(opened.error.code);
+    const id = opened.data.conversation.id;
+    const message = await call(staffPeer.socket, 'conversations.send', {
+      conversation: id,
+      clientId: randomId(),
+      envelopes: [{ device: peer.deviceId, body: junk(356) }],
+    });
+    if (!message.ok) throw new Error(message.error.code);
+    return id;
+  };
+  const conversations = {} as Record<Role, string>;
+  for (const role of ROLES) conversations[role] = await conversationWith(actors[role]);
+  const foreignConversation = await conversationWith(contact);
   fixtures = {
     actors,
+    conversations,
+    foreignConversation,
     staffPeer,
     contactPeer: { ...contact, requestId: created.data.request.id, messageId: sent.data.id },
     volunteerPeer,

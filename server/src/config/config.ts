@@ -73,6 +73,9 @@ export const CONFIG_VARIABLES = {
   // A week: long enough for the contact's devices to see how a request ended, short enough that a
   // seized server holds little of who asked for what. Ended requests have no details left.
   KOLOKOL_ENDED_REQUEST_RETENTION_HOURS: positiveInt.max(90 * 24).default(7 * 24),
+  // Two a second on average with bursts of a minute's worth: more than a person types on all
+  // their devices together, few enough that one account cannot fill disks with envelopes.
+  KOLOKOL_CONVERSATION_MESSAGES_PER_MINUTE: positiveInt.max(1_000_000).default(120),
   KOLOKOL_ROOT_PUBLIC_KEY: z
     .string()
     .optional()
@@ -140,6 +143,8 @@ export interface Config {
   readonly requestExpiryMs: number;
   /** How long an ended request (resolved, closed, cancelled, expired) is kept, without details. */
   readonly endedRequestRetentionMs: number;
+  /** Conversation messages one account may send per minute (a token bucket refilled over a minute). */
+  readonly conversationMessagesPerMinute: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
   readonly rootPublicKey: Uint8Array | undefined;
 }
@@ -236,6 +241,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxOpenRequests: read(env, 'KOLOKOL_MAX_OPEN_REQUESTS'),
     requestExpiryMs: read(env, 'KOLOKOL_REQUEST_EXPIRY_HOURS') * 3600 * 1000,
     endedRequestRetentionMs: read(env, 'KOLOKOL_ENDED_REQUEST_RETENTION_HOURS') * 3600 * 1000,
+    conversationMessagesPerMinute: read(env, 'KOLOKOL_CONVERSATION_MESSAGES_PER_MINUTE'),
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
   };
 }

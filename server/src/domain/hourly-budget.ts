@@ -1,5 +1,5 @@
 // A per-key allowance that refills continuously over an hour (a token bucket), kept in memory
-// and driven by the injected clock. Unlike a fixed window it allows no double burst at a window
+// and driven by the injected clock; another window may be given (conversations use a minute). Unlike a fixed window it allows no double burst at a window
 // edge: over any span of t hours at most perHour × (1 + t) units are taken.
 import type { Clock } from './clock.js';
 
@@ -17,6 +17,8 @@ export class HourlyBudget {
   constructor(
     private readonly perHour: number,
     private readonly clock: Clock,
+    /** The refill window; `perHour` units refill over it. An hour unless told. */
+    private readonly windowMs: number = HOUR_MS,
   ) {
     this.#sweptAt = clock.now();
   }
@@ -45,12 +47,12 @@ export class HourlyBudget {
     if (bucket === undefined) return this.perHour;
     // A clock that steps back refills nothing rather than draining.
     const elapsed = Math.max(0, now - bucket.at);
-    return Math.min(this.perHour, bucket.units + (elapsed * this.perHour) / HOUR_MS);
+    return Math.min(this.perHour, bucket.units + (elapsed * this.perHour) / this.windowMs);
   }
 
   /** Once an hour, forgets keys whose bucket is full again: memory stays bounded by recent use. */
   #sweep(now: number): void {
-    if (now - this.#sweptAt < HOUR_MS) return;
+    if (now - this.#sweptAt < this.windowMs) return;
     this.#sweptAt = now;
     for (const key of [...this.#buckets.keys()]) {
       if (this.#unitsLeft(key, now) >= this.perHour) this.#buckets.delete(key);

@@ -1,6 +1,11 @@
 // What the domain tells connected clients, without knowing how: the realtime layer implements
 // this with socket.io rooms (and, scaled out, the Redis adapter).
-import type { DevicesChanged, RequestsChanged } from '@kolokol/shared';
+import type {
+  ConversationMessageWire,
+  ConversationWire,
+  DevicesChanged,
+  RequestsChanged,
+} from '@kolokol/shared';
 import type { DirectMessageRecord } from '../store/ports.js';
 
 export interface Notifier {
@@ -15,4 +20,8 @@ export interface Notifier {
   devicesChanged(event: DevicesChanged): void;
   /** To every socket of the request's contact: the request changed state. */
   requestChanged(ownerId: string, event: RequestsChanged): void;
+  /** To the recipient device's sockets: its envelope of a conversation message. */
+  conversationMessage(deviceId: string, message: ConversationMessageWire): void;
+  /** To every socket of the account: one of its conversations opened, closed or changed its timer. */
+  conversationChanged(accountId: string, conversation: ConversationWire): void;
 }

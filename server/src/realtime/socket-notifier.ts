@@ -20,5 +20,11 @@ export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
     requestChanged(ownerId, event) {
       io()?.to(accountRoom(ownerId)).emit('requests.changed', event);
     },
+    conversationMessage(deviceId, message) {
+      io()?.to(deviceRoom(deviceId)).emit('conversations.message', message);
+    },
+    conversationChanged(accountId, conversation) {
+      io()?.to(accountRoom(accountId)).emit('conversations.changed', { conversation });
+    },
   };
 }

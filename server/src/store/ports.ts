@@ -5,6 +5,7 @@ export type * from './ports/accounts.js';
 export type * from './ports/audit.js';
 export type * from './ports/certificates.js';
 export type * from './ports/challenges.js';
+export type * from './ports/conversations.js';
 export type * from './ports/devices.js';
 export type * from './ports/direct-messages.js';
 export type * from './ports/enrolments.js';

@@ -13,6 +13,22 @@ import {
   vettingStatusSchema,
 } from './audit.js';
 import type { DirectMessageWire } from './direct.js';
+import {
+  CONVERSATION_LIMITS,
+  conversationListEntrySchema,
+  conversationSchema,
+  conversationsAckSchema,
+  conversationsCloseSchema,
+  conversationsFetchSchema,
+  conversationsListSchema,
+  conversationsOpenSchema,
+  conversationsSendResultSchema,
+  conversationsSendSchema,
+  conversationsSetTimerSchema,
+  conversationMessageSchema,
+  type ConversationMessageWire,
+  type ConversationsChanged,
+} from './conversations.js';
 import { MAX_KEY_BACKUP_BYTES, SIGNATURE_BYTES, rekeyResultSchema, rekeySchema } from './auth.js';
 import { bytesSchema, emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
 import { ERROR_CODES } from './errors.js';
@@ -233,6 +249,56 @@ export const clientEvents = {
     maxBytes: 8 * 1024,
     summary: 'Confirm receipt: the server deletes these envelopes.',
   }),
+  'conversations.open': defineEvent({
+    input: conversationsOpenSchema,
+    output: z.object({ conversation: conversationSchema }),
+    maxBytes: 256,
+    summary:
+      'Open a conversation with another account where the channel policy allows it, or get the open one.',
+  }),
+  'conversations.list': defineEvent({
+    input: conversationsListSchema,
+    output: z.object({ conversations: z.array(conversationListEntrySchema) }),
+    maxBytes: 256,
+    summary:
+      'The caller’s conversations, with the caller device’s acknowledged high water in each.',
+  }),
+  'conversations.send': defineEvent({
+    input: conversationsSendSchema,
+    output: conversationsSendResultSchema,
+    // The envelopes in base64url, and room for each one's device id and the other fields.
+    maxBytes:
+      Math.ceil((CONVERSATION_LIMITS.sendBytes * 4) / 3) +
+      CONVERSATION_LIMITS.envelopesPerSend * 128 +
+      512,
+    summary:
+      'Store, then acknowledge with its sequence number, one message: an envelope per device of the peer.',
+  }),
+  'conversations.fetch': defineEvent({
+    input: conversationsFetchSchema,
+    output: z.object({ messages: z.array(conversationMessageSchema) }),
+    maxBytes: 256,
+    summary: 'The caller device’s envelopes in a conversation after a sequence number, in order.',
+  }),
+  'conversations.ack': defineEvent({
+    input: conversationsAckSchema,
+    output: z.object({ ackedSeq: z.number().int() }),
+    maxBytes: 256,
+    summary:
+      'The caller device’s high water: its envelopes up to that sequence number are deleted.',
+  }),
+  'conversations.close': defineEvent({
+    input: conversationsCloseSchema,
+    output: z.object({ conversation: conversationSchema }),
+    maxBytes: 256,
+    summary: 'Either participant closes the conversation: no more messages.',
+  }),
+  'conversations.set_timer': defineEvent({
+    input: conversationsSetTimerSchema,
+    output: z.object({ conversation: conversationSchema }),
+    maxBytes: 256,
+    summary: 'Either participant sets the disappearing-message timer (1 hour to 4 weeks).',
+  }),
   'volunteers.vet': defineEvent({
     input: signedDecisionSchema,
     output: vettingDecisionResultSchema,
@@ -370,6 +436,10 @@ export interface ServerToClientEvents {
   'requests.changed': (event: RequestsChanged) => void;
   /** An end-to-end-encrypted envelope arrived for the device; ack it with `direct.ack`. */
   'direct.message': (message: DirectMessageWire) => void;
+  /** A conversation message for the device; ack its sequence number with `conversations.ack`. */
+  'conversations.message': (message: ConversationMessageWire) => void;
+  /** A conversation of the account opened, closed or changed its timer. */
+  'conversations.changed': (event: ConversationsChanged) => void;
   /** A client→server event that could not be answered with an ack (it carried no callback). */
   'protocol.error': (error: ProtocolError) => void;
 }
@@ -402,5 +472,7 @@ export const SERVER_EVENT_NAMES = [
   'devices.changed',
   'direct.message',
   'requests.changed',
+  'conversations.message',
+  'conversations.changed',
   'protocol.error',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];

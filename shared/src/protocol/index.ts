@@ -3,6 +3,7 @@ export * from './ack.js';
 export * from './audit.js';
 export * from './auth.js';
 export * from './common.js';
+export * from './conversations.js';
 export * from './devices.js';
 export * from './direct.js';
 export * from './envelope-prekeys.js';

@@ -5,6 +5,8 @@ import type { AuditLog } from '../../domain/audit/audit-log.js';
 import type { ModerationService } from '../../domain/audit/moderation.js';
 import type { VettingService } from '../../domain/audit/vetting.js';
 import type { CertificateService } from '../../domain/certificates.js';
+import type { ConversationMessageService } from '../../domain/conversations/conversation-messages.js';
+import type { ConversationService } from '../../domain/conversations/conversations.js';
 import type { DeviceService } from '../../domain/devices.js';
 import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
@@ -17,6 +19,13 @@ import { accountRekey } from './account-rekey.js';
 import { auditHead } from './audit-head.js';
 import { certificatesList } from './certificates-list.js';
 import { certificatesPublish } from './certificates-publish.js';
+import { conversationsAck } from './conversations-ack.js';
+import { conversationsClose } from './conversations-close.js';
+import { conversationsFetch } from './conversations-fetch.js';
+import { conversationsList } from './conversations-list.js';
+import { conversationsOpen } from './conversations-open.js';
+import { conversationsSend } from './conversations-send.js';
+import { conversationsSetTimer } from './conversations-set-timer.js';
 import { devicesAdd } from './devices-add.js';
 import { devicesList } from './devices-list.js';
 import { devicesRemove } from './devices-remove.js';
@@ -59,6 +68,8 @@ export interface HandlerDeps {
   readonly auditLog: AuditLog;
   readonly vetting: VettingService;
   readonly moderation: ModerationService;
+  readonly conversations: ConversationService;
+  readonly conversationMessages: ConversationMessageService;
 }
 
 export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
@@ -84,6 +95,13 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     directSend(deps.direct),
     directFetch(deps.direct),
     directAck(deps.direct),
+    conversationsOpen(deps.conversations),
+    conversationsList(deps.conversations),
+    conversationsSend(deps.conversationMessages),
+    conversationsFetch(deps.conversationMessages),
+    conversationsAck(deps.conversationMessages),
+    conversationsClose(deps.conversations),
+    conversationsSetTimer(deps.conversations),
     volunteersVet(deps.vetting),
     volunteersUnvet(deps.vetting),
     vettingStatus(deps.vetting),

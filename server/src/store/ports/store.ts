@@ -3,6 +3,7 @@ import type { AccountStore } from './accounts.js';
 import type { AuditStore } from './audit.js';
 import type { CertificateStore } from './certificates.js';
 import type { ChallengeStore } from './challenges.js';
+import type { ConversationStore } from './conversations.js';
 import type { DeviceStore } from './devices.js';
 import type { DirectMessageStore } from './direct-messages.js';
 import type { EnrolmentStore } from './enrolments.js';
@@ -29,6 +30,7 @@ export interface Store {
   readonly vetting: VettingStore;
   readonly offers: OfferStore;
   readonly requests: RequestStore;
+  readonly conversations: ConversationStore;
   /** Resolves when the store answers a trivial query; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -388,6 +388,66 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: 'conversations: messages under a gapless sequence, one envelope per recipient device',
+    up: (db) => {
+      // first_id < second_id, so a pair is one row whoever opened it; one open conversation per
+      // pair. A message row keeps only what sequencing and retries need; its ciphertext lives in
+      // the envelopes, one per recipient device, deleted when that device acknowledges it.
+      // conversation_devices holds each recipient device's high water and what it has pending,
+      // so a send checks the backlog without counting rows.
+      db.exec(`
+        CREATE TABLE conversations (
+          id TEXT PRIMARY KEY,
+          first_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          second_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          ttl_ms INTEGER NOT NULL CHECK (ttl_ms > 0),
+          last_seq INTEGER NOT NULL DEFAULT 0,
+          created_at INTEGER NOT NULL,
+          closed_at INTEGER,
+          CHECK (first_id < second_id)
+        ) STRICT;
+        CREATE UNIQUE INDEX conversations_open_pair
+          ON conversations (first_id, second_id) WHERE closed_at IS NULL;
+        CREATE INDEX conversations_by_second ON conversations (second_id);
+
+        CREATE TABLE conversation_messages (
+          conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          sender_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          sender_device_id TEXT NOT NULL,
+          client_id TEXT NOT NULL,
+          sent_at INTEGER NOT NULL,
+          PRIMARY KEY (conversation_id, seq),
+          UNIQUE (conversation_id, sender_id, client_id)
+        ) STRICT;
+        CREATE INDEX conversation_messages_by_age ON conversation_messages (sent_at);
+
+        CREATE TABLE conversation_envelopes (
+          conversation_id TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          bytes INTEGER NOT NULL,
+          body BLOB NOT NULL,
+          FOREIGN KEY (conversation_id, seq)
+            REFERENCES conversation_messages (conversation_id, seq) ON DELETE CASCADE,
+          UNIQUE (device_id, conversation_id, seq)
+        ) STRICT;
+        CREATE INDEX conversation_envelopes_by_message ON conversation_envelopes (conversation_id, seq);
+
+        CREATE TABLE conversation_devices (
+          conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+          device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          acked_seq INTEGER NOT NULL DEFAULT 0,
+          pending_envelopes INTEGER NOT NULL DEFAULT 0,
+          pending_bytes INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (conversation_id, device_id)
+        ) STRICT;
+        CREATE INDEX conversation_devices_by_device ON conversation_devices (device_id);
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

@@ -9,6 +9,7 @@ import { createSqliteAccountStore } from './accounts.js';
 import { createSqliteAuditStore } from './audit.js';
 import { createSqliteCertificateStore } from './certificates.js';
 import { createSqliteChallengeStore } from './challenges.js';
+import { createSqliteConversationStore } from './conversations.js';
 import { createSqliteDeviceStore } from './devices.js';
 import { createSqliteDirectMessageStore } from './direct-messages.js';
 import { createSqliteEnrolmentStore } from './enrolments.js';
@@ -135,6 +136,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const audit = createSqliteAuditStore(db);
   const offers = createSqliteOfferStore(db);
   const requests = createSqliteRequestStore(db);
+  const conversations = createSqliteConversationStore(db);
   const ping = db.prepare<[], { readonly ok: 1 }>('SELECT 1 AS ok');
   // Every method that deletes or overwrites something secret-bearing is scrubbed, and every
   // write that must survive a power cut is durable; a new such method belongs in this list.
@@ -214,6 +216,20 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           return expired;
         }),
       purgeRequests: (states, before) => scrubbed(requests.purgeRequests(states, before)),
+    },
+    conversations: {
+      ...conversations,
+      // Acknowledged and expired ciphertext leaves the log too (docs/protocol.md, "Conversations").
+      acknowledge: (id, device, seq) =>
+        conversations.acknowledge(id, device, seq).then((result) => {
+          if (result.kind === 'acked' && result.deleted > 0) scrubber?.request();
+          return result;
+        }),
+      purgeExpired: (now) =>
+        conversations.purgeExpired(now).then((purged) => {
+          if (purged.messages > 0 || purged.conversations > 0) scrubber?.request();
+          return purged;
+        }),
     },
     ping() {
       return settle(() => {

@@ -1,0 +1,364 @@
+// ConversationStore on SQLite: conversations, their gapless sequences and the per-device
+// envelopes. Messages are appended through group commit (group-commit.ts): those arriving in one
+// event-loop turn share one transaction, and each send is answered only after it committed.
+import type Database from 'better-sqlite3';
+import type {
+  AckResult,
+  AppendMessageResult,
+  BacklogCaps,
+  ConversationEnvelopeRecord,
+  ConversationRecord,
+  ConversationStore,
+  NewConversationMessage,
+} from '../ports.js';
+import { settle, toPlainBytes } from './codec.js';
+import { createGroupCommit } from './group-commit.js';
+
+interface ConversationRow {
+  readonly id: string;
+  readonly first_id: string;
+  readonly second_id: string;
+  readonly ttl_ms: number;
+  readonly last_seq: number;
+  readonly created_at: number;
+  readonly closed_at: number | null;
+}
+
+interface EnvelopeRow {
+  readonly conversation_id: string;
+  readonly seq: number;
+  readonly sender_id: string;
+  readonly sender_device_id: string;
+  readonly sent_at: number;
+  readonly body: Uint8Array;
+}
+
+const COLUMNS = 'id, first_id, second_id, ttl_ms, last_seq, created_at, closed_at';
+
+function toConversation(row: ConversationRow): ConversationRecord {
+  return {
+    id: row.id,
+    participants: [row.first_id, row.second_id],
+    ttlMs: row.ttl_ms,
+    lastSeq: row.last_seq,
+    createdAt: row.created_at,
+    closedAt: row.closed_at,
+  };
+}
+
+/** The pair in the order the table keeps it (first_id < second_id). */
+function ordered([a, b]: readonly [string, string]): [string, string] {
+  return a < b ? [a, b] : [b, a];
+}
+
+export function createSqliteConversationStore(db: Database.Database): ConversationStore {
+  const group = createGroupCommit(db);
+  const byId = db.prepare<[string], ConversationRow>(
+    `SELECT ${COLUMNS} FROM conversations WHERE id = ?`,
+  );
+  const openPair = db.prepare<[string, string], ConversationRow>(
+    `SELECT ${COLUMNS} FROM conversations
+     WHERE first_id = ? AND second_id = ? AND closed_at IS NULL`,
+  );
+  const insertConversation = db.prepare<[string, string, string, number, number]>(
+    `INSERT INTO conversations (id, first_id, second_id, ttl_ms, created_at)
+     VALUES (?, ?, ?, ?, ?)`,
+  );
+  const listFor = db.prepare<
+    { account: string; device: string | null; limit: number },
+    ConversationRow & { readonly acked_seq: number }
+  >(
+    `SELECT ${COLUMNS.split(', ')
+      .map((column) => `c.${column}`)
+      .join(', ')}, coalesce(d.acked_seq, 0) AS acked_seq
+     FROM conversations c
+     LEFT JOIN conversation_devices d ON d.conversation_id = c.id AND d.device_id = :device
+     WHERE c.id IN (SELECT id FROM conversations WHERE first_id = :account
+                    UNION SELECT id FROM conversations WHERE second_id = :account)
+     ORDER BY c.created_at DESC, c.id LIMIT :limit`,
+  );
+  const close = db.prepare<[number, string]>(
+    'UPDATE conversations SET closed_at = ? WHERE id = ? AND closed_at IS NULL',
+  );
+  const setTtl = db.prepare<[number, string]>(
+    'UPDATE conversations SET ttl_ms = ? WHERE id = ? AND closed_at IS NULL',
+  );
+  const sent = db.prepare<
+    [string, string, string],
+    { readonly seq: number; readonly sent_at: number }
+  >(
+    `SELECT seq, sent_at FROM conversation_messages
+     WHERE conversation_id = ? AND sender_id = ? AND client_id = ?`,
+  );
+  const senderDevice = db.prepare<[string, string], { readonly found: 1 }>(
+    'SELECT 1 AS found FROM devices WHERE id = ? AND account_id = ?',
+  );
+  const devicesOf = db.prepare<[string], { readonly id: string }>(
+    'SELECT id FROM devices WHERE account_id = ?',
+  );
+  const pendingOf = db.prepare<
+    [string, string],
+    { readonly pending_envelopes: number; readonly pending_bytes: number }
+  >(
+    `SELECT pending_envelopes, pending_bytes FROM conversation_devices
+     WHERE conversation_id = ? AND device_id = ?`,
+  );
+  const advance = db.prepare<[number, string]>(
+    'UPDATE conversations SET last_seq = ? WHERE id = ?',
+  );
+  const insertMessage = db.prepare<[string, number, string, string, string, number]>(
+    `INSERT INTO conversation_messages
+       (conversation_id, seq, sender_id, sender_device_id, client_id, sent_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const insertEnvelope = db.prepare<[string, number, string, number, Uint8Array]>(
+    `INSERT INTO conversation_envelopes (conversation_id, seq, device_id, bytes, body)
+     VALUES (?, ?, ?, ?, ?)`,
+  );
+  const addPending = db.prepare<{ conversation: string; device: string; bytes: number }>(
+    `INSERT INTO conversation_devices (conversation_id, device_id, pending_envelopes, pending_bytes)
+     VALUES (:conversation, :device, 1, :bytes)
+     ON CONFLICT (conversation_id, device_id) DO UPDATE
+       SET pending_envelopes = pending_envelopes + 1, pending_bytes = pending_bytes + :bytes`,
+  );
+  const envelopesFor = db.prepare<
+    { conversation: string; device: string; after: number; sentAfter: number; limit: number },
+    EnvelopeRow
+  >(
+    `SELECT e.conversation_id, e.seq, m.sender_id, m.sender_device_id, m.sent_at, e.body
+     FROM conversation_envelopes e
+     JOIN conversation_messages m ON m.conversation_id = e.conversation_id AND m.seq = e.seq
+     WHERE e.device_id = :device AND e.conversation_id = :conversation AND e.seq > :after
+       AND m.sent_at > :sentAfter
+     ORDER BY e.seq LIMIT :limit`,
+  );
+  const ackedOf = db.prepare<[string, string], { readonly acked_seq: number }>(
+    'SELECT acked_seq FROM conversation_devices WHERE conversation_id = ? AND device_id = ?',
+  );
+  const pendingUpTo = db.prepare<
+    [string, string, number],
+    { readonly envelopes: number; readonly bytes: number }
+  >(
+    `SELECT count(*) AS envelopes, coalesce(sum(bytes), 0) AS bytes FROM conversation_envelopes
+     WHERE device_id = ? AND conversation_id = ? AND seq <= ?`,
+  );
+  const deleteUpTo = db.prepare<[string, string, number]>(
+    'DELETE FROM conversation_envelopes WHERE device_id = ? AND conversation_id = ? AND seq <= ?',
+  );
+  const setAcked = db.prepare<{
+    conversation: string;
+    device: string;
+    seq: number;
+    envelopes: number;
+    bytes: number;
+  }>(
+    `INSERT INTO conversation_devices (conversation_id, device_id, acked_seq)
+     VALUES (:conversation, :device, :seq)
+     ON CONFLICT (conversation_id, device_id) DO UPDATE
+       SET acked_seq = :seq, pending_envelopes = pending_envelopes - :envelopes,
+           pending_bytes = pending_bytes - :bytes`,
+  );
+  const expiredIn = db.prepare<[number], { readonly conversation_id: string }>(
+    `SELECT DISTINCT m.conversation_id FROM conversation_messages m
+     JOIN conversations c ON c.id = m.conversation_id
+     WHERE m.sent_at <= ? - c.ttl_ms`,
+  );
+  const deleteExpired = db.prepare<[number]>(
+    `DELETE FROM conversation_messages WHERE rowid IN (
+       SELECT m.rowid FROM conversation_messages m
+       JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.sent_at <= ? - c.ttl_ms)`,
+  );
+  // Cascaded envelope deletes bypass the counters: count again for the conversations touched.
+  const recount = db.prepare<[string]>(
+    `UPDATE conversation_devices SET
+       pending_envelopes = (SELECT count(*) FROM conversation_envelopes e
+         WHERE e.conversation_id = conversation_devices.conversation_id
+           AND e.device_id = conversation_devices.device_id),
+       pending_bytes = (SELECT coalesce(sum(bytes), 0) FROM conversation_envelopes e
+         WHERE e.conversation_id = conversation_devices.conversation_id
+           AND e.device_id = conversation_devices.device_id)
+     WHERE conversation_id = ?`,
+  );
+  const deleteClosed = db.prepare<[number]>(
+    'DELETE FROM conversations WHERE closed_at IS NOT NULL AND closed_at <= ? - ttl_ms',
+  );
+
+  const openTx = db.transaction(
+    (id: string, pair: [string, string], ttlMs: number, createdAt: number) => {
+      const existing = openPair.get(pair[0], pair[1]);
+      if (existing !== undefined) {
+        return { kind: 'existing' as const, conversation: toConversation(existing) };
+      }
+      insertConversation.run(id, pair[0], pair[1], ttlMs, createdAt);
+      const row = byId.get(id);
+      if (row === undefined) throw new Error('store: conversation not written');
+      return { kind: 'created' as const, conversation: toConversation(row) };
+    },
+  );
+
+  /** One send, run inside a group-commit batch (its own savepoint). */
+  const appendOne = (message: NewConversationMessage, caps: BacklogCaps): AppendMessageResult => {
+    const earlier = sent.get(message.conversationId, message.senderId, message.clientId);
+    if (earlier !== undefined) {
+      return { kind: 'duplicate', seq: earlier.seq, sentAt: earlier.sent_at };
+    }
+    const conversation = byId.get(message.conversationId);
+    if (
+      conversation === undefined ||
+      (conversation.first_id !== message.senderId && conversation.second_id !== message.senderId)
+    ) {
+      return { kind: 'not-found' };
+    }
+    if (conversation.closed_at !== null) return { kind: 'closed' };
+    if (senderDevice.get(message.senderDeviceId, message.senderId) === undefined) {
+      return { kind: 'sender-removed' };
+    }
+    const peer =
+      conversation.first_id === message.senderId ? conversation.second_id : conversation.first_id;
+    const current = new Set(devicesOf.all(peer).map((row) => row.id));
+    const named = new Set(message.envelopes.map((envelope) => envelope.deviceId));
+    if (
+      named.size !== message.envelopes.length ||
+      named.size !== current.size ||
+      [...named].some((device) => !current.has(device))
+    ) {
+      return { kind: 'devices-changed' };
+    }
+    for (const envelope of message.envelopes) {
+      const held = pendingOf.get(message.conversationId, envelope.deviceId);
+      const envelopes = (held?.pending_envelopes ?? 0) + 1;
+      const bytes = (held?.pending_bytes ?? 0) + envelope.body.length;
+      if (envelopes > caps.envelopes || bytes > caps.bytes) return { kind: 'backlog-full' };
+    }
+    const seq = conversation.last_seq + 1;
+    advance.run(seq, message.conversationId);
+    insertMessage.run(
+      message.conversationId,
+      seq,
+      message.senderId,
+      message.senderDeviceId,
+      message.clientId,
+      message.sentAt,
+    );
+    for (const envelope of message.envelopes) {
+      const length = envelope.body.length;
+      insertEnvelope.run(message.conversationId, seq, envelope.deviceId, length, envelope.body);
+      addPending.run({
+        conversation: message.conversationId,
+        device: envelope.deviceId,
+        bytes: length,
+      });
+    }
+    return { kind: 'created', seq, sentAt: message.sentAt };
+  };
+
+  const ackTx = db.transaction(
+    (conversationId: string, deviceId: string, seq: number): AckResult => {
+      const conversation = byId.get(conversationId);
+      if (conversation === undefined || seq > conversation.last_seq) return { kind: 'no-such-seq' };
+      const acked = ackedOf.get(conversationId, deviceId)?.acked_seq ?? 0;
+      if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0 };
+      const pending = pendingUpTo.get(deviceId, conversationId, seq);
+      const envelopes = pending?.envelopes ?? 0;
+      const bytes = pending?.bytes ?? 0;
+      if (envelopes > 0) deleteUpTo.run(deviceId, conversationId, seq);
+      setAcked.run({ conversation: conversationId, device: deviceId, seq, envelopes, bytes });
+      return { kind: 'acked', ackedSeq: seq, deleted: envelopes };
+    },
+  );
+
+  const purgeTx = db.transaction((now: number) => {
+    const touched = expiredIn.all(now).map((row) => row.conversation_id);
+    const messages = touched.length === 0 ? 0 : deleteExpired.run(now).changes;
+    for (const id of touched) recount.run(id);
+    const conversations = deleteClosed.run(now).changes;
+    return { messages, conversations };
+  });
+
+  return {
+    openConversation(conversation) {
+      return settle(() =>
+        openTx.immediate(
+          conversation.id,
+          ordered(conversation.participants),
+          conversation.ttlMs,
+          conversation.createdAt,
+        ),
+      );
+    },
+
+    findConversation(id) {
+      return settle(() => {
+        const row = byId.get(id);
+        return row === undefined ? undefined : toConversation(row);
+      });
+    },
+
+    listConversations(accountId, deviceId, limit) {
+      return settle(() => {
+        if (!(limit >= 1)) return [];
+        return listFor
+          .all({ account: accountId, device: deviceId, limit: Math.floor(limit) })
+          .map((row) => ({ ...toConversation(row), ackedSeq: row.acked_seq }));
+      });
+    },
+
+    closeConversation(id, at) {
+      return settle(() => {
+        close.run(at, id);
+        const row = byId.get(id);
+        return row === undefined ? undefined : toConversation(row);
+      });
+    },
+
+    setTimer(id, ttlMs) {
+      return settle(() => {
+        if (setTtl.run(ttlMs, id).changes === 0) return undefined;
+        const row = byId.get(id);
+        return row === undefined ? undefined : toConversation(row);
+      });
+    },
+
+    appendMessage(message, caps) {
+      return group.submit(() => appendOne(message, caps));
+    },
+
+    findSent(conversationId, senderId, clientId) {
+      return settle(() => {
+        const row = sent.get(conversationId, senderId, clientId);
+        return row === undefined ? undefined : { seq: row.seq, sentAt: row.sent_at };
+      });
+    },
+
+    fetchEnvelopes(conversationId, deviceId, options) {
+      return settle(() => {
+        if (!(options.limit >= 1)) return [];
+        return envelopesFor
+          .all({
+            conversation: conversationId,
+            device: deviceId,
+            after: options.after,
+            sentAfter: options.sentAfter,
+            limit: Math.floor(options.limit),
+          })
+          .map((row): ConversationEnvelopeRecord => ({
+            conversationId: row.conversation_id,
+            seq: row.seq,
+            senderId: row.sender_id,
+            senderDeviceId: row.sender_device_id,
+            sentAt: row.sent_at,
+            body: toPlainBytes(row.body),
+          }));
+      });
+    },
+
+    acknowledge(conversationId, deviceId, seq) {
+      return settle(() => ackTx.immediate(conversationId, deviceId, seq));
+    },
+
+    purgeExpired(now) {
+      return settle(() => purgeTx.immediate(now));
+    },
+  };
+}
