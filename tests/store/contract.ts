@@ -5,6 +5,7 @@ import { accountsContract } from './contract/accounts.js';
 import { auditContract } from './contract/audit.js';
 import { certificatesContract } from './contract/certificates.js';
 import { challengesContract } from './contract/challenges.js';
+import { conversationsContract } from './contract/conversations.js';
 import { devicesContract } from './contract/devices.js';
 import { directMessagesContract } from './contract/direct-messages.js';
 import { enrolmentsContract } from './contract/enrolments.js';
@@ -57,5 +58,6 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     auditContract(current);
     offersContract(current);
     requestsContract(current);
+    conversationsContract(current);
   });
 }

@@ -1,0 +1,132 @@
+// Group commit (issue 9): the messages that arrive in one event-loop turn are committed in one
+// SQLite transaction, each caller's promise settles only after that commit, and a write that
+// fails is rolled back alone. Read from a second connection, as another process would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../server/src/store/ports.js';
+import { createGroupCommit } from '../../server/src/store/sqlite/group-commit.js';
+import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
+import { createDevice, unique, uniqueBytes } from './contract/fixtures.js';
+
+const directory = mkdtempSync(join(tmpdir(), 'kolokol-group-commit-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+const MESSAGES = 40;
+
+/** Frames in the file's write-ahead log: each commit appends every page it changed. */
+function walFrames(file: string): number {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    const [row] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+    return row?.log ?? 0;
+  } finally {
+    db.close();
+  }
+}
+
+function emptyWal(file: string): void {
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } finally {
+    db.close();
+  }
+}
+
+async function conversationIn(store: Store) {
+  const a = await createDevice(store);
+  const b = await createDevice(store);
+  const opened = await store.conversations.openConversation({
+    id: unique('conversation'),
+    participants: [a.accountId, b.accountId],
+    ttlMs: 3_600_000,
+    createdAt: Date.now(),
+  });
+  const send = () =>
+    store.conversations.appendMessage(
+      {
+        conversationId: opened.conversation.id,
+        senderId: a.accountId,
+        senderDeviceId: a.deviceId,
+        clientId: unique('client'),
+        sentAt: Date.now(),
+        envelopes: [{ deviceId: b.deviceId, body: uniqueBytes(1124) }],
+      },
+      { envelopes: 10_000, bytes: 1 << 30 },
+    );
+  return { id: opened.conversation.id, send };
+}
+
+describe('group commit', () => {
+  it('commits the appends of one turn together: a fraction of the log writes of one commit each', async () => {
+    const file = join(directory, 'frames.sqlite');
+    const store = await openSqliteStore({ file });
+    try {
+      const { send } = await conversationIn(store);
+      emptyWal(file);
+      // One turn: every append is queued before any commit.
+      const together = await Promise.all(Array.from({ length: MESSAGES }, send));
+      const batched = walFrames(file);
+      emptyWal(file);
+      // One turn each: awaited one after another.
+      const alone = [];
+      for (let i = 0; i < MESSAGES; i += 1) alone.push(await send());
+      const oneByOne = walFrames(file);
+      expect(together.map((r) => r.kind === 'created' && r.seq)).toEqual(
+        Array.from({ length: MESSAGES }, (_, i) => i + 1),
+      );
+      expect(alone.map((r) => r.kind === 'created' && r.seq)).toEqual(
+        Array.from({ length: MESSAGES }, (_, i) => MESSAGES + i + 1),
+      );
+      expect(batched * 5).toBeLessThan(oneByOne);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('settles each append only once it is committed: another connection already sees it', async () => {
+    const file = join(directory, 'visible.sqlite');
+    const store = await openSqliteStore({ file });
+    const reader = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const { id, send } = await conversationIn(store);
+      const seen = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          send().then((result) => {
+            const row = reader
+              .prepare('SELECT count(*) AS n FROM conversation_messages WHERE conversation_id = ?')
+              .get(id) as { n: number };
+            return { result, committed: row.n };
+          }),
+        ),
+      );
+      // All five were committed together, before the first promise settled.
+      expect(seen.map((s) => s.committed)).toEqual([5, 5, 5, 5, 5]);
+    } finally {
+      reader.close();
+      await store.close();
+    }
+  });
+
+  it('rolls back a failing write alone; the others of its batch commit', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER PRIMARY KEY)');
+    const group = createGroupCommit(db);
+    const insert = db.prepare<[number]>('INSERT INTO t (v) VALUES (?)');
+    const results = await Promise.allSettled([
+      group.submit(() => insert.run(1).changes),
+      group.submit(() => {
+        insert.run(2);
+        insert.run(1); // a duplicate key: this write fails after writing 2
+        return 0;
+      }),
+      group.submit(() => insert.run(3).changes),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(db.prepare('SELECT v FROM t ORDER BY v').pluck().all()).toEqual([1, 3]);
+    db.close();
+  });
+});
