@@ -158,16 +158,17 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
        SET acked_seq = :seq, pending_envelopes = pending_envelopes - :envelopes,
            pending_bytes = pending_bytes - :bytes`,
   );
-  const expiredIn = db.prepare<[number], { readonly conversation_id: string }>(
-    `SELECT DISTINCT m.conversation_id FROM conversation_messages m
+  // Only messages older than the shortest timer of any conversation can have expired: that bound
+  // lets the sent_at index skip the young ones instead of joining every message kept.
+  const EXPIRED = `SELECT m.rowid AS id, m.conversation_id FROM conversation_messages m
      JOIN conversations c ON c.id = m.conversation_id
-     WHERE m.sent_at <= ? - c.ttl_ms`,
+     WHERE m.sent_at <= :now - (SELECT min(ttl_ms) FROM conversations)
+       AND m.sent_at <= :now - c.ttl_ms`;
+  const expiredIn = db.prepare<{ now: number }, { readonly conversation_id: string }>(
+    `SELECT DISTINCT conversation_id FROM (${EXPIRED})`,
   );
-  const deleteExpired = db.prepare<[number]>(
-    `DELETE FROM conversation_messages WHERE rowid IN (
-       SELECT m.rowid FROM conversation_messages m
-       JOIN conversations c ON c.id = m.conversation_id
-       WHERE m.sent_at <= ? - c.ttl_ms)`,
+  const deleteExpired = db.prepare<{ now: number }>(
+    `DELETE FROM conversation_messages WHERE rowid IN (SELECT id FROM (${EXPIRED}))`,
   );
   // Cascaded envelope deletes bypass the counters: count again for the conversations touched.
   const recount = db.prepare<[string]>(
@@ -269,8 +270,8 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
   );
 
   const purgeTx = db.transaction((now: number) => {
-    const touched = expiredIn.all(now).map((row) => row.conversation_id);
-    const messages = touched.length === 0 ? 0 : deleteExpired.run(now).changes;
+    const touched = expiredIn.all({ now }).map((row) => row.conversation_id);
+    const messages = touched.length === 0 ? 0 : deleteExpired.run({ now }).changes;
     for (const id of touched) recount.run(id);
     const conversations = deleteClosed.run(now).changes;
     return { messages, conversations };
