@@ -4,7 +4,7 @@
 // the clients in this one); p99 ack latency at a fixed offered load of half that
 // baseline; and the server's resident memory with many idle authenticated sockets.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -42,6 +42,8 @@ const BUCKET = 1024;
 const ACK_EVERY = 32;
 const ACK_AFTER_MS = 500;
 const TARGET_RATIO = 0.5;
+/** USER_HZ: the unit of /proc/<pid>/stat's CPU times on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
 /** Idle sockets: the goal, and the time allowed to connect them on a shared 2-core machine. */
 const IDLE_SOCKETS = 10_000;
 const IDLE_SOCKETS_PER_ACCOUNT = 100;
@@ -70,6 +72,16 @@ interface EchoEvents {
 interface Stats {
   readonly perSecond: number;
   readonly p99Ms: number;
+  /** Every request acked, warm-up included. */
+  readonly completed: number;
+}
+
+/** CPU time (user + system) a process has used so far, in seconds (Linux /proc). */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 function percentile(values: number[], fraction: number): number {
@@ -87,10 +99,12 @@ async function closedLoop(senders: readonly (() => Promise<void>)[]): Promise<St
   const until = from + DURATION_MS;
   const latencies: number[] = [];
   let acks = 0;
+  let completed = 0;
   const worker = async (send: () => Promise<void>) => {
     while (performance.now() < until) {
       const sent = performance.now();
       await send();
+      completed += 1;
       const done = performance.now();
       if (done >= from && done <= until) acks += 1;
       if (sent >= from && done <= until) latencies.push(done - sent);
@@ -99,7 +113,11 @@ async function closedLoop(senders: readonly (() => Promise<void>)[]): Promise<St
   await Promise.all(
     senders.flatMap((send) => Array.from({ length: WINDOW_PER_PAIR }, () => worker(send))),
   );
-  return { perSecond: (acks * 1000) / DURATION_MS, p99Ms: percentile(latencies, 0.99) };
+  return {
+    perSecond: (acks * 1000) / DURATION_MS,
+    p99Ms: percentile(latencies, 0.99),
+    completed,
+  };
 }
 
 /**
@@ -133,11 +151,15 @@ async function openLoop(
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   await Promise.all(inFlight);
-  return { perSecond: (acks * 1000) / DURATION_MS, p99Ms: percentile(latencies, 0.99) };
+  return {
+    perSecond: (acks * 1000) / DURATION_MS,
+    p99Ms: percentile(latencies, 0.99),
+    completed: scheduled,
+  };
 }
 
 /** The bare echo server in its own process, as the relay server runs in its own. */
-async function startEchoProcess(): Promise<{ url: string; stop(): Promise<void> }> {
+async function startEchoProcess(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(REPO_ROOT, 'bench/echo-server.ts')],
@@ -161,6 +183,7 @@ async function startEchoProcess(): Promise<{ url: string; stop(): Promise<void> 
   });
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
     async stop() {
       child.kill('SIGTERM');
       await exited;
@@ -171,6 +194,8 @@ async function startEchoProcess(): Promise<{ url: string; stop(): Promise<void> 
 /** Senders driving one server, and how to close it all. */
 interface Load {
   readonly senders: readonly (() => Promise<void>)[];
+  /** The server process's CPU seconds so far. */
+  cpu(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -196,6 +221,7 @@ async function openEcho(): Promise<Load> {
       const payload = { conversation, clientId: newId(), envelopes: [{ device, body }] };
       await client.timeout(ACK_TIMEOUT_MS).emitWithAck('echo', payload);
     }),
+    cpu: () => cpuSeconds(server.pid),
     async close() {
       for (const client of clients) client.close();
       await server.stop();
@@ -281,6 +307,7 @@ async function openRelay(): Promise<Load> {
       const failure = receivers.find((receiver) => receiver.failure() !== undefined)?.failure();
       if (failure) throw failure;
     }),
+    cpu: () => cpuSeconds(server.pid),
     async close() {
       for (const receiver of receivers) receiver.stop();
       closeAllSockets();
@@ -305,19 +332,27 @@ async function measureThroughput(): Promise<{
   relay: number;
   ratio: number;
   relayP99: number;
+  echoCpuUs: number;
+  relayCpuUs: number;
   atHalf: Stats;
 }> {
   const echo = await openEcho();
   const relay = await openRelay();
   try {
-    const rounds: { echo: Stats; relay: Stats }[] = [];
+    const rounds: { echo: Stats; relay: Stats; echoCpuUs: number; relayCpuUs: number }[] = [];
+    /** The closed loop, and the server's CPU time per acked request during it, in µs. */
+    const measure = async (load: Load): Promise<[Stats, number]> => {
+      const before = await load.cpu();
+      const stats = await closedLoop(load.senders);
+      return [stats, (((await load.cpu()) - before) * 1e6) / Math.max(1, stats.completed)];
+    };
     for (let round = 0; round < ROUNDS; round += 1) {
-      const echoed = await closedLoop(echo.senders);
-      const relayed = await closedLoop(relay.senders);
+      const [echoed, echoCpuUs] = await measure(echo);
+      const [relayed, relayCpuUs] = await measure(relay);
       console.log(
-        `  round ${round + 1}: echo ${Math.round(echoed.perSecond)}/s, relay ${Math.round(relayed.perSecond)}/s`,
+        `  round ${round + 1}: echo ${Math.round(echoed.perSecond)}/s (${Math.round(echoCpuUs)} µs CPU each), relay ${Math.round(relayed.perSecond)}/s (${Math.round(relayCpuUs)} µs CPU each)`,
       );
-      rounds.push({ echo: echoed, relay: relayed });
+      rounds.push({ echo: echoed, relay: relayed, echoCpuUs, relayCpuUs });
     }
     const echoRate = median(rounds.map((r) => r.echo.perSecond));
     const atHalf = await openLoop(relay.senders, echoRate / 2);
@@ -326,6 +361,8 @@ async function measureThroughput(): Promise<{
       relay: median(rounds.map((r) => r.relay.perSecond)),
       ratio: median(rounds.map((r) => r.relay.perSecond / r.echo.perSecond)),
       relayP99: median(rounds.map((r) => r.relay.p99Ms)),
+      echoCpuUs: median(rounds.map((r) => r.echoCpuUs)),
+      relayCpuUs: median(rounds.map((r) => r.relayCpuUs)),
       atHalf,
     };
   } finally {
@@ -410,6 +447,23 @@ export async function run(): Promise<BenchResult[]> {
       better: 'higher',
       baseline: 'relay.baseline_socketio_echo_100',
       ratio: measured.ratio,
+      target: TARGET_RATIO,
+    },
+    {
+      name: 'relay.baseline_echo_server_cpu_us',
+      value: measured.echoCpuUs,
+      unit: 'µs of echo-server CPU per message',
+      better: 'lower',
+    },
+    {
+      // The server's own cost, which load from other processes on the machine does not change:
+      // the throughput ratio both servers would reach, each on a core of its own.
+      name: 'relay.server_cpu_us',
+      value: measured.relayCpuUs,
+      unit: 'µs of server CPU per relayed message',
+      better: 'lower',
+      baseline: 'relay.baseline_echo_server_cpu_us',
+      ratio: measured.echoCpuUs / measured.relayCpuUs,
       target: TARGET_RATIO,
     },
     {

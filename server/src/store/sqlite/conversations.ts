@@ -1,6 +1,7 @@
 // ConversationStore on SQLite: conversations, their gapless sequences and the per-device
-// envelopes. Messages are appended through group commit (group-commit.ts): those arriving in one
-// event-loop turn share one transaction, and each send is answered only after it committed.
+// envelopes. Messages are appended, and acknowledgements applied, through group commit
+// (group-commit.ts): those arriving in one event-loop turn share one transaction, and each is
+// answered only after it committed.
 import type Database from 'better-sqlite3';
 import type {
   AckResult,
@@ -254,20 +255,19 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
     return { kind: 'created', seq, sentAt: message.sentAt };
   };
 
-  const ackTx = db.transaction(
-    (conversationId: string, deviceId: string, seq: number): AckResult => {
-      const conversation = byId.get(conversationId);
-      if (conversation === undefined || seq > conversation.last_seq) return { kind: 'no-such-seq' };
-      const acked = ackedOf.get(conversationId, deviceId)?.acked_seq ?? 0;
-      if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0 };
-      const pending = pendingUpTo.get(deviceId, conversationId, seq);
-      const envelopes = pending?.envelopes ?? 0;
-      const bytes = pending?.bytes ?? 0;
-      if (envelopes > 0) deleteUpTo.run(deviceId, conversationId, seq);
-      setAcked.run({ conversation: conversationId, device: deviceId, seq, envelopes, bytes });
-      return { kind: 'acked', ackedSeq: seq, deleted: envelopes };
-    },
-  );
+  /** One acknowledgement, run inside a group-commit batch (its own savepoint), like a send. */
+  const ackOne = (conversationId: string, deviceId: string, seq: number): AckResult => {
+    const conversation = byId.get(conversationId);
+    if (conversation === undefined || seq > conversation.last_seq) return { kind: 'no-such-seq' };
+    const acked = ackedOf.get(conversationId, deviceId)?.acked_seq ?? 0;
+    if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0 };
+    const pending = pendingUpTo.get(deviceId, conversationId, seq);
+    const envelopes = pending?.envelopes ?? 0;
+    const bytes = pending?.bytes ?? 0;
+    if (envelopes > 0) deleteUpTo.run(deviceId, conversationId, seq);
+    setAcked.run({ conversation: conversationId, device: deviceId, seq, envelopes, bytes });
+    return { kind: 'acked', ackedSeq: seq, deleted: envelopes };
+  };
 
   const purgeTx = db.transaction((now: number) => {
     const touched = expiredIn.all({ now }).map((row) => row.conversation_id);
@@ -355,7 +355,8 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
     },
 
     acknowledge(conversationId, deviceId, seq) {
-      return settle(() => ackTx.immediate(conversationId, deviceId, seq));
+      // Group-committed with the sends of the same turn: an ack costs no commit of its own.
+      return group.submit(() => ackOne(conversationId, deviceId, seq));
     },
 
     purgeExpired(now) {
