@@ -112,7 +112,10 @@ export interface ConversationStore {
     deviceId: string,
     options: { readonly after: number; readonly sentAfter: number; readonly limit: number },
   ): Promise<ConversationEnvelopeRecord[]>;
-  /** Raises the device's high water to `seq` and deletes its envelopes up to it. */
+  /**
+   * Raises the device's high water to `seq` and deletes its envelopes up to it; resolves once
+   * that is committed.
+   */
   acknowledge(conversationId: string, deviceId: string, seq: number): Promise<AckResult>;
   /**
    * Deletes messages (with their envelopes) sent at least their conversation's timer before
