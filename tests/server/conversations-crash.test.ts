@@ -30,6 +30,8 @@ const KILL_EVERY_MS = [700, 1500] as const;
 /** Every loop below ends by this deadline (the test fails instead of hanging). */
 const RUN_BUDGET_MS = 150_000;
 const CALL_TIMEOUT_MS = 3000;
+/** A pause between one side's messages, so the traffic outlasts the kills whatever the load. */
+const PACE_MS = 40;
 /** Share of sends whose first ack the client treats as lost, and resends. */
 const LOST_ACK_RATE = 0.05;
 
@@ -187,6 +189,7 @@ async function drain(me: Side, conversation: string): Promise<void> {
 /** Sends MESSAGES_PER_SIDE messages one after another, each resent until acked. */
 async function sendAll(me: Side, conversation: string): Promise<void> {
   for (let index = 0; index < MESSAGES_PER_SIDE; index += 1) {
+    await sleep(PACE_MS);
     const clientId = newId();
     const body = envelopeBody();
     me.sent.set(body, { clientId, index });
