@@ -1,0 +1,133 @@
+// The proposer: runs the matching engine over every open request and every matchable offer and
+// writes its proposals for the moderators. It runs when something changes what can be matched (a
+// new request, an offer changed, a vetting decision, a proposal ended) and on a timer; runs are
+// coalesced — one at a time, and however many are asked for during one, a single run after it.
+import { newId } from '../secrets.js';
+import type { Store } from '../../store/ports.js';
+import type { Clock } from '../clock.js';
+import type { Notifier } from '../notifier.js';
+import type { RequestLifecycle } from '../request-lifecycle.js';
+import { assignBatch } from '../matching/index.js';
+import { loadsOf, pairHistory, toMatchOffer, toMatchRequest } from './match-views.js';
+import { MATCH_REQUESTS_PER_RUN, ORPHANS_PER_RUN } from './moderation-limits.js';
+
+export interface MatchRun {
+  /** Proposals written. */
+  readonly proposed: number;
+  /** Live proposals withdrawn because their request ended meanwhile. */
+  readonly withdrawn: number;
+}
+
+export class Proposer {
+  #running: Promise<MatchRun> | undefined;
+  #queued: Promise<MatchRun> | undefined;
+
+  constructor(
+    private readonly deps: {
+      readonly store: Store;
+      readonly clock: Clock;
+      readonly lifecycle: RequestLifecycle;
+      readonly notifier: Notifier;
+      /** Told of a run that failed (the next one tries again); never given payloads. */
+      readonly onError: (error: unknown) => void;
+    },
+  ) {}
+
+  /**
+   * Asks for a run. Resolves when a run that started after this call has finished: the one
+   * starting now, or — while one runs — the single run queued after it.
+   */
+  request(): Promise<MatchRun> {
+    if (this.#running === undefined) return this.#start();
+    this.#queued ??= this.#running.then(() => {
+      this.#queued = undefined;
+      return this.#start();
+    });
+    return this.#queued;
+  }
+
+  /** Resolves once no run is going on or queued (shutdown waits for it before closing the store). */
+  async idle(): Promise<void> {
+    while (this.#running !== undefined || this.#queued !== undefined) {
+      await (this.#queued ?? this.#running);
+    }
+  }
+
+  #start(): Promise<MatchRun> {
+    const run = this.#run()
+      .catch((error: unknown) => {
+        this.deps.onError(error);
+        return { proposed: 0, withdrawn: 0 };
+      })
+      .finally(() => {
+        if (this.#running === run) this.#running = undefined;
+      });
+    this.#running = run;
+    return run;
+  }
+
+  async #run(): Promise<MatchRun> {
+    const { store, clock, lifecycle, notifier } = this.deps;
+    const withdrawn = await store.proposals.withdrawOrphans(clock.now(), ORPHANS_PER_RUN);
+    for (const proposal of withdrawn) {
+      notifier.matchChanged(proposal.volunteerId, {
+        id: proposal.id,
+        requestId: proposal.requestId,
+        state: 'withdrawn',
+        updatedAt: proposal.updatedAt,
+      });
+    }
+    const open = await store.requests.listRequestsInState('open', MATCH_REQUESTS_PER_RUN);
+    let proposed = 0;
+    if (open.length > 0) {
+      const vetted = await store.vetting.listVetted();
+      const tiers = new Map(vetted.map(({ accountId, tier }) => [accountId, tier]));
+      const offers = await store.offers.findOffers([...tiers.keys()]);
+      const loads = await loadsOf(store);
+      const now = clock.now();
+      const result = assignBatch(
+        open.map(toMatchRequest),
+        offers.map((offer) =>
+          toMatchOffer(
+            offer,
+            tiers.get(offer.accountId) ?? 'none',
+            loads.get(offer.accountId) ?? 0,
+          ),
+        ),
+        await pairHistory(store),
+        now,
+      );
+      const owners = new Map(open.map((request) => [request.id, request.ownerId]));
+      for (const proposal of result.proposals) {
+        const contactId = owners.get(proposal.requestId);
+        if (contactId === undefined) continue;
+        const outcome = await store.proposals.applyProposalChange({
+          insert: {
+            id: newId(),
+            requestId: proposal.requestId,
+            volunteerId: proposal.volunteerId,
+            contactId,
+            score: proposal.score,
+            reasons: proposal.reasons,
+            alternatives: proposal.alternatives.map(({ volunteerId, score, reasons }) => ({
+              volunteerId,
+              score,
+              reasons,
+            })),
+            createdAt: now,
+          },
+          // The request may have been cancelled since it was read: then nothing is written.
+          request: lifecycle.plan(proposal.requestId, 'open', 'proposed'),
+        });
+        if (outcome.kind !== 'applied') continue;
+        if (outcome.request) lifecycle.announce(outcome.request);
+        proposed += 1;
+      }
+    }
+    if (proposed > 0 || withdrawn.length > 0) {
+      const { total } = await store.proposals.pendingProposals(0);
+      notifier.queueChanged({ pending: total });
+    }
+    return { proposed, withdrawn: withdrawn.length };
+  }
+}
