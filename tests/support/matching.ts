@@ -203,3 +203,54 @@ export function bytes(text: string): Uint8Array {
   if (decoded === undefined) throw new Error('not base64url');
   return decoded;
 }
+
+let languages = 0;
+/**
+ * A language code no other scenario of the test file uses: the engine matches every open request
+ * against every offer, so a scenario keeps its requests and volunteers to itself by language.
+ */
+export function freshLanguage(): string {
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const n = languages++;
+  return `${letters[Math.floor(n / 26) % 26]}${letters[n % 26]}`;
+}
+
+/** The request's pending proposal as `who` sees it in the queue (fails the test if none). */
+export async function pendingEntry(who: Staff, requestId: string): Promise<QueueEntry> {
+  const entry = await queued(who, requestId);
+  if (entry === undefined) throw new Error('no pending proposal for the request');
+  return entry;
+}
+
+/** Anna approves the request's pending proposal (one approval: a standard skill). */
+export async function approved(board: Board, contact: Contact, volunteer: Volunteer) {
+  const entry = await pendingEntry(board.anna, contact.requestId);
+  expect(entry.proposal.volunteerId).toBe(volunteer.accountId);
+  const answer = await call(
+    board.anna.socket,
+    'moderation.approve',
+    await approvalBy(board.anna, entry, volunteer),
+  );
+  expect(answer).toMatchObject({ ok: true, data: { proposal: { state: 'approved' } } });
+  return entry.proposal.id;
+}
+
+/** A volunteer and a contact in a fresh language, matched on a standard skill and approved. */
+export async function approvedPair(board: Board, options: { accept?: boolean } = {}) {
+  const language = freshLanguage();
+  const volunteer = await vettedVolunteer(board, {
+    skills: [{ code: 'legal.military-law', level: 3 }],
+    languages: [language],
+  });
+  const contact = await contactWithRequest(board, {
+    skills: ['legal.military-law'],
+    languages: [language],
+  });
+  const matchId = await approved(board, contact, volunteer);
+  if (options.accept === true) {
+    expect(await call(volunteer.socket, 'matches.accept', { id: matchId })).toMatchObject({
+      ok: true,
+    });
+  }
+  return { language, volunteer, contact, matchId };
+}
