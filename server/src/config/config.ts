@@ -87,8 +87,8 @@ export const CONFIG_VARIABLES = {
   KOLOKOL_CRITICAL_SKILLS: z
     .string()
     .optional()
-    .transform((text, ctx): readonly SkillCode[] => {
-      if (text === undefined) return DEFAULT_CRITICAL_SKILLS;
+    .transform((text, ctx): readonly SkillCode[] | undefined => {
+      if (text === undefined) return undefined;
       const codes = text
         .split(',')
         .map((code) => code.trim())
@@ -271,6 +271,6 @@ export function loadConfig(env: Env = process.env): Config {
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
     matchAcceptTimeoutMs: read(env, 'KOLOKOL_MATCH_ACCEPT_TIMEOUT_HOURS') * 3600 * 1000,
     matchIntervalMs: read(env, 'KOLOKOL_MATCH_INTERVAL_SECONDS') * 1000,
-    criticalSkills: read(env, 'KOLOKOL_CRITICAL_SKILLS'),
+    criticalSkills: read(env, 'KOLOKOL_CRITICAL_SKILLS') ?? DEFAULT_CRITICAL_SKILLS,
   };
 }
