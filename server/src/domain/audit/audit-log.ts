@@ -34,11 +34,7 @@ export type Appended =
   | {
       readonly kind: 'not-applied';
       readonly reason:
-        | 'already-stored'
-        | 'serial-taken'
-        | 'stale'
-        | 'no-such-account'
-        | 'state-moved';
+        'already-stored' | 'serial-taken' | 'stale' | 'no-such-account' | 'state-moved';
     };
 
 export class AuditLog {

@@ -46,11 +46,7 @@ export type AppendOutcome =
   | {
       readonly kind: 'not-applied';
       readonly reason:
-        | 'already-stored'
-        | 'serial-taken'
-        | 'stale'
-        | 'no-such-account'
-        | 'state-moved';
+        'already-stored' | 'serial-taken' | 'stale' | 'no-such-account' | 'state-moved';
     };
 
 export interface AuditStore {

@@ -135,4 +135,3 @@ export interface ProposalStore {
   /** The bars between one contact and one volunteer. */
   barsBetween(contactId: string, volunteerId: string): Promise<PairBar[]>;
 }
-

@@ -390,7 +390,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
-    name: 'moderation: the engine\'s proposals and their way to a live match; pair bars',
+    name: "moderation: the engine's proposals and their way to a live match; pair bars",
     up: (db) => {
       // One (request, volunteer) pair is proposed at most once ever. Reasons and alternatives are
       // the engine's JSON (checked by the adapter on read); approvals are JSON [{moderatorId, seq}].
