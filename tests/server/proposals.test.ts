@@ -211,6 +211,59 @@ describe('approve', () => {
   });
 });
 
+describe('a volunteer no longer trusted', () => {
+  it('suspended while proposed: approval refused, the proposal withdrawn, the request re-matched', async () => {
+    const { server, anna, boris } = board;
+    const { best, other, contact } = await twoVolunteers();
+    const entry = await pendingEntry(anna, contact.requestId);
+    expect(entry.proposal.volunteerId).toBe(best.accountId);
+    // Anna's client prepared the approval before Boris suspended the volunteer.
+    const approval = await approvalBy(anna, entry, best);
+    const suspended = await call(boris.socket, 'moderation.suspend', {
+      statement: boris.statement({ kind: 'suspend', subject: best.accountId, reason: 'abuse' }),
+    });
+    expect(suspended).toMatchObject({ ok: true });
+    await matchingSettled(board);
+    // The proposal was withdrawn and the request went to the other volunteer.
+    expect((await server.store.proposals.findProposal(entry.proposal.id))?.state).toBe('withdrawn');
+    expect((await pendingEntry(anna, contact.requestId)).proposal.volunteerId).toBe(
+      other.accountId,
+    );
+    await expectRefusedUnchanged(
+      server,
+      () => call(anna.socket, 'moderation.approve', approval),
+      'CONFLICT',
+    );
+  });
+
+  it('unvetted between the proposal and the approval: refused, the proposal withdrawn, the request open', async () => {
+    const { server, anna, boris } = board;
+    const language = freshLanguage();
+    const volunteer = await vettedVolunteer(board, { skills: MILITARY_LAW, languages: [language] });
+    const contact = await contactWithRequest(board, {
+      skills: ['legal.military-law'],
+      languages: [language],
+    });
+    const entry = await pendingEntry(anna, contact.requestId);
+    const approval = await approvalBy(anna, entry, volunteer);
+    // Whether matching withdrew the proposal first or the approval's own check finds the
+    // volunteer unvetted, the approval shares nothing.
+    expect(
+      await call(boris.socket, 'volunteers.unvet', {
+        statement: boris.statement({ kind: 'unvet', subject: volunteer.accountId }),
+      }),
+    ).toMatchObject({ ok: true });
+    await expectRefusedUnchanged(
+      server,
+      () => call(anna.socket, 'moderation.approve', approval),
+      'CONFLICT',
+    );
+    await matchingSettled(board);
+    expect((await server.store.proposals.findProposal(entry.proposal.id))?.state).toBe('withdrawn');
+    expect((await server.store.requests.findRequest(contact.requestId))?.state).toBe('open');
+  });
+});
+
 describe('reject and re-propose', () => {
   it('a rejection bars the pair and re-matches the request to the other volunteer', async () => {
     const { server, anna } = board;

@@ -20,7 +20,7 @@ import type { Notifier } from '../notifier.js';
 import type { RequestLifecycle } from '../request-lifecycle.js';
 import { checkSealedEnvelope } from '../sealed-shape.js';
 import { newId } from '../secrets.js';
-import { PairHistoryIndex, refusals, scorePair } from '../matching/index.js';
+import { PairHistoryIndex, refusals, requiredRiskTier, scorePair } from '../matching/index.js';
 import { loadsOf, pairHistory, toMatchOffer, toMatchRequest } from './match-views.js';
 import { approvalsNeeded, toProposalWire } from './proposal-wire.js';
 import type { Proposer } from './proposer.js';
@@ -74,10 +74,13 @@ export class ProposalDecisions {
     checkRewrapped(stored, details);
     const needed = approvalsNeeded(request.skills, this.deps.criticalSkills);
     await this.#notApprovedBy(proposal, caller.accountId);
+    await this.#stillVetted(proposal.volunteerId, request);
 
     const { entry } = await this.deps.decisions.record(decision, async (seq, at) => {
       const current = await this.#reread(proposal.id);
       await this.#notApprovedBy(current, caller.accountId);
+      // Vetting and suspension change only through the log, so this holds at the entry's head.
+      await this.#stillVetted(current.volunteerId, request);
       const approvals = [...current.approvals, { moderatorId: caller.accountId, seq }];
       if (approvals.length < needed) {
         return {
@@ -249,6 +252,21 @@ export class ProposalDecisions {
           'you approved this proposal already: a second approval must come from another moderator',
         );
       }
+    }
+  }
+
+  /**
+   * CONFLICT unless the volunteer is still vetted at the request's risk tier and not suspended
+   * (matching withdraws such a proposal on its next run): details are never shared with them.
+   */
+  async #stillVetted(volunteerId: string, request: RequestRecord): Promise<void> {
+    const tier = await this.deps.store.vetting.tierOf(volunteerId);
+    const required = requiredRiskTier(request.skills);
+    if (tier === 'none' || (required === 'high' && tier !== 'high')) {
+      throw new AppError(
+        'CONFLICT',
+        'the volunteer is no longer vetted for this request (suspended or unvetted)',
+      );
     }
   }
 

@@ -77,6 +77,7 @@ export class Proposer {
         updatedAt: proposal.updatedAt,
       });
     }
+    const unmatchable = await this.#withdrawUnmatchable();
     const open = await store.requests.listRequestsInState('open', MATCH_REQUESTS_PER_RUN);
     let proposed = 0;
     if (open.length > 0) {
@@ -124,10 +125,37 @@ export class Proposer {
         proposed += 1;
       }
     }
-    if (proposed > 0 || withdrawn.length > 0) {
+    if (proposed > 0 || withdrawn.length > 0 || unmatchable > 0) {
       const { total } = await store.proposals.pendingProposals(0);
       notifier.queueChanged({ pending: total });
     }
-    return { proposed, withdrawn: withdrawn.length };
+    return { proposed, withdrawn: withdrawn.length + unmatchable };
+  }
+
+  /**
+   * Withdraws pending and approved proposals whose volunteer was suspended or unvetted since,
+   * each with its request back to open (so it is matched again in this run): a moderator must
+   * not share a contact's details with, nor a contact wait for, someone no longer trusted.
+   */
+  async #withdrawUnmatchable(): Promise<number> {
+    const { store, clock, lifecycle, notifier } = this.deps;
+    let withdrawn = 0;
+    for (const proposal of await store.proposals.proposalsOfUnmatchable(ORPHANS_PER_RUN)) {
+      const requestState = proposal.state === 'pending' ? 'proposed' : 'approved';
+      const outcome = await store.proposals.applyProposalChange({
+        update: { id: proposal.id, from: [proposal.state], to: 'withdrawn', at: clock.now() },
+        request: lifecycle.plan(proposal.requestId, requestState, 'open'),
+      });
+      if (outcome.kind !== 'applied' || outcome.updated === undefined) continue;
+      withdrawn += 1;
+      if (outcome.request) lifecycle.announce(outcome.request);
+      notifier.matchChanged(proposal.volunteerId, {
+        id: proposal.id,
+        requestId: proposal.requestId,
+        state: 'withdrawn',
+        updatedAt: outcome.updated.updatedAt,
+      });
+    }
+    return withdrawn;
   }
 }

@@ -125,6 +125,11 @@ export interface ProposalStore {
    * longer in the state that goes with them (cancelled or expired meanwhile): the proposals after.
    */
   withdrawOrphans(at: number, limit: number): Promise<ProposalRecord[]>;
+  /**
+   * Pending and approved proposals, oldest first, at most `limit`, whose volunteer can no longer
+   * take them: suspended, or no longer vetted.
+   */
+  proposalsOfUnmatchable(limit: number): Promise<ProposalRecord[]>;
   /** Approved proposals whose offer timed out by `now`, oldest first, at most `limit`. */
   overdueOffers(now: number, limit: number): Promise<ProposalRecord[]>;
   /** Every bar, and every (request, volunteer) pair ever proposed: the engine's history. */

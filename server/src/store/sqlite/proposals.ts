@@ -299,6 +299,14 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
        LIMIT ?)
      RETURNING ${COLUMNS}`,
   );
+  const unmatchable = db.prepare<[number], ProposalRow>(
+    `SELECT ${COLUMNS} FROM proposals
+     WHERE state IN ('pending', 'approved')
+       AND (EXISTS (SELECT 1 FROM accounts
+                    WHERE accounts.id = proposals.volunteer_id AND suspended_at IS NOT NULL)
+            OR NOT EXISTS (SELECT 1 FROM vetting WHERE vetting.volunteer_id = proposals.volunteer_id))
+     ORDER BY created_at, id LIMIT ?`,
+  );
   const overdue = db.prepare<[number, number], ProposalRow>(
     `SELECT ${COLUMNS} FROM proposals
      WHERE state = 'approved' AND offered_until <= ? ORDER BY offered_until, id LIMIT ?`,
@@ -367,6 +375,10 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
 
     withdrawOrphans(at, limit) {
       return settle(() => orphans.all(at, limit).map(toProposal));
+    },
+
+    proposalsOfUnmatchable(limit) {
+      return settle(() => unmatchable.all(limit).map(toProposal));
     },
 
     overdueOffers(now, limit) {
