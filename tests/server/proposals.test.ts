@@ -264,6 +264,26 @@ describe('a volunteer no longer trusted', () => {
   });
 });
 
+describe('who is matched', () => {
+  it('a suspended contact’s open request is not proposed to anyone', async () => {
+    const { server, boris } = board;
+    const language = freshLanguage();
+    const contact = await contactWithRequest(board, {
+      skills: ['legal.military-law'],
+      languages: [language],
+    });
+    expect(
+      await call(boris.socket, 'moderation.suspend', {
+        statement: boris.statement({ kind: 'suspend', subject: contact.accountId, reason: 'spam' }),
+      }),
+    ).toMatchObject({ ok: true });
+    await vettedVolunteer(board, { skills: MILITARY_LAW, languages: [language] });
+    await matchingSettled(board);
+    expect((await server.store.requests.findRequest(contact.requestId))?.state).toBe('open');
+    expect(await queued(board.anna, contact.requestId)).toBeUndefined();
+  });
+});
+
 describe('reject and re-propose', () => {
   it('a rejection bars the pair and re-matches the request to the other volunteer', async () => {
     const { server, anna } = board;

@@ -3,7 +3,7 @@
 // new request, an offer changed, a vetting decision, a proposal ended) and on a timer; runs are
 // coalesced — one at a time, and however many are asked for during one, a single run after it.
 import { newId } from '../secrets.js';
-import type { Store } from '../../store/ports.js';
+import type { RequestRecord, Store } from '../../store/ports.js';
 import type { Clock } from '../clock.js';
 import type { Notifier } from '../notifier.js';
 import type { RequestLifecycle } from '../request-lifecycle.js';
@@ -78,7 +78,9 @@ export class Proposer {
       });
     }
     const unmatchable = await this.#withdrawUnmatchable();
-    const open = await store.requests.listRequestsInState('open', MATCH_REQUESTS_PER_RUN);
+    const open = await this.#ofActiveContacts(
+      await store.requests.listRequestsInState('open', MATCH_REQUESTS_PER_RUN),
+    );
     let proposed = 0;
     if (open.length > 0) {
       const vetted = await store.vetting.listVetted();
@@ -130,6 +132,16 @@ export class Proposer {
       notifier.queueChanged({ pending: total });
     }
     return { proposed, withdrawn: withdrawn.length + unmatchable };
+  }
+
+  /** The requests whose contact is not suspended: nobody spends moderators' time on the others. */
+  async #ofActiveContacts(requests: readonly RequestRecord[]): Promise<RequestRecord[]> {
+    const suspended = new Set<string>();
+    for (const ownerId of new Set(requests.map((request) => request.ownerId))) {
+      const owner = await this.deps.store.accounts.findById(ownerId);
+      if (owner === undefined || owner.suspendedAt !== null) suspended.add(ownerId);
+    }
+    return requests.filter((request) => !suspended.has(request.ownerId));
   }
 
   /**
