@@ -3,6 +3,7 @@
 // else), re-propose (to an alternative in one step; refused with the engine's reasons for a
 // volunteer who fails a hard constraint), and every bad approval refused with nothing changed.
 import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '@kolokol/shared';
 import { randomBytes } from '@kolokol/shared/crypto';
@@ -208,6 +209,61 @@ describe('approve', () => {
       () => approve({ ...good, statement: statement({ envelopeDigest }) }),
       'CONFLICT',
     );
+  });
+});
+
+describe('audit-verify and the proposals the store holds', () => {
+  it('names a proposal approved in the database without a signed approval, and swapped details', async () => {
+    const { server, anna } = board;
+    const root = board.org.root.publicKey;
+    const language = freshLanguage();
+    const volunteer = await vettedVolunteer(board, { skills: MILITARY_LAW, languages: [language] });
+    const contact = await contactWithRequest(board, {
+      skills: ['legal.military-law'],
+      languages: [language],
+    });
+    const entry = await pendingEntry(anna, contact.requestId);
+    expect(await verifyAuditLog(server.store, root)).toMatchObject({ ok: true });
+    const mismatch = async () => {
+      const result = await verifyAuditLog(server.store, root);
+      return 'stateMismatch' in result ? result.stateMismatch : 'no mismatch';
+    };
+    const db = new Database(server.dbFile);
+    try {
+      // Someone with the disk marks the proposal approved and the request with it.
+      db.prepare(`UPDATE proposals SET state = 'approved' WHERE id = ?`).run(entry.proposal.id);
+      expect(await mismatch()).toMatch(/no approval/);
+      db.prepare(`UPDATE proposals SET state = 'pending' WHERE id = ?`).run(entry.proposal.id);
+      expect(await verifyAuditLog(server.store, root)).toMatchObject({ ok: true });
+
+      // A real approval; then the stored details are swapped for other bytes.
+      expect(
+        await call(anna.socket, 'moderation.approve', await approvalBy(anna, entry, volunteer)),
+      ).toMatchObject({ ok: true });
+      expect(await verifyAuditLog(server.store, root)).toMatchObject({ ok: true });
+      const details = db
+        .prepare<[string], { details: Buffer }>('SELECT details FROM requests WHERE id = ?')
+        .get(contact.requestId)!.details;
+      const swapped = Buffer.from(details);
+      const last = swapped.length - 1;
+      swapped.writeUInt8(swapped.readUInt8(last) ^ 1, last);
+      db.prepare('UPDATE requests SET details = ? WHERE id = ?').run(swapped, contact.requestId);
+      expect(await mismatch()).toMatch(/not the envelope its approval signed/);
+      db.prepare('UPDATE requests SET details = ? WHERE id = ?').run(details, contact.requestId);
+      // An approval naming another moderator than the one who signed it.
+      db.prepare(`UPDATE proposals SET approvals = ? WHERE id = ?`).run(
+        JSON.stringify([{ moderatorId: board.boris.accountId, seq: auditLength(server) }]),
+        entry.proposal.id,
+      );
+      expect(await mismatch()).toMatch(/names an approval/);
+      db.prepare(`UPDATE proposals SET approvals = ? WHERE id = ?`).run(
+        JSON.stringify([{ moderatorId: anna.accountId, seq: auditLength(server) }]),
+        entry.proposal.id,
+      );
+      expect(await verifyAuditLog(server.store, root)).toMatchObject({ ok: true });
+    } finally {
+      db.close();
+    }
   });
 });
 

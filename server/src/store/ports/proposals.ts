@@ -132,6 +132,11 @@ export interface ProposalStore {
   proposalsOfUnmatchable(limit: number): Promise<ProposalRecord[]>;
   /** Approved proposals whose offer timed out by `now`, oldest first, at most `limit`. */
   overdueOffers(now: number, limit: number): Promise<ProposalRecord[]>;
+  /**
+   * Every proposal with an approval recorded or in a state only an approval leads to, for
+   * `audit-verify` (which checks them against the log's approve statements).
+   */
+  everyApproved(): Promise<ProposalRecord[]>;
   /** Every bar, and every (request, volunteer) pair ever proposed: the engine's history. */
   history(): Promise<{
     readonly barred: readonly PairBar[];

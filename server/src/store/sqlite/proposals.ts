@@ -307,6 +307,11 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
             OR NOT EXISTS (SELECT 1 FROM vetting WHERE vetting.volunteer_id = proposals.volunteer_id))
      ORDER BY created_at, id LIMIT ?`,
   );
+  const approvedEver = db.prepare<[], ProposalRow>(
+    `SELECT ${COLUMNS} FROM proposals
+     WHERE approvals <> '[]' OR state IN ('approved', 'accepted', 'ended', 'declined', 'timed_out')
+     ORDER BY created_at, id`,
+  );
   const overdue = db.prepare<[number, number], ProposalRow>(
     `SELECT ${COLUMNS} FROM proposals
      WHERE state = 'approved' AND offered_until <= ? ORDER BY offered_until, id LIMIT ?`,
@@ -379,6 +384,10 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
 
     proposalsOfUnmatchable(limit) {
       return settle(() => unmatchable.all(limit).map(toProposal));
+    },
+
+    everyApproved() {
+      return settle(() => approvedEver.all().map(toProposal));
     },
 
     overdueOffers(now, limit) {
