@@ -7,6 +7,7 @@
 import {
   LOADED_PROPOSAL_STATES,
   MAX_LISTED_MATCHES,
+  PROPOSAL_TRANSITIONS,
   type MatchWire,
   type ProposalState,
   type RequestState,
@@ -170,7 +171,9 @@ export class MatchService {
     barReason?: PairBar['reason'],
   ): Promise<MatchWire> {
     const requestFrom = REQUEST_STATE_OF[proposal.state];
-    if (requestFrom === undefined) throw conflict(proposal);
+    if (requestFrom === undefined || !PROPOSAL_TRANSITIONS[proposal.state].includes(to)) {
+      throw conflict(proposal);
+    }
     const now = this.deps.clock.now();
     const change: ProposalChange = {
       update: { id: proposal.id, from: [proposal.state], to, at: now },
