@@ -1,9 +1,10 @@
 // When matching runs, through the real server: runs asked for during a run are coalesced into a
-// single run after it; the timer runs it with nothing else happening; and KOLOKOL_CRITICAL_SKILLS
+// single run after it, and runs rest between them; the timer runs it with nothing else happening; and KOLOKOL_CRITICAL_SKILLS
 // decides which proposals need two moderators (an unknown code stops start-up).
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeRootPublicKey } from '@kolokol/shared/crypto';
 import { ConfigError, loadConfig } from '../../server/src/config/config.js';
+import { MIN_MATCH_REST_MS } from '../../server/src/domain/moderation/moderation-limits.js';
 import { closeAllSockets } from '../support/client.js';
 import { countingStore, type CountingStore } from '../support/counting-store.js';
 import {
@@ -52,6 +53,26 @@ describe('matching runs', () => {
     await Promise.all(asked);
     await proposer.idle();
     expect(counting.calls()[RUN]).toBe(2);
+  });
+
+  it('rests between runs: a storm of asks for a second makes a few runs, not hundreds', async () => {
+    const { server, counting } = await countingServer();
+    const { proposer } = server.server.services;
+    await proposer.idle();
+    counting.reset();
+    const started = performance.now();
+    let asks = 0;
+    while (performance.now() - started < 1000) {
+      void proposer.request();
+      asks += 1;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    await proposer.idle();
+    const elapsed = performance.now() - started;
+    expect(asks).toBeGreaterThan(100);
+    // Each run is followed by a rest of at least MIN_MATCH_REST_MS.
+    expect(counting.calls()[RUN]).toBeLessThanOrEqual(Math.ceil(elapsed / MIN_MATCH_REST_MS) + 1);
+    expect(counting.calls()[RUN]).toBeGreaterThanOrEqual(2);
   });
 
   it('runs on the timer (KOLOKOL_MATCH_INTERVAL_SECONDS) with nothing else happening', async () => {

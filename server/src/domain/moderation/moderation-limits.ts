@@ -11,3 +11,10 @@ export const TIMEOUTS_PER_RUN = 200;
 
 /** Live proposals whose request was cancelled or expired, withdrawn per run. */
 export const ORPHANS_PER_RUN = 500;
+
+/**
+ * The least rest between two matching runs (each rest is as long as the last run took, at least
+ * this): every offer change asks for a run, and a volunteer toggling `paused` in a loop must not
+ * keep the engine busy without pause.
+ */
+export const MIN_MATCH_REST_MS = 100;

@@ -1,7 +1,9 @@
 // The proposer: runs the matching engine over every open request and every matchable offer and
 // writes its proposals for the moderators. It runs when something changes what can be matched (a
 // new request, an offer changed, a vetting decision, a proposal ended) and on a timer; runs are
-// coalesced — one at a time, and however many are asked for during one, a single run after it.
+// coalesced — one at a time, and however many are asked for during one, a single run after it,
+// after a rest as long as the last run took.
+import { setTimeout as delay } from 'node:timers/promises';
 import { newId } from '../secrets.js';
 import type { RequestRecord, Store } from '../../store/ports.js';
 import type { Clock } from '../clock.js';
@@ -9,7 +11,7 @@ import type { Notifier } from '../notifier.js';
 import type { RequestLifecycle } from '../request-lifecycle.js';
 import { assignBatch } from '../matching/index.js';
 import { loadsOf, pairHistory, toMatchOffer, toMatchRequest } from './match-views.js';
-import { MATCH_REQUESTS_PER_RUN, ORPHANS_PER_RUN } from './moderation-limits.js';
+import { MATCH_REQUESTS_PER_RUN, MIN_MATCH_REST_MS, ORPHANS_PER_RUN } from './moderation-limits.js';
 
 export interface MatchRun {
   /** Proposals written. */
@@ -21,6 +23,9 @@ export interface MatchRun {
 export class Proposer {
   #running: Promise<MatchRun> | undefined;
   #queued: Promise<MatchRun> | undefined;
+  /** When the last run ended and how long it took (performance.now() milliseconds). */
+  #lastEnd = -Infinity;
+  #lastDuration = 0;
 
   constructor(
     private readonly deps: {
@@ -35,15 +40,28 @@ export class Proposer {
 
   /**
    * Asks for a run. Resolves when a run that started after this call has finished: the one
-   * starting now, or — while one runs — the single run queued after it.
+   * starting now, or the single run queued after the current one. A run starts only after a rest
+   * as long as the last run took (at least MIN_MATCH_REST_MS), so a storm of offer changes from
+   * one account keeps matching to half the time at most.
    */
   request(): Promise<MatchRun> {
-    if (this.#running === undefined) return this.#start();
-    this.#queued ??= this.#running.then(() => {
-      this.#queued = undefined;
-      return this.#start();
-    });
-    return this.#queued;
+    if (this.#queued !== undefined) return this.#queued;
+    if (this.#running === undefined && this.#restLeft() === 0) return this.#start();
+    const after = this.#running ?? Promise.resolve();
+    const queued = after
+      .then(() => delay(this.#restLeft()))
+      .then(() => {
+        this.#queued = undefined;
+        return this.#start();
+      });
+    this.#queued = queued;
+    return queued;
+  }
+
+  /** Milliseconds until the next run may start. */
+  #restLeft(): number {
+    const rest = Math.max(MIN_MATCH_REST_MS, this.#lastDuration);
+    return Math.max(0, Math.ceil(this.#lastEnd + rest - performance.now()));
   }
 
   /** Resolves once no run is going on or queued (shutdown waits for it before closing the store). */
@@ -54,12 +72,15 @@ export class Proposer {
   }
 
   #start(): Promise<MatchRun> {
+    const started = performance.now();
     const run = this.#run()
       .catch((error: unknown) => {
         this.deps.onError(error);
         return { proposed: 0, withdrawn: 0 };
       })
       .finally(() => {
+        this.#lastEnd = performance.now();
+        this.#lastDuration = this.#lastEnd - started;
         if (this.#running === run) this.#running = undefined;
       });
     this.#running = run;
