@@ -1,11 +1,14 @@
 // The volunteer's and the contact's side of a match through the real server: decline (barred,
 // re-matched to someone else, never the same pair again), the accept timeout, the contact
 // declining an accepted volunteer, ending and blocking — with the channel between the two open
-// exactly while the match is accepted — and every call on someone else's match refused.
+// exactly while the match is accepted, and the details gone from disk once it ended — and every
+// call on someone else's match refused.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '@kolokol/shared';
 import { randomBytes } from '@kolokol/shared/crypto';
 import { MatchService } from '../../server/src/domain/moderation/matches.js';
+import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
 import { call, closeAllSockets } from '../support/client.js';
 import { requestInput, wireRequest } from '../support/requests.js';
@@ -13,6 +16,7 @@ import { addDevice, publishPrekeys, type LoggedIn, type TestDevice } from '../su
 import {
   approved,
   approvedPair,
+  bytes,
   contactWithRequest,
   freshLanguage,
   matchingSettled,
@@ -32,6 +36,16 @@ afterAll(async () => {
   closeAllSockets();
   await board.server.close();
 });
+
+/** The database file and its -wal and -shm companions, byte for byte. */
+async function filesOnDisk(): Promise<Buffer> {
+  const parts = await Promise.all(
+    ['', '-wal', '-shm'].map((suffix) =>
+      readFile(board.server.dbFile + suffix).catch(() => Buffer.alloc(0)),
+    ),
+  );
+  return Buffer.concat(parts);
+}
 
 const stateOf = async (id: string) => (await board.server.store.proposals.findProposal(id))?.state;
 const requestState = async (id: string) =>
@@ -245,6 +259,31 @@ describe('the contact and the channel', () => {
         pair.volunteer.accountId,
       ),
     ).toMatchObject([{ reason: 'blocked' }]);
+  });
+
+  it('an ended match’s details (as re-wrapped for the volunteer) leave the DB, WAL and SHM', async () => {
+    const pair = await approvedPair(board, { accept: true });
+    const listed = await call(pair.volunteer.socket, 'matches.list', {});
+    if (!listed.ok) throw new Error(listed.error.code);
+    const details = Buffer.from(
+      bytes(listed.data.matches.find((m) => m.id === pair.matchId)!.details!),
+    );
+    const disk = await filesOnDisk();
+    const slices = [100, 5_000, 12_000, 20_000, details.length - 40]
+      .map((at) => details.subarray(at, at + 32))
+      .filter((slice) => disk.includes(slice));
+    expect(slices.length).toBeGreaterThanOrEqual(3);
+    expect(
+      await call(pair.contact.socket, 'matches.end', { id: pair.matchId, outcome: 'resolved' }),
+    ).toMatchObject({ ok: true });
+    const deadline = Date.now() + WAL_SCRUB_DELAY_MS + 2000;
+    let left = slices.length;
+    while (left > 0 && Date.now() < deadline) {
+      const now = await filesOnDisk();
+      left = slices.filter((slice) => now.includes(slice)).length;
+      if (left > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(left).toBe(0);
   });
 
   it('a cancelled request withdraws its approved proposal on the next matching run', async () => {

@@ -18,6 +18,7 @@ import { expectRefusedUnchanged } from '../support/assertions.js';
 import { auditLength } from '../support/audit.js';
 import { call, closeAllSockets, type ClientSocket } from '../support/client.js';
 import { addDevice, fetchBundles, publishPrekeys, type TestDevice } from '../support/keys.js';
+import { pushes } from '../support/requests.js';
 import {
   approvalBy,
   bytes,
@@ -86,6 +87,7 @@ describe('the moderation story', () => {
       urgency: 'critical',
     });
     const contactPushes = collect<{ id: string; state: string }>(contact.socket, 'matches.changed');
+    const contactRequests = pushes(contact.socket);
     // Devices with prekeys, for the channel.
     const contactDevice = await addDevice(server.url, contact);
     const volunteerDevice = await addDevice(server.url, volunteer);
@@ -199,6 +201,7 @@ describe('the moderation story', () => {
       () => contactPushes.some((p) => p.id === matchId && p.state === 'accepted'),
       'contact told',
     );
+    await contactRequests.next((e) => e.id === contact.requestId && e.state === 'active');
     await eventually(
       () => volunteerPushes.some((p) => p.id === matchId && p.state === 'accepted'),
       'volunteer told',
