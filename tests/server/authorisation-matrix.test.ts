@@ -9,10 +9,12 @@
 // down, or its own code (BAD_REQUEST for a bad signature, NOT_FOUND for an unknown id) where a
 // valid one would take a ceremony unrelated to authorisation. Either way each cell names one
 // code, so each can fail. Every FORBIDDEN changes nothing.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ROLES,
   clientEvents,
+  fromBase64Url,
   toBase64Url,
   type ClientEventName,
   type ErrorCode,
@@ -522,6 +524,90 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
   ],
   'audit.head': [
     { case: 'the log’s head', payload: () => ({}), expect: only(['moderator', 'admin']) },
+  ],
+  'moderation.queue': [
+    { case: 'the pending proposals', payload: () => ({}), expect: only(['moderator', 'admin']) },
+  ],
+  'moderation.approve': [
+    {
+      case: 'an unknown proposal, details a sealed envelope, signed by the caller',
+      payload: (caller) => {
+        const details = wireRequest(requestInput()).details;
+        return {
+          details,
+          statement: statementBy(caller, {
+            kind: 'approve',
+            subject: randomId(),
+            request: randomId(),
+            proposal: randomId(),
+            envelopeDigest: new Uint8Array(
+              createHash('sha256').update(fromBase64Url(details)!).digest(),
+            ),
+          }),
+        };
+      },
+      expect: only(['moderator', 'admin'], 'NOT_FOUND'),
+    },
+  ],
+  'moderation.reject': [
+    {
+      case: 'an unknown proposal, signed by the caller',
+      payload: (caller) => ({
+        statement: statementBy(caller, {
+          kind: 'reject',
+          subject: randomId(),
+          request: randomId(),
+          proposal: randomId(),
+          reason: 'mismatch',
+        }),
+      }),
+      expect: only(['moderator', 'admin'], 'NOT_FOUND'),
+    },
+  ],
+  'moderation.repropose': [
+    {
+      case: 'an unknown proposal, signed by the caller',
+      payload: (caller) => ({
+        statement: statementBy(caller, {
+          kind: 'repropose',
+          subject: randomId(),
+          request: randomId(),
+          proposal: randomId(),
+        }),
+      }),
+      expect: only(['moderator', 'admin'], 'NOT_FOUND'),
+    },
+  ],
+  'matches.list': [
+    { case: 'own matches', payload: () => ({}), expect: only(['contact', 'volunteer']) },
+  ],
+  'matches.accept': [
+    {
+      case: 'an unknown match (not owner)',
+      payload: () => ({ id: randomId() }),
+      expect: only(['volunteer'], 'NOT_FOUND'),
+    },
+  ],
+  'matches.decline': [
+    {
+      case: 'an unknown match (not owner)',
+      payload: () => ({ id: randomId() }),
+      expect: only(['contact', 'volunteer'], 'NOT_FOUND'),
+    },
+  ],
+  'matches.end': [
+    {
+      case: 'an unknown match (not owner)',
+      payload: () => ({ id: randomId(), outcome: 'resolved' }),
+      expect: only(['contact', 'volunteer'], 'NOT_FOUND'),
+    },
+  ],
+  'matches.block': [
+    {
+      case: 'an unknown match (not owner)',
+      payload: () => ({ id: randomId() }),
+      expect: only(['contact', 'volunteer'], 'NOT_FOUND'),
+    },
   ],
 };
 

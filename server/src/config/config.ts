@@ -3,7 +3,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import {
+  DEFAULT_CRITICAL_SKILLS,
   MAX_DEVICES_PER_ACCOUNT_CEILING,
+  isSkillCode,
+  type SkillCode,
   MAX_ONE_TIME_PREKEYS_STORED,
   ONE_TIME_PREKEYS_LOW_WATER,
 } from '@kolokol/shared';
@@ -73,6 +76,29 @@ export const CONFIG_VARIABLES = {
   // A week: long enough for the contact's devices to see how a request ended, short enough that a
   // seized server holds little of who asked for what. Ended requests have no details left.
   KOLOKOL_ENDED_REQUEST_RETENTION_HOURS: positiveInt.max(90 * 24).default(7 * 24),
+  // Two days: a volunteer may be away for a weekend; past that the contact should not wait for
+  // them any longer, and the request goes back to matching.
+  KOLOKOL_MATCH_ACCEPT_TIMEOUT_HOURS: positiveInt.max(14 * 24).default(48),
+  // Matching also runs on every new request and offer change; the timer catches what those miss
+  // (capacity freed by a timeout, a volunteer reinstated). One run at a time, coalesced.
+  KOLOKOL_MATCH_INTERVAL_SECONDS: positiveInt.max(24 * 3600).default(300),
+  // The skills whose proposals need two different moderators' approval (comma-separated codes
+  // of shared's taxonomy); unset: DEFAULT_CRITICAL_SKILLS. An unknown code stops start-up.
+  KOLOKOL_CRITICAL_SKILLS: z
+    .string()
+    .optional()
+    .transform((text, ctx): readonly SkillCode[] | undefined => {
+      if (text === undefined) return undefined;
+      const codes = text
+        .split(',')
+        .map((code) => code.trim())
+        .filter(Boolean);
+      if (!codes.every(isSkillCode)) {
+        ctx.addIssue({ code: 'custom', message: 'not a comma-separated list of skill codes' });
+        return z.NEVER;
+      }
+      return [...new Set(codes)];
+    }),
   KOLOKOL_ROOT_PUBLIC_KEY: z
     .string()
     .optional()
@@ -142,6 +168,12 @@ export interface Config {
   readonly endedRequestRetentionMs: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
   readonly rootPublicKey: Uint8Array | undefined;
+  /** How long an approved match waits for the volunteer before it times out (re-matched). */
+  readonly matchAcceptTimeoutMs: number;
+  /** How often matching runs besides on new requests and offer changes. */
+  readonly matchIntervalMs: number;
+  /** Skills whose proposals need two different moderators' approval. */
+  readonly criticalSkills: readonly SkillCode[];
 }
 
 export class ConfigError extends Error {
@@ -237,5 +269,8 @@ export function loadConfig(env: Env = process.env): Config {
     requestExpiryMs: read(env, 'KOLOKOL_REQUEST_EXPIRY_HOURS') * 3600 * 1000,
     endedRequestRetentionMs: read(env, 'KOLOKOL_ENDED_REQUEST_RETENTION_HOURS') * 3600 * 1000,
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
+    matchAcceptTimeoutMs: read(env, 'KOLOKOL_MATCH_ACCEPT_TIMEOUT_HOURS') * 3600 * 1000,
+    matchIntervalMs: read(env, 'KOLOKOL_MATCH_INTERVAL_SECONDS') * 1000,
+    criticalSkills: read(env, 'KOLOKOL_CRITICAL_SKILLS') ?? DEFAULT_CRITICAL_SKILLS,
   };
 }

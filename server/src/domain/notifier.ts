@@ -1,6 +1,11 @@
 // What the domain tells connected clients, without knowing how: the realtime layer implements
 // this with socket.io rooms (and, scaled out, the Redis adapter).
-import type { DevicesChanged, RequestsChanged } from '@kolokol/shared';
+import type {
+  DevicesChanged,
+  MatchesChanged,
+  QueueChanged,
+  RequestsChanged,
+} from '@kolokol/shared';
 import type { DirectMessageRecord } from '../store/ports.js';
 
 export interface Notifier {
@@ -15,4 +20,8 @@ export interface Notifier {
   devicesChanged(event: DevicesChanged): void;
   /** To every socket of the request's contact: the request changed state. */
   requestChanged(ownerId: string, event: RequestsChanged): void;
+  /** To every moderator's and admin's sockets: the queue of pending proposals changed. */
+  queueChanged(event: QueueChanged): void;
+  /** To every socket of the account: one of its matches changed state. */
+  matchChanged(accountId: string, event: MatchesChanged): void;
 }

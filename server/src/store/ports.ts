@@ -16,3 +16,4 @@ export type * from './ports/requests.js';
 export type * from './ports/sessions.js';
 export type * from './ports/store.js';
 export type * from './ports/vetting.js';
+export type * from './ports/proposals.js';

@@ -132,6 +132,9 @@ export class Decisions {
       case 'duplicate':
         throw new AppError('CONFLICT', 'statement: already recorded');
       case 'not-applied':
+        if (outcome.reason === 'state-moved') {
+          throw new AppError('CONFLICT', 'the proposal or its request changed meanwhile; reload');
+        }
         throw new AppError('NOT_FOUND', 'no such account');
     }
   }

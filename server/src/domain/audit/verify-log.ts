@@ -2,13 +2,15 @@
 // shared's AuditChainVerifier — numbering, every hash, every signature, every certificate against
 // the organisation root — stopping at the first broken entry; then, if given, that a checkpoint
 // (a head recorded elsewhere earlier) is still an entry of the chain; then that the vetting the
-// store holds is what the log's signed decisions make it (vetting-replay.ts).
+// store holds is what the log's signed decisions make it (vetting-replay.ts), and that every
+// approved proposal and the details it shared are accounted for by them (approval-replay.ts).
 import {
   AuditChainVerifier,
   type AuditChainBreak,
   type AuditChainSummary,
 } from '@kolokol/shared/crypto';
 import type { Store } from '../../store/ports.js';
+import { ApprovalReplay } from './approval-replay.js';
 import { VettingReplay } from './vetting-replay.js';
 
 /** Entries read per store call: bounds the memory one page takes (≤ 500 × ~2 KiB). */
@@ -34,6 +36,7 @@ export async function verifyAuditLog(
 ): Promise<LogVerification> {
   const verifier = new AuditChainVerifier(rootPublicKey);
   const vetting = new VettingReplay();
+  const approvals = new ApprovalReplay();
   let after = 0;
   for (;;) {
     const page = await store.audit.entries(after, AUDIT_VERIFY_PAGE_ENTRIES);
@@ -42,6 +45,7 @@ export async function verifyAuditLog(
       if (broken) return { ok: false, broken };
       const refused = vetting.add(entry);
       if (refused) return { ok: false, broken: { seq: entry.seq, reason: refused } };
+      approvals.add(entry);
       after = entry.seq;
     }
     if (page.length < AUDIT_VERIFY_PAGE_ENTRIES) break;
@@ -51,7 +55,7 @@ export async function verifyAuditLog(
   if (checkpoint !== undefined && checkpointAt === undefined) {
     return { ok: false, checkpointMissing: true, summary };
   }
-  const stateMismatch = await vetting.mismatch(store);
+  const stateMismatch = (await vetting.mismatch(store)) ?? (await approvals.mismatch(store));
   if (stateMismatch !== undefined) return { ok: false, stateMismatch, summary };
   return checkpointAt === undefined ? { ok: true, summary } : { ok: true, summary, checkpointAt };
 }

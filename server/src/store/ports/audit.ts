@@ -4,6 +4,7 @@
 // and the state it authorises never disagree.
 import type { AuditEntry } from '@kolokol/shared/crypto';
 import type { ModeratorCertificateRecord, RevocationListRecord } from './certificates.js';
+import type { ProposalChange } from './proposals.js';
 import type { VettingChange } from './vetting.js';
 
 /** One log entry as stored: numbered, chained, hashed (shared/src/crypto/trust/audit-chain.ts). */
@@ -26,7 +27,9 @@ export type AuditEffect =
   /** Store a moderator certificate (CertificateStore.putModeratorCertificate). */
   | { readonly kind: 'certificate'; readonly certificate: ModeratorCertificateRecord }
   /** Store a revocation statement if newer (CertificateStore.putRevocationList). */
-  | { readonly kind: 'revocation-list'; readonly list: RevocationListRecord };
+  | { readonly kind: 'revocation-list'; readonly list: RevocationListRecord }
+  /** A moderator's decision on a proposal: the proposal, its request, a bar (ProposalStore). */
+  | { readonly kind: 'proposal'; readonly change: ProposalChange };
 
 export type AppendOutcome =
   /** Written; `revokedSessionIds` are the sessions a suspension ended (else empty). */
@@ -37,11 +40,13 @@ export type AppendOutcome =
   | { readonly kind: 'duplicate' }
   /**
    * The effect did not apply, so nothing was written: the certificate is stored already, or its
-   * serial names another; the revocation list is not newer; the account does not exist.
+   * serial names another; the revocation list is not newer; the account does not exist; the
+   * proposal or its request moved on since the effect was planned ('state-moved').
    */
   | {
       readonly kind: 'not-applied';
-      readonly reason: 'already-stored' | 'serial-taken' | 'stale' | 'no-such-account';
+      readonly reason:
+        'already-stored' | 'serial-taken' | 'stale' | 'no-such-account' | 'state-moved';
     };
 
 export interface AuditStore {

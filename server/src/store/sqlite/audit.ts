@@ -14,6 +14,7 @@ import type {
 import { prepareSuspensionWrites } from './accounts.js';
 import { prepareCertificateWrites } from './certificates.js';
 import { settle, toPlainBytes } from './codec.js';
+import { ProposalConflict, prepareProposalWrites } from './proposals.js';
 import { prepareVettingWrites } from './vetting.js';
 
 interface EntryRow {
@@ -86,6 +87,7 @@ export function createSqliteAuditStore(db: Database.Database): AuditStore {
   const { updateSuspended, suspendTx } = prepareSuspensionWrites(db);
   const { putCertificateTx, putRevocationList } = prepareCertificateWrites(db);
   const applyVetting = prepareVettingWrites(db);
+  const applyProposal = prepareProposalWrites(db);
 
   const head = (): AuditHead => {
     const row = last.get();
@@ -117,6 +119,14 @@ export function createSqliteAuditStore(db: Database.Database): AuditStore {
       }
       case 'revocation-list':
         if (putRevocationList(effect.list) !== 'stored') refuse('stale');
+        return [];
+      case 'proposal':
+        try {
+          applyProposal(effect.change);
+        } catch (error) {
+          if (error instanceof ProposalConflict) refuse('state-moved');
+          throw error;
+        }
         return [];
     }
   };

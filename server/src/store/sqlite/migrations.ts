@@ -388,6 +388,47 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 11,
+    name: "moderation: the engine's proposals and their way to a live match; pair bars",
+    up: (db) => {
+      // One (request, volunteer) pair is proposed at most once ever. Reasons and alternatives are
+      // the engine's JSON (checked by the adapter on read); approvals are JSON [{moderatorId, seq}].
+      // A proposal goes with its request (purged with it); a bar outlives both, as the engine's
+      // "never these two again" must.
+      db.exec(`
+        CREATE TABLE proposals (
+          id TEXT PRIMARY KEY,
+          request_id TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+          volunteer_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          contact_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          score REAL NOT NULL,
+          reasons TEXT NOT NULL,
+          alternatives TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'accepted', 'ended',
+                                               'rejected', 'replaced', 'declined', 'timed_out',
+                                               'withdrawn')),
+          approvals TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          decided_at INTEGER,
+          offered_until INTEGER,
+          updated_at INTEGER NOT NULL,
+          UNIQUE (request_id, volunteer_id)
+        ) STRICT;
+        CREATE INDEX proposals_by_state ON proposals (state, created_at);
+        CREATE INDEX proposals_by_volunteer ON proposals (volunteer_id, state);
+        CREATE INDEX proposals_by_contact ON proposals (contact_id, state);
+
+        CREATE TABLE pair_bars (
+          contact_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          volunteer_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          reason TEXT NOT NULL CHECK (reason IN ('declined', 'blocked', 'rejected')),
+          at INTEGER NOT NULL,
+          PRIMARY KEY (contact_id, volunteer_id, reason)
+        ) STRICT;
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

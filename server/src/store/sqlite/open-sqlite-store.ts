@@ -18,6 +18,7 @@ import { applyMigrations } from './migrations.js';
 import { createSqliteMetaStore } from './meta.js';
 import { createSqliteOfferStore } from './offers.js';
 import { createSqlitePrekeyStore } from './prekeys.js';
+import { createSqliteProposalStore } from './proposals.js';
 import { createSqliteRequestStore } from './requests.js';
 import { createSqliteSessionStore } from './sessions.js';
 import { createSqliteVettingStore } from './vetting.js';
@@ -135,6 +136,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const audit = createSqliteAuditStore(db);
   const offers = createSqliteOfferStore(db);
   const requests = createSqliteRequestStore(db);
+  const proposals = createSqliteProposalStore(db);
   const ping = db.prepare<[], { readonly ok: 1 }>('SELECT 1 AS ok');
   // Every method that deletes or overwrites something secret-bearing is scrubbed, and every
   // write that must survive a power cut is durable; a new such method belongs in this list.
@@ -214,6 +216,23 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           return expired;
         }),
       purgeRequests: (states, before) => scrubbed(requests.purgeRequests(states, before)),
+    },
+    proposals: {
+      ...proposals,
+      // A moderator's or a volunteer's decision lost in a power cut would reopen what it closed
+      // (a bar, a withdrawn match): durable. Details replaced or dropped with it are scrubbed.
+      applyProposalChange: (change) => {
+        const write = durably(db, () => proposals.applyProposalChange(change));
+        const rewrites =
+          change.request !== undefined &&
+          (change.request.dropDetails || change.request.details !== undefined);
+        return rewrites
+          ? write.then((outcome) => {
+              if (outcome.kind === 'applied') scrubber?.request();
+              return outcome;
+            })
+          : write;
+      },
     },
     ping() {
       return settle(() => {

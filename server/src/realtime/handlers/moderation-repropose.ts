@@ -1,0 +1,15 @@
+// moderation.repropose: replace a pending proposal by one to another volunteer (certified staff).
+import { wireEntryRef } from '../../domain/audit/audit-log.js';
+import type { ProposalDecisions } from '../../domain/moderation/proposal-decisions.js';
+import { defineHandler } from '../handler.js';
+
+export function moderationRepropose(decisions: ProposalDecisions) {
+  return defineHandler({
+    event: 'moderation.repropose',
+    roles: ['moderator', 'admin'],
+    handle: async ({ statement }, { caller }) => {
+      const { replaced, proposal, entry } = await decisions.repropose(caller, statement);
+      return { replaced, proposal, entry: wireEntryRef(entry) };
+    },
+  });
+}
