@@ -19,6 +19,7 @@ import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
 import { OfferService } from './domain/offers.js';
 import { PrekeyService } from './domain/prekeys.js';
 import { RequestLifecycle } from './domain/request-lifecycle.js';
+import { ReportService } from './domain/reports.js';
 import { RequestService } from './domain/requests.js';
 import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
 import { socketNotifier } from './realtime/socket-notifier.js';
@@ -38,6 +39,7 @@ export interface KolokolServer {
     readonly moderation: ModerationService;
     readonly requests: RequestService;
     readonly requestLifecycle: RequestLifecycle;
+    readonly reports: ReportService;
   };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
@@ -85,7 +87,21 @@ export function createKolokolServer(deps: {
     rootPublicKey: config.rootPublicKey,
   });
   const vetting = new VettingService({ store, decisions });
-  const moderation = new ModerationService({ store, log: auditLog, decisions, sessions });
+  const reports = new ReportService({
+    store,
+    clock,
+    notifier,
+    decisions,
+    newAccountMs: config.newAccountMs,
+    closedRetentionMs: config.closedReportRetentionMs,
+  });
+  const moderation = new ModerationService({
+    store,
+    log: auditLog,
+    decisions,
+    sessions,
+    reports,
+  });
   const certificates = new CertificateService({
     store,
     clock,
@@ -141,6 +157,7 @@ export function createKolokolServer(deps: {
       envelopePrekeys,
       offers,
       requests,
+      reports,
       prekeyFetchLimits: {
         perPairPerHour: config.prekeyFetchesPerPairPerHour,
         perCallerPerHour: config.prekeyFetchesPerCallerPerHour,
@@ -155,8 +172,12 @@ export function createKolokolServer(deps: {
   late.realtime = realtime;
 
   const housekeeping = () =>
-    Promise.all([purgeExpired(store, clock), requestLifecycle.housekeep()]).catch(
-      (error: unknown) => logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
+    Promise.all([
+      purgeExpired(store, clock),
+      requestLifecycle.housekeep(),
+      reports.housekeep(),
+    ]).catch((error: unknown) =>
+      logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
     );
   void housekeeping();
   const housekeepingTimer = setInterval(() => void housekeeping(), HOUSEKEEPING_INTERVAL_MS);
@@ -166,7 +187,7 @@ export function createKolokolServer(deps: {
   return {
     http,
     realtime,
-    services: { accounts, sessions, login, moderation, requests, requestLifecycle },
+    services: { accounts, sessions, login, moderation, requests, requestLifecycle, reports },
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -234,7 +234,13 @@ describe('deleted data leaves the database files', () => {
     const later = new RequestLifecycle({
       store: server.store,
       clock: { now: () => Date.now() + server.config.requestExpiryMs + 60_000 },
-      notifier: { prekeysLow() {}, directMessage() {}, devicesChanged() {}, requestChanged() {} },
+      notifier: {
+        prekeysLow() {},
+        directMessage() {},
+        devicesChanged() {},
+        requestChanged() {},
+        reportChanged() {},
+      },
       ages: {
         expiryMs: server.config.requestExpiryMs,
         endedRetentionMs: 10 * server.config.requestExpiryMs,

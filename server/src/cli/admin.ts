@@ -15,6 +15,7 @@ import { ModerationService } from '../domain/audit/moderation.js';
 import { verifyAuditLog } from '../domain/audit/verify-log.js';
 import { CertificateService } from '../domain/certificates.js';
 import { systemClock } from '../domain/clock.js';
+import { ReportService } from '../domain/reports.js';
 import { RevocationFeed } from '../domain/revocations.js';
 import { SessionService } from '../domain/sessions.js';
 import { AppError } from '../errors.js';
@@ -120,12 +121,23 @@ async function online(command: string, args: readonly string[]): Promise<boolean
       log,
       rootPublicKey: config.rootPublicKey,
     });
-    const moderation = new ModerationService({
+    const decisions = new Decisions({ store, clock, log, rootPublicKey: config.rootPublicKey });
+    // No sockets here to tell of anything: the running server's pushes are its own.
+    const reports = new ReportService({
       store,
-      log,
-      decisions: new Decisions({ store, clock, log, rootPublicKey: config.rootPublicKey }),
-      sessions,
+      clock,
+      notifier: {
+        prekeysLow() {},
+        directMessage() {},
+        devicesChanged() {},
+        requestChanged() {},
+        reportChanged() {},
+      },
+      decisions,
+      newAccountMs: config.newAccountMs,
+      closedRetentionMs: config.closedReportRetentionMs,
     });
+    const moderation = new ModerationService({ store, log, decisions, sessions, reports });
     const operator = { accountId: 'operator-cli', role: 'admin' as const };
     const [first, second] = args;
     switch (command) {

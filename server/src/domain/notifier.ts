@@ -1,6 +1,6 @@
 // What the domain tells connected clients, without knowing how: the realtime layer implements
 // this with socket.io rooms (and, scaled out, the Redis adapter).
-import type { DevicesChanged, RequestsChanged } from '@kolokol/shared';
+import type { DevicesChanged, ReportsChanged, RequestsChanged } from '@kolokol/shared';
 import type { DirectMessageRecord } from '../store/ports.js';
 
 export interface Notifier {
@@ -15,4 +15,6 @@ export interface Notifier {
   devicesChanged(event: DevicesChanged): void;
   /** To every socket of the request's contact: the request changed state. */
   requestChanged(ownerId: string, event: RequestsChanged): void;
+  /** To every staff (moderator, admin) socket: an abuse report was made or closed. */
+  reportChanged(event: ReportsChanged): void;
 }

@@ -2,7 +2,7 @@
 // account), on this node or (with the Redis adapter) any other.
 import { toDirectMessageWire } from '../domain/direct-messages.js';
 import type { Notifier } from '../domain/notifier.js';
-import { accountRoom, deviceRoom, type KolokolServer } from './socket-types.js';
+import { STAFF_ROOM, accountRoom, deviceRoom, type KolokolServer } from './socket-types.js';
 
 export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
   return {
@@ -19,6 +19,9 @@ export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
     },
     requestChanged(ownerId, event) {
       io()?.to(accountRoom(ownerId)).emit('requests.changed', event);
+    },
+    reportChanged(event) {
+      io()?.to(STAFF_ROOM).emit('reports.changed', event);
     },
   };
 }

@@ -16,3 +16,4 @@ export * from './version.js';
 export * from './offers.js';
 export * from './request-lifecycle.js';
 export * from './requests.js';
+export * from './reports.js';

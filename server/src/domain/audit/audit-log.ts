@@ -33,7 +33,8 @@ export type Appended =
   | { readonly kind: 'duplicate' }
   | {
       readonly kind: 'not-applied';
-      readonly reason: 'already-stored' | 'serial-taken' | 'stale' | 'no-such-account';
+      readonly reason:
+        'already-stored' | 'serial-taken' | 'stale' | 'no-such-account' | 'report-not-open';
     };
 
 export class AuditLog {

@@ -132,6 +132,9 @@ export class Decisions {
       case 'duplicate':
         throw new AppError('CONFLICT', 'statement: already recorded');
       case 'not-applied':
+        if (outcome.reason === 'report-not-open') {
+          throw new AppError('CONFLICT', 'report: no longer open');
+        }
         throw new AppError('NOT_FOUND', 'no such account');
     }
   }

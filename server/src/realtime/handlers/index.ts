@@ -10,6 +10,7 @@ import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
 import type { OfferService } from '../../domain/offers.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
+import type { ReportService } from '../../domain/reports.js';
 import type { RequestService } from '../../domain/requests.js';
 import type { AnyEventHandler } from '../handler.js';
 import { LoginKeyFailures } from '../login-key-failures.js';
@@ -37,6 +38,9 @@ import { prekeysAddOneTimeKem } from './prekeys-add-one-time-kem.js';
 import { prekeysFetch, type PrekeyFetchLimits } from './prekeys-fetch.js';
 import { prekeysSetSigned } from './prekeys-set-signed.js';
 import { prekeysStatus } from './prekeys-status.js';
+import { reportsCreate } from './reports-create.js';
+import { reportsDismiss } from './reports-dismiss.js';
+import { reportsList } from './reports-list.js';
 import { requestsCancel } from './requests-cancel.js';
 import { requestsCreate } from './requests-create.js';
 import { requestsList } from './requests-list.js';
@@ -55,6 +59,7 @@ export interface HandlerDeps {
   readonly envelopePrekeys: EnvelopePrekeyService;
   readonly offers: OfferService;
   readonly requests: RequestService;
+  readonly reports: ReportService;
   readonly prekeyFetchLimits: PrekeyFetchLimits;
   readonly auditLog: AuditLog;
   readonly vetting: VettingService;
@@ -96,5 +101,8 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     requestsCreate(deps.requests),
     requestsList(deps.requests),
     requestsCancel(deps.requests),
+    reportsCreate(deps.reports),
+    reportsList(deps.reports),
+    reportsDismiss(deps.reports),
   ];
 }

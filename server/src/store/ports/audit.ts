@@ -19,8 +19,18 @@ export interface AuditHead {
 /** What an entry authorises; applied with it, or neither is written. */
 export type AuditEffect =
   | { readonly kind: 'vetting'; readonly change: VettingChange }
-  /** Suspend the account and revoke its live sessions (AccountStore.suspend). */
-  | { readonly kind: 'suspend'; readonly accountId: string; readonly at: number }
+  /**
+   * Suspend the account and revoke its live sessions (AccountStore.suspend); with `reportId`,
+   * that open report about the account becomes 'actioned' in the same write.
+   */
+  | {
+      readonly kind: 'suspend';
+      readonly accountId: string;
+      readonly at: number;
+      readonly reportId?: string;
+    }
+  /** Close an open report without action ('dismissed'). */
+  | { readonly kind: 'dismiss-report'; readonly reportId: string; readonly at: number }
   /** Lift the account's suspension. */
   | { readonly kind: 'reinstate'; readonly accountId: string }
   /** Store a moderator certificate (CertificateStore.putModeratorCertificate). */
@@ -37,11 +47,13 @@ export type AppendOutcome =
   | { readonly kind: 'duplicate' }
   /**
    * The effect did not apply, so nothing was written: the certificate is stored already, or its
-   * serial names another; the revocation list is not newer; the account does not exist.
+   * serial names another; the revocation list is not newer; the account does not exist; the
+   * report is not an open one (about the suspended account).
    */
   | {
       readonly kind: 'not-applied';
-      readonly reason: 'already-stored' | 'serial-taken' | 'stale' | 'no-such-account';
+      readonly reason:
+        'already-stored' | 'serial-taken' | 'stale' | 'no-such-account' | 'report-not-open';
     };
 
 export interface AuditStore {
