@@ -12,6 +12,7 @@ import { envelopePrekeysContract } from './contract/envelope-prekeys.js';
 import { metaContract } from './contract/meta.js';
 import { offersContract } from './contract/offers.js';
 import { prekeysContract } from './contract/prekeys.js';
+import { reportsContract } from './contract/reports.js';
 import { requestsContract } from './contract/requests.js';
 import { sessionsContract } from './contract/sessions.js';
 
@@ -57,5 +58,6 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     auditContract(current);
     offersContract(current);
     requestsContract(current);
+    reportsContract(current);
   });
 }
