@@ -491,6 +491,37 @@ describe('closing a report by a signed decision', () => {
     await expectRefusedUnchanged(server, () => suspend(anna, abuser.accountId), 'CONFLICT');
   });
 
+  it('of two moderators dismissing one report at once, one wins; the other changes nothing', async () => {
+    const reporter = await member('twice');
+    const subject = await member('once');
+    const id = await reported(reporter, subject.accountId);
+    const before = auditLength(server);
+    const answers = await Promise.all([dismiss(anna, id), dismiss(bob, id)]);
+    expect(answers.map((answer) => (answer.ok ? 'OK' : answer.error.code)).sort()).toEqual([
+      'CONFLICT',
+      'OK',
+    ]);
+    expect(auditLength(server)).toBe(before + 1);
+  });
+
+  it('refuses malformed decisions and cursors with BAD_REQUEST, changing nothing', async () => {
+    const cases: [string, unknown][] = [
+      ['reports.dismiss', { statement: toBase64Url(randomBytes(200)) }],
+      ['reports.dismiss', { statement: 'not base64url!' }],
+      ['reports.dismiss', {}],
+      ['reports.list', { after: { createdAt: -1, id: toBase64Url(randomBytes(16)) } }],
+      ['reports.list', { after: { createdAt: 1, id: 'x' } }],
+      ['reports.list', { limit: 500 }],
+    ];
+    for (const [event, payload] of cases) {
+      await expectRefusedUnchanged(
+        server,
+        () => rawCall(anna.socket, event, payload),
+        'BAD_REQUEST',
+      );
+    }
+  });
+
   it('leaves an audit log that verifies, with every dismissal and action in it', async () => {
     expect(await verifyAuditLog(server.store, org.root.publicKey)).toMatchObject({ ok: true });
     const statements = (await server.store.audit.entries(0, 1000))
