@@ -3,6 +3,7 @@
 // staff sockets; moderators list the open ones a page at a time and close each by a signed
 // decision — dismissed, or actioned by the suspension that names it, in one write with it. Every
 // refusal changes nothing; the audit log verifies after it all.
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MAX_LISTED_REPORTS,
@@ -553,4 +554,50 @@ it('hands moderators the note byte for byte as the reporter sealed it', async ()
   if (!made.ok) throw new Error(made.error.code);
   const row = (await openList(anna)).find((listed) => listed.id === made.data.id);
   expect(row?.note).toEqual(fromBase64Url(input.note!));
+});
+
+describe('audit-verify and the reports table', () => {
+  /** Runs `sql` on the server's file from another connection, as someone with the disk would. */
+  const tamper = (sql: string, ...params: unknown[]) => {
+    const db = new Database(server.dbFile);
+    try {
+      db.prepare(sql).run(...params);
+    } finally {
+      db.close();
+    }
+  };
+
+  it('names a report closed without a signed decision, and one reopened after it', async () => {
+    const reporter = await member('buried');
+    const subject = await member('protected');
+    const open = await reported(reporter, subject.accountId);
+    const closed = await reported(reporter, (await member('closed')).accountId);
+    expect(await dismiss(anna, closed)).toMatchObject({ ok: true });
+    expect(await verifyAuditLog(server.store, org.root.publicKey)).toMatchObject({ ok: true });
+
+    // Someone with the disk buries the open report: marked dismissed, no decision in the log.
+    tamper(`UPDATE reports SET state = 'dismissed', closed_at = 1 WHERE id = ?`, open);
+    expect(await verifyAuditLog(server.store, org.root.publicKey)).toMatchObject({
+      ok: false,
+      state: 'reports',
+      stateMismatch: expect.stringContaining(`report ${open} is dismissed`),
+    });
+    tamper(`UPDATE reports SET state = 'open', closed_at = NULL WHERE id = ?`, open);
+
+    // … or reopens, or re-labels, one a decision closed.
+    tamper(`UPDATE reports SET state = 'actioned' WHERE id = ?`, closed);
+    expect(await verifyAuditLog(server.store, org.root.publicKey)).toMatchObject({
+      ok: false,
+      state: 'reports',
+      stateMismatch: expect.stringContaining(`report ${closed} is actioned`),
+    });
+    tamper(`UPDATE reports SET state = 'open', closed_at = NULL WHERE id = ?`, closed);
+    expect(await verifyAuditLog(server.store, org.root.publicKey)).toMatchObject({
+      ok: false,
+      state: 'reports',
+      stateMismatch: expect.stringContaining(`report ${closed} is open`),
+    });
+    tamper(`UPDATE reports SET state = 'dismissed', closed_at = 1 WHERE id = ?`, closed);
+    expect(await verifyAuditLog(server.store, org.root.publicKey)).toMatchObject({ ok: true });
+  });
 });

@@ -249,8 +249,9 @@ async function auditVerify(
     `${summary.statements} signed decision(s), ${summary.certificates} certificate(s), ` +
     `${summary.revocations} revocation statement(s), ${summary.operatorActions} operator action(s)`;
   if (!result.ok && 'stateMismatch' in result) {
+    const what = result.state === 'vetting' ? 'vetting does' : 'abuse reports do';
     throw new AuditBroken(
-      `vetting does NOT match the audit log (${summary.length} entries verify): ${result.stateMismatch}`,
+      `${what} NOT match the audit log (${summary.length} entries verify): ${result.stateMismatch}`,
     );
   }
   if (!result.ok) {

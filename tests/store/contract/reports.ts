@@ -190,6 +190,18 @@ export function reportsContract(store: CurrentStore): void {
       await create(newReport(reporter.id, subject.id));
     });
 
+    it('lists closed reports by id, a page after an id, for audit-verify', async () => {
+      const reporter = await createAccount(store());
+      const subjects = [await createAccount(store()), await createAccount(store())];
+      const closed = await create(newReport(reporter.id, subjects[0]!.id, { id: 'report-b' }));
+      await create(newReport(reporter.id, subjects[1]!.id, { id: 'report-a' }));
+      await audited({ kind: 'dismiss-report', reportId: closed.id, at: 6_000 });
+      const dismissed = await store().reports.findReport(closed.id);
+      expect(await store().reports.listClosedReports('', 10)).toStrictEqual([dismissed]);
+      expect(await store().reports.listClosedReports('report-b', 10)).toStrictEqual([]);
+      expect(await store().reports.listClosedReports('', 0)).toStrictEqual([]);
+    });
+
     it('purges closed reports whole at the retention, never open ones', async () => {
       const reporter = await createAccount(store());
       const subjects = [await createAccount(store()), await createAccount(store())];

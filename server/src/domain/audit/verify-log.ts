@@ -2,13 +2,15 @@
 // shared's AuditChainVerifier — numbering, every hash, every signature, every certificate against
 // the organisation root — stopping at the first broken entry; then, if given, that a checkpoint
 // (a head recorded elsewhere earlier) is still an entry of the chain; then that the vetting the
-// store holds is what the log's signed decisions make it (vetting-replay.ts).
+// store holds is what the log's signed decisions make it (vetting-replay.ts), and so are the
+// closed abuse reports (report-replay.ts).
 import {
   AuditChainVerifier,
   type AuditChainBreak,
   type AuditChainSummary,
 } from '@kolokol/shared/crypto';
 import type { Store } from '../../store/ports.js';
+import { ReportReplay } from './report-replay.js';
 import { VettingReplay } from './vetting-replay.js';
 
 /** Entries read per store call: bounds the memory one page takes (≤ 500 × ~2 KiB). */
@@ -24,8 +26,14 @@ export type LogVerification =
   | { readonly ok: false; readonly broken: AuditChainBreak }
   /** The chain holds, but the checkpoint is not one of its entries: rewritten or truncated since. */
   | { readonly ok: false; readonly checkpointMissing: true; readonly summary: AuditChainSummary }
-  /** The chain holds, but the stored vetting is not what its decisions made it. */
-  | { readonly ok: false; readonly stateMismatch: string; readonly summary: AuditChainSummary };
+  /** The chain holds, but the stored vetting or reports are not what its decisions made them. */
+  | {
+      readonly ok: false;
+      readonly stateMismatch: string;
+      /** Which state differs. */
+      readonly state: 'vetting' | 'reports';
+      readonly summary: AuditChainSummary;
+    };
 
 export async function verifyAuditLog(
   store: Store,
@@ -34,6 +42,7 @@ export async function verifyAuditLog(
 ): Promise<LogVerification> {
   const verifier = new AuditChainVerifier(rootPublicKey);
   const vetting = new VettingReplay();
+  const reports = new ReportReplay();
   let after = 0;
   for (;;) {
     const page = await store.audit.entries(after, AUDIT_VERIFY_PAGE_ENTRIES);
@@ -42,6 +51,7 @@ export async function verifyAuditLog(
       if (broken) return { ok: false, broken };
       const refused = vetting.add(entry);
       if (refused) return { ok: false, broken: { seq: entry.seq, reason: refused } };
+      reports.add(entry);
       after = entry.seq;
     }
     if (page.length < AUDIT_VERIFY_PAGE_ENTRIES) break;
@@ -51,7 +61,13 @@ export async function verifyAuditLog(
   if (checkpoint !== undefined && checkpointAt === undefined) {
     return { ok: false, checkpointMissing: true, summary };
   }
-  const stateMismatch = await vetting.mismatch(store);
-  if (stateMismatch !== undefined) return { ok: false, stateMismatch, summary };
+  const vettingMismatch = await vetting.mismatch(store);
+  if (vettingMismatch !== undefined) {
+    return { ok: false, stateMismatch: vettingMismatch, state: 'vetting', summary };
+  }
+  const reportMismatch = await reports.mismatch(store);
+  if (reportMismatch !== undefined) {
+    return { ok: false, stateMismatch: reportMismatch, state: 'reports', summary };
+  }
   return checkpointAt === undefined ? { ok: true, summary } : { ok: true, summary, checkpointAt };
 }

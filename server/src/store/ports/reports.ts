@@ -66,6 +66,8 @@ export interface ReportStore {
   findReport(id: string): Promise<ReportRecord | undefined>;
   /** Open reports with their notes, oldest first, at most `query.limit`. */
   listOpenReports(query: ReportListQuery): Promise<OpenReport[]>;
+  /** Closed reports with ids above `afterId`, in ascending id order, at most `limit` (audit-verify). */
+  listClosedReports(afterId: string, limit: number): Promise<ReportRecord[]>;
   /** Deletes closed reports (notes included) closed at or before `before`: how many. */
   purgeClosedReports(before: number): Promise<number>;
 }

@@ -117,6 +117,9 @@ export function createSqliteReportStore(db: Database.Database): ReportStore {
      ORDER BY reports.created_at, reports.id
      LIMIT :limit`,
   );
+  const closedPage = db.prepare<[string, number], ReportRow>(
+    `SELECT ${COLUMNS} FROM reports WHERE state <> 'open' AND id > ? ORDER BY id LIMIT ?`,
+  );
   const purge = db.prepare<[number]>(
     `DELETE FROM reports WHERE state <> 'open' AND closed_at <= ?`,
   );
@@ -172,6 +175,10 @@ export function createSqliteReportStore(db: Database.Database): ReportStore {
             note: row.note === null ? null : toPlainBytes(row.note),
           })),
       );
+    },
+
+    listClosedReports(afterId, limit) {
+      return settle(() => closedPage.all(afterId, limit).map(toReport));
     },
 
     purgeClosedReports(before) {
