@@ -19,6 +19,7 @@ import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
 import { OfferService } from './domain/offers.js';
 import { PrekeyService } from './domain/prekeys.js';
 import { RequestLifecycle } from './domain/request-lifecycle.js';
+import { ReportService } from './domain/reports.js';
 import { RequestService } from './domain/requests.js';
 import { MatchService } from './domain/moderation/matches.js';
 import { ProposalDecisions } from './domain/moderation/proposal-decisions.js';
@@ -44,6 +45,7 @@ export interface KolokolServer {
     readonly requestLifecycle: RequestLifecycle;
     readonly proposer: Proposer;
     readonly matches: MatchService;
+    readonly reports: ReportService;
   };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
@@ -91,7 +93,21 @@ export function createKolokolServer(deps: {
     rootPublicKey: config.rootPublicKey,
   });
   const vetting = new VettingService({ store, decisions });
-  const moderation = new ModerationService({ store, log: auditLog, decisions, sessions });
+  const reports = new ReportService({
+    store,
+    clock,
+    notifier,
+    decisions,
+    newAccountMs: config.newAccountMs,
+    closedRetentionMs: config.closedReportRetentionMs,
+  });
+  const moderation = new ModerationService({
+    store,
+    log: auditLog,
+    decisions,
+    sessions,
+    reports,
+  });
   const certificates = new CertificateService({
     store,
     clock,
@@ -173,6 +189,7 @@ export function createKolokolServer(deps: {
       envelopePrekeys,
       offers,
       requests,
+      reports,
       prekeyFetchLimits: {
         perPairPerHour: config.prekeyFetchesPerPairPerHour,
         perCallerPerHour: config.prekeyFetchesPerCallerPerHour,
@@ -195,6 +212,7 @@ export function createKolokolServer(deps: {
       purgeExpired(store, clock),
       requestLifecycle.housekeep(),
       matches.housekeep(),
+      reports.housekeep(),
     ]).catch((error: unknown) =>
       logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
     );
@@ -218,6 +236,7 @@ export function createKolokolServer(deps: {
       requestLifecycle,
       proposer,
       matches,
+      reports,
     },
     listen: (port, host) =>
       new Promise((resolve, reject) => {

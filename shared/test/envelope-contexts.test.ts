@@ -1,14 +1,17 @@
-// Request details and offer notes are sealed under a context naming what they are about: the
-// envelope opens only with the same request fields (in any order of the lists) or the same
-// volunteer, so a server that moves an envelope or edits a request's clear fields is caught.
+// Request details, offer notes and report notes are sealed under a context naming what they are
+// about: the envelope opens only with the same request fields (in any order of the lists), the
+// same volunteer, or the same report, so a server that moves an envelope or edits the clear
+// fields beside it is caught.
 import { describe, expect, it } from 'vitest';
 import {
   generateIdentity,
   offerNoteContext,
   openEnvelope,
+  reportNoteContext,
   requestDetailsContext,
   sealEnvelope,
   utf8,
+  type ReportFields,
   type RequestMatchingFields,
 } from '../src/crypto/index.js';
 import { NOW, holder, recipientOf } from './envelope-support.js';
@@ -73,5 +76,41 @@ describe('offer note context', () => {
     expect(reasonOf(() => openEnvelope(note, keys, context('volunteerAccount000002')))).toBe(
       'DECRYPT_FAILED',
     );
+  });
+});
+
+describe('report note context', () => {
+  const report: ReportFields = {
+    reporter: 'reporterAccount0000001',
+    subject: 'subjectAccount00000001',
+    reason: 'threat',
+    request: 'cGxlYXNlLWhlbHAtbWUtMDE',
+  };
+  const moderator = holder();
+  const note = sealEnvelope(
+    utf8('угрожал по телефону'),
+    generateIdentity(),
+    [recipientOf(moderator)],
+    {
+      context: reportNoteContext(report),
+      now: NOW,
+    },
+  );
+  const open = (fields: ReportFields) => () =>
+    openEnvelope(note, moderator.store.openingKeys(), { context: reportNoteContext(fields) });
+
+  it('opens with the report it was sealed for', () => {
+    expect(reasonOf(open(report))).toBe('no error');
+  });
+
+  it.each([
+    ['another reporter', { reporter: 'reporterAccount0000002' }],
+    ['another subject', { subject: 'subjectAccount00000002' }],
+    ['the reporter and subject swapped', { reporter: report.subject, subject: report.reporter }],
+    ['a graver reason', { reason: 'suspected_infiltrator' }],
+    ['another request', { request: 'YW5vdGhlci1yZXF1ZXN0LTE' }],
+    ['no request', { request: undefined }],
+  ] as const)('does not open for %s', (_name, change) => {
+    expect(reasonOf(open({ ...report, ...change }))).toBe('DECRYPT_FAILED');
   });
 });

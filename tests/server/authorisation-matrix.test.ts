@@ -506,6 +506,22 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
       }),
       expect: only(['moderator', 'admin']),
     },
+    {
+      case: 'a contact, naming an open report about them',
+      payload: async (caller) => {
+        const reportId = await openReport();
+        const report = await server.store.reports.findReport(reportId);
+        return {
+          statement: statementBy(caller, {
+            kind: 'suspend',
+            subject: report!.subjectId,
+            reason: 'abuse',
+            report: reportId,
+          }),
+        };
+      },
+      expect: only(['moderator', 'admin']),
+    },
   ],
   'moderation.reinstate': [
     {
@@ -609,7 +625,47 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
       expect: only(['contact', 'volunteer'], 'NOT_FOUND'),
     },
   ],
+  'reports.create': [
+    {
+      case: 'about a new contact',
+      payload: async () => ({ subject: await subject('contact'), reason: 'spam' }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'about oneself',
+      payload: (caller) => ({ subject: caller.accountId, reason: 'spam' }),
+      expect: every('BAD_REQUEST'),
+    },
+  ],
+  'reports.list': [
+    { case: 'the open reports', payload: () => ({}), expect: only(['moderator', 'admin']) },
+  ],
+  'reports.dismiss': [
+    {
+      case: 'an open report about a contact, signed by the caller',
+      payload: async (caller) => ({
+        statement: statementBy(caller, { kind: 'dismiss_report', report: await openReport() }),
+      }),
+      expect: only(['moderator', 'admin']),
+    },
+  ],
 };
+
+/** An open report by a fresh contact about another fresh contact: its id. */
+async function openReport(): Promise<string> {
+  const reporter = await registerAndLogin(server.url, 'reporter');
+  const socket = await connectWithToken(server.url, reporter.token);
+  try {
+    const made = await call(socket, 'reports.create', {
+      subject: await subject('contact'),
+      reason: 'harassment',
+    });
+    if (!made.ok) throw new Error(made.error.code);
+    return made.data.id;
+  } finally {
+    socket.close();
+  }
+}
 
 let server: TestServer;
 let fixtures: Fixtures;

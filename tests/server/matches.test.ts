@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '@kolokol/shared';
 import { randomBytes } from '@kolokol/shared/crypto';
 import { MatchService } from '../../server/src/domain/moderation/matches.js';
+import { SILENT_NOTIFIER } from '../../server/src/domain/notifier.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
 import { call, closeAllSockets } from '../support/client.js';
@@ -108,14 +109,7 @@ describe('the volunteer', () => {
       store: board.server.store,
       clock: { now: () => Date.now() + board.server.config.matchAcceptTimeoutMs + 1000 },
       lifecycle: board.server.server.services.requestLifecycle,
-      notifier: {
-        prekeysLow() {},
-        directMessage() {},
-        devicesChanged() {},
-        requestChanged() {},
-        queueChanged() {},
-        matchChanged() {},
-      },
+      notifier: SILENT_NOTIFIER,
       proposer: board.server.server.services.proposer,
     });
     // Not yet due on the server's own clock.

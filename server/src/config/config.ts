@@ -99,6 +99,10 @@ export const CONFIG_VARIABLES = {
       }
       return [...new Set(codes)];
     }),
+  // A month: long enough for an admin to look into how a report was closed (a dismissal disputed,
+  // a suspension questioned), short enough that a seized server holds little of who reported whom.
+  // The whole report goes, its sealed note with it; the audit log keeps the signed decision.
+  KOLOKOL_CLOSED_REPORT_RETENTION_DAYS: positiveInt.max(365).default(30),
   KOLOKOL_ROOT_PUBLIC_KEY: z
     .string()
     .optional()
@@ -166,6 +170,8 @@ export interface Config {
   readonly requestExpiryMs: number;
   /** How long an ended request (resolved, closed, cancelled, expired) is kept, without details. */
   readonly endedRequestRetentionMs: number;
+  /** How long a closed abuse report (dismissed, actioned) is kept before it is deleted whole. */
+  readonly closedReportRetentionMs: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
   readonly rootPublicKey: Uint8Array | undefined;
   /** How long an approved match waits for the volunteer before it times out (re-matched). */
@@ -268,6 +274,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxOpenRequests: read(env, 'KOLOKOL_MAX_OPEN_REQUESTS'),
     requestExpiryMs: read(env, 'KOLOKOL_REQUEST_EXPIRY_HOURS') * 3600 * 1000,
     endedRequestRetentionMs: read(env, 'KOLOKOL_ENDED_REQUEST_RETENTION_HOURS') * 3600 * 1000,
+    closedReportRetentionMs: read(env, 'KOLOKOL_CLOSED_REPORT_RETENTION_DAYS') * 24 * 3600 * 1000,
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
     matchAcceptTimeoutMs: read(env, 'KOLOKOL_MATCH_ACCEPT_TIMEOUT_HOURS') * 3600 * 1000,
     matchIntervalMs: read(env, 'KOLOKOL_MATCH_INTERVAL_SECONDS') * 1000,

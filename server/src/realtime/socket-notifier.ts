@@ -26,5 +26,8 @@ export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
     matchChanged(accountId, event) {
       io()?.to(accountRoom(accountId)).emit('matches.changed', event);
     },
+    reportChanged(event) {
+      io()?.to(STAFF_ROOM).emit('reports.changed', event);
+    },
   };
 }

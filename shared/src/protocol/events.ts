@@ -60,6 +60,16 @@ import {
   type RequestsChanged,
 } from './requests.js';
 import {
+  MAX_REPORT_NOTE_BYTES,
+  reportsCreateResultSchema,
+  reportsCreateSchema,
+  reportsDismissResultSchema,
+  reportsDismissSchema,
+  reportsListResultSchema,
+  reportsListSchema,
+  type ReportsChanged,
+} from './reports.js';
+import {
   devicesAddSchema,
   devicesChangeResultSchema,
   devicesListResultSchema,
@@ -387,6 +397,26 @@ export const clientEvents = {
     summary:
       'Either side blocks the other: never matched again; a live match is withdrawn and the request matched again.',
   }),
+  'reports.create': defineEvent({
+    input: reportsCreateSchema,
+    output: reportsCreateResultSchema,
+    // The sealed note in base64url, and room for the other fields.
+    maxBytes: Math.ceil((MAX_REPORT_NOTE_BYTES * 4) / 3) + 512,
+    summary:
+      'Report an account for abuse (a reason, perhaps a request, a note sealed to the moderators); the answer says only that it was received.',
+  }),
+  'reports.list': defineEvent({
+    input: reportsListSchema,
+    output: reportsListResultSchema,
+    maxBytes: 256,
+    summary: 'Open abuse reports, oldest first, a page at a time, with their sealed notes.',
+  }),
+  'reports.dismiss': defineEvent({
+    input: reportsDismissSchema,
+    output: reportsDismissResultSchema,
+    maxBytes: SIGNED_DECISION_MAX_BYTES,
+    summary: 'Close an open report without action, by a signed dismiss_report statement.',
+  }),
 } as const;
 
 export type ClientEvents = typeof clientEvents;
@@ -448,6 +478,8 @@ export interface ServerToClientEvents {
   'moderation.queue_changed': (event: QueueChanged) => void;
   /** To a match's volunteer, and its contact from acceptance on: the match changed state. */
   'matches.changed': (event: MatchesChanged) => void;
+  /** To staff sockets: an abuse report was made or closed. */
+  'reports.changed': (event: ReportsChanged) => void;
   /** An end-to-end-encrypted envelope arrived for the device; ack it with `direct.ack`. */
   'direct.message': (message: DirectMessageWire) => void;
   /** A client→server event that could not be answered with an ack (it carried no callback). */
@@ -484,5 +516,6 @@ export const SERVER_EVENT_NAMES = [
   'requests.changed',
   'moderation.queue_changed',
   'matches.changed',
+  'reports.changed',
   'protocol.error',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];

@@ -17,3 +17,4 @@ export * from './offers.js';
 export * from './request-lifecycle.js';
 export * from './requests.js';
 export * from './moderation.js';
+export * from './reports.js';

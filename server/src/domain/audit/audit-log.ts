@@ -34,7 +34,12 @@ export type Appended =
   | {
       readonly kind: 'not-applied';
       readonly reason:
-        'already-stored' | 'serial-taken' | 'stale' | 'no-such-account' | 'state-moved';
+        | 'already-stored'
+        | 'serial-taken'
+        | 'stale'
+        | 'no-such-account'
+        | 'state-moved'
+        | 'report-not-open';
     };
 
 export class AuditLog {

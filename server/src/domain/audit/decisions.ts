@@ -135,6 +135,9 @@ export class Decisions {
         if (outcome.reason === 'state-moved') {
           throw new AppError('CONFLICT', 'the proposal or its request changed meanwhile; reload');
         }
+        if (outcome.reason === 'report-not-open') {
+          throw new AppError('CONFLICT', 'report: no longer open');
+        }
         throw new AppError('NOT_FOUND', 'no such account');
     }
   }

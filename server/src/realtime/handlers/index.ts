@@ -11,6 +11,7 @@ import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
 import type { OfferService } from '../../domain/offers.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
+import type { ReportService } from '../../domain/reports.js';
 import type { RequestService } from '../../domain/requests.js';
 import type { MatchService } from '../../domain/moderation/matches.js';
 import type { ProposalDecisions } from '../../domain/moderation/proposal-decisions.js';
@@ -51,6 +52,9 @@ import { prekeysAddOneTimeKem } from './prekeys-add-one-time-kem.js';
 import { prekeysFetch, type PrekeyFetchLimits } from './prekeys-fetch.js';
 import { prekeysSetSigned } from './prekeys-set-signed.js';
 import { prekeysStatus } from './prekeys-status.js';
+import { reportsCreate } from './reports-create.js';
+import { reportsDismiss } from './reports-dismiss.js';
+import { reportsList } from './reports-list.js';
 import { requestsCancel } from './requests-cancel.js';
 import { requestsCreate } from './requests-create.js';
 import { requestsList } from './requests-list.js';
@@ -69,6 +73,7 @@ export interface HandlerDeps {
   readonly envelopePrekeys: EnvelopePrekeyService;
   readonly offers: OfferService;
   readonly requests: RequestService;
+  readonly reports: ReportService;
   readonly prekeyFetchLimits: PrekeyFetchLimits;
   readonly auditLog: AuditLog;
   readonly vetting: VettingService;
@@ -142,5 +147,8 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     matchesDecline(deps.matches),
     matchesEnd(deps.matches),
     matchesBlock(deps.matches),
+    reportsCreate(deps.reports),
+    reportsList(deps.reports),
+    reportsDismiss(deps.reports),
   ];
 }

@@ -20,8 +20,18 @@ export interface AuditHead {
 /** What an entry authorises; applied with it, or neither is written. */
 export type AuditEffect =
   | { readonly kind: 'vetting'; readonly change: VettingChange }
-  /** Suspend the account and revoke its live sessions (AccountStore.suspend). */
-  | { readonly kind: 'suspend'; readonly accountId: string; readonly at: number }
+  /**
+   * Suspend the account and revoke its live sessions (AccountStore.suspend); with `reportId`,
+   * that open report about the account becomes 'actioned' in the same write.
+   */
+  | {
+      readonly kind: 'suspend';
+      readonly accountId: string;
+      readonly at: number;
+      readonly reportId?: string;
+    }
+  /** Close an open report without action ('dismissed'). */
+  | { readonly kind: 'dismiss-report'; readonly reportId: string; readonly at: number }
   /** Lift the account's suspension. */
   | { readonly kind: 'reinstate'; readonly accountId: string }
   /** Store a moderator certificate (CertificateStore.putModeratorCertificate). */
@@ -41,12 +51,18 @@ export type AppendOutcome =
   /**
    * The effect did not apply, so nothing was written: the certificate is stored already, or its
    * serial names another; the revocation list is not newer; the account does not exist; the
-   * proposal or its request moved on since the effect was planned ('state-moved').
+   * proposal or its request moved on since the effect was planned ('state-moved'), or a named
+   * report is not an open one ('report-not-open').
    */
   | {
       readonly kind: 'not-applied';
       readonly reason:
-        'already-stored' | 'serial-taken' | 'stale' | 'no-such-account' | 'state-moved';
+        | 'already-stored'
+        | 'serial-taken'
+        | 'stale'
+        | 'no-such-account'
+        | 'state-moved'
+        | 'report-not-open';
     };
 
 export interface AuditStore {

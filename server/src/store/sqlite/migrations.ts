@@ -429,6 +429,39 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 12,
+    name: 'abuse reports: who reported whom, why, the sealed note, open until a moderator closes it',
+    up: (db) => {
+      // Reasons and states are spelled out, as roles are above. request_id is the reporter's
+      // pointer (checked when made, kept as given: the request may be deleted before the report).
+      // One open report per (reporter, subject): the partial unique index makes a repeat the
+      // duplicate it is. A closed report keeps its row (note included) until the retention
+      // (KOLOKOL_CLOSED_REPORT_RETENTION_DAYS) deletes it whole.
+      db.exec(`
+        CREATE TABLE reports (
+          id TEXT PRIMARY KEY,
+          reporter_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          subject_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          reason TEXT NOT NULL CHECK (reason IN ('harassment', 'threat', 'suspected_infiltrator',
+                                                 'scam', 'spam', 'other')),
+          request_id TEXT,
+          note BLOB,
+          from_new_account INTEGER NOT NULL CHECK (from_new_account IN (0, 1)),
+          state TEXT NOT NULL CHECK (state IN ('open', 'dismissed', 'actioned')),
+          created_at INTEGER NOT NULL,
+          closed_at INTEGER,
+          CHECK ((closed_at IS NULL) = (state = 'open'))
+        ) STRICT;
+        CREATE UNIQUE INDEX reports_open_pair ON reports (reporter_id, subject_id)
+          WHERE state = 'open';
+        -- The moderators' page (open, oldest first), the per-subject count, the retention.
+        CREATE INDEX reports_open_by_age ON reports (created_at, id) WHERE state = 'open';
+        CREATE INDEX reports_by_subject ON reports (subject_id, state);
+        CREATE INDEX reports_closed_by_age ON reports (closed_at) WHERE state <> 'open';
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

@@ -19,6 +19,7 @@ import { createSqliteMetaStore } from './meta.js';
 import { createSqliteOfferStore } from './offers.js';
 import { createSqlitePrekeyStore } from './prekeys.js';
 import { createSqliteProposalStore } from './proposals.js';
+import { createSqliteReportStore } from './reports.js';
 import { createSqliteRequestStore } from './requests.js';
 import { createSqliteSessionStore } from './sessions.js';
 import { createSqliteVettingStore } from './vetting.js';
@@ -137,6 +138,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const offers = createSqliteOfferStore(db);
   const requests = createSqliteRequestStore(db);
   const proposals = createSqliteProposalStore(db);
+  const reports = createSqliteReportStore(db);
   const ping = db.prepare<[], { readonly ok: 1 }>('SELECT 1 AS ok');
   // Every method that deletes or overwrites something secret-bearing is scrubbed, and every
   // write that must survive a power cut is durable; a new such method belongs in this list.
@@ -233,6 +235,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
             })
           : write;
       },
+    },
+    reports: {
+      ...reports,
+      // Closed by audit.append only (durable there); a purged report's note and who reported
+      // whom leave the log too.
+      purgeClosedReports: (before) => scrubbed(reports.purgeClosedReports(before)),
     },
     ping() {
       return settle(() => {

@@ -1,9 +1,10 @@
-// What a sealed request's details and a volunteer's note are about, bound into the envelope as
+// What a sealed request's details, a volunteer's note and an abuse report's note are about, bound into the envelope as
 // its `context` (crypto.md §6.5). A moderator's client rebuilds the context from what the server
 // shows beside the envelope; if the server moved an envelope to another request or volunteer, or
 // changed the request's skills, urgency, languages or region, the envelope no longer opens.
 import type { RegionCode } from '../../skills/regions.js';
 import type { SkillCode } from '../../skills/taxonomy.js';
+import type { ReportReason } from '../../protocol/reports.js';
 import type { Urgency } from '../../protocol/requests.js';
 import { transcript, utf8 } from '../primitives/bytes.js';
 import { label } from '../primitives/format.js';
@@ -42,4 +43,29 @@ export function requestDetailsContext(request: RequestMatchingFields): Uint8Arra
 /** The context to seal (and open) a volunteer's offer note with: transcript(label, accountId). */
 export function offerNoteContext(accountId: string): Uint8Array {
   return transcript(label('offer/note'), utf8(accountId));
+}
+
+/** The fields of an abuse report the server sees in the clear, as the reporter sent them. */
+export interface ReportFields {
+  /** The reporter's own account id. */
+  readonly reporter: string;
+  /** The reported account. */
+  readonly subject: string;
+  readonly reason: ReportReason;
+  /** The request the report concerns, if any. */
+  readonly request?: string;
+}
+
+/**
+ * The context to seal (and open) an abuse report's note with:
+ * transcript("kolokol/v1/report/note", reporter, subject, reason, request or empty).
+ */
+export function reportNoteContext(report: ReportFields): Uint8Array {
+  return transcript(
+    label('report/note'),
+    utf8(report.reporter),
+    utf8(report.subject),
+    utf8(report.reason),
+    utf8(report.request ?? ''),
+  );
 }
