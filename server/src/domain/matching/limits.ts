@@ -47,7 +47,8 @@ export const MAX_BATCH_ROUNDS = 4;
 /**
  * Request–volunteer edges a widening may grow the network to: the solver's time and memory grow
  * with the edges, and a few requests with large tie groups must not make the batch take minutes.
- * The first round has at most CANDIDATES_PER_REQUEST edges per request whatever this is.
+ * The first network has at most CANDIDATES_PER_REQUEST + 1 + SPREAD_CANDIDATES edges per request
+ * whatever this is.
  */
 export const MAX_BATCH_EDGES = 400_000;
 
