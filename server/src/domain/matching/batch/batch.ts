@@ -6,7 +6,7 @@
 // cannot clear bring more candidates, within fixed bounds, and the flow runs again.
 // docs/matching.md states the objective, the certificate and the bounds.
 import { AssignmentFlow } from '../flow/assignment-flow.js';
-import type { PairHistoryIndex } from '../history.js';
+import { asHistoryIndex, type PairHistoryIndex } from '../history.js';
 import {
   CANDIDATES_PER_REQUEST,
   MAX_BATCH_REQUESTS,
@@ -15,7 +15,6 @@ import {
   SPREAD_CANDIDATES,
 } from '../limits.js';
 import { OfferPool } from '../offer-pool.js';
-import { asHistoryIndex } from '../rank.js';
 import { NOISE_SPAN, checkedSeed } from '../tie-break.js';
 import type { MatchOffer, MatchRequest, PairHistory } from '../types.js';
 import { checkRequests, prepareBatch, servingOrder } from './batch-input.js';

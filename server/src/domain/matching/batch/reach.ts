@@ -3,7 +3,8 @@
 import { CANDIDATE_LIST_CAP, PROFILE_COVERAGE, SPREAD_WINDOW } from '../limits.js';
 import type { OfferPool } from '../offer-pool.js';
 import { listFor, type PreparedBatch, type ProfileSlot } from './batch-input.js';
-import { pickEdges, spreadEdges, type CandidateList, type RequestEdges } from './candidates.js';
+import type { CandidateList } from './candidate-list.js';
+import { pickEdges, spreadEdges, type RequestEdges } from './candidates.js';
 import { greedyPicks } from './greedy.js';
 
 /** A request's candidates so far: its edges in the network, and the best of the rest. */

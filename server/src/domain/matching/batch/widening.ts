@@ -41,7 +41,7 @@ export function uncertified(
  * holding a full volunteer that an unassigned request reaches (it may have to move to make room).
  * Each asks for WIDEN_FACTOR times as many best-ranked candidates (at most
  * MAX_CANDIDATES_PER_REQUEST) and FREE_CANDIDATES_PER_ROUND among the volunteers who still have a
- * free slot; it adds at most that many edges. Says how many were widened, and whether any of
+ * free slot; it adds at most that many edges. Says how many gained edges, and whether any of
  * them holds a volunteer (then the flow must be solved again, not grown).
  */
 export function widen(input: {
@@ -79,12 +79,15 @@ export function widen(input: {
     if (grow > 0) growing.push({ i, grow });
     widened.push(i);
   }
+  const before = widened.map((i) => reaches[i]!.rows.length);
   // Free slots are judged on this round's solution, before anything grows.
   if (widened.length > 0) addFreeCandidates(batch, pool, held, reaches, widened);
   addBestRanked(batch, pool, reaches, growing);
+  // Only requests that did gain an edge count: nobody else's network changed.
+  const gained = widened.filter((i, at) => reaches[i]!.rows.length > before[at]!);
   return {
-    widened: widened.length,
-    holders: widened.some((i) => solution.volunteerOf[i] !== -1),
+    widened: gained.length,
+    holders: gained.some((i) => solution.volunteerOf[i] !== -1),
   };
 }
 

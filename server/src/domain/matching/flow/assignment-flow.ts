@@ -17,6 +17,7 @@
 // one, which costs a priority weight, so it is never negative.
 import type { AssignmentProblem, AssignmentSolution } from './assignment-problem.js';
 import { MAGNITUDE_LIMIT, priorityWeight } from './assignment-problem.js';
+import { IndexedSet } from './indexed-set.js';
 import { KeyedHeap } from './keyed-heap.js';
 import { MinHeap } from './min-heap.js';
 
@@ -441,42 +442,5 @@ export class AssignmentFlow {
           : Number.POSITIVE_INFINITY;
     }
     return admission;
-  }
-}
-
-/** A set of small whole numbers with O(1) add, delete and iteration by position. */
-class IndexedSet {
-  readonly #items: Int32Array;
-  readonly #at: Int32Array;
-  #size = 0;
-
-  constructor(universe: number) {
-    this.#items = new Int32Array(universe);
-    this.#at = new Int32Array(universe).fill(-1);
-  }
-
-  get size(): number {
-    return this.#size;
-  }
-
-  at(index: number): number {
-    return this.#items[index]!;
-  }
-
-  add(item: number): void {
-    if (this.#at[item] !== -1) return;
-    this.#at[item] = this.#size;
-    this.#items[this.#size] = item;
-    this.#size += 1;
-  }
-
-  delete(item: number): void {
-    const at = this.#at[item]!;
-    if (at === -1) return;
-    const last = this.#items[this.#size - 1]!;
-    this.#items[at] = last;
-    this.#at[last] = at;
-    this.#size -= 1;
-    this.#at[item] = -1;
   }
 }
