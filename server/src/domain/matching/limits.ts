@@ -37,10 +37,15 @@ export const PROFILE_COVERAGE = 2;
 export const FREE_CANDIDATES_PER_ROUND = 8;
 
 /**
+ * Requests holding a volunteer that one widening gives more candidates at most (for the
+ * unassigned requests in serving order, most urgent first): each leaves the flow and joins it
+ * again, two searches that can each cover much of the network.
+ */
+export const MAX_WIDENED_HOLDERS = 64;
+
+/**
  * Flow runs one batch makes at most (the first, then up to three widenings): each is exact on its
- * network; this bounds the time a batch takes when certificates keep failing. Only the first
- * widening may give more candidates to requests that hold a volunteer (which means solving the
- * flow again); later ones widen only requests still waiting, which join the grown flow cheaply.
+ * network; this bounds the time a batch takes when certificates keep failing.
  */
 export const MAX_BATCH_ROUNDS = 4;
 

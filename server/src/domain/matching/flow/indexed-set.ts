@@ -15,6 +15,10 @@ export class IndexedSet {
     return this.#size;
   }
 
+  has(item: number): boolean {
+    return this.#at[item] !== -1;
+  }
+
   at(index: number): number {
     return this.#items[index]!;
   }
