@@ -84,10 +84,9 @@ export function pickEdges(
 
 /**
  * `count` rows of the list a request also links to so that a profile's requests, which share one
- * ranking, do not all compete for the same few volunteers: among the list's first `within` rows
- * (and those tied with the last of them), the rows this request's tie-break prefers (highest
- * tie-break points), skipping `skip`. Spread this way, the requests of a profile reach between
- * them most of the volunteers those rows hold.
+ * ranking, do not all compete for the same few volunteers: the rows this request's tie-break
+ * prefers (highest tie-break points), skipping `skip`. Spread this way, the requests of a profile
+ * reach between them most of the volunteers the list holds.
  */
 export function spreadEdges(
   pool: OfferPool,
@@ -95,14 +94,11 @@ export function spreadEdges(
   skip: ReadonlySet<number>,
   requestHash: number,
   count: number,
-  within: number,
 ): { readonly rows: number[]; readonly scores: number[] } {
   const best: (Ranked & { readonly score: number })[] = [];
   if (count <= 0) return { rows: [], scores: [] };
   const hashes = pool.volunteerHash;
-  let end = Math.min(within, list.rows.length);
-  while (end > 0 && end < list.rows.length && list.scores[end] === list.scores[end - 1]) end += 1;
-  for (let j = 0; j < end; j += 1) {
+  for (let j = 0; j < list.rows.length; j += 1) {
     const row = list.rows[j]!;
     if (skip.has(row)) continue;
     const key = pairTieKey(requestHash, hashes[row]!);

@@ -60,16 +60,12 @@ export function firstReach(
     };
     best.rows.forEach((row, j) => addRow(reach, row, best.scores[j]!));
     if (greedy.rows[i] !== -1) addRow(reach, greedy.rows[i]!, greedy.scores[i]!);
-    const within = profile.list!.rows.length;
-    addSpread(pool, { list: profile.list!, excluded, hash, reach, count: spread, within });
+    addSpread(pool, { list: profile.list!, excluded, hash, reach, count: spread });
     return reach;
   });
 }
 
-/**
- * Adds `count` rows among the first `within` of `list` (and those tied with the last of them)
- * that the request does not have, chosen by its tie-break.
- */
+/** Adds `count` rows of `list` that the request does not have, chosen by its tie-break. */
 export function addSpread(
   pool: OfferPool,
   input: {
@@ -78,11 +74,10 @@ export function addSpread(
     readonly hash: number;
     readonly reach: Reach;
     readonly count: number;
-    readonly within: number;
   },
 ): void {
-  const { list, excluded, hash, reach, count, within } = input;
+  const { list, excluded, hash, reach, count } = input;
   const skip = new Set([...excluded, ...reach.present]);
-  const spread = spreadEdges(pool, list, skip, hash, count, within);
+  const spread = spreadEdges(pool, list, skip, hash, count);
   spread.rows.forEach((row, j) => addRow(reach, row, spread.scores[j]!));
 }

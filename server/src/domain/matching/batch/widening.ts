@@ -171,14 +171,7 @@ function addFreeCandidates(
     for (const i of members) {
       const { excluded, hash } = batch.requests[i]!;
       const reach = reaches[i]!;
-      addSpread(pool, {
-        list,
-        excluded,
-        hash,
-        reach,
-        count: FREE_CANDIDATES_PER_ROUND,
-        within: list.rows.length,
-      });
+      addSpread(pool, { list, excluded, hash, reach, count: FREE_CANDIDATES_PER_ROUND });
     }
   }
 }
