@@ -42,3 +42,8 @@ export class PairHistoryIndex {
     return excluded;
   }
 }
+
+/** The history as lookups: as given if it already is, built once otherwise. */
+export function asHistoryIndex(history: PairHistory | PairHistoryIndex): PairHistoryIndex {
+  return history instanceof PairHistoryIndex ? history : new PairHistoryIndex(history);
+}

@@ -37,17 +37,23 @@ export const PROFILE_COVERAGE = 2;
 export const FREE_CANDIDATES_PER_ROUND = 8;
 
 /**
+ * Requests holding a volunteer that one widening gives more candidates at most (for the
+ * unassigned requests in serving order, most urgent first): each leaves the flow and joins it
+ * again, two searches that can each cover much of the network.
+ */
+export const MAX_WIDENED_HOLDERS = 64;
+
+/**
  * Flow runs one batch makes at most (the first, then up to three widenings): each is exact on its
- * network; this bounds the time a batch takes when certificates keep failing. Only the first
- * widening may give more candidates to requests that hold a volunteer (which means solving the
- * flow again); later ones widen only requests still waiting, which join the grown flow cheaply.
+ * network; this bounds the time a batch takes when certificates keep failing.
  */
 export const MAX_BATCH_ROUNDS = 4;
 
 /**
  * Request–volunteer edges a widening may grow the network to: the solver's time and memory grow
  * with the edges, and a few requests with large tie groups must not make the batch take minutes.
- * The first round has at most CANDIDATES_PER_REQUEST edges per request whatever this is.
+ * The first network has at most CANDIDATES_PER_REQUEST + 1 + SPREAD_CANDIDATES edges per request
+ * whatever this is.
  */
 export const MAX_BATCH_EDGES = 400_000;
 

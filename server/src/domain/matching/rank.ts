@@ -3,7 +3,7 @@
 // re-propose in one step. One pass over the offers, cheapest checks first; only survivors are scored.
 import { requiredRiskTier, tierRank } from './constraints.js';
 import { overlapHours, regionWaking, wakingMask, namesAnyHour } from './score/availability.js';
-import { PairHistoryIndex } from './history.js';
+import { asHistoryIndex, type PairHistoryIndex } from './history.js';
 import { requestPoints, scorePair, type Reason } from './score/score.js';
 import { idHash, pairTieKey, seededHash } from './tie-break.js';
 import type { MatchOffer, MatchRequest, PairHistory } from './types.js';
@@ -39,10 +39,6 @@ function better(a: Ranked, b: Ranked): boolean {
   if (a.score !== b.score) return a.score > b.score;
   if (a.tieKey !== b.tieKey) return a.tieKey < b.tieKey;
   return a.offer.volunteerId < b.offer.volunteerId;
-}
-
-export function asHistoryIndex(history: PairHistory | PairHistoryIndex): PairHistoryIndex {
-  return history instanceof PairHistoryIndex ? history : new PairHistoryIndex(history);
 }
 
 export interface RankOptions {

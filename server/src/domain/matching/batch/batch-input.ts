@@ -2,7 +2,8 @@
 // serving order (most urgent, then longest waiting, then id), each with its profile, its own
 // score points, its hash and the pool rows its history excludes.
 import { REGIONS, isSkillCode } from '@kolokol/shared';
-import { CandidateScanner, profileOf, type CandidateList, type Profile } from './candidates.js';
+import { CandidateScanner, type CandidateList } from './candidate-list.js';
+import { profileOf, type Profile } from './profile.js';
 import type { PairHistoryIndex } from '../history.js';
 import type { OfferPool } from '../offer-pool.js';
 import { requestPoints } from '../score/score.js';

@@ -22,7 +22,10 @@ export interface Proposal {
 export const UNASSIGNED_REASONS = [
   /** No offer passes the hard constraints. */
   'no_eligible_volunteer',
-  /** Eligible volunteers exist, but their free slots went to requests served before it. */
+  /**
+   * Eligible volunteers exist, but their free slots went to other requests: more urgent ones, or
+   * ones that made the total score higher.
+   */
   'no_free_volunteer',
   /** Past the batch's size limit; the next run serves it. */
   'deferred',

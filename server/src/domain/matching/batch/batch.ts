@@ -3,10 +3,10 @@
 // every volunteer's free capacity. Each request brings its best candidates into a min-cost flow
 // (flow/assignment-flow.ts), which is solved exactly; the flow's potentials then certify, request
 // by request, that no candidate left out could have changed the optimum. Requests the certificate
-// cannot clear bring more candidates, within fixed bounds, and the flow runs again.
+// cannot clear bring more candidates, within fixed bounds, and the flow grows to take them in.
 // docs/matching.md states the objective, the certificate and the bounds.
 import { AssignmentFlow } from '../flow/assignment-flow.js';
-import type { PairHistoryIndex } from '../history.js';
+import { asHistoryIndex, type PairHistoryIndex } from '../history.js';
 import {
   CANDIDATES_PER_REQUEST,
   MAX_BATCH_REQUESTS,
@@ -15,7 +15,6 @@ import {
   SPREAD_CANDIDATES,
 } from '../limits.js';
 import { OfferPool } from '../offer-pool.js';
-import { asHistoryIndex } from '../rank.js';
 import { NOISE_SPAN, checkedSeed } from '../tie-break.js';
 import type { MatchOffer, MatchRequest, PairHistory } from '../types.js';
 import { checkRequests, prepareBatch, servingOrder } from './batch-input.js';
@@ -75,9 +74,9 @@ export function assignBatch(
     const failing = uncertified(batch, reaches, solution.admission, point);
     const widening =
       failing.length > 0 && round < rounds
-        ? widen({ batch, pool, network, solution, reaches, failing, holdersToo: round === 1 })
-        : { widened: 0, holders: false };
-    if (widening.widened === 0) {
+        ? widen({ batch, pool, network, solution, reaches, failing })
+        : 0;
+    if (widening === 0) {
       return buildBatchResult({
         batch,
         pool,
@@ -95,10 +94,7 @@ export function assignBatch(
       });
     }
     const grown = flowNetwork(batch, pool, reaches, point);
-    // Edges only for waiting requests: they join again. Edges for assigned ones: solve again.
-    flow = widening.holders
-      ? AssignmentFlow.solve(grown.flow)
-      : flow.grow(grown.flow, renumbering(network.rows, grown.rows));
+    flow = flow.grow(grown.flow, renumbering(network.rows, grown.rows));
     network = grown;
   }
 }

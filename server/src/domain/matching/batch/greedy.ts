@@ -2,9 +2,8 @@
 // each taking the best volunteer still free — exactly, at the load the earlier ones left. The
 // benchmark and the tests measure the batch against it, and the batch seeds its first round with
 // its picks, so that the exact optimum over the batch's network is never worse than greedy's.
-import type { PairHistoryIndex } from '../history.js';
+import { asHistoryIndex, type PairHistoryIndex } from '../history.js';
 import { OfferPool } from '../offer-pool.js';
-import { asHistoryIndex } from '../rank.js';
 import { scorePair } from '../score/score.js';
 import { loadPoints } from '../score/weights.js';
 import { pairTieKey } from '../tie-break.js';

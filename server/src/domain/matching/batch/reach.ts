@@ -3,7 +3,8 @@
 import { CANDIDATE_LIST_CAP, PROFILE_COVERAGE, SPREAD_WINDOW } from '../limits.js';
 import type { OfferPool } from '../offer-pool.js';
 import { listFor, type PreparedBatch, type ProfileSlot } from './batch-input.js';
-import { pickEdges, spreadEdges, type CandidateList, type RequestEdges } from './candidates.js';
+import type { CandidateList } from './candidate-list.js';
+import { pickEdges, spreadEdges, type RequestEdges } from './candidates.js';
 import { greedyPicks } from './greedy.js';
 
 /** A request's candidates so far: its edges in the network, and the best of the rest. */
@@ -59,16 +60,12 @@ export function firstReach(
     };
     best.rows.forEach((row, j) => addRow(reach, row, best.scores[j]!));
     if (greedy.rows[i] !== -1) addRow(reach, greedy.rows[i]!, greedy.scores[i]!);
-    const within = profile.list!.rows.length;
-    addSpread(pool, { list: profile.list!, excluded, hash, reach, count: spread, within });
+    addSpread(pool, { list: profile.list!, excluded, hash, reach, count: spread });
     return reach;
   });
 }
 
-/**
- * Adds `count` rows among the first `within` of `list` (and those tied with the last of them)
- * that the request does not have, chosen by its tie-break.
- */
+/** Adds `count` rows of `list` that the request does not have, chosen by its tie-break. */
 export function addSpread(
   pool: OfferPool,
   input: {
@@ -77,11 +74,10 @@ export function addSpread(
     readonly hash: number;
     readonly reach: Reach;
     readonly count: number;
-    readonly within: number;
   },
 ): void {
-  const { list, excluded, hash, reach, count, within } = input;
+  const { list, excluded, hash, reach, count } = input;
   const skip = new Set([...excluded, ...reach.present]);
-  const spread = spreadEdges(pool, list, skip, hash, count, within);
+  const spread = spreadEdges(pool, list, skip, hash, count);
   spread.rows.forEach((row, j) => addRow(reach, row, spread.scores[j]!));
 }

@@ -6,6 +6,7 @@ import {
   FREE_CANDIDATES_PER_ROUND,
   MAX_BATCH_EDGES,
   MAX_CANDIDATES_PER_REQUEST,
+  MAX_WIDENED_HOLDERS,
   PROFILE_COVERAGE,
   WIDEN_FACTOR,
 } from '../limits.js';
@@ -38,11 +39,11 @@ export function uncertified(
 /**
  * Widens, in serving order and while the network stays within MAX_BATCH_EDGES, the failing
  * requests where more candidates can matter: each one the round left unassigned, and each one
- * holding a full volunteer that an unassigned request reaches (it may have to move to make room).
+ * holding a full volunteer that an unassigned request reaches (it may have to move to make room),
+ * MAX_WIDENED_HOLDERS of those at most, for the unassigned requests most urgent first.
  * Each asks for WIDEN_FACTOR times as many best-ranked candidates (at most
  * MAX_CANDIDATES_PER_REQUEST) and FREE_CANDIDATES_PER_ROUND among the volunteers who still have a
- * free slot; it adds at most that many edges. Says how many were widened, and whether any of
- * them holds a volunteer (then the flow must be solved again, not grown).
+ * free slot; it adds at most that many edges. Returns how many gained edges.
  */
 export function widen(input: {
   readonly batch: PreparedBatch;
@@ -51,21 +52,23 @@ export function widen(input: {
   readonly solution: AssignmentSolution;
   readonly reaches: readonly Reach[];
   readonly failing: readonly number[];
-  /** Whether requests holding a volunteer may be widened this time. */
-  readonly holdersToo: boolean;
-}): { readonly widened: number; readonly holders: boolean } {
-  const { batch, pool, network, solution, reaches, failing, holdersToo } = input;
+}): number {
+  const { batch, pool, network, solution, reaches, failing } = input;
   const held = heldRequests(network, solution);
   const failingSet = new Set(failing);
   const chosen = new Set<number>();
+  let holderBudget = MAX_WIDENED_HOLDERS;
   solution.volunteerOf.forEach((number, i) => {
     if (number !== -1) return;
     if (failingSet.has(i)) chosen.add(i);
-    if (!holdersToo) return;
     for (const row of reaches[i]!.rows) {
       const holders = held.get(row);
       if (holders === undefined || holders.length < pool.freeSlots[row]!) continue;
-      for (const holder of holders) if (failingSet.has(holder)) chosen.add(holder);
+      for (const holder of holders) {
+        if (holderBudget === 0 || chosen.has(holder) || !failingSet.has(holder)) continue;
+        chosen.add(holder);
+        holderBudget -= 1;
+      }
     }
   });
   let budget = MAX_BATCH_EDGES - network.flow.edgeVolunteer.length;
@@ -79,13 +82,12 @@ export function widen(input: {
     if (grow > 0) growing.push({ i, grow });
     widened.push(i);
   }
+  const before = widened.map((i) => reaches[i]!.rows.length);
   // Free slots are judged on this round's solution, before anything grows.
   if (widened.length > 0) addFreeCandidates(batch, pool, held, reaches, widened);
   addBestRanked(batch, pool, reaches, growing);
-  return {
-    widened: widened.length,
-    holders: widened.some((i) => solution.volunteerOf[i] !== -1),
-  };
+  // Only requests that did gain an edge count: nobody else's network changed.
+  return widened.filter((i, at) => reaches[i]!.rows.length > before[at]!).length;
 }
 
 /** Pool row → the requests this round's solution gives it. */
@@ -169,14 +171,7 @@ function addFreeCandidates(
     for (const i of members) {
       const { excluded, hash } = batch.requests[i]!;
       const reach = reaches[i]!;
-      addSpread(pool, {
-        list,
-        excluded,
-        hash,
-        reach,
-        count: FREE_CANDIDATES_PER_ROUND,
-        within: list.rows.length,
-      });
+      addSpread(pool, { list, excluded, hash, reach, count: FREE_CANDIDATES_PER_ROUND });
     }
   }
 }

@@ -10,13 +10,14 @@
 // potentials finds it; the potentials stay feasible (no negative reduced cost) on every residual
 // arc the searches use, which also certifies the edges the caller left out (see #admission).
 //
-// A solved flow can grow when only waiting (unassigned) requests gain edges: such a request's
-// source arc carries nothing, so the flow is optimal without it, and the request simply joins
-// again with all its edges — one search each instead of a new solve.
+// A solved flow can grow: the same requests with more edges. Each request that gains edges leaves
+// the flow — optimally, by the cheapest cycle through its drop arc (#leave) — and joins again with
+// all of them; two searches per such request instead of a new solve.
 // The residual arc s → t is never used: a simple cycle through it drops a request without adding
 // one, which costs a priority weight, so it is never negative.
 import type { AssignmentProblem, AssignmentSolution } from './assignment-problem.js';
 import { MAGNITUDE_LIMIT, priorityWeight } from './assignment-problem.js';
+import { IndexedSet } from './indexed-set.js';
 import { KeyedHeap } from './keyed-heap.js';
 import { MinHeap } from './min-heap.js';
 
@@ -55,6 +56,8 @@ export class AssignmentFlow {
   #settledCount = 0;
   #search = 0;
   readonly #heap = new MinHeap();
+  /** Per volunteer, the requests with an edge to it and the edge: the arcs into it (built once). */
+  #incoming: { start: Int32Array; request: Int32Array; edge: Int32Array } | undefined;
 
   private constructor(problem: AssignmentProblem) {
     this.#p = problem;
@@ -150,25 +153,17 @@ export class AssignmentFlow {
         grown.#waiting.add(r);
       }
     }
-    // A waiting request joins again with all its edges: the flow is optimal without its (unused)
-    // source arc, and its edges carry nothing without it.
+    // Every request that gains edges leaves the flow (optimally), then joins again with them.
     const rejoining: number[] = [];
     for (let r = 0; r < requests; r += 1) {
       let added = false;
       for (let e = problem.edgeStart[r]!; e < problem.edgeStart[r + 1]!; e += 1) {
         if (grown.#active[e] === 0) added = true;
       }
-      if (!added || grown.#joined[r] === 0) continue;
-      if (grown.#volunteerOf[r] !== -1) {
-        throw new RangeError('assignment flow: only waiting requests may gain edges');
-      }
-      rejoining.push(r);
+      if (added && grown.#joined[r] === 1) rejoining.push(r);
     }
+    for (const r of rejoining) grown.#leave(r);
     grown.#active.fill(1);
-    for (const r of rejoining) {
-      grown.#waiting.delete(r);
-      grown.#joined[r] = 0;
-    }
     grown.#joinAll();
     return grown;
   }
@@ -179,6 +174,129 @@ export class AssignmentFlow {
       edgeOf: Int32Array.from(this.#edgeOf),
       admission: this.#admission(),
     };
+  }
+
+  /**
+   * Takes request r's source arc away, leaving the flow optimal without it. A waiting request's
+   * arc carries nothing: it simply goes. An assigned request's unit goes back around the cheapest
+   * cycle through its drop arc: r → s, then the shortest residual path from s back to r — most
+   * often s → t → its volunteer → r (a slot freed, one request fewer), or through a waiting
+   * request that takes its place. That path is searched backwards, from r, so the search stays
+   * near r; s → t (the residual of t → s) is never longer than any other way from s to t, so the
+   * sink needs no arc but that one.
+   */
+  #leave(r: number): void {
+    this.#joined[r] = 0;
+    if (this.#volunteerOf[r] === -1) {
+      this.#waiting.delete(r);
+      return;
+    }
+    const source = this.#source;
+    const sink = this.#sink;
+    this.#search += 1;
+    this.#settledCount = 0;
+    const search = this.#search;
+    const heap = this.#heap;
+    const distance = this.#distance;
+    heap.clear();
+    this.#reach(r, 0, -1, -1);
+    // s → t as a reduced cost: ≤ 0, since t → s is feasible.
+    const viaSink = this.#potential[source]! - this.#potential[sink]!;
+    for (;;) {
+      if (heap.size === 0) throw new Error('assignment flow: an assigned request cannot leave');
+      const key = heap.peekKey();
+      const node = heap.pop();
+      if (this.#settled[node] === search || key > distance[node]!) continue;
+      // Anything still to come reaches s at key or later, or key + viaSink through t.
+      const soonest = key + (this.#settled[sink] === search ? 0 : Math.min(0, viaSink));
+      if (this.#reached[source] === search && distance[source]! <= soonest) break;
+      if (node === source) continue;
+      this.#settled[node] = search;
+      this.#settledList[this.#settledCount] = node;
+      this.#settledCount += 1;
+      this.#expandBackwards(node, key, viaSink);
+    }
+    const found = distance[source]!;
+    const potential = this.#potential;
+    for (let i = 0; i < this.#settledCount; i += 1) {
+      const node = this.#settledList[i]!;
+      potential[node] = potential[node]! + found - distance[node]!;
+      if (node >= this.#requests && node < sink) this.#rekey(node - this.#requests);
+    }
+    const path: number[] = [];
+    for (let node = source; node !== -1; node = this.#parent[node]!) path.push(node);
+    if (path[path.length - 1] !== r) throw new Error('assignment flow: broken path');
+    this.#push(path, (from) => this.#parentEdge[from]!);
+  }
+
+  /**
+   * Relaxes the residual arcs into `node` (a backwards search: distances run to the target, and a
+   * node's parent is the next node toward it).
+   */
+  #expandBackwards(node: number, at: number, viaSink: number): void {
+    const p = this.#p;
+    const requests = this.#requests;
+    const potential = this.#potential;
+    const source = this.#source;
+    if (node < requests) {
+      const volunteer = this.#volunteerOf[node]!;
+      if (volunteer !== -1) {
+        // Its volunteer lets it go.
+        const from = requests + volunteer;
+        const cost = p.edgeValue[this.#edgeOf[node]!]!;
+        this.#relaxBackwards(from, at + cost + potential[from]! - potential[node]!, node, -1);
+      } else if (this.#waiting.has(node)) {
+        const cost = -p.priority[node]! * this.#weight;
+        this.#relaxBackwards(source, at + cost + potential[source]! - potential[node]!, node, -1);
+      }
+    } else if (node < this.#sink) {
+      const volunteer = node - requests;
+      if (this.#used[volunteer]! > 0) {
+        // The sink frees its last slot.
+        const last = p.slotStart[volunteer]! + this.#used[volunteer]! - 1;
+        const cost = p.slotValue[last]!;
+        const sink = this.#sink;
+        this.#relaxBackwards(sink, at + cost + potential[sink]! - potential[node]!, node, -1);
+      }
+      const incoming = this.#incomingArcs();
+      for (let i = incoming.start[volunteer]!; i < incoming.start[volunteer + 1]!; i += 1) {
+        const e = incoming.edge[i]!;
+        const from = incoming.request[i]!;
+        if (this.#active[e] !== 1 || this.#volunteerOf[from] === volunteer) continue;
+        const cost = -p.edgeValue[e]!;
+        this.#relaxBackwards(from, at + cost + potential[from]! - potential[node]!, node, e);
+      }
+    } else if (node === this.#sink) {
+      this.#relaxBackwards(source, at + viaSink, node, -1);
+    }
+  }
+
+  #relaxBackwards(to: number, candidate: number, next: number, edge: number): void {
+    if (this.#settled[to] === this.#search) return;
+    if (this.#reached[to] !== this.#search || candidate < this.#distance[to]!) {
+      this.#reach(to, candidate, next, edge);
+    }
+  }
+
+  #incomingArcs(): { start: Int32Array; request: Int32Array; edge: Int32Array } {
+    if (this.#incoming !== undefined) return this.#incoming;
+    const { edgeStart, edgeVolunteer, volunteerCount, requestCount } = this.#p;
+    const start = new Int32Array(volunteerCount + 1);
+    for (const volunteer of edgeVolunteer) start[volunteer + 1] = start[volunteer + 1]! + 1;
+    for (let v = 0; v < volunteerCount; v += 1) start[v + 1] = start[v + 1]! + start[v]!;
+    const fill = start.slice(0, volunteerCount);
+    const request = new Int32Array(edgeVolunteer.length);
+    const edge = new Int32Array(edgeVolunteer.length);
+    for (let r = 0; r < requestCount; r += 1) {
+      for (let e = edgeStart[r]!; e < edgeStart[r + 1]!; e += 1) {
+        const at = fill[edgeVolunteer[e]!]!;
+        fill[edgeVolunteer[e]!] = at + 1;
+        request[at] = r;
+        edge[at] = e;
+      }
+    }
+    this.#incoming = { start, request, edge };
+    return this.#incoming;
   }
 
   #joinAll(): void {
@@ -259,11 +377,16 @@ export class AssignmentFlow {
   #shortestPath(start: number, target: number): boolean {
     this.#search += 1;
     this.#settledCount = 0;
+    this.#heap.clear();
+    this.#reach(start, 0, -1, -1);
+    return this.#searchTo(target);
+  }
+
+  /** The Dijkstra loop of #shortestPath, over whatever the heap was seeded with. */
+  #searchTo(target: number): boolean {
     const search = this.#search;
     const heap = this.#heap;
     const distance = this.#distance;
-    heap.clear();
-    this.#reach(start, 0, -1, -1);
     while (heap.size > 0) {
       const key = heap.peekKey();
       const node = heap.pop();
@@ -280,20 +403,40 @@ export class AssignmentFlow {
   #expand(node: number, at: number, target: number): void {
     const p = this.#p;
     const requests = this.#requests;
+    const search = this.#search;
+    const potential = this.#potential;
+    const settled = this.#settled;
+    const reached = this.#reached;
+    const distance = this.#distance;
+    // Nothing reached at or past the target's distance can be settled before it: not pushed.
+    const limit = target !== -1 && reached[target] === search ? distance[target]! : Infinity;
     if (node < requests) {
+      const { edgeStart, edgeVolunteer, edgeValue } = p;
+      const active = this.#active;
       const current = this.#volunteerOf[node]!;
-      for (let e = p.edgeStart[node]!; e < p.edgeStart[node + 1]!; e += 1) {
-        const volunteer = p.edgeVolunteer[e]!;
-        if (volunteer !== current && this.#active[e] === 1) {
-          this.#relax(node, requests + volunteer, -p.edgeValue[e]!, at, e);
-        }
+      const base = at + potential[node]!;
+      for (let e = edgeStart[node]!; e < edgeStart[node + 1]!; e += 1) {
+        const volunteer = edgeVolunteer[e]!;
+        if (volunteer === current || active[e] !== 1) continue;
+        const to = requests + volunteer;
+        if (settled[to] === search) continue;
+        const candidate = base - edgeValue[e]! - potential[to]!;
+        if (candidate >= limit) continue;
+        if (reached[to] !== search || candidate < distance[to]!)
+          this.#reach(to, candidate, node, e);
       }
       // Dropping an assigned request gives back its priority.
       if (current !== -1) this.#relax(node, this.#source, p.priority[node]! * this.#weight, at, -1);
     } else if (node < this.#sink) {
       const volunteer = node - requests;
+      const base = at + potential[node]!;
       for (let held = this.#head[volunteer]!; held !== -1; held = this.#next[held]!) {
-        this.#relax(node, held, p.edgeValue[this.#edgeOf[held]!]!, at, -1);
+        if (settled[held] === search) continue;
+        const candidate = base + p.edgeValue[this.#edgeOf[held]!]! - potential[held]!;
+        if (candidate >= limit) continue;
+        if (reached[held] !== search || candidate < distance[held]!) {
+          this.#reach(held, candidate, node, -1);
+        }
       }
       const used = this.#used[volunteer]!;
       if (p.slotStart[volunteer]! + used < p.slotStart[volunteer + 1]!) {
@@ -350,6 +493,12 @@ export class AssignmentFlow {
     for (let node = target; node !== -1; node = this.#parent[node]!) path.push(node);
     path.reverse();
     if (path[0] !== start) throw new Error('assignment flow: broken path');
+    // A forward search keeps the edge of a request → volunteer step on the volunteer.
+    this.#push(path, (_, to) => this.#parentEdge[to]!);
+  }
+
+  /** Pushes one unit along `path`; `edgeOf(from, to)` is the edge of a request → volunteer step. */
+  #push(path: readonly number[], edgeOf: (from: number, to: number) => number): void {
     const requests = this.#requests;
     const sink = this.#sink;
     const source = this.#source;
@@ -359,13 +508,14 @@ export class AssignmentFlow {
       if (from < requests) {
         // A request takes a volunteer, or is dropped (its volunteer already let it go).
         if (to === source) this.#waiting.add(from);
-        else this.#assign(from, to - requests, this.#parentEdge[to]!);
+        else this.#assign(from, to - requests, edgeOf(from, to));
       } else if (from < sink) {
         if (to === sink) this.#changeUsed(from - requests, 1);
         else this.#unassign(to);
       } else if (from === sink) {
         if (to !== source) this.#changeUsed(to - requests, -1);
-      } else {
+      } else if (to !== sink) {
+        // A waiting request joins (from the source to the sink: one request fewer assigned).
         this.#waiting.delete(to);
       }
     }
@@ -441,42 +591,5 @@ export class AssignmentFlow {
           : Number.POSITIVE_INFINITY;
     }
     return admission;
-  }
-}
-
-/** A set of small whole numbers with O(1) add, delete and iteration by position. */
-class IndexedSet {
-  readonly #items: Int32Array;
-  readonly #at: Int32Array;
-  #size = 0;
-
-  constructor(universe: number) {
-    this.#items = new Int32Array(universe);
-    this.#at = new Int32Array(universe).fill(-1);
-  }
-
-  get size(): number {
-    return this.#size;
-  }
-
-  at(index: number): number {
-    return this.#items[index]!;
-  }
-
-  add(item: number): void {
-    if (this.#at[item] !== -1) return;
-    this.#at[item] = this.#size;
-    this.#items[this.#size] = item;
-    this.#size += 1;
-  }
-
-  delete(item: number): void {
-    const at = this.#at[item]!;
-    if (at === -1) return;
-    const last = this.#items[this.#size - 1]!;
-    this.#items[at] = last;
-    this.#at[last] = at;
-    this.#size -= 1;
-    this.#at[item] = -1;
   }
 }
