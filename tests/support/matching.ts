@@ -54,7 +54,7 @@ export interface Contact extends Member {
 }
 
 /** Publishes a fresh identity-signed envelope prekey for `who` on `socket`. */
-async function publishEnvelopePrekey(
+export async function publishEnvelopePrekey(
   socket: ClientSocket,
   who: LoggedIn,
 ): Promise<EnvelopePrekeyStore> {
@@ -223,7 +223,11 @@ export async function pendingEntry(who: Staff, requestId: string): Promise<Queue
 }
 
 /** Anna approves the request's pending proposal (one approval: a standard skill). */
-export async function approved(board: Board, contact: Contact, volunteer: Volunteer) {
+export async function approved(
+  board: Board,
+  contact: Pick<Contact, 'requestId'>,
+  volunteer: LoggedIn,
+) {
   const entry = await pendingEntry(board.anna, contact.requestId);
   expect(entry.proposal.volunteerId).toBe(volunteer.accountId);
   const answer = await call(
