@@ -1,16 +1,18 @@
-// Request details, offer notes and report notes are sealed under a context naming what they are
-// about: the envelope opens only with the same request fields (in any order of the lists), the
-// same volunteer, or the same report, so a server that moves an envelope or edits the clear
+// Request details, offer notes, report notes and proposal decision notes are sealed under a
+// context naming what they are about: the envelope opens only with the same request fields (in any
+// order of the lists), the same volunteer, the same report, or the same decision, so a server that moves an envelope or edits the clear
 // fields beside it is caught.
 import { describe, expect, it } from 'vitest';
 import {
   generateIdentity,
   offerNoteContext,
   openEnvelope,
+  proposalNoteContext,
   reportNoteContext,
   requestDetailsContext,
   sealEnvelope,
   utf8,
+  type ProposalNoteFields,
   type ReportFields,
   type RequestMatchingFields,
 } from '../src/crypto/index.js';
@@ -112,5 +114,36 @@ describe('report note context', () => {
     ['no request', { request: undefined }],
   ] as const)('does not open for %s', (_name, change) => {
     expect(reasonOf(open({ ...report, ...change }))).toBe('DECRYPT_FAILED');
+  });
+});
+
+describe('proposal note context', () => {
+  const decision: ProposalNoteFields = {
+    proposal: 'cHJvcG9zYWwtMDAwMDAwMDE',
+    request: 'cGxlYXNlLWhlbHAtbWUtMDE',
+    volunteer: 'volunteerAccount000001',
+    kind: 'reject',
+  };
+  const moderator = holder();
+  const note = sealEnvelope(
+    utf8('знаком с заявителем'),
+    generateIdentity(),
+    [recipientOf(moderator)],
+    { context: proposalNoteContext(decision), now: NOW },
+  );
+  const open = (fields: ProposalNoteFields) => () =>
+    openEnvelope(note, moderator.store.openingKeys(), { context: proposalNoteContext(fields) });
+
+  it('opens with the decision it was sealed for', () => {
+    expect(reasonOf(open(decision))).toBe('no error');
+  });
+
+  it.each([
+    ['another proposal', { proposal: 'cHJvcG9zYWwtMDAwMDAwMDI' }],
+    ['another request', { request: 'YW5vdGhlci1yZXF1ZXN0LTE' }],
+    ['another volunteer', { volunteer: 'volunteerAccount000002' }],
+    ['a re-proposal', { kind: 'repropose' }],
+  ] as const)('does not open for %s', (_name, change) => {
+    expect(reasonOf(open({ ...decision, ...change }))).toBe('DECRYPT_FAILED');
   });
 });

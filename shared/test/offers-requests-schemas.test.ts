@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../src/encoding/base64url.js';
 import {
   MAX_OFFER_NOTE_BYTES,
+  MAX_PROPOSAL_NOTE_BYTES,
   MAX_REPORT_NOTE_BYTES,
   MAX_REQUEST_DETAILS_BYTES,
   offerSchema,
@@ -47,6 +48,7 @@ describe('sizes of sealed notes and details', () => {
   it('are the sizes of sealed envelopes of 4 KiB and 16 KiB buckets', () => {
     expect(MAX_OFFER_NOTE_BYTES).toBe(sealedEnvelopeLength(4095));
     expect(MAX_REPORT_NOTE_BYTES).toBe(sealedEnvelopeLength(4095));
+    expect(MAX_PROPOSAL_NOTE_BYTES).toBe(sealedEnvelopeLength(4095));
     expect(MAX_REQUEST_DETAILS_BYTES).toBe(sealedEnvelopeLength(16383));
   });
 });

@@ -43,6 +43,7 @@ import {
   matchesEndSchema,
   matchesListResultSchema,
   moderationApproveSchema,
+  MAX_PROPOSAL_NOTE_BYTES,
   moderationQueueResultSchema,
   proposalDecisionResultSchema,
   proposalDecisionSchema,
@@ -352,14 +353,15 @@ export const clientEvents = {
   'moderation.reject': defineEvent({
     input: proposalDecisionSchema,
     output: proposalDecisionResultSchema,
-    maxBytes: SIGNED_DECISION_MAX_BYTES,
+    // The sealed note in base64url, the statement, and room for the JSON around them.
+    maxBytes: Math.ceil((MAX_PROPOSAL_NOTE_BYTES * 4) / 3) + SIGNED_DECISION_MAX_BYTES,
     summary:
       'Reject a proposal by a signed statement with a reason: the pair is barred, the request matched again.',
   }),
   'moderation.repropose': defineEvent({
     input: proposalDecisionSchema,
     output: reproposeResultSchema,
-    maxBytes: SIGNED_DECISION_MAX_BYTES,
+    maxBytes: Math.ceil((MAX_PROPOSAL_NOTE_BYTES * 4) / 3) + SIGNED_DECISION_MAX_BYTES,
     summary:
       'Replace a pending proposal by one to another volunteer (the statement’s subject), in one step.',
   }),

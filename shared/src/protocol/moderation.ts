@@ -63,6 +63,17 @@ export const MAX_LISTED_MATCHES = 50;
 export const MAX_PROPOSAL_REASONS = 8;
 /** Other volunteers a proposal carries for a one-step re-proposal. */
 export const MAX_PROPOSAL_ALTERNATIVES = 2;
+/**
+ * The largest sealed note on a rejection or re-proposal: a sealed envelope (crypto.md §6) of at
+ * most 4095 bytes of plaintext, sealedEnvelopeLength(4095), as a report's note; a test pins the two.
+ */
+export const MAX_PROPOSAL_NOTE_BYTES = 25_030;
+/**
+ * Earlier decided (rejected, replaced) proposals of the same request a queue entry shows at most,
+ * the newest of them: enough for the next moderator to see why the last volunteers were turned
+ * down, while a queue page stays bounded (each may carry a MAX_PROPOSAL_NOTE_BYTES note).
+ */
+export const MAX_QUEUE_HISTORY = 5;
 
 /**
  * One factor of the engine's score: its code (e.g. `skill.level_3`), its points, and the
@@ -120,6 +131,25 @@ const queuedRequestSchema = z.object({
   details: bytesSchema({ min: 1, max: MAX_REQUEST_DETAILS_BYTES }),
 });
 
+/**
+ * An earlier proposal of the same request that a moderator rejected or replaced: who decided,
+ * why (the statement's reason code; null when it named none) and the sealed note, if any (context
+ * proposalNoteContext({ proposal: proposalId, request, volunteer: volunteerId, kind })). decidedBy
+ * and seq are null for decisions recorded before notes were kept.
+ */
+export const decidedProposalSchema = z.object({
+  proposalId: idSchema,
+  volunteerId: idSchema,
+  state: z.enum(['rejected', 'replaced']),
+  reason: z.string().nullable(),
+  decidedAt: z.number().int(),
+  decidedBy: idSchema.nullable(),
+  /** The audit log entry that records the decision (its statement signs the note's digest). */
+  seq: z.number().int().positive().nullable(),
+  note: bytesSchema({ min: 1, max: MAX_PROPOSAL_NOTE_BYTES }).nullable(),
+});
+export type DecidedProposalWire = z.input<typeof decidedProposalSchema>;
+
 export const queueEntrySchema = z.object({
   proposal: proposalWireSchema,
   request: queuedRequestSchema,
@@ -132,6 +162,8 @@ export const queueEntrySchema = z.object({
       }),
     )
     .max(MAX_PROPOSAL_ALTERNATIVES),
+  /** The request's earlier rejected or replaced proposals (at most MAX_QUEUE_HISTORY), oldest first. */
+  history: z.array(decidedProposalSchema).max(MAX_QUEUE_HISTORY),
 });
 export type QueueEntry = z.input<typeof queueEntrySchema>;
 
@@ -143,7 +175,14 @@ export const moderationQueueResultSchema = z.object({
 
 /** A signed decision on a proposal: `moderation.reject`, `moderation.repropose`. */
 export const proposalDecisionSchema = z
-  .object({ statement: bytesSchema({ min: 1, max: MAX_AUDIT_STATEMENT_WIRE_BYTES }) })
+  .object({
+    statement: bytesSchema({ min: 1, max: MAX_AUDIT_STATEMENT_WIRE_BYTES }),
+    /**
+     * A note sealed to the certified moderators, context proposalNoteContext(…); present exactly
+     * when the statement carries noteDigest = SHA-256 of these bytes.
+     */
+    note: bytesSchema({ min: 1, max: MAX_PROPOSAL_NOTE_BYTES }).optional(),
+  })
   .strict();
 
 export const moderationApproveSchema = z

@@ -4,17 +4,18 @@
 // A proposal for a critical skill needs two approvals by two different moderators.
 import { createHash } from 'node:crypto';
 import type { ProposalWire, SkillCode } from '@kolokol/shared';
-import { MAX_REQUEST_DETAILS_BYTES } from '@kolokol/shared';
+import { MAX_PROPOSAL_NOTE_BYTES, MAX_REQUEST_DETAILS_BYTES } from '@kolokol/shared';
 import { equalBytes } from '@kolokol/shared/crypto';
 import { AppError } from '../../errors.js';
 import type {
   AuditEntryRecord,
   ProposalChange,
+  ProposalDecisionRecord,
   ProposalRecord,
   RequestRecord,
   Store,
 } from '../../store/ports.js';
-import type { Caller, Decisions } from '../audit/decisions.js';
+import type { Caller, Decision, Decisions } from '../audit/decisions.js';
 import type { Clock } from '../clock.js';
 import type { Notifier } from '../notifier.js';
 import type { RequestLifecycle } from '../request-lifecycle.js';
@@ -33,6 +34,46 @@ export interface ProposalDecision {
 
 function sha256(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha256').update(bytes).digest());
+}
+
+/**
+ * The sealed note that goes with a rejection or re-proposal: present exactly when the statement
+ * signs its noteDigest, which must be its SHA-256, and shaped as a sealed envelope of at most
+ * MAX_PROPOSAL_NOTE_BYTES. Anything else is BAD_REQUEST, before anything is written.
+ */
+function checkedNote(decision: Decision, note: Uint8Array | undefined): Uint8Array | null {
+  const digest = decision.statement.noteDigest;
+  if (note === undefined) {
+    if (digest !== undefined) {
+      throw new AppError('BAD_REQUEST', 'note: the statement signs a noteDigest but no note came');
+    }
+    return null;
+  }
+  if (digest === undefined) {
+    throw new AppError(
+      'BAD_REQUEST',
+      'statement: a note needs the statement to sign its noteDigest',
+    );
+  }
+  if (!equalBytes(digest, sha256(note))) {
+    throw new AppError('BAD_REQUEST', 'statement: noteDigest is not SHA-256 of note');
+  }
+  checkSealedEnvelope(note, MAX_PROPOSAL_NOTE_BYTES, 'note');
+  return note;
+}
+
+/** What a rejection or re-proposal keeps with the proposal it decided. */
+function decisionRecord(
+  decision: Decision,
+  seq: number,
+  note: Uint8Array | null,
+): ProposalDecisionRecord {
+  return {
+    moderatorId: decision.actor.accountId,
+    seq,
+    reason: decision.statement.reason ?? null,
+    note,
+  };
 }
 
 export class ProposalDecisions {
@@ -118,15 +159,30 @@ export class ProposalDecisions {
     return { proposal: toProposalWire(after, needed), entry };
   }
 
-  /** `moderation.reject`: the proposal is rejected, the pair barred, the request matched again. */
-  async reject(caller: Caller, bytes: Uint8Array): Promise<ProposalDecision> {
+  /**
+   * `moderation.reject`: the proposal is rejected, the pair barred, the request matched again. The
+   * moderator, the reason and the sealed note (if any) are kept with the proposal.
+   */
+  async reject(
+    caller: Caller,
+    bytes: Uint8Array,
+    sealedNote?: Uint8Array,
+  ): Promise<ProposalDecision> {
     const decision = await this.deps.decisions.verify(caller, bytes, 'reject');
+    const note = checkedNote(decision, sealedNote);
     const { proposal, request } = await this.#pending(decision.statement);
-    const { entry } = await this.deps.decisions.record(decision, async (_seq, at) => {
+    const { entry } = await this.deps.decisions.record(decision, async (seq, at) => {
       const current = await this.#reread(proposal.id);
       if (current.state !== 'pending') throw this.#notPending(current);
       const change: ProposalChange = {
-        update: { id: current.id, from: ['pending'], to: 'rejected', at, decidedAt: at },
+        update: {
+          id: current.id,
+          from: ['pending'],
+          to: 'rejected',
+          at,
+          decidedAt: at,
+          decision: decisionRecord(decision, seq, note),
+        },
         request: this.deps.lifecycle.plan(request.id, 'proposed', 'open'),
         bar: {
           contactId: current.contactId,
@@ -150,13 +206,16 @@ export class ProposalDecisions {
   /**
    * `moderation.repropose`: the pending proposal is replaced by one to the statement's subject,
    * in one step (the request stays proposed). The new volunteer must pass every hard constraint
-   * of the engine: otherwise CONFLICT naming the refusals, and nothing changes.
+   * of the engine: otherwise CONFLICT naming the refusals, and nothing changes. The moderator, the
+   * reason and the sealed note (if any) are kept with the replaced proposal.
    */
   async repropose(
     caller: Caller,
     bytes: Uint8Array,
+    sealedNote?: Uint8Array,
   ): Promise<{ replaced: ProposalWire; proposal: ProposalWire; entry: AuditEntryRecord }> {
     const decision = await this.deps.decisions.verify(caller, bytes, 'repropose');
+    const note = checkedNote(decision, sealedNote);
     const { statement } = decision;
     const { proposal, request } = await this.#pending(statement, { subjectIsVolunteer: false });
     const volunteerId = statement.subject;
@@ -164,7 +223,7 @@ export class ProposalDecisions {
     const volunteer = await this.deps.store.accounts.findById(volunteerId);
     if (volunteer?.role !== 'volunteer') throw new AppError('NOT_FOUND', 'no such volunteer');
     const id = newId();
-    const { entry } = await this.deps.decisions.record(decision, async (_seq, at) => {
+    const { entry } = await this.deps.decisions.record(decision, async (seq, at) => {
       const current = await this.#reread(proposal.id);
       if (current.state !== 'pending') throw this.#notPending(current);
       const offer = await this.deps.store.offers.findOffer(volunteerId);
@@ -189,7 +248,14 @@ export class ProposalDecisions {
       return {
         kind: 'proposal',
         change: {
-          update: { id: current.id, from: ['pending'], to: 'replaced', at, decidedAt: at },
+          update: {
+            id: current.id,
+            from: ['pending'],
+            to: 'replaced',
+            at,
+            decidedAt: at,
+            decision: decisionRecord(decision, seq, note),
+          },
           insert: {
             id,
             requestId: request.id,

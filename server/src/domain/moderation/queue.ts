@@ -1,9 +1,17 @@
 // The moderators' queue: pending proposals, oldest first, each with what a moderator needs to
 // decide — the request's clear fields and its details sealed to the moderators (their client
 // opens them), the chosen volunteer's whole offer (sealed note included) and vetting tier, the
-// score and its reasons, up to two alternatives, the approvals so far and how many it needs.
-import { MAX_QUEUE_PAGE, toBase64Url, type QueueEntry, type SkillCode } from '@kolokol/shared';
-import type { OfferRecord, Store } from '../../store/ports.js';
+// score and its reasons, up to two alternatives, the approvals so far and how many it needs, and
+// the request's earlier rejected or replaced proposals with the deciding moderators' sealed notes.
+import {
+  MAX_QUEUE_HISTORY,
+  MAX_QUEUE_PAGE,
+  toBase64Url,
+  type DecidedProposalWire,
+  type QueueEntry,
+  type SkillCode,
+} from '@kolokol/shared';
+import type { DecidedProposal, OfferRecord, Store } from '../../store/ports.js';
 import { toOfferResult } from '../offers.js';
 import { approvalsNeeded, toProposalWire, toReasons } from './proposal-wire.js';
 
@@ -62,6 +70,9 @@ export class ModerationQueue {
           score: alternative.score,
           reasons: toReasons(alternative.reasons),
         })),
+        history: (
+          await store.proposals.decidedProposalsOfRequest(request.id, MAX_QUEUE_HISTORY)
+        ).map(toDecidedWire),
       });
     }
     return { entries, more: total > proposals.length };
@@ -70,4 +81,17 @@ export class ModerationQueue {
 
 function wireOffer(offer: OfferRecord | undefined) {
   return offer === undefined ? null : toOfferResult(offer);
+}
+
+function toDecidedWire(decided: DecidedProposal): DecidedProposalWire {
+  return {
+    proposalId: decided.id,
+    volunteerId: decided.volunteerId,
+    state: decided.state,
+    reason: decided.reason,
+    decidedAt: decided.decidedAt,
+    decidedBy: decided.decidedBy,
+    seq: decided.seq,
+    note: decided.note === null ? null : toBase64Url(decided.note),
+  };
 }

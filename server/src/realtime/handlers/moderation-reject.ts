@@ -1,4 +1,5 @@
-// moderation.reject: reject a proposal by a signed statement with a reason (certified staff).
+// moderation.reject: reject a proposal by a signed statement with a reason and perhaps a sealed note
+// (certified staff).
 import { wireEntryRef } from '../../domain/audit/audit-log.js';
 import type { ProposalDecisions } from '../../domain/moderation/proposal-decisions.js';
 import { defineHandler } from '../handler.js';
@@ -7,8 +8,8 @@ export function moderationReject(decisions: ProposalDecisions) {
   return defineHandler({
     event: 'moderation.reject',
     roles: ['moderator', 'admin'],
-    handle: async ({ statement }, { caller }) => {
-      const { proposal, entry } = await decisions.reject(caller, statement);
+    handle: async ({ statement, note }, { caller }) => {
+      const { proposal, entry } = await decisions.reject(caller, statement, note);
       return { proposal, entry: wireEntryRef(entry) };
     },
   });

@@ -39,6 +39,34 @@ export interface ProposalRecord {
   readonly updatedAt: number;
 }
 
+/**
+ * A proposal a moderator rejected or replaced, as the next moderator sees it: who decided, in which
+ * audit entry, with which reason code, and their sealed note (null when none, or once the
+ * request ended: the note goes with the request's details). decidedBy and seq are null for
+ * decisions recorded before they were kept.
+ */
+export interface DecidedProposal {
+  readonly id: string;
+  readonly volunteerId: string;
+  readonly state: 'rejected' | 'replaced';
+  readonly decidedAt: number;
+  readonly decidedBy: string | null;
+  readonly seq: number | null;
+  readonly reason: string | null;
+  readonly note: Uint8Array | null;
+}
+
+/** A moderator's decision kept with the proposal it decided (reject, re-propose). */
+export interface ProposalDecisionRecord {
+  readonly moderatorId: string;
+  /** The audit log entry that records it. */
+  readonly seq: number;
+  /** The statement's reason code; null when it named none. */
+  readonly reason: string | null;
+  /** The sealed note whose SHA-256 the statement signs; null when none. */
+  readonly note: Uint8Array | null;
+}
+
 export type NewProposal = Omit<
   ProposalRecord,
   'state' | 'approvals' | 'decidedAt' | 'offeredUntil' | 'updatedAt'
@@ -72,6 +100,8 @@ export interface ProposalChange {
     readonly approvals?: readonly ProposalApproval[];
     readonly decidedAt?: number;
     readonly offeredUntil?: number | null;
+    /** Reject, re-propose: who decided, why, and their sealed note. */
+    readonly decision?: ProposalDecisionRecord;
   };
   /** A new pending proposal; refused when its (request, volunteer) pair was ever proposed. */
   readonly insert?: NewProposal;
@@ -113,6 +143,11 @@ export interface ProposalStore {
     requestId: string,
     states: readonly ProposalState[],
   ): Promise<ProposalRecord | undefined>;
+  /**
+   * The request's rejected and replaced proposals: the newest `limit` by decision time, returned
+   * oldest first.
+   */
+  decidedProposalsOfRequest(requestId: string, limit: number): Promise<DecidedProposal[]>;
   /** Each volunteer's number of proposals in one of `states` (missing: none). */
   loads(states: readonly ProposalState[]): Promise<Map<string, number>>;
   /**

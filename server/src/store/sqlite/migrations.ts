@@ -462,6 +462,28 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 13,
+    name: 'proposal decisions: who decided, why, and a sealed note that goes with the details',
+    up: (db) => {
+      // A rejection or re-proposal keeps who decided, in which audit entry, why, and the
+      // moderator's note sealed to the moderators, so the next moderator sees them in the queue.
+      // The note goes with the request's details: when those are dropped (the request ended), a
+      // trigger drops the request's notes in the same write; the rows go with the request.
+      db.exec(`
+        ALTER TABLE proposals ADD COLUMN decided_by TEXT;
+        ALTER TABLE proposals ADD COLUMN decision_seq INTEGER;
+        ALTER TABLE proposals ADD COLUMN decision_reason TEXT;
+        ALTER TABLE proposals ADD COLUMN note BLOB;
+        CREATE INDEX proposals_by_request ON proposals (request_id, decided_at);
+        CREATE TRIGGER proposals_notes_go_with_details AFTER UPDATE OF details ON requests
+          WHEN NEW.details IS NULL AND OLD.details IS NOT NULL
+          BEGIN
+            UPDATE proposals SET note = NULL WHERE request_id = NEW.id AND note IS NOT NULL;
+          END;
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

@@ -208,8 +208,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     },
     requests: {
       ...requests,
-      // A request that ends loses its sealed details (scrubbed). A change of state lost in a power
-      // cut would bring back what its contact (a cancellation) or a moderator ended: durable.
+      // A request that ends loses its sealed details and its proposals' notes (scrubbed). A change
+      // of state lost in a power cut would bring back what its contact (a cancellation) or a
+      // moderator ended: durable.
       transitionRequest: (id, change) =>
         scrubbed(durably(db, () => requests.transitionRequest(id, change))),
       expireRequests: (options) =>

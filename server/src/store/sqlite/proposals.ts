@@ -4,6 +4,7 @@
 // or inside the audit append with the moderator's decision that authorises it.
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
+import { AUDIT_REASONS } from '@kolokol/shared/crypto';
 import {
   PAIR_BAR_REASONS,
   languageCodeSchema,
@@ -15,6 +16,7 @@ import {
   type ProposalState,
 } from '@kolokol/shared';
 import type {
+  DecidedProposal,
   PairBar,
   ProposalChange,
   ProposalChangeOutcome,
@@ -22,7 +24,7 @@ import type {
   ProposalStore,
   RequestRecord,
 } from '../ports.js';
-import { isUniqueViolation, settle } from './codec.js';
+import { isUniqueViolation, settle, toPlainBytes } from './codec.js';
 import { fromColumn, fromJsonList } from './json-codes.js';
 
 interface ProposalRow {
@@ -39,6 +41,17 @@ interface ProposalRow {
   readonly decided_at: number | null;
   readonly offered_until: number | null;
   readonly updated_at: number;
+}
+
+interface DecidedRow {
+  readonly id: string;
+  readonly volunteer_id: string;
+  readonly state: string;
+  readonly decided_at: number;
+  readonly decided_by: string | null;
+  readonly decision_seq: number | null;
+  readonly decision_reason: string | null;
+  readonly note: Uint8Array | null;
 }
 
 interface BarRow {
@@ -60,6 +73,24 @@ const alternativeSchema = z.object({
 });
 const approvalSchema = z.object({ moderatorId: z.string(), seq: z.number().int() });
 const barReasonSchema = z.enum(PAIR_BAR_REASONS);
+const decidedStateSchema = z.enum(['rejected', 'replaced']);
+const decisionReasonSchema = z.enum(AUDIT_REASONS);
+
+function toDecided(row: DecidedRow): DecidedProposal {
+  return {
+    id: row.id,
+    volunteerId: row.volunteer_id,
+    state: fromColumn(row.state, decidedStateSchema, 'decided proposal state'),
+    decidedAt: row.decided_at,
+    decidedBy: row.decided_by,
+    seq: row.decision_seq,
+    reason:
+      row.decision_reason === null
+        ? null
+        : fromColumn(row.decision_reason, decisionReasonSchema, 'decision reason'),
+    note: row.note === null ? null : toPlainBytes(row.note),
+  };
+}
 
 function toProposal(row: ProposalRow): ProposalRecord {
   return {
@@ -140,6 +171,10 @@ export function prepareProposalWrites(
       decided: number | null;
       offered: number | null;
       setOffered: 0 | 1;
+      decidedBy: string | null;
+      seq: number | null;
+      reason: string | null;
+      note: Uint8Array | null;
     },
     ProposalRow
   >(
@@ -147,7 +182,11 @@ export function prepareProposalWrites(
      SET state = :to, updated_at = :at,
          approvals = coalesce(:approvals, approvals),
          decided_at = coalesce(:decided, decided_at),
-         offered_until = iif(:setOffered = 1, :offered, offered_until)
+         offered_until = iif(:setOffered = 1, :offered, offered_until),
+         decided_by = coalesce(:decidedBy, decided_by),
+         decision_seq = coalesce(:seq, decision_seq),
+         decision_reason = coalesce(:reason, decision_reason),
+         note = coalesce(:note, note)
      WHERE id = :id AND state IN (SELECT value FROM json_each(:from))
      RETURNING ${COLUMNS}`,
   );
@@ -198,6 +237,10 @@ export function prepareProposalWrites(
         decided: u.decidedAt ?? null,
         offered: u.offeredUntil ?? null,
         setOffered: u.offeredUntil === undefined ? 0 : 1,
+        decidedBy: u.decision?.moderatorId ?? null,
+        seq: u.decision?.seq ?? null,
+        reason: u.decision?.reason ?? null,
+        note: u.decision?.note ?? null,
       });
       if (row === undefined) throw new ProposalConflict();
       updated = toProposal(row);
@@ -277,6 +320,15 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
     `SELECT ${COLUMNS} FROM proposals
      WHERE request_id = ? AND state IN (SELECT value FROM json_each(?))
      ORDER BY created_at DESC LIMIT 1`,
+  );
+  // The newest `limit` by decision, then turned oldest first.
+  const decidedOf = db.prepare<[string, number], DecidedRow>(
+    `SELECT * FROM (
+       SELECT id, volunteer_id, state, decided_at, decided_by, decision_seq, decision_reason, note
+       FROM proposals
+       WHERE request_id = ? AND state IN ('rejected', 'replaced') AND decided_at IS NOT NULL
+       ORDER BY decided_at DESC, id DESC LIMIT ?)
+     ORDER BY decided_at, id`,
   );
   const loads = db.prepare<[string], { readonly volunteer_id: string; readonly n: number }>(
     `SELECT volunteer_id, count(*) AS n FROM proposals
@@ -366,6 +418,10 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
         const row = ofRequest.get(requestId, states(list));
         return row === undefined ? undefined : toProposal(row);
       });
+    },
+
+    decidedProposalsOfRequest(requestId, limit) {
+      return settle(() => decidedOf.all(requestId, limit).map(toDecided));
     },
 
     loads(list) {

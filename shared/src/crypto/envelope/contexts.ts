@@ -1,4 +1,5 @@
-// What a sealed request's details, a volunteer's note and an abuse report's note are about, bound into the envelope as
+// What a sealed request's details, a volunteer's note, an abuse report's note and a moderator's
+// note on a rejection or re-proposal are about, bound into the envelope as
 // its `context` (crypto.md §6.5). A moderator's client rebuilds the context from what the server
 // shows beside the envelope; if the server moved an envelope to another request or volunteer, or
 // changed the request's skills, urgency, languages or region, the envelope no longer opens.
@@ -67,5 +68,29 @@ export function reportNoteContext(report: ReportFields): Uint8Array {
     utf8(report.subject),
     utf8(report.reason),
     utf8(report.request ?? ''),
+  );
+}
+
+/** The fields of a moderator's decision on a proposal that its sealed note is about. */
+export interface ProposalNoteFields {
+  /** The proposal decided (rejected, or replaced by a re-proposal). */
+  readonly proposal: string;
+  readonly request: string;
+  /** The proposal's volunteer: the one turned down. */
+  readonly volunteer: string;
+  readonly kind: 'reject' | 'repropose';
+}
+
+/**
+ * The context to seal (and open) a moderator's note on a rejection or re-proposal with:
+ * transcript("kolokol/v1/proposal/note", proposal, request, volunteer, kind).
+ */
+export function proposalNoteContext(decision: ProposalNoteFields): Uint8Array {
+  return transcript(
+    label('proposal/note'),
+    utf8(decision.proposal),
+    utf8(decision.request),
+    utf8(decision.volunteer),
+    utf8(decision.kind),
   );
 }
