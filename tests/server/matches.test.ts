@@ -4,14 +4,14 @@
 // exactly while the match is accepted, and the details gone from disk once it ended — and every
 // call on someone else's match refused.
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '@kolokol/shared';
 import { randomBytes } from '@kolokol/shared/crypto';
 import { MatchService } from '../../server/src/domain/moderation/matches.js';
 import { SILENT_NOTIFIER } from '../../server/src/domain/notifier.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
-import { call, closeAllSockets } from '../support/client.js';
+import { call } from '../support/client.js';
 import { requestInput, wireRequest } from '../support/requests.js';
 import { addDevice, publishPrekeys, type LoggedIn, type TestDevice } from '../support/keys.js';
 import {
@@ -21,7 +21,7 @@ import {
   contactWithRequest,
   freshLanguage,
   matchingSettled,
-  moderationBoard,
+  onModerationBoard,
   pendingEntry,
   queued,
   vettedVolunteer,
@@ -30,13 +30,7 @@ import {
 
 let board: Board;
 
-beforeAll(async () => {
-  board = await moderationBoard();
-});
-afterAll(async () => {
-  closeAllSockets();
-  await board.server.close();
-});
+onModerationBoard((started) => (board = started));
 
 /** The database file and its -wal and -shm companions, byte for byte. */
 async function filesOnDisk(): Promise<Buffer> {

@@ -5,7 +5,7 @@
 // volunteer; the volunteer opens them (addedBy: that moderator) and accepts; both sides are told;
 // a channel contact↔volunteer, refused until then, opens — and closes again when the match ends;
 // the audit log verifies afterwards.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '@kolokol/shared';
 import {
   equalBytes,
@@ -16,7 +16,7 @@ import {
 import { verifyAuditLog } from '../../server/src/domain/audit/verify-log.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
 import { auditLength } from '../support/audit.js';
-import { call, closeAllSockets, type ClientSocket } from '../support/client.js';
+import { call, type ClientSocket } from '../support/client.js';
 import { addDevice, fetchBundles, publishPrekeys, type TestDevice } from '../support/keys.js';
 import { pushes } from '../support/requests.js';
 import {
@@ -24,7 +24,7 @@ import {
   bytes,
   contactWithRequest,
   matchingSettled,
-  moderationBoard,
+  onModerationBoard,
   queued,
   vettedVolunteer,
   type Board,
@@ -32,13 +32,7 @@ import {
 
 let board: Board;
 
-beforeAll(async () => {
-  board = await moderationBoard();
-});
-afterAll(async () => {
-  closeAllSockets();
-  await board.server.close();
-});
+onModerationBoard((started) => (board = started));
 
 /** Every push of `event` to `socket` from now on. */
 function collect<T>(socket: ClientSocket, event: 'matches.changed' | 'moderation.queue_changed') {

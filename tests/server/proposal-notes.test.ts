@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_PROPOSAL_NOTE_BYTES, toBase64Url, type QueueEntry } from '@kolokol/shared';
 import {
   CryptoError,
@@ -22,43 +22,24 @@ import {
 import { verifyAuditLog } from '../../server/src/domain/audit/verify-log.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
-import { call, closeAllSockets } from '../support/client.js';
+import { call } from '../support/client.js';
 import {
   bytes,
-  contactWithRequest,
-  freshLanguage,
   matchingSettled,
-  moderationBoard,
+  onModerationBoard,
+  twoVolunteers,
   pendingEntry,
-  vettedVolunteer,
   type Board,
   type Moderator,
 } from '../support/matching.js';
 
 let board: Board;
 
-beforeAll(async () => {
-  board = await moderationBoard();
-});
-afterAll(async () => {
-  closeAllSockets();
-  await board.server.close();
-});
+onModerationBoard((started) => (board = started));
 
-const MILITARY_LAW = [{ code: 'legal.military-law' as const, level: 3 as const }];
-
-/** Two volunteers (the first more skilled, so proposed first) and a contact in a fresh language. */
-async function twoVolunteers() {
-  const language = freshLanguage();
-  const best = await vettedVolunteer(board, { skills: MILITARY_LAW, languages: [language] });
-  const other = await vettedVolunteer(board, {
-    skills: [{ code: 'legal.military-law', level: 1 }],
-    languages: [language],
-  });
-  const contact = await contactWithRequest(board, {
-    skills: ['legal.military-law'],
-    languages: [language],
-  });
+/** Two volunteers and a contact (support's twoVolunteers), and the pending proposal to the first. */
+async function proposedToBest() {
+  const { best, other, contact } = await twoVolunteers(board);
   const entry = await pendingEntry(board.anna, contact.requestId);
   expect(entry.proposal.volunteerId).toBe(best.accountId);
   return { best, other, contact, entry };
@@ -108,7 +89,7 @@ function openHistoryNote(who: Moderator, next: QueueEntry, index: number, sender
 describe('a rejection’s note', () => {
   it('is shown to the next moderator with the next proposal, and opens only under its decision', async () => {
     const { anna, boris, server } = board;
-    const { best, other, contact, entry } = await twoVolunteers();
+    const { best, other, contact, entry } = await proposedToBest();
     const text = 'Адвокат знаком с семьёй заявителя: конфликт интересов.';
     const note = sealedNote(anna, text, decisionOf(entry, 'reject'));
     const rejected = await call(anna.socket, 'moderation.reject', {
@@ -162,7 +143,7 @@ describe('a rejection’s note', () => {
 
   it('a rejection without a note shows in the history with none', async () => {
     const { anna, boris } = board;
-    const { best, contact, entry } = await twoVolunteers();
+    const { best, contact, entry } = await proposedToBest();
     const rejected = await call(anna.socket, 'moderation.reject', {
       statement: anna.statement({
         kind: 'reject',
@@ -184,7 +165,7 @@ describe('a rejection’s note', () => {
 describe('a re-proposal’s note', () => {
   it('is kept with the replaced proposal and shown with the new one', async () => {
     const { anna, boris } = board;
-    const { best, other, contact, entry } = await twoVolunteers();
+    const { best, other, contact, entry } = await proposedToBest();
     const text = 'Первый волонтёр перегружен; второй свободен на этой неделе.';
     const note = sealedNote(anna, text, decisionOf(entry, 'repropose'));
     const answer = await call(anna.socket, 'moderation.repropose', {
@@ -227,7 +208,7 @@ describe('a re-proposal’s note', () => {
 describe('bad notes', () => {
   it('are refused (BAD_REQUEST; PAYLOAD_TOO_LARGE past the event’s bound), nothing changed, for reject and repropose', async () => {
     const { anna, server } = board;
-    const { other, contact, entry } = await twoVolunteers();
+    const { other, contact, entry } = await proposedToBest();
     await matchingSettled(board);
     const kinds = {
       reject: { event: 'moderation.reject', fields: { reason: 'mismatch' as const } },
@@ -309,7 +290,7 @@ async function filesOnDisk(): Promise<Buffer> {
 describe('when the request ends', () => {
   it('its proposals’ notes are dropped and leave the database files (scrubbed)', async () => {
     const { anna, server } = board;
-    const { best, contact, entry } = await twoVolunteers();
+    const { best, contact, entry } = await proposedToBest();
     const note = sealedNote(
       anna,
       'Записка, которая уйдёт вместе с запросом.',

@@ -4,13 +4,13 @@
 // volunteer who fails a hard constraint), and every bad approval refused with nothing changed.
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '@kolokol/shared';
 import { randomBytes } from '@kolokol/shared/crypto';
 import { verifyAuditLog } from '../../server/src/domain/audit/verify-log.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
 import { auditLength, staff } from '../support/audit.js';
-import { call, closeAllSockets } from '../support/client.js';
+import { call } from '../support/client.js';
 import { requestInput } from '../support/requests.js';
 import {
   approvalBy,
@@ -18,7 +18,9 @@ import {
   contactWithRequest,
   freshLanguage,
   matchingSettled,
-  moderationBoard,
+  MILITARY_LAW,
+  onModerationBoard,
+  twoVolunteers,
   pendingEntry,
   queued,
   vettedVolunteer,
@@ -27,30 +29,7 @@ import {
 
 let board: Board;
 
-beforeAll(async () => {
-  board = await moderationBoard();
-});
-afterAll(async () => {
-  closeAllSockets();
-  await board.server.close();
-});
-
-const MILITARY_LAW = [{ code: 'legal.military-law' as const, level: 3 as const }];
-
-/** Two volunteers (the first more skilled) and a contact in a fresh language. */
-async function twoVolunteers() {
-  const language = freshLanguage();
-  const best = await vettedVolunteer(board, { skills: MILITARY_LAW, languages: [language] });
-  const other = await vettedVolunteer(board, {
-    skills: [{ code: 'legal.military-law', level: 1 }],
-    languages: [language],
-  });
-  const contact = await contactWithRequest(board, {
-    skills: ['legal.military-law'],
-    languages: [language],
-  });
-  return { language, best, other, contact };
-}
+onModerationBoard((started) => (board = started));
 
 describe('approve', () => {
   it('one moderator approves a standard proposal; the log records it and verifies', async () => {
@@ -270,7 +249,7 @@ describe('audit-verify and the proposals the store holds', () => {
 describe('a volunteer no longer trusted', () => {
   it('suspended while proposed: approval refused, the proposal withdrawn, the request re-matched', async () => {
     const { server, anna, boris } = board;
-    const { best, other, contact } = await twoVolunteers();
+    const { best, other, contact } = await twoVolunteers(board);
     const entry = await pendingEntry(anna, contact.requestId);
     expect(entry.proposal.volunteerId).toBe(best.accountId);
     // Anna's client prepared the approval before Boris suspended the volunteer.
@@ -345,7 +324,7 @@ describe('who is matched', () => {
 describe('reject and re-propose', () => {
   it('a rejection bars the pair and re-matches the request to the other volunteer', async () => {
     const { server, anna } = board;
-    const { best, other, contact } = await twoVolunteers();
+    const { best, other, contact } = await twoVolunteers(board);
     const entry = await pendingEntry(anna, contact.requestId);
     expect(entry.proposal.volunteerId).toBe(best.accountId);
     expect(entry.alternatives.map((a) => a.volunteerId)).toEqual([other.accountId]);
@@ -385,7 +364,7 @@ describe('reject and re-propose', () => {
 
   it('re-proposes to an alternative in one step; refuses one who fails a hard constraint', async () => {
     const { server, anna } = board;
-    const { language, best, other, contact } = await twoVolunteers();
+    const { language, best, other, contact } = await twoVolunteers(board);
     const unvetted = await vettedVolunteer(
       board,
       { skills: MILITARY_LAW, languages: [language] },

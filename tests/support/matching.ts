@@ -4,7 +4,7 @@
 // moderators; the engine's proposals read from the queue; approvals whose details the moderator's
 // client re-wrapped for the volunteer with addEnvelopeRecipient.
 import { createHash } from 'node:crypto';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   fromBase64Url,
   toBase64Url,
@@ -21,7 +21,13 @@ import {
   type EnvelopeRecipient,
 } from '@kolokol/shared/crypto';
 import { staff, testOrganisation, type Staff, type TestOrganisation } from './audit.js';
-import { call, connectWithToken, registerAndLogin, type ClientSocket } from './client.js';
+import {
+  call,
+  closeAllSockets,
+  connectWithToken,
+  registerAndLogin,
+  type ClientSocket,
+} from './client.js';
 import type { LoggedIn } from './keys.js';
 import { offerInput, requestInput, wireRequest } from './requests.js';
 import { startTestServer, type TestServer } from './server.js';
@@ -92,6 +98,46 @@ export async function moderationBoard(env: Record<string, string> = {}): Promise
     ...env,
   });
   return { server, org, anna: await moderator(server, org), boris: await moderator(server, org) };
+}
+
+/**
+ * Starts a board before the test file's tests (handing it to `started`) and closes it, and every
+ * socket, after them.
+ */
+export function onModerationBoard(
+  started: (board: Board) => void,
+  env: Record<string, string> = {},
+): void {
+  let board: Board | undefined;
+  beforeAll(async () => {
+    board = await moderationBoard(env);
+    started(board);
+  });
+  afterAll(async () => {
+    closeAllSockets();
+    await board?.server.close();
+  });
+}
+
+/** A military-law offer at the top level. */
+export const MILITARY_LAW = [{ code: 'legal.military-law' as const, level: 3 as const }];
+
+/**
+ * Two vetted volunteers in a fresh language, the first more skilled (so proposed first), and a
+ * contact whose military-law request in that language waits for them.
+ */
+export async function twoVolunteers(board: Board) {
+  const language = freshLanguage();
+  const best = await vettedVolunteer(board, { skills: MILITARY_LAW, languages: [language] });
+  const other = await vettedVolunteer(board, {
+    skills: [{ code: 'legal.military-law', level: 1 }],
+    languages: [language],
+  });
+  const contact = await contactWithRequest(board, {
+    skills: ['legal.military-law'],
+    languages: [language],
+  });
+  return { language, best, other, contact };
 }
 
 /** Waits until matching has nothing left to do (runs asked for by the last calls finished). */
