@@ -21,7 +21,12 @@ import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
 import { OfferService } from './domain/offers.js';
 import { PrekeyService } from './domain/prekeys.js';
 import { RequestLifecycle } from './domain/request-lifecycle.js';
+import { ReportService } from './domain/reports.js';
 import { RequestService } from './domain/requests.js';
+import { MatchService } from './domain/moderation/matches.js';
+import { ProposalDecisions } from './domain/moderation/proposal-decisions.js';
+import { Proposer } from './domain/moderation/proposer.js';
+import { ModerationQueue } from './domain/moderation/queue.js';
 import { HOUSEKEEPING_INTERVAL_MS, purgeExpired } from './domain/housekeeping.js';
 import { socketNotifier } from './realtime/socket-notifier.js';
 import { createApp } from './http/app.js';
@@ -40,6 +45,9 @@ export interface KolokolServer {
     readonly moderation: ModerationService;
     readonly requests: RequestService;
     readonly requestLifecycle: RequestLifecycle;
+    readonly proposer: Proposer;
+    readonly matches: MatchService;
+    readonly reports: ReportService;
   };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
@@ -87,7 +95,21 @@ export function createKolokolServer(deps: {
     rootPublicKey: config.rootPublicKey,
   });
   const vetting = new VettingService({ store, decisions });
-  const moderation = new ModerationService({ store, log: auditLog, decisions, sessions });
+  const reports = new ReportService({
+    store,
+    clock,
+    notifier,
+    decisions,
+    newAccountMs: config.newAccountMs,
+    closedRetentionMs: config.closedReportRetentionMs,
+  });
+  const moderation = new ModerationService({
+    store,
+    log: auditLog,
+    decisions,
+    sessions,
+    reports,
+  });
   const certificates = new CertificateService({
     store,
     clock,
@@ -122,6 +144,32 @@ export function createKolokolServer(deps: {
     lifecycle: requestLifecycle,
     maxOpenPerContact: config.maxOpenRequests,
   });
+  const proposer = new Proposer({
+    store,
+    clock,
+    lifecycle: requestLifecycle,
+    notifier,
+    onError: (error) => logger.error({ errorName: errorName(error) }, 'matching run failed'),
+  });
+  const criticalSkills = new Set(config.criticalSkills);
+  const queue = new ModerationQueue({ store, criticalSkills });
+  const proposalDecisions = new ProposalDecisions({
+    store,
+    clock,
+    decisions,
+    lifecycle: requestLifecycle,
+    notifier,
+    proposer,
+    criticalSkills,
+    acceptTimeoutMs: config.matchAcceptTimeoutMs,
+  });
+  const matches = new MatchService({
+    store,
+    clock,
+    lifecycle: requestLifecycle,
+    notifier,
+    proposer,
+  });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
   const http = createServer(
@@ -151,6 +199,7 @@ export function createKolokolServer(deps: {
       envelopePrekeys,
       offers,
       requests,
+      reports,
       prekeyFetchLimits: {
         perPairPerHour: config.prekeyFetchesPerPairPerHour,
         perCallerPerHour: config.prekeyFetchesPerCallerPerHour,
@@ -160,6 +209,10 @@ export function createKolokolServer(deps: {
       moderation,
       conversations,
       conversationMessages,
+      proposer,
+      queue,
+      proposalDecisions,
+      matches,
     },
     now: () => clock.now(),
   });
@@ -167,18 +220,36 @@ export function createKolokolServer(deps: {
   late.realtime = realtime;
 
   const housekeeping = () =>
-    Promise.all([purgeExpired(store, clock), requestLifecycle.housekeep()]).catch(
-      (error: unknown) => logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
+    Promise.all([
+      purgeExpired(store, clock),
+      requestLifecycle.housekeep(),
+      matches.housekeep(),
+      reports.housekeep(),
+    ]).catch((error: unknown) =>
+      logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
     );
   void housekeeping();
   const housekeepingTimer = setInterval(() => void housekeeping(), HOUSEKEEPING_INTERVAL_MS);
   housekeepingTimer.unref();
+  // Matching on a timer, besides the runs new requests and offer changes ask for.
+  const matchingTimer = setInterval(() => void proposer.request(), config.matchIntervalMs);
+  matchingTimer.unref();
 
   let closing: Promise<void> | undefined;
   return {
     http,
     realtime,
-    services: { accounts, sessions, login, moderation, requests, requestLifecycle },
+    services: {
+      accounts,
+      sessions,
+      login,
+      moderation,
+      requests,
+      requestLifecycle,
+      proposer,
+      matches,
+      reports,
+    },
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         http.once('error', reject);
@@ -190,9 +261,11 @@ export function createKolokolServer(deps: {
     close() {
       closing ??= (async () => {
         clearInterval(housekeepingTimer);
+        clearInterval(matchingTimer);
         http.close(); // stop accepting; open connections finish below
         await realtime.close(config.shutdownGraceMs);
         http.closeAllConnections();
+        await proposer.idle();
         await store.close();
       })();
       return closing;

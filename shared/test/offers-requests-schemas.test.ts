@@ -1,12 +1,16 @@
-// The offer and request payloads: the size caps on sealed notes and details are the sizes of real
+// The offer, request and report payloads: the size caps on sealed notes and details are the sizes of real
 // sealed envelopes, availability is 168 bits in the documented order, and the schemas refuse what
 // the docs say they refuse.
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../src/encoding/base64url.js';
 import {
   MAX_OFFER_NOTE_BYTES,
+  MAX_PROPOSAL_NOTE_BYTES,
+  MAX_REPORT_NOTE_BYTES,
   MAX_REQUEST_DETAILS_BYTES,
   offerSchema,
+  reportsCreateSchema,
+  reportsListSchema,
   requestsCreateSchema,
   type OfferInput,
   type RequestsCreateInput,
@@ -43,6 +47,8 @@ const request: RequestsCreateInput = {
 describe('sizes of sealed notes and details', () => {
   it('are the sizes of sealed envelopes of 4 KiB and 16 KiB buckets', () => {
     expect(MAX_OFFER_NOTE_BYTES).toBe(sealedEnvelopeLength(4095));
+    expect(MAX_REPORT_NOTE_BYTES).toBe(sealedEnvelopeLength(4095));
+    expect(MAX_PROPOSAL_NOTE_BYTES).toBe(sealedEnvelopeLength(4095));
     expect(MAX_REQUEST_DETAILS_BYTES).toBe(sealedEnvelopeLength(16383));
   });
 });
@@ -112,5 +118,39 @@ describe('request schema', () => {
     ['an unknown field', { city: 'Kazan' }],
   ])('refuses %s', (_name, change) => {
     expect(requestsCreateSchema.safeParse({ ...request, ...change }).success).toBe(false);
+  });
+});
+
+describe('reportsCreateSchema', () => {
+  const valid = { subject: 'c3ViamVjdC1hY2NvdW50MDE', reason: 'harassment' };
+
+  it('accepts a report with or without a request and a note', () => {
+    expect(reportsCreateSchema.safeParse(valid).success).toBe(true);
+    const full = {
+      ...valid,
+      request: 'cGxlYXNlLWhlbHAtbWUtMDE',
+      note: toBase64Url(new Uint8Array(MAX_REPORT_NOTE_BYTES)),
+    };
+    expect(reportsCreateSchema.safeParse(full).success).toBe(true);
+  });
+
+  it.each([
+    ['no subject', { subject: undefined }],
+    ['a subject that is no id', { subject: 'me' }],
+    ['an unknown reason', { reason: 'rude' }],
+    ['a note too large', { note: toBase64Url(new Uint8Array(MAX_REPORT_NOTE_BYTES + 1)) }],
+    ['an empty note', { note: '' }],
+    ['an unknown field', { reporter: 'c3ViamVjdC1hY2NvdW50MDE' }],
+  ])('refuses %s', (_name, change) => {
+    expect(reportsCreateSchema.safeParse({ ...valid, ...change }).success).toBe(false);
+  });
+
+  it('takes a page cursor for reports.list, and nothing else', () => {
+    const after = { createdAt: 5, id: 'c3ViamVjdC1hY2NvdW50MDE' };
+    expect(reportsListSchema.safeParse({}).success).toBe(true);
+    expect(reportsListSchema.safeParse({ after }).success).toBe(true);
+    expect(reportsListSchema.safeParse({ after: { ...after, createdAt: -1 } }).success).toBe(false);
+    expect(reportsListSchema.safeParse({ after: { ...after, extra: 1 } }).success).toBe(false);
+    expect(reportsListSchema.safeParse({ limit: 1000 }).success).toBe(false);
   });
 });

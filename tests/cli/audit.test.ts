@@ -178,7 +178,10 @@ describe('admin audit-verify', () => {
     tamper(file, (db, rows) => {
       const row = rows[2]!;
       const payload = new Uint8Array(row.payload);
-      payload[payload.length - 80]! ^= 1; // a byte of the statement's body (before the signature)
+      // A byte of the statement's nonce (after the 4-byte header, the kind and issuedAt): any value
+      // parses, so only the signature can catch it. (A byte 80 from the end fell inside an id,
+      // where a flipped bit could make a character base64url does not have: MALFORMED instead.)
+      payload[4 + 1 + 8 + 3]! ^= 1;
       const hash = auditEntryHash({
         seq: row.seq,
         type: 'statement',

@@ -3,14 +3,19 @@
 // tests read the raw database, -wal and -shm files of the real server, as someone who seized
 // the host would, and look for what was deleted: envelope bodies, ids, client ids, the sender,
 // a consumed one-time prekey, a removed device's prekeys and mailbox, a purged challenge's handle,
-// an ended session's token hash, an ended request's sealed details and a replaced offer's note.
+// an ended session's token hash, an ended request's sealed details, a replaced offer's note and a
+// closed abuse report's note past its retention.
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { directMessageSchema, fromBase64Url, toBase64Url } from '@kolokol/shared';
-import { randomBytes, removeDeviceFromList } from '@kolokol/shared/crypto';
+import { encodeRootPublicKey, randomBytes, removeDeviceFromList } from '@kolokol/shared/crypto';
+import { AuditLog } from '../../server/src/domain/audit/audit-log.js';
+import { Decisions } from '../../server/src/domain/audit/decisions.js';
 import { purgeExpired } from '../../server/src/domain/housekeeping.js';
+import { SILENT_NOTIFIER } from '../../server/src/domain/notifier.js';
+import { ReportService } from '../../server/src/domain/reports.js';
 import { RequestLifecycle } from '../../server/src/domain/request-lifecycle.js';
 import { newId } from '../../server/src/domain/secrets.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
@@ -23,6 +28,8 @@ import {
   registerAndLogin,
 } from '../support/client.js';
 import { addDevice, fetchBundle, ownDeviceList, publishPrekeys } from '../support/keys.js';
+import { staff, testOrganisation } from '../support/audit.js';
+import { reportInput } from '../support/reports.js';
 import { offerInput, requestInput, wireRequest } from '../support/requests.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { enrolStaff } from '../support/staff.js';
@@ -30,9 +37,13 @@ import { enrolStaff } from '../support/staff.js';
 /** Slack on top of the documented bound for a timer on a shared, loaded 2-core machine. */
 const SLACK_MS = 2000;
 
+const org = testOrganisation();
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  // A root key, so a certified moderator can close an abuse report.
+  server = await startTestServer({
+    KOLOKOL_ROOT_PUBLIC_KEY: encodeRootPublicKey(org.root.publicKey),
+  });
 });
 afterAll(async () => {
   closeAllSockets();
@@ -234,14 +245,7 @@ describe('deleted data leaves the database files', () => {
     const later = new RequestLifecycle({
       store: server.store,
       clock: { now: () => Date.now() + server.config.requestExpiryMs + 60_000 },
-      notifier: {
-        prekeysLow() {},
-        directMessage() {},
-        devicesChanged() {},
-        requestChanged() {},
-        conversationMessage() {},
-        conversationChanged() {},
-      },
+      notifier: SILENT_NOTIFIER,
       ages: {
         expiryMs: server.config.requestExpiryMs,
         endedRetentionMs: 10 * server.config.requestExpiryMs,
@@ -250,5 +254,53 @@ describe('deleted data leaves the database files', () => {
     expect(await later.housekeep()).toMatchObject({ purged: 0 });
     expect((await server.store.requests.findRequest(ids[1]!))?.state).toBe('expired');
     expect(await leftOnDisk(expiredSlices)).toEqual(expiredSlices.map(() => 0));
+  });
+
+  it('a closed abuse report’s sealed note, once its retention is over', async () => {
+    const contact = await registerAndLogin(server.url, 'reporting');
+    const socket = await connectWithToken(server.url, contact.token);
+    const subject = await registerAndLogin(server.url, 'reported', { role: 'volunteer' });
+    const input = reportInput(contact.accountId, subject.accountId, {
+      sender: contact.account.identity,
+    });
+    const made = await call(socket, 'reports.create', input);
+    if (!made.ok) throw new Error(made.error.code);
+    const disk = await filesOnDisk();
+    const note = Buffer.from(fromBase64Url(input.note!)!);
+    const slices = [100, 5_000, 12_000, 20_000, note.length - 40]
+      .map((at) => note.subarray(at, at + 32))
+      .filter((slice) => disk.includes(slice));
+    expect(slices.length).toBeGreaterThanOrEqual(3);
+
+    // Dismissed: closed, and kept (note included) for the retention.
+    const moderator = await staff(server, org);
+    expect(
+      await call(moderator.socket, 'reports.dismiss', {
+        statement: moderator.statement({ kind: 'dismiss_report', report: made.data.id }),
+      }),
+    ).toMatchObject({ ok: true });
+    const housekeeping = (offsetMs: number) =>
+      new ReportService({
+        store: server.store,
+        clock: { now: () => Date.now() + offsetMs },
+        notifier: SILENT_NOTIFIER,
+        decisions: new Decisions({
+          store: server.store,
+          clock: { now: () => Date.now() },
+          log: new AuditLog({ store: server.store, clock: { now: () => Date.now() } }),
+          rootPublicKey: org.root.publicKey,
+        }),
+        newAccountMs: server.config.newAccountMs,
+        closedRetentionMs: server.config.closedReportRetentionMs,
+      }).housekeep();
+    expect(await housekeeping(server.config.closedReportRetentionMs - 60_000)).toBe(0);
+    expect(await server.store.reports.findReport(made.data.id)).toMatchObject({
+      state: 'dismissed',
+    });
+
+    // Past it, housekeeping deletes the whole report, and nothing of the note stays on disk.
+    expect(await housekeeping(server.config.closedReportRetentionMs + 60_000)).toBe(1);
+    expect(await server.store.reports.findReport(made.data.id)).toBeUndefined();
+    expect(await leftOnDisk(slices)).toEqual(slices.map(() => 0));
   });
 });

@@ -13,6 +13,8 @@ import { envelopePrekeysContract } from './contract/envelope-prekeys.js';
 import { metaContract } from './contract/meta.js';
 import { offersContract } from './contract/offers.js';
 import { prekeysContract } from './contract/prekeys.js';
+import { proposalsContract } from './contract/proposals.js';
+import { reportsContract } from './contract/reports.js';
 import { requestsContract } from './contract/requests.js';
 import { sessionsContract } from './contract/sessions.js';
 
@@ -59,5 +61,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     offersContract(current);
     requestsContract(current);
     conversationsContract(current);
+    proposalsContract(current);
+    reportsContract(current);
   });
 }

@@ -69,6 +69,7 @@ describe('durable writes', () => {
         'revocation-list',
         'audit-entry',
         'request-transition',
+        'proposal-change',
         'end',
       ]);
       expect(syncs.get('plain')).toBe(0);
@@ -80,6 +81,7 @@ describe('durable writes', () => {
         'revocation-list',
         'audit-entry',
         'request-transition',
+        'proposal-change',
       ]) {
         expect(syncs.get(durable), durable).toBeGreaterThanOrEqual(1);
       }

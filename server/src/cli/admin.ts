@@ -11,10 +11,12 @@ import { loadConfig } from '../config/config.js';
 import { AccountService, PENDING_ENROLMENT } from '../domain/accounts.js';
 import { AuditLog } from '../domain/audit/audit-log.js';
 import { Decisions } from '../domain/audit/decisions.js';
+import { SILENT_NOTIFIER } from '../domain/notifier.js';
 import { ModerationService } from '../domain/audit/moderation.js';
 import { verifyAuditLog } from '../domain/audit/verify-log.js';
 import { CertificateService } from '../domain/certificates.js';
 import { systemClock } from '../domain/clock.js';
+import { ReportService } from '../domain/reports.js';
 import { RevocationFeed } from '../domain/revocations.js';
 import { SessionService } from '../domain/sessions.js';
 import { AppError } from '../errors.js';
@@ -120,12 +122,17 @@ async function online(command: string, args: readonly string[]): Promise<boolean
       log,
       rootPublicKey: config.rootPublicKey,
     });
-    const moderation = new ModerationService({
+    const decisions = new Decisions({ store, clock, log, rootPublicKey: config.rootPublicKey });
+    // No sockets here to tell of anything: the running server's pushes are its own.
+    const reports = new ReportService({
       store,
-      log,
-      decisions: new Decisions({ store, clock, log, rootPublicKey: config.rootPublicKey }),
-      sessions,
+      clock,
+      notifier: SILENT_NOTIFIER,
+      decisions,
+      newAccountMs: config.newAccountMs,
+      closedRetentionMs: config.closedReportRetentionMs,
     });
+    const moderation = new ModerationService({ store, log, decisions, sessions, reports });
     const operator = { accountId: 'operator-cli', role: 'admin' as const };
     const [first, second] = args;
     switch (command) {
@@ -237,8 +244,13 @@ async function auditVerify(
     `${summary.statements} signed decision(s), ${summary.certificates} certificate(s), ` +
     `${summary.revocations} revocation statement(s), ${summary.operatorActions} operator action(s)`;
   if (!result.ok && 'stateMismatch' in result) {
+    const what = {
+      vetting: 'vetting does',
+      approvals: 'approved matches do',
+      reports: 'abuse reports do',
+    }[result.state];
     throw new AuditBroken(
-      `vetting does NOT match the audit log (${summary.length} entries verify): ${result.stateMismatch}`,
+      `${what} NOT match the audit log (${summary.length} entries verify): ${result.stateMismatch}`,
     );
   }
   if (!result.ok) {

@@ -3,7 +3,10 @@
 import path from 'node:path';
 import { z } from 'zod';
 import {
+  DEFAULT_CRITICAL_SKILLS,
   MAX_DEVICES_PER_ACCOUNT_CEILING,
+  isSkillCode,
+  type SkillCode,
   MAX_ONE_TIME_PREKEYS_STORED,
   ONE_TIME_PREKEYS_LOW_WATER,
 } from '@kolokol/shared';
@@ -76,6 +79,33 @@ export const CONFIG_VARIABLES = {
   // Two a second on average with bursts of a minute's worth: more than a person types on all
   // their devices together, few enough that one account cannot fill disks with envelopes.
   KOLOKOL_CONVERSATION_MESSAGES_PER_MINUTE: positiveInt.max(1_000_000).default(120),
+  // Two days: a volunteer may be away for a weekend; past that the contact should not wait for
+  // them any longer, and the request goes back to matching.
+  KOLOKOL_MATCH_ACCEPT_TIMEOUT_HOURS: positiveInt.max(14 * 24).default(48),
+  // Matching also runs on every new request and offer change; the timer catches what those miss
+  // (capacity freed by a timeout, a volunteer reinstated). One run at a time, coalesced.
+  KOLOKOL_MATCH_INTERVAL_SECONDS: positiveInt.max(24 * 3600).default(300),
+  // The skills whose proposals need two different moderators' approval (comma-separated codes
+  // of shared's taxonomy); unset: DEFAULT_CRITICAL_SKILLS. An unknown code stops start-up.
+  KOLOKOL_CRITICAL_SKILLS: z
+    .string()
+    .optional()
+    .transform((text, ctx): readonly SkillCode[] | undefined => {
+      if (text === undefined) return undefined;
+      const codes = text
+        .split(',')
+        .map((code) => code.trim())
+        .filter(Boolean);
+      if (!codes.every(isSkillCode)) {
+        ctx.addIssue({ code: 'custom', message: 'not a comma-separated list of skill codes' });
+        return z.NEVER;
+      }
+      return [...new Set(codes)];
+    }),
+  // A month: long enough for an admin to look into how a report was closed (a dismissal disputed,
+  // a suspension questioned), short enough that a seized server holds little of who reported whom.
+  // The whole report goes, its sealed note with it; the audit log keeps the signed decision.
+  KOLOKOL_CLOSED_REPORT_RETENTION_DAYS: positiveInt.max(365).default(30),
   KOLOKOL_ROOT_PUBLIC_KEY: z
     .string()
     .optional()
@@ -145,8 +175,16 @@ export interface Config {
   readonly endedRequestRetentionMs: number;
   /** Conversation messages one account may send per minute (a token bucket refilled over a minute). */
   readonly conversationMessagesPerMinute: number;
+  /** How long a closed abuse report (dismissed, actioned) is kept before it is deleted whole. */
+  readonly closedReportRetentionMs: number;
   /** The organisation root public key that certifies moderators (printed by `admin root-init`). */
   readonly rootPublicKey: Uint8Array | undefined;
+  /** How long an approved match waits for the volunteer before it times out (re-matched). */
+  readonly matchAcceptTimeoutMs: number;
+  /** How often matching runs besides on new requests and offer changes. */
+  readonly matchIntervalMs: number;
+  /** Skills whose proposals need two different moderators' approval. */
+  readonly criticalSkills: readonly SkillCode[];
 }
 
 export class ConfigError extends Error {
@@ -242,6 +280,10 @@ export function loadConfig(env: Env = process.env): Config {
     requestExpiryMs: read(env, 'KOLOKOL_REQUEST_EXPIRY_HOURS') * 3600 * 1000,
     endedRequestRetentionMs: read(env, 'KOLOKOL_ENDED_REQUEST_RETENTION_HOURS') * 3600 * 1000,
     conversationMessagesPerMinute: read(env, 'KOLOKOL_CONVERSATION_MESSAGES_PER_MINUTE'),
+    closedReportRetentionMs: read(env, 'KOLOKOL_CLOSED_REPORT_RETENTION_DAYS') * 24 * 3600 * 1000,
     rootPublicKey: read(env, 'KOLOKOL_ROOT_PUBLIC_KEY'),
+    matchAcceptTimeoutMs: read(env, 'KOLOKOL_MATCH_ACCEPT_TIMEOUT_HOURS') * 3600 * 1000,
+    matchIntervalMs: read(env, 'KOLOKOL_MATCH_INTERVAL_SECONDS') * 1000,
+    criticalSkills: read(env, 'KOLOKOL_CRITICAL_SKILLS') ?? DEFAULT_CRITICAL_SKILLS,
   };
 }

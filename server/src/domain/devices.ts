@@ -156,7 +156,7 @@ export class DeviceService {
     const targetId = accountId ?? caller.accountId;
     if (targetId !== caller.accountId) {
       const target = await this.deps.store.accounts.findById(targetId);
-      if (!target || !mayOpenChannel(caller, target))
+      if (!target || !(await mayOpenChannel(this.deps.store, caller, target)))
         throw new AppError('NOT_FOUND', 'no such account');
     }
     const stored = await this.deps.store.devices.findList(targetId);

@@ -80,7 +80,7 @@ export class DirectMessageService {
     },
   ): Promise<{ id: string; createdAt: number; duplicate: boolean }> {
     const recipient = await this.deps.store.accounts.findById(message.to);
-    if (!recipient || !mayOpenChannel(caller, recipient))
+    if (!recipient || !(await mayOpenChannel(this.deps.store, caller, recipient)))
       throw new AppError('NOT_FOUND', 'no such recipient');
     const now = this.deps.clock.now();
     const quota = this.#quotaFor(caller, now);

@@ -4,6 +4,9 @@ import type {
   ConversationMessageWire,
   ConversationWire,
   DevicesChanged,
+  MatchesChanged,
+  QueueChanged,
+  ReportsChanged,
   RequestsChanged,
 } from '@kolokol/shared';
 import type { DirectMessageRecord } from '../store/ports.js';
@@ -24,4 +27,23 @@ export interface Notifier {
   conversationMessage(deviceId: string, message: ConversationMessageWire): void;
   /** To every socket of the account: one of its conversations opened, closed or changed its timer. */
   conversationChanged(accountId: string, conversation: ConversationWire): void;
+  /** To every moderator's and admin's sockets: the queue of pending proposals changed. */
+  queueChanged(event: QueueChanged): void;
+  /** To every socket of the account: one of its matches changed state. */
+  matchChanged(accountId: string, event: MatchesChanged): void;
+  /** To every staff (moderator, admin) socket: an abuse report was made or closed. */
+  reportChanged(event: ReportsChanged): void;
 }
+
+/** Tells no one: for the host CLI and tests, where no sockets are connected to tell. */
+export const SILENT_NOTIFIER: Notifier = {
+  prekeysLow() {},
+  directMessage() {},
+  devicesChanged() {},
+  requestChanged() {},
+  queueChanged() {},
+  matchChanged() {},
+  reportChanged() {},
+  conversationMessage() {},
+  conversationChanged() {},
+};

@@ -169,7 +169,7 @@ export class PrekeyService {
     const target = await this.deps.store.accounts.findById(targetId);
     // One answer for "no such account", "not allowed", "no devices" and "no prekeys": no oracle.
     const notFound = () => new AppError('NOT_FOUND', 'no bundle for that account');
-    if (!target || !mayOpenChannel(caller, target)) throw notFound();
+    if (!target || !(await mayOpenChannel(this.deps.store, caller, target))) throw notFound();
     const list = await this.deps.store.devices.findList(target.id);
     const devices = (await this.deps.store.devices.listDevices(target.id)).filter(
       (device) => deviceId === undefined || device.id === deviceId,

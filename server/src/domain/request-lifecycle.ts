@@ -13,7 +13,7 @@ import {
   type RequestState,
 } from '@kolokol/shared';
 import { AppError } from '../errors.js';
-import type { RequestRecord, Store } from '../store/ports.js';
+import type { RequestChange, RequestRecord, Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
 import type { Notifier } from './notifier.js';
 import { EXPIRY_BATCH, EXPIRY_BATCHES_PER_RUN } from './request-limits.js';
@@ -73,6 +73,36 @@ export class RequestLifecycle {
     }
     this.#tell(changed);
     return changed;
+  }
+
+  /**
+   * The request half of a write that changes a proposal too (ProposalStore.applyProposalChange,
+   * or a moderator's decision in the audit log): the same table as `transition`, applied by the
+   * store as a compare-and-swap from `from` in the proposal's transaction, so the two never
+   * disagree. CONFLICT for a change the table does not allow. Call `announce` once it applied.
+   */
+  plan(
+    id: string,
+    from: RequestState,
+    to: RequestState,
+    options: { readonly details?: Uint8Array } = {},
+  ): RequestChange {
+    if (!isLegalTransition(from, to)) {
+      throw new AppError('CONFLICT', `request: cannot go from ${from} to ${to}`);
+    }
+    return {
+      id,
+      from: [from],
+      to,
+      at: this.deps.clock.now(),
+      dropDetails: isEndState(to),
+      ...(options.details === undefined ? {} : { details: options.details }),
+    };
+  }
+
+  /** After a planned change applied: tells the contact's sockets, as `transition` does. */
+  announce(record: RequestRecord): void {
+    this.#tell(record);
   }
 
   /**

@@ -14,7 +14,14 @@ import { AppError, toErrorBody } from '../errors.js';
 import { parseInput } from '../validation.js';
 import type { SocketSlots } from './socket-slots.js';
 import type { TransportGuard } from './transport-guard.js';
-import { accountRoom, deviceRoom, sessionRoom, type KolokolSocket } from './socket-types.js';
+import { isStaff } from '../domain/channel-policy.js';
+import {
+  STAFF_ROOM,
+  accountRoom,
+  deviceRoom,
+  sessionRoom,
+  type KolokolSocket,
+} from './socket-types.js';
 
 export interface HandshakeDeps {
   readonly sessions: SessionService;
@@ -72,6 +79,7 @@ async function authenticate(
     accountCreatedAt: account.createdAt,
   };
   const rooms = [accountRoom(account.id), sessionRoom(session.id)];
+  if (isStaff(account.role)) rooms.push(STAFF_ROOM);
   await socket.join(deviceId === null ? rooms : [...rooms, deviceRoom(deviceId)]);
 }
 

@@ -2,7 +2,7 @@
 // account), on this node or (with the Redis adapter) any other.
 import { toDirectMessageWire } from '../domain/direct-messages.js';
 import type { Notifier } from '../domain/notifier.js';
-import { accountRoom, deviceRoom, type KolokolServer } from './socket-types.js';
+import { STAFF_ROOM, accountRoom, deviceRoom, type KolokolServer } from './socket-types.js';
 
 export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
   return {
@@ -25,6 +25,15 @@ export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
     },
     conversationChanged(accountId, conversation) {
       io()?.to(accountRoom(accountId)).emit('conversations.changed', { conversation });
+    },
+    queueChanged(event) {
+      io()?.to(STAFF_ROOM).emit('moderation.queue_changed', event);
+    },
+    matchChanged(accountId, event) {
+      io()?.to(accountRoom(accountId)).emit('matches.changed', event);
+    },
+    reportChanged(event) {
+      io()?.to(STAFF_ROOM).emit('reports.changed', event);
     },
   };
 }

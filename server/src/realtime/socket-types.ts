@@ -23,3 +23,5 @@ export type KolokolSocket = Socket<
 export const sessionRoom = (sessionId: string): string => `session:${sessionId}`;
 export const accountRoom = (accountId: string): string => `account:${accountId}`;
 export const deviceRoom = (deviceId: string): string => `device:${deviceId}`;
+/** Every moderator's and admin's socket: where the moderation queue's and abuse reports' changes are pushed. */
+export const STAFF_ROOM = 'staff';

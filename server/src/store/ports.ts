@@ -14,6 +14,8 @@ export type * from './ports/meta.js';
 export type * from './ports/offers.js';
 export type * from './ports/prekeys.js';
 export type * from './ports/requests.js';
+export type * from './ports/reports.js';
 export type * from './ports/sessions.js';
 export type * from './ports/store.js';
 export type * from './ports/vetting.js';
+export type * from './ports/proposals.js';

@@ -54,6 +54,20 @@ import {
   offersSetPausedSchema,
 } from './offers.js';
 import {
+  matchIdSchema,
+  matchResultSchema,
+  matchesEndSchema,
+  matchesListResultSchema,
+  moderationApproveSchema,
+  MAX_PROPOSAL_NOTE_BYTES,
+  moderationQueueResultSchema,
+  proposalDecisionResultSchema,
+  proposalDecisionSchema,
+  reproposeResultSchema,
+  type MatchesChanged,
+  type QueueChanged,
+} from './moderation.js';
+import {
   MAX_REQUEST_DETAILS_BYTES,
   requestsCancelResultSchema,
   requestsCancelSchema,
@@ -62,6 +76,16 @@ import {
   requestsListResultSchema,
   type RequestsChanged,
 } from './requests.js';
+import {
+  MAX_REPORT_NOTE_BYTES,
+  reportsCreateResultSchema,
+  reportsCreateSchema,
+  reportsDismissResultSchema,
+  reportsDismissSchema,
+  reportsListResultSchema,
+  reportsListSchema,
+  type ReportsChanged,
+} from './reports.js';
 import {
   devicesAddSchema,
   devicesChangeResultSchema,
@@ -377,6 +401,90 @@ export const clientEvents = {
     maxBytes: 256,
     summary: 'The contact withdraws one of their requests (any time before it is resolved).',
   }),
+  'moderation.queue': defineEvent({
+    input: emptySchema,
+    output: moderationQueueResultSchema,
+    maxBytes: 256,
+    summary:
+      'Pending proposals, oldest first: request fields and sealed details, the volunteer’s offer and tier, score, reasons, alternatives, approvals.',
+  }),
+  'moderation.approve': defineEvent({
+    input: moderationApproveSchema,
+    output: proposalDecisionResultSchema,
+    // The re-wrapped details in base64url, the statement, and room for the JSON around them.
+    maxBytes: Math.ceil((MAX_REQUEST_DETAILS_BYTES * 4) / 3) + SIGNED_DECISION_MAX_BYTES,
+    summary:
+      'Approve a proposal by a signed statement, with the details re-wrapped for the volunteer; a critical skill needs two different moderators.',
+  }),
+  'moderation.reject': defineEvent({
+    input: proposalDecisionSchema,
+    output: proposalDecisionResultSchema,
+    // The sealed note in base64url, the statement, and room for the JSON around them.
+    maxBytes: Math.ceil((MAX_PROPOSAL_NOTE_BYTES * 4) / 3) + SIGNED_DECISION_MAX_BYTES,
+    summary:
+      'Reject a proposal by a signed statement with a reason: the pair is barred, the request matched again.',
+  }),
+  'moderation.repropose': defineEvent({
+    input: proposalDecisionSchema,
+    output: reproposeResultSchema,
+    maxBytes: Math.ceil((MAX_PROPOSAL_NOTE_BYTES * 4) / 3) + SIGNED_DECISION_MAX_BYTES,
+    summary:
+      'Replace a pending proposal by one to another volunteer (the statement’s subject), in one step.',
+  }),
+  'matches.list': defineEvent({
+    input: emptySchema,
+    output: matchesListResultSchema,
+    maxBytes: 256,
+    summary:
+      'A volunteer’s approved and accepted matches (with the re-wrapped details), or a contact’s accepted ones.',
+  }),
+  'matches.accept': defineEvent({
+    input: matchIdSchema,
+    output: matchResultSchema,
+    maxBytes: 256,
+    summary:
+      'The volunteer accepts an approved match: the request becomes active, both sides are told.',
+  }),
+  'matches.decline': defineEvent({
+    input: matchIdSchema,
+    output: matchResultSchema,
+    maxBytes: 256,
+    summary:
+      'The volunteer declines an approved match, or the contact declines an accepted volunteer: barred, matched again.',
+  }),
+  'matches.end': defineEvent({
+    input: matchesEndSchema,
+    output: matchResultSchema,
+    maxBytes: 256,
+    summary: 'Either side ends a live match: resolved or closed (the request too).',
+  }),
+  'matches.block': defineEvent({
+    input: matchIdSchema,
+    output: matchResultSchema,
+    maxBytes: 256,
+    summary:
+      'Either side blocks the other: never matched again; a live match is withdrawn and the request matched again.',
+  }),
+  'reports.create': defineEvent({
+    input: reportsCreateSchema,
+    output: reportsCreateResultSchema,
+    // The sealed note in base64url, and room for the other fields.
+    maxBytes: Math.ceil((MAX_REPORT_NOTE_BYTES * 4) / 3) + 512,
+    summary:
+      'Report an account for abuse (a reason, perhaps a request, a note sealed to the moderators); the answer says only that it was received.',
+  }),
+  'reports.list': defineEvent({
+    input: reportsListSchema,
+    output: reportsListResultSchema,
+    maxBytes: 256,
+    summary: 'Open abuse reports, oldest first, a page at a time, with their sealed notes.',
+  }),
+  'reports.dismiss': defineEvent({
+    input: reportsDismissSchema,
+    output: reportsDismissResultSchema,
+    maxBytes: SIGNED_DECISION_MAX_BYTES,
+    summary: 'Close an open report without action, by a signed dismiss_report statement.',
+  }),
 } as const;
 
 export type ClientEvents = typeof clientEvents;
@@ -434,6 +542,12 @@ export interface ServerToClientEvents {
   'devices.changed': (event: DevicesChanged) => void;
   /** One of the contact's requests changed state (sent to every socket of the contact). */
   'requests.changed': (event: RequestsChanged) => void;
+  /** To moderators' and admins' sockets: the queue of pending proposals changed. */
+  'moderation.queue_changed': (event: QueueChanged) => void;
+  /** To a match's volunteer, and its contact from acceptance on: the match changed state. */
+  'matches.changed': (event: MatchesChanged) => void;
+  /** To staff sockets: an abuse report was made or closed. */
+  'reports.changed': (event: ReportsChanged) => void;
   /** An end-to-end-encrypted envelope arrived for the device; ack it with `direct.ack`. */
   'direct.message': (message: DirectMessageWire) => void;
   /** A conversation message for the device; ack its sequence number with `conversations.ack`. */
@@ -474,5 +588,8 @@ export const SERVER_EVENT_NAMES = [
   'requests.changed',
   'conversations.message',
   'conversations.changed',
+  'moderation.queue_changed',
+  'matches.changed',
+  'reports.changed',
   'protocol.error',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];

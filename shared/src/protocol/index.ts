@@ -17,3 +17,5 @@ export * from './version.js';
 export * from './offers.js';
 export * from './request-lifecycle.js';
 export * from './requests.js';
+export * from './moderation.js';
+export * from './reports.js';

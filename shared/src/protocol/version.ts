@@ -6,7 +6,10 @@
 // 3.0: the two-secret key derivation (accounts of 2.x register again), account.rekey, devices
 // (device lists, per-device prekeys and mailboxes, sessions bound to a device, one-time ML-KEM
 // prekeys), sealed envelopes to X-Wing envelope prekeys.
-export const PROTOCOL_VERSION = '3.0';
+// 3.1: requests and offers, vetting, the moderation queue and decisions as signed audit
+// statements, matches, abuse reports, the audit log's head (issue 8). New events only: a 3.0
+// client still connects and keeps working.
+export const PROTOCOL_VERSION = '3.1';
 export const PROTOCOL_MAJOR = 3;
 
 /** The major number of a "major.minor" version string, or undefined if it is not one. */

@@ -48,6 +48,11 @@ const request = {
   createdAt: 1_000,
 } as const;
 await store.requests.createRequest(request, { maxLive: 3, liveStates: ['open'] });
+await store.requests.createRequest(
+  { ...request, id: 'request-2', clientId: 'client-2' },
+  { maxLive: 3, liveStates: ['open'] },
+);
+const volunteer = await createAccount(store);
 mark('revoke-session');
 await store.sessions.revoke('session-a', 2_000);
 mark('revoke-all-sessions');
@@ -83,6 +88,20 @@ await store.requests.transitionRequest(request.id, {
   to: 'cancelled',
   at: 2_000,
   dropDetails: true,
+});
+mark('proposal-change');
+await store.proposals.applyProposalChange({
+  insert: {
+    id: 'proposal-1',
+    requestId: 'request-2',
+    volunteerId: volunteer.id,
+    contactId: account.id,
+    score: 1,
+    reasons: [],
+    alternatives: [],
+    createdAt: 2_000,
+  },
+  request: { id: 'request-2', from: ['open'], to: 'proposed', at: 2_000, dropDetails: false },
 });
 mark('end');
 await store.close();

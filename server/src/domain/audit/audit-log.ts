@@ -33,7 +33,13 @@ export type Appended =
   | { readonly kind: 'duplicate' }
   | {
       readonly kind: 'not-applied';
-      readonly reason: 'already-stored' | 'serial-taken' | 'stale' | 'no-such-account';
+      readonly reason:
+        | 'already-stored'
+        | 'serial-taken'
+        | 'stale'
+        | 'no-such-account'
+        | 'state-moved'
+        | 'report-not-open';
     };
 
 export class AuditLog {

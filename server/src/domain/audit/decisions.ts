@@ -132,6 +132,12 @@ export class Decisions {
       case 'duplicate':
         throw new AppError('CONFLICT', 'statement: already recorded');
       case 'not-applied':
+        if (outcome.reason === 'state-moved') {
+          throw new AppError('CONFLICT', 'the proposal or its request changed meanwhile; reload');
+        }
+        if (outcome.reason === 'report-not-open') {
+          throw new AppError('CONFLICT', 'report: no longer open');
+        }
         throw new AppError('NOT_FOUND', 'no such account');
     }
   }

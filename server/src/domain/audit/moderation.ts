@@ -5,6 +5,7 @@
 import { encodeOperatorAction, type OperatorActionKind } from '@kolokol/shared/crypto';
 import { AppError } from '../../errors.js';
 import type { AccountRecord, AuditEffect, AuditEntryRecord, Store } from '../../store/ports.js';
+import type { ReportService } from '../reports.js';
 import type { SessionService } from '../sessions.js';
 import type { AuditLog } from './audit-log.js';
 import type { Caller, Decisions } from './decisions.js';
@@ -21,17 +22,32 @@ export class ModerationService {
       readonly log: AuditLog;
       readonly decisions: Decisions;
       readonly sessions: SessionService;
+      readonly reports: ReportService;
     },
   ) {}
 
-  /** `moderation.suspend`: a signed suspend statement about an account the caller may suspend. */
+  /**
+   * `moderation.suspend`: a signed suspend statement about an account the caller may suspend.
+   * A statement naming a report acts on it: the report must be open and about that account
+   * (NOT_FOUND, CONFLICT, BAD_REQUEST otherwise, nothing changed) and becomes 'actioned' in the
+   * same write as the suspension — or alone, when the account is suspended already.
+   */
   async suspend(caller: Caller, bytes: Uint8Array): Promise<Suspended> {
     const decision = await this.deps.decisions.verify(caller, bytes, 'suspend');
     const subject = await this.#subject(caller, decision.statement.subject);
-    const { entry, revokedSessionIds } = await this.deps.decisions.record(decision, (_seq, at) =>
-      this.#plan('suspend', subject.id, at),
+    const reportId = decision.statement.report;
+    if (reportId !== undefined) await this.deps.reports.openReport(caller, reportId, subject.id);
+    const { entry, revokedSessionIds } = await this.deps.decisions.record(
+      decision,
+      async (_seq, at) => {
+        if (reportId === undefined) return this.#plan('suspend', subject.id, at);
+        await this.deps.reports.openReport(caller, reportId, subject.id);
+        return { kind: 'suspend', accountId: subject.id, at, reportId };
+      },
     );
     this.deps.sessions.announceRevoked(revokedSessionIds, 'suspended');
+    if (reportId !== undefined)
+      this.deps.reports.tellClosed(reportId, 'actioned', entry.recordedAt);
     return { sessionsEnded: revokedSessionIds.length, entry };
   }
 

@@ -49,11 +49,12 @@ export function isParticipant(conversation: ConversationRecord, accountId: strin
  * The one place that decides whether two accounts may have a conversation: the channel policy
  * (staff↔anyone today; contact↔volunteer once a moderator-approved match is accepted).
  */
-export async function mayHaveConversation(
+export function mayHaveConversation(
+  store: Store,
   caller: { readonly accountId: string; readonly role: Role },
   peer: AccountRecord,
 ): Promise<boolean> {
-  return Promise.resolve(mayOpenChannel(caller, peer));
+  return mayOpenChannel(store, caller, peer);
 }
 
 export class ConversationService {
@@ -71,7 +72,7 @@ export class ConversationService {
   ): Promise<ConversationWire> {
     const peer = await this.deps.store.accounts.findById(request.peer);
     // Unknown, suspended and not allowed answer alike, so account ids cannot be probed.
-    if (peer === undefined || !(await mayHaveConversation(caller, peer))) {
+    if (peer === undefined || !(await mayHaveConversation(this.deps.store, caller, peer))) {
       throw new AppError('NOT_FOUND', 'no such account');
     }
     // A week when a contact takes part (their device is the one most likely to be seized).

@@ -1,5 +1,6 @@
 // Every socket event handler, wired once. The router refuses to start if an event in
 // shared's `clientEvents` has no handler here, or has two.
+import type { ClientEventName } from '@kolokol/shared';
 import type { AccountService } from '../../domain/accounts.js';
 import type { AuditLog } from '../../domain/audit/audit-log.js';
 import type { ModerationService } from '../../domain/audit/moderation.js';
@@ -12,8 +13,13 @@ import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
 import type { OfferService } from '../../domain/offers.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
+import type { ReportService } from '../../domain/reports.js';
 import type { RequestService } from '../../domain/requests.js';
-import type { AnyEventHandler } from '../handler.js';
+import type { MatchService } from '../../domain/moderation/matches.js';
+import type { ProposalDecisions } from '../../domain/moderation/proposal-decisions.js';
+import type { Proposer } from '../../domain/moderation/proposer.js';
+import type { ModerationQueue } from '../../domain/moderation/queue.js';
+import type { AnyEventHandler, EventHandler } from '../handler.js';
 import { LoginKeyFailures } from '../login-key-failures.js';
 import { accountRekey } from './account-rekey.js';
 import { auditHead } from './audit-head.js';
@@ -36,6 +42,15 @@ import { directSend } from './direct-send.js';
 import { envelopePrekeysFetch } from './envelope-prekeys-fetch.js';
 import { envelopePrekeysPublish } from './envelope-prekeys-publish.js';
 import { keysBackupPut } from './keys-backup-put.js';
+import { matchesAccept } from './matches-accept.js';
+import { matchesBlock } from './matches-block.js';
+import { matchesDecline } from './matches-decline.js';
+import { matchesEnd } from './matches-end.js';
+import { matchesList } from './matches-list.js';
+import { moderationApprove } from './moderation-approve.js';
+import { moderationQueue } from './moderation-queue.js';
+import { moderationReject } from './moderation-reject.js';
+import { moderationRepropose } from './moderation-repropose.js';
 import { moderationReinstate } from './moderation-reinstate.js';
 import { moderationSuspend } from './moderation-suspend.js';
 import { offersGet } from './offers-get.js';
@@ -46,6 +61,9 @@ import { prekeysAddOneTimeKem } from './prekeys-add-one-time-kem.js';
 import { prekeysFetch, type PrekeyFetchLimits } from './prekeys-fetch.js';
 import { prekeysSetSigned } from './prekeys-set-signed.js';
 import { prekeysStatus } from './prekeys-status.js';
+import { reportsCreate } from './reports-create.js';
+import { reportsDismiss } from './reports-dismiss.js';
+import { reportsList } from './reports-list.js';
 import { requestsCancel } from './requests-cancel.js';
 import { requestsCreate } from './requests-create.js';
 import { requestsList } from './requests-list.js';
@@ -64,12 +82,36 @@ export interface HandlerDeps {
   readonly envelopePrekeys: EnvelopePrekeyService;
   readonly offers: OfferService;
   readonly requests: RequestService;
+  readonly reports: ReportService;
   readonly prekeyFetchLimits: PrekeyFetchLimits;
   readonly auditLog: AuditLog;
   readonly vetting: VettingService;
   readonly moderation: ModerationService;
   readonly conversations: ConversationService;
   readonly conversationMessages: ConversationMessageService;
+  readonly proposer: Proposer;
+  readonly queue: ModerationQueue;
+  readonly proposalDecisions: ProposalDecisions;
+  readonly matches: MatchService;
+}
+
+/**
+ * After `handler` succeeded, asks for a matching run (coalesced, not awaited): for the events
+ * that change what can be matched — a new or cancelled request, an offer changed, a volunteer
+ * vetted, unvetted, suspended or reinstated.
+ */
+function thenMatch<E extends ClientEventName>(
+  handler: EventHandler<E>,
+  proposer: Proposer,
+): EventHandler<E> {
+  return {
+    ...handler,
+    handle: async (payload, context) => {
+      const result = await handler.handle(payload, context);
+      void proposer.request();
+      return result;
+    },
+  };
 }
 
 export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
@@ -102,17 +144,29 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     conversationsAck(deps.conversationMessages),
     conversationsClose(deps.conversations),
     conversationsSetTimer(deps.conversations),
-    volunteersVet(deps.vetting),
-    volunteersUnvet(deps.vetting),
+    thenMatch(volunteersVet(deps.vetting), deps.proposer),
+    thenMatch(volunteersUnvet(deps.vetting), deps.proposer),
     vettingStatus(deps.vetting),
-    moderationSuspend(deps.moderation),
-    moderationReinstate(deps.moderation),
+    thenMatch(moderationSuspend(deps.moderation), deps.proposer),
+    thenMatch(moderationReinstate(deps.moderation), deps.proposer),
     auditHead(deps.auditLog),
-    offersPut(deps.offers),
+    thenMatch(offersPut(deps.offers), deps.proposer),
     offersGet(deps.offers),
-    offersSetPaused(deps.offers),
-    requestsCreate(deps.requests),
+    thenMatch(offersSetPaused(deps.offers), deps.proposer),
+    thenMatch(requestsCreate(deps.requests), deps.proposer),
     requestsList(deps.requests),
-    requestsCancel(deps.requests),
+    thenMatch(requestsCancel(deps.requests), deps.proposer),
+    moderationQueue(deps.queue),
+    moderationApprove(deps.proposalDecisions),
+    moderationReject(deps.proposalDecisions),
+    moderationRepropose(deps.proposalDecisions),
+    matchesList(deps.matches),
+    matchesAccept(deps.matches),
+    matchesDecline(deps.matches),
+    matchesEnd(deps.matches),
+    matchesBlock(deps.matches),
+    reportsCreate(deps.reports),
+    reportsList(deps.reports),
+    reportsDismiss(deps.reports),
   ];
 }

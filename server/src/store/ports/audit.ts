@@ -4,6 +4,7 @@
 // and the state it authorises never disagree.
 import type { AuditEntry } from '@kolokol/shared/crypto';
 import type { ModeratorCertificateRecord, RevocationListRecord } from './certificates.js';
+import type { ProposalChange } from './proposals.js';
 import type { VettingChange } from './vetting.js';
 
 /** One log entry as stored: numbered, chained, hashed (shared/src/crypto/trust/audit-chain.ts). */
@@ -19,14 +20,26 @@ export interface AuditHead {
 /** What an entry authorises; applied with it, or neither is written. */
 export type AuditEffect =
   | { readonly kind: 'vetting'; readonly change: VettingChange }
-  /** Suspend the account and revoke its live sessions (AccountStore.suspend). */
-  | { readonly kind: 'suspend'; readonly accountId: string; readonly at: number }
+  /**
+   * Suspend the account and revoke its live sessions (AccountStore.suspend); with `reportId`,
+   * that open report about the account becomes 'actioned' in the same write.
+   */
+  | {
+      readonly kind: 'suspend';
+      readonly accountId: string;
+      readonly at: number;
+      readonly reportId?: string;
+    }
+  /** Close an open report without action ('dismissed'). */
+  | { readonly kind: 'dismiss-report'; readonly reportId: string; readonly at: number }
   /** Lift the account's suspension. */
   | { readonly kind: 'reinstate'; readonly accountId: string }
   /** Store a moderator certificate (CertificateStore.putModeratorCertificate). */
   | { readonly kind: 'certificate'; readonly certificate: ModeratorCertificateRecord }
   /** Store a revocation statement if newer (CertificateStore.putRevocationList). */
-  | { readonly kind: 'revocation-list'; readonly list: RevocationListRecord };
+  | { readonly kind: 'revocation-list'; readonly list: RevocationListRecord }
+  /** A moderator's decision on a proposal: the proposal, its request, a bar (ProposalStore). */
+  | { readonly kind: 'proposal'; readonly change: ProposalChange };
 
 export type AppendOutcome =
   /** Written; `revokedSessionIds` are the sessions a suspension ended (else empty). */
@@ -37,11 +50,19 @@ export type AppendOutcome =
   | { readonly kind: 'duplicate' }
   /**
    * The effect did not apply, so nothing was written: the certificate is stored already, or its
-   * serial names another; the revocation list is not newer; the account does not exist.
+   * serial names another; the revocation list is not newer; the account does not exist; the
+   * proposal or its request moved on since the effect was planned ('state-moved'), or a named
+   * report is not an open one ('report-not-open').
    */
   | {
       readonly kind: 'not-applied';
-      readonly reason: 'already-stored' | 'serial-taken' | 'stale' | 'no-such-account';
+      readonly reason:
+        | 'already-stored'
+        | 'serial-taken'
+        | 'stale'
+        | 'no-such-account'
+        | 'state-moved'
+        | 'report-not-open';
     };
 
 export interface AuditStore {

@@ -27,6 +27,8 @@ export interface OfferStore {
    */
   putOffer(offer: OfferRecord): Promise<'created' | 'replaced'>;
   findOffer(accountId: string): Promise<OfferRecord | undefined>;
+  /** The offers of these accounts (those that have one). */
+  findOffers(accountIds: readonly string[]): Promise<OfferRecord[]>;
   /** Sets `paused` (and `updatedAt`) on the account's offer: the offer after, or undefined if none. */
   setOfferPaused(accountId: string, paused: boolean, at: number): Promise<OfferRecord | undefined>;
 }

@@ -62,6 +62,8 @@ export interface RequestStore {
   findRequest(id: string): Promise<RequestRecord | undefined>;
   /** The sealed details, or undefined when there is no such request or it ended. */
   findRequestDetails(id: string): Promise<Uint8Array | undefined>;
+  /** Requests in `state`, oldest first, at most `limit` (matching reads the open ones). */
+  listRequestsInState(state: RequestState, limit: number): Promise<RequestRecord[]>;
   /** The owner's requests, newest first, at most `limit`. */
   listRequestsOf(ownerId: string, limit: number): Promise<RequestRecord[]>;
   /**

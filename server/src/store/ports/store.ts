@@ -11,6 +11,8 @@ import type { EnvelopePrekeyStore } from './envelope-prekeys.js';
 import type { MetaStore } from './meta.js';
 import type { OfferStore } from './offers.js';
 import type { PrekeyStore } from './prekeys.js';
+import type { ProposalStore } from './proposals.js';
+import type { ReportStore } from './reports.js';
 import type { RequestStore } from './requests.js';
 import type { SessionStore } from './sessions.js';
 import type { VettingStore } from './vetting.js';
@@ -31,6 +33,8 @@ export interface Store {
   readonly offers: OfferStore;
   readonly requests: RequestStore;
   readonly conversations: ConversationStore;
+  readonly proposals: ProposalStore;
+  readonly reports: ReportStore;
   /** Resolves when the store answers a trivial query; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -14,6 +14,8 @@ import type {
 import { prepareSuspensionWrites } from './accounts.js';
 import { prepareCertificateWrites } from './certificates.js';
 import { settle, toPlainBytes } from './codec.js';
+import { ProposalConflict, prepareProposalWrites } from './proposals.js';
+import { prepareReportWrites } from './reports.js';
 import { prepareVettingWrites } from './vetting.js';
 
 interface EntryRow {
@@ -86,6 +88,8 @@ export function createSqliteAuditStore(db: Database.Database): AuditStore {
   const { updateSuspended, suspendTx } = prepareSuspensionWrites(db);
   const { putCertificateTx, putRevocationList } = prepareCertificateWrites(db);
   const applyVetting = prepareVettingWrites(db);
+  const applyProposal = prepareProposalWrites(db);
+  const { closeReport } = prepareReportWrites(db);
 
   const head = (): AuditHead => {
     const row = last.get();
@@ -104,6 +108,13 @@ export function createSqliteAuditStore(db: Database.Database): AuditStore {
         applyVetting(effect.change);
         return [];
       case 'suspend': {
+        // The report first: a suspension that names one happens only with it.
+        if (
+          effect.reportId !== undefined &&
+          !closeReport(effect.reportId, 'actioned', effect.at, effect.accountId)
+        ) {
+          refuse('report-not-open');
+        }
         const revoked = suspendTx(effect.accountId, effect.at);
         return revoked ?? refuse('no-such-account');
       }
@@ -117,6 +128,17 @@ export function createSqliteAuditStore(db: Database.Database): AuditStore {
       }
       case 'revocation-list':
         if (putRevocationList(effect.list) !== 'stored') refuse('stale');
+        return [];
+      case 'proposal':
+        try {
+          applyProposal(effect.change);
+        } catch (error) {
+          if (error instanceof ProposalConflict) refuse('state-moved');
+          throw error;
+        }
+        return [];
+      case 'dismiss-report':
+        if (!closeReport(effect.reportId, 'dismissed', effect.at)) refuse('report-not-open');
         return [];
     }
   };

@@ -390,6 +390,102 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
+    name: "moderation: the engine's proposals and their way to a live match; pair bars",
+    up: (db) => {
+      // One (request, volunteer) pair is proposed at most once ever. Reasons and alternatives are
+      // the engine's JSON (checked by the adapter on read); approvals are JSON [{moderatorId, seq}].
+      // A proposal goes with its request (purged with it); a bar outlives both, as the engine's
+      // "never these two again" must.
+      db.exec(`
+        CREATE TABLE proposals (
+          id TEXT PRIMARY KEY,
+          request_id TEXT NOT NULL REFERENCES requests (id) ON DELETE CASCADE,
+          volunteer_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          contact_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          score REAL NOT NULL,
+          reasons TEXT NOT NULL,
+          alternatives TEXT NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'accepted', 'ended',
+                                               'rejected', 'replaced', 'declined', 'timed_out',
+                                               'withdrawn')),
+          approvals TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          decided_at INTEGER,
+          offered_until INTEGER,
+          updated_at INTEGER NOT NULL,
+          UNIQUE (request_id, volunteer_id)
+        ) STRICT;
+        CREATE INDEX proposals_by_state ON proposals (state, created_at);
+        CREATE INDEX proposals_by_volunteer ON proposals (volunteer_id, state);
+        CREATE INDEX proposals_by_contact ON proposals (contact_id, state);
+
+        CREATE TABLE pair_bars (
+          contact_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          volunteer_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          reason TEXT NOT NULL CHECK (reason IN ('declined', 'blocked', 'rejected')),
+          at INTEGER NOT NULL,
+          PRIMARY KEY (contact_id, volunteer_id, reason)
+        ) STRICT;
+      `);
+    },
+  },
+  {
+    version: 12,
+    name: 'abuse reports: who reported whom, why, the sealed note, open until a moderator closes it',
+    up: (db) => {
+      // Reasons and states are spelled out, as roles are above. request_id is the reporter's
+      // pointer (checked when made, kept as given: the request may be deleted before the report).
+      // One open report per (reporter, subject): the partial unique index makes a repeat the
+      // duplicate it is. A closed report keeps its row (note included) until the retention
+      // (KOLOKOL_CLOSED_REPORT_RETENTION_DAYS) deletes it whole.
+      db.exec(`
+        CREATE TABLE reports (
+          id TEXT PRIMARY KEY,
+          reporter_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          subject_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+          reason TEXT NOT NULL CHECK (reason IN ('harassment', 'threat', 'suspected_infiltrator',
+                                                 'scam', 'spam', 'other')),
+          request_id TEXT,
+          note BLOB,
+          from_new_account INTEGER NOT NULL CHECK (from_new_account IN (0, 1)),
+          state TEXT NOT NULL CHECK (state IN ('open', 'dismissed', 'actioned')),
+          created_at INTEGER NOT NULL,
+          closed_at INTEGER,
+          CHECK ((closed_at IS NULL) = (state = 'open'))
+        ) STRICT;
+        CREATE UNIQUE INDEX reports_open_pair ON reports (reporter_id, subject_id)
+          WHERE state = 'open';
+        -- The moderators' page (open, oldest first), the per-subject count, the retention.
+        CREATE INDEX reports_open_by_age ON reports (created_at, id) WHERE state = 'open';
+        CREATE INDEX reports_by_subject ON reports (subject_id, state);
+        CREATE INDEX reports_closed_by_age ON reports (closed_at) WHERE state <> 'open';
+      `);
+    },
+  },
+  {
+    version: 13,
+    name: 'proposal decisions: who decided, why, and a sealed note that goes with the details',
+    up: (db) => {
+      // A rejection or re-proposal keeps who decided, in which audit entry, why, and the
+      // moderator's note sealed to the moderators, so the next moderator sees them in the queue.
+      // The note goes with the request's details: when those are dropped (the request ended), a
+      // trigger drops the request's notes in the same write; the rows go with the request.
+      db.exec(`
+        ALTER TABLE proposals ADD COLUMN decided_by TEXT;
+        ALTER TABLE proposals ADD COLUMN decision_seq INTEGER;
+        ALTER TABLE proposals ADD COLUMN decision_reason TEXT;
+        ALTER TABLE proposals ADD COLUMN note BLOB;
+        CREATE INDEX proposals_by_request ON proposals (request_id, decided_at);
+        CREATE TRIGGER proposals_notes_go_with_details AFTER UPDATE OF details ON requests
+          WHEN NEW.details IS NULL AND OLD.details IS NOT NULL
+          BEGIN
+            UPDATE proposals SET note = NULL WHERE request_id = NEW.id AND note IS NOT NULL;
+          END;
+      `);
+    },
+  },
+  {
+    version: 14,
     name: 'conversations: messages under a gapless sequence, one envelope per recipient device',
     up: (db) => {
       // first_id < second_id, so a pair is one row whoever opened it; one open conversation per

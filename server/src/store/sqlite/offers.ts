@@ -64,6 +64,9 @@ export function createSqliteOfferStore(db: Database.Database): OfferStore {
   const findOne = db.prepare<[string], OfferRow>(
     `SELECT ${COLUMNS} FROM offers WHERE account_id = ?`,
   );
+  const findMany = db.prepare<[string], OfferRow>(
+    `SELECT ${COLUMNS} FROM offers WHERE account_id IN (SELECT value FROM json_each(?))`,
+  );
   const setPaused = db.prepare<[0 | 1, number, string], OfferRow>(
     `UPDATE offers SET paused = ?, updated_at = ? WHERE account_id = ? RETURNING ${COLUMNS}`,
   );
@@ -96,6 +99,10 @@ export function createSqliteOfferStore(db: Database.Database): OfferStore {
         const row = findOne.get(accountId);
         return row === undefined ? undefined : toOffer(row);
       });
+    },
+
+    findOffers(accountIds) {
+      return settle(() => findMany.all(JSON.stringify(accountIds)).map(toOffer));
     },
 
     setOfferPaused(accountId, paused, at) {

@@ -19,6 +19,8 @@ import { applyMigrations } from './migrations.js';
 import { createSqliteMetaStore } from './meta.js';
 import { createSqliteOfferStore } from './offers.js';
 import { createSqlitePrekeyStore } from './prekeys.js';
+import { createSqliteProposalStore } from './proposals.js';
+import { createSqliteReportStore } from './reports.js';
 import { createSqliteRequestStore } from './requests.js';
 import { createSqliteSessionStore } from './sessions.js';
 import { createSqliteVettingStore } from './vetting.js';
@@ -137,6 +139,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const offers = createSqliteOfferStore(db);
   const requests = createSqliteRequestStore(db);
   const conversations = createSqliteConversationStore(db);
+  const proposals = createSqliteProposalStore(db);
+  const reports = createSqliteReportStore(db);
   const ping = db.prepare<[], { readonly ok: 1 }>('SELECT 1 AS ok');
   // Every method that deletes or overwrites something secret-bearing is scrubbed, and every
   // write that must survive a power cut is durable; a new such method belongs in this list.
@@ -206,8 +210,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     },
     requests: {
       ...requests,
-      // A request that ends loses its sealed details (scrubbed). A change of state lost in a power
-      // cut would bring back what its contact (a cancellation) or a moderator ended: durable.
+      // A request that ends loses its sealed details and its proposals' notes (scrubbed). A change
+      // of state lost in a power cut would bring back what its contact (a cancellation) or a
+      // moderator ended: durable.
       transitionRequest: (id, change) =>
         scrubbed(durably(db, () => requests.transitionRequest(id, change))),
       expireRequests: (options) =>
@@ -230,6 +235,29 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           if (purged.messages > 0 || purged.conversations > 0) scrubber?.request();
           return purged;
         }),
+    },
+    proposals: {
+      ...proposals,
+      // A moderator's or a volunteer's decision lost in a power cut would reopen what it closed
+      // (a bar, a withdrawn match): durable. Details replaced or dropped with it are scrubbed.
+      applyProposalChange: (change) => {
+        const write = durably(db, () => proposals.applyProposalChange(change));
+        const rewrites =
+          change.request !== undefined &&
+          (change.request.dropDetails || change.request.details !== undefined);
+        return rewrites
+          ? write.then((outcome) => {
+              if (outcome.kind === 'applied') scrubber?.request();
+              return outcome;
+            })
+          : write;
+      },
+    },
+    reports: {
+      ...reports,
+      // Closed by audit.append only (durable there); a purged report's note and who reported
+      // whom leave the log too.
+      purgeClosedReports: (before) => scrubbed(reports.purgeClosedReports(before)),
     },
     ping() {
       return settle(() => {

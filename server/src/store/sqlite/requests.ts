@@ -98,6 +98,9 @@ export function createSqliteRequestStore(db: Database.Database): RequestStore {
     `SELECT ${COLUMNS} FROM requests WHERE owner_id = ?
      ORDER BY created_at DESC, id DESC LIMIT ?`,
   );
+  const inState = db.prepare<[string, number], RequestRow>(
+    `SELECT ${COLUMNS} FROM requests WHERE state = ? ORDER BY created_at, id LIMIT ?`,
+  );
   // The state check is in the WHERE clause: the change applies only to the state the domain saw.
   const transition = db.prepare<TransitionParams, RequestRow>(
     `UPDATE requests
@@ -170,6 +173,10 @@ export function createSqliteRequestStore(db: Database.Database): RequestStore {
         const details = detailsOf.get(id)?.details;
         return details === undefined || details === null ? undefined : toPlainBytes(details);
       });
+    },
+
+    listRequestsInState(state, limit) {
+      return settle(() => inState.all(state, limit).map(toRequest));
     },
 
     listRequestsOf(ownerId, limit) {
