@@ -6,7 +6,13 @@
 import { toBase64Url } from '@kolokol/shared';
 import { auditEntryHash, type AuditEntryType } from '@kolokol/shared/crypto';
 import { AppError } from '../../errors.js';
-import type { AuditEffect, AuditEntryRecord, AuditHead, Store } from '../../store/ports.js';
+import type {
+  AppendOutcome,
+  AuditEffect,
+  AuditEntryRecord,
+  AuditHead,
+  Store,
+} from '../../store/ports.js';
 import type { Clock } from '../clock.js';
 
 /**
@@ -31,16 +37,8 @@ export type Appended =
       readonly revokedSessionIds: readonly string[];
     }
   | { readonly kind: 'duplicate' }
-  | {
-      readonly kind: 'not-applied';
-      readonly reason:
-        | 'already-stored'
-        | 'serial-taken'
-        | 'stale'
-        | 'no-such-account'
-        | 'state-moved'
-        | 'report-not-open';
-    };
+  /** The store's refusal, as it gave it (its reasons are documented on the port). */
+  | Extract<AppendOutcome, { readonly kind: 'not-applied' }>;
 
 export class AuditLog {
   constructor(private readonly deps: { readonly store: Store; readonly clock: Clock }) {}
