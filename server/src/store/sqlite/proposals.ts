@@ -279,11 +279,6 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
      WHERE contact_id = ? AND state IN (SELECT value FROM json_each(?))
      ORDER BY updated_at DESC, id DESC LIMIT ?`,
   );
-  const ofRequest = db.prepare<[string, string], ProposalRow>(
-    `SELECT ${COLUMNS} FROM proposals
-     WHERE request_id = ? AND state IN (SELECT value FROM json_each(?))
-     ORDER BY created_at DESC LIMIT 1`,
-  );
   // The newest `limit` by decision, then turned oldest first.
   const decidedOf = db.prepare<[string, number], DecidedRow>(
     `SELECT * FROM (
@@ -374,13 +369,6 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
 
     proposalsOfContact(contactId, list, limit) {
       return settle(() => ofContact.all(contactId, states(list), limit).map(toProposal));
-    },
-
-    proposalOfRequest(requestId, list) {
-      return settle(() => {
-        const row = ofRequest.get(requestId, states(list));
-        return row === undefined ? undefined : toProposal(row);
-      });
     },
 
     decidedProposalsOfRequest(requestId, limit) {
