@@ -105,6 +105,18 @@ function rewrite(db: Database.Database, rows: readonly Row[]): void {
   });
 }
 
+/** A copy of the log with entry `seq` removed and every later entry renumbered and rehashed. */
+async function rewrittenWithout(seq: number): Promise<string> {
+  const { dir, file } = await copyOfLog();
+  tamper(file, (db, rows) =>
+    rewrite(
+      db,
+      rows.filter((row) => row.seq !== seq),
+    ),
+  );
+  return dir;
+}
+
 let anna: Staff;
 /** The contact suspended in entry 8. */
 let contactId: string;
@@ -256,15 +268,9 @@ describe('admin audit-verify', () => {
   }, 30_000);
 
   it('a chain rewritten wholesale verifies on its own, and is caught by the checkpoint', async () => {
-    const { dir, file } = await copyOfLog();
     // The operator's suspension of the contact (entry 6) removed, every later entry renumbered and
     // rehashed: nothing in the chain itself shows it, and it decided no vetting.
-    tamper(file, (db, rows) =>
-      rewrite(
-        db,
-        rows.filter((row) => row.seq !== 6),
-      ),
-    );
+    const dir = await rewrittenWithout(6);
     const alone = await admin(dir, 'audit-verify');
     expect(alone.stderr).toBe('');
     expect(alone.code).toBe(0);
@@ -278,15 +284,9 @@ describe('admin audit-verify', () => {
   }, 30_000);
 
   it('a chain rewritten wholesale to drop a vetting decision no longer matches the stored vetting', async () => {
-    const { dir, file } = await copyOfLog();
     // Anna's high statement (entry 4) removed and the chain rehashed: Boris's high now reads as the
     // first endorsement, so the log makes the volunteer standard while the store says high.
-    tamper(file, (db, rows) =>
-      rewrite(
-        db,
-        rows.filter((row) => row.seq !== 4),
-      ),
-    );
+    const dir = await rewrittenWithout(4);
     const result = await admin(dir, 'audit-verify');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('vetting does NOT match the audit log (7 entries verify)');
@@ -314,13 +314,7 @@ describe('admin audit-verify', () => {
       }),
     });
     expect(witnessed).toMatchObject({ ok: true });
-    const { dir, file } = await copyOfLog();
-    tamper(file, (db, rows) =>
-      rewrite(
-        db,
-        rows.filter((row) => row.seq !== 4),
-      ),
-    );
+    const dir = await rewrittenWithout(4);
     const result = await admin(dir, 'audit-verify');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(

@@ -19,6 +19,7 @@ import { isStaff } from './channel-policy.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Clock } from './clock.js';
 import { wireEnvelopePrekey } from './envelope-prekeys.js';
+import { requireRootKey } from './root-key.js';
 
 export interface CertificateList {
   readonly certificates: {
@@ -48,7 +49,7 @@ export class CertificateService {
     caller: { accountId: string; role: Role },
     bytes: Uint8Array,
   ): Promise<{ serial: string; expiresAt: number }> {
-    const root = this.#root();
+    const root = requireRootKey(this.deps.rootPublicKey);
     const verified = async (now: number) => {
       const revocations = await this.#currentRevocations(root);
       return untrusted(() =>
@@ -136,7 +137,7 @@ export class CertificateService {
 
   /** Stores a revocation statement (root → signer → statement) if it is fresh, newer than the current one and drops none of its unexpired serials. */
   async publishRevocations(bytes: Uint8Array): Promise<{ issuedAt: number }> {
-    const root = this.#root();
+    const root = requireRootKey(this.deps.rootPublicKey);
     // The current statement is the floor: a new one may not be older or leave out a serial of
     // a still-valid certificate, so no import can roll revocations back. Checked again as it is
     // recorded, against the statement current then (as audit-verify will).
@@ -171,16 +172,6 @@ export class CertificateService {
           allowStale: true,
         })
       : undefined;
-  }
-
-  #root(): Uint8Array {
-    if (!this.deps.rootPublicKey) {
-      throw new AppError(
-        'UNAVAILABLE',
-        'no organisation root key is configured (KOLOKOL_ROOT_PUBLIC_KEY)',
-      );
-    }
-    return this.deps.rootPublicKey;
   }
 }
 

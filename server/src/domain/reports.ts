@@ -35,7 +35,7 @@ export interface Reporter extends Caller {
 const ABSORBED_ID_KEY = 'report-absorbed-id-key';
 const ID_BYTES = 16;
 
-export function toReportWire(report: OpenReport): ReportWire {
+function toReportWire(report: OpenReport): ReportWire {
   return {
     id: report.id,
     reporterId: report.reporterId,
@@ -54,7 +54,7 @@ export function toReportWire(report: OpenReport): ReportWire {
  * see it listed: never about themselves; moderators about contacts and volunteers; admins about
  * anyone else (a report about a moderator or admin is not shown to other moderators).
  */
-export function mayHandleReportAbout(caller: Caller, subject: Pick<AccountRecord, 'id' | 'role'>) {
+function mayHandleReportAbout(caller: Caller, subject: Pick<AccountRecord, 'id' | 'role'>) {
   return (
     subject.id !== caller.accountId &&
     (subject.role === 'contact' || subject.role === 'volunteer' || caller.role === 'admin')

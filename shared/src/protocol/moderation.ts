@@ -8,8 +8,7 @@ import { skillCodeSchema } from '../skills/taxonomy.js';
 import { auditEntryRefSchema, MAX_AUDIT_STATEMENT_WIRE_BYTES, vettingTierSchema } from './audit.js';
 import { bytesSchema, idSchema } from './common.js';
 import { offerResultSchema } from './offers.js';
-import { MAX_REQUEST_DETAILS_BYTES, urgencySchema } from './requests.js';
-import { requestStateSchema } from './request-lifecycle.js';
+import { MAX_REQUEST_DETAILS_BYTES, requestWireSchema, urgencySchema } from './requests.js';
 
 /**
  * A proposal's states. pending: waiting for moderators. approved: offered to the volunteer.
@@ -118,16 +117,8 @@ const candidateSchema = z.object({
 });
 
 /** The request's fields matching used, and its details sealed to the moderators. */
-const queuedRequestSchema = z.object({
-  id: idSchema,
-  /** Bound into the details' context (requestDetailsContext) with the fields below. */
-  clientId: idSchema,
-  skills: z.array(skillCodeSchema),
-  urgency: urgencySchema,
-  languages: z.array(languageCodeSchema),
-  region: regionCodeSchema,
-  state: requestStateSchema,
-  createdAt: z.number().int(),
+const queuedRequestSchema = requestWireSchema.omit({ updatedAt: true }).extend({
+  /** Bound to the request's clientId and the fields matching used (requestDetailsContext). */
   details: bytesSchema({ min: 1, max: MAX_REQUEST_DETAILS_BYTES }),
 });
 

@@ -240,6 +240,17 @@ export function accountsContract(store: CurrentStore): void {
       });
     });
 
+    it('names, among given ids, only the accounts that exist and are not suspended', async () => {
+      const active = await createAccount(store());
+      const suspended = await createAccount(store());
+      await store().accounts.setSuspended(suspended.id, 5_000);
+
+      expect(
+        await store().accounts.activeAmong([active.id, suspended.id, 'no-such-id', active.id]),
+      ).toStrictEqual(new Set([active.id]));
+      expect(await store().accounts.activeAmong([])).toStrictEqual(new Set());
+    });
+
     it('answers false when suspending an unknown account, and creates nothing', async () => {
       expect(await store().accounts.setSuspended('no-such-id', 5_000)).toBe(false);
       expect(await store().accounts.findById('no-such-id')).toBeUndefined();

@@ -177,7 +177,7 @@ export function proposalsContract(store: CurrentStore): void {
       });
       const withdrawn = await store().proposals.withdrawOrphans(5_000, 10);
       expect(withdrawn).toMatchObject([{ id: input.id, state: 'withdrawn', updatedAt: 5_000 }]);
-      expect(await store().proposals.proposalOfRequest(requestId, ['pending'])).toBeUndefined();
+      expect((await store().proposals.findProposal(input.id))?.state).toBe('withdrawn');
     });
   });
 }

@@ -22,6 +22,7 @@ import { AppError } from '../../errors.js';
 import type { AuditEffect, AuditEntryRecord, Store } from '../../store/ports.js';
 import type { Clock } from '../clock.js';
 import type { AuditLog } from './audit-log.js';
+import { requireRootKey } from '../root-key.js';
 
 export interface Caller {
   readonly accountId: string;
@@ -147,7 +148,7 @@ export class Decisions {
    * statement, and certifying the identity the account registered: FORBIDDEN otherwise.
    */
   async certified(accountId: string): Promise<CertifiedActor> {
-    const root = this.#root();
+    const root = requireRootKey(this.deps.rootPublicKey);
     const stored = await this.deps.store.certificates.findModeratorCertificate(accountId);
     const account = await this.deps.store.accounts.findById(accountId);
     if (stored === undefined || account === undefined)
@@ -191,7 +192,7 @@ export class Decisions {
   async revocations(): Promise<VerifiedRevocationStatement | undefined> {
     const stored = await this.deps.store.certificates.latestRevocationList();
     return stored
-      ? verifyRevocationStatement(this.#root(), stored.bytes, {
+      ? verifyRevocationStatement(requireRootKey(this.deps.rootPublicKey), stored.bytes, {
           now: this.deps.clock.now(),
           allowStale: true,
         })
@@ -202,7 +203,7 @@ export class Decisions {
     bytes: Uint8Array,
     now: number,
     revocations: VerifiedRevocationStatement | undefined,
-    root = this.#root(),
+    root = requireRootKey(this.deps.rootPublicKey),
   ): ModeratorCertificate {
     try {
       return verifyModeratorCertificate(root, bytes, {
@@ -222,15 +223,5 @@ export class Decisions {
         'statement: issuedAt is more than 5 minutes from the server’s clock (stale, or a wrong clock)',
       );
     }
-  }
-
-  #root(): Uint8Array {
-    if (!this.deps.rootPublicKey) {
-      throw new AppError(
-        'UNAVAILABLE',
-        'no organisation root key is configured (KOLOKOL_ROOT_PUBLIC_KEY)',
-      );
-    }
-    return this.deps.rootPublicKey;
   }
 }

@@ -108,11 +108,16 @@ export class VettingReplay {
         decidedBy: record?.decidedBy ?? [],
         pendingHigh: endorsements.map((e) => [e.moderatorId, e.seq]),
       });
+    // By account once, not a scan of every record per account: the log may name many volunteers.
+    const vettingOf = new Map(stored.vetting.map((record) => [record.volunteerId, record]));
+    const endorsementsOf = new Map<string, HighEndorsement[]>();
+    for (const e of stored.endorsements) {
+      const list = endorsementsOf.get(e.volunteerId);
+      if (list) list.push(e);
+      else endorsementsOf.set(e.volunteerId, [e]);
+    }
     for (const accountId of [...accounts].sort()) {
-      const inStore = describe(
-        stored.vetting.find((record) => record.volunteerId === accountId),
-        stored.endorsements.filter((e) => e.volunteerId === accountId),
-      );
+      const inStore = describe(vettingOf.get(accountId), endorsementsOf.get(accountId) ?? []);
       const fromLog = describe(this.#current.get(accountId), this.#pending.get(accountId) ?? []);
       if (inStore !== fromLog) {
         return `the vetting of account ${accountId} is ${inStore} in the store, but the log's signed decisions make it ${fromLog}`;

@@ -157,12 +157,9 @@ export class Proposer {
 
   /** The requests whose contact is not suspended: nobody spends moderators' time on the others. */
   async #ofActiveContacts(requests: readonly RequestRecord[]): Promise<RequestRecord[]> {
-    const suspended = new Set<string>();
-    for (const ownerId of new Set(requests.map((request) => request.ownerId))) {
-      const owner = await this.deps.store.accounts.findById(ownerId);
-      if (owner === undefined || owner.suspendedAt !== null) suspended.add(ownerId);
-    }
-    return requests.filter((request) => !suspended.has(request.ownerId));
+    const owners = [...new Set(requests.map((request) => request.ownerId))];
+    const active = await this.deps.store.accounts.activeAmong(owners);
+    return requests.filter((request) => active.has(request.ownerId));
   }
 
   /**

@@ -57,6 +57,8 @@ export interface AccountStore {
   /** Handles of every moderator and admin account: self-registration may not imitate them. */
   staffHandles(): Promise<string[]>;
   findById(id: string): Promise<AccountRecord | undefined>;
+  /** The ids among `ids` that name an account not suspended, read by one statement. */
+  activeAmong(ids: readonly string[]): Promise<Set<string>>;
   /** Sets or clears suspension alone; false when no such account. */
   setSuspended(id: string, suspendedAt: number | null): Promise<boolean>;
   /**

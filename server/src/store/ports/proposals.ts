@@ -138,11 +138,6 @@ export interface ProposalStore {
     states: readonly ProposalState[],
     limit: number,
   ): Promise<ProposalRecord[]>;
-  /** The request's proposal in one of `states` (there is at most one live at a time). */
-  proposalOfRequest(
-    requestId: string,
-    states: readonly ProposalState[],
-  ): Promise<ProposalRecord | undefined>;
   /**
    * The request's rejected and replaced proposals: the newest `limit` by decision time, returned
    * oldest first.

@@ -74,6 +74,10 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
   const byId = db.prepare<[string], AccountRow>(
     `SELECT ${ACCOUNT_COLUMNS} FROM accounts WHERE id = ?`,
   );
+  const activeAmong = db.prepare<[string], { readonly id: string }>(
+    `SELECT id FROM accounts
+     WHERE id IN (SELECT value FROM json_each(?)) AND suspended_at IS NULL`,
+  );
   // A LEFT JOIN from a one-row table: exactly one row comes back for a known and an unknown
   // handle alike, the decoy's values standing in where there is no account, and it is decoded
   // by the same toAccount call. `found` is the only difference. The covering index (migration 4)
@@ -235,6 +239,10 @@ export function createSqliteAccountStore(db: Database.Database): AccountStore {
         const row = byId.get(id);
         return row === undefined ? undefined : toAccount(row);
       });
+    },
+
+    activeAmong(ids) {
+      return settle(() => new Set(activeAmong.all(JSON.stringify(ids)).map((row) => row.id)));
     },
 
     setSuspended(id, suspendedAt) {

@@ -5,16 +5,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { AUDIT_REASONS } from '@kolokol/shared/crypto';
-import {
-  PAIR_BAR_REASONS,
-  languageCodeSchema,
-  proposalStateSchema,
-  regionCodeSchema,
-  requestStateSchema,
-  skillCodeSchema,
-  urgencySchema,
-  type ProposalState,
-} from '@kolokol/shared';
+import { PAIR_BAR_REASONS, proposalStateSchema, type ProposalState } from '@kolokol/shared';
 import type {
   DecidedProposal,
   PairBar,
@@ -26,6 +17,7 @@ import type {
 } from '../ports.js';
 import { isUniqueViolation, settle, toPlainBytes } from './codec.js';
 import { fromColumn, fromJsonList } from './json-codes.js';
+import { REQUEST_COLUMNS, toRequest, type RequestRow } from './request-rows.js';
 
 interface ProposalRow {
   readonly id: string;
@@ -119,34 +111,6 @@ function toBar(row: BarRow): PairBar {
   };
 }
 
-interface RequestRow {
-  readonly id: string;
-  readonly owner_id: string;
-  readonly client_id: string;
-  readonly skills: string;
-  readonly urgency: string;
-  readonly languages: string;
-  readonly region: string;
-  readonly state: string;
-  readonly created_at: number;
-  readonly updated_at: number;
-}
-
-function toRequest(row: RequestRow): RequestRecord {
-  return {
-    id: row.id,
-    ownerId: row.owner_id,
-    clientId: row.client_id,
-    skills: fromJsonList(row.skills, skillCodeSchema, 'request skills'),
-    urgency: fromColumn(row.urgency, urgencySchema, 'request urgency'),
-    languages: fromJsonList(row.languages, languageCodeSchema, 'request languages'),
-    region: fromColumn(row.region, regionCodeSchema, 'request region'),
-    state: fromColumn(row.state, requestStateSchema, 'request state'),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 /** Thrown inside a transaction to roll a ProposalChange back. */
 export class ProposalConflict extends Error {
   constructor() {
@@ -215,8 +179,7 @@ export function prepareProposalWrites(
      SET state = :to, updated_at = :at,
          details = iif(:drop = 1, NULL, coalesce(:details, details))
      WHERE id = :id AND state IN (SELECT value FROM json_each(:from))
-     RETURNING id, owner_id, client_id, skills, urgency, languages, region, state, created_at,
-               updated_at`,
+     RETURNING ${REQUEST_COLUMNS}`,
   );
   const bar = db.prepare<[string, string, string, number]>(
     `INSERT INTO pair_bars (contact_id, volunteer_id, reason, at) VALUES (?, ?, ?, ?)
@@ -316,11 +279,6 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
      WHERE contact_id = ? AND state IN (SELECT value FROM json_each(?))
      ORDER BY updated_at DESC, id DESC LIMIT ?`,
   );
-  const ofRequest = db.prepare<[string, string], ProposalRow>(
-    `SELECT ${COLUMNS} FROM proposals
-     WHERE request_id = ? AND state IN (SELECT value FROM json_each(?))
-     ORDER BY created_at DESC LIMIT 1`,
-  );
   // The newest `limit` by decision, then turned oldest first.
   const decidedOf = db.prepare<[string, number], DecidedRow>(
     `SELECT * FROM (
@@ -411,13 +369,6 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
 
     proposalsOfContact(contactId, list, limit) {
       return settle(() => ofContact.all(contactId, states(list), limit).map(toProposal));
-    },
-
-    proposalOfRequest(requestId, list) {
-      return settle(() => {
-        const row = ofRequest.get(requestId, states(list));
-        return row === undefined ? undefined : toProposal(row);
-      });
     },
 
     decidedProposalsOfRequest(requestId, limit) {

@@ -1,30 +1,11 @@
 // RequestStore on SQLite: contacts' requests, each state change a single conditional UPDATE
 // (compare-and-swap on the state), the sealed details dropped in the same write when one ends.
 import type Database from 'better-sqlite3';
-import {
-  languageCodeSchema,
-  regionCodeSchema,
-  requestStateSchema,
-  skillCodeSchema,
-  urgencySchema,
-  type RequestState,
-} from '@kolokol/shared';
-import type { CreateRequestResult, NewRequest, RequestRecord, RequestStore } from '../ports.js';
+import type { RequestState } from '@kolokol/shared';
+import type { CreateRequestResult, NewRequest, RequestStore } from '../ports.js';
 import { settle, toPlainBytes } from './codec.js';
-import { fromColumn, fromJsonList, toJsonList } from './json-codes.js';
-
-interface RequestRow {
-  readonly id: string;
-  readonly owner_id: string;
-  readonly client_id: string;
-  readonly skills: string;
-  readonly urgency: string;
-  readonly languages: string;
-  readonly region: string;
-  readonly state: string;
-  readonly created_at: number;
-  readonly updated_at: number;
-}
+import { toJsonList } from './json-codes.js';
+import { REQUEST_COLUMNS, toRequest, type RequestRow } from './request-rows.js';
 
 interface InsertParams {
   readonly id: string;
@@ -56,29 +37,11 @@ interface TransitionParams {
   readonly drop: 0 | 1;
 }
 
-const COLUMNS =
-  'id, owner_id, client_id, skills, urgency, languages, region, state, created_at, updated_at';
-
-function toRequest(row: RequestRow): RequestRecord {
-  return {
-    id: row.id,
-    ownerId: row.owner_id,
-    clientId: row.client_id,
-    skills: fromJsonList(row.skills, skillCodeSchema, 'request skills'),
-    urgency: fromColumn(row.urgency, urgencySchema, 'request urgency'),
-    languages: fromJsonList(row.languages, languageCodeSchema, 'request languages'),
-    region: fromColumn(row.region, regionCodeSchema, 'request region'),
-    state: fromColumn(row.state, requestStateSchema, 'request state'),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 export function createSqliteRequestStore(db: Database.Database): RequestStore {
   const byClientId = db.prepare<
     [string, string],
     RequestRow & { readonly details: Uint8Array | null }
-  >(`SELECT ${COLUMNS}, details FROM requests WHERE owner_id = ? AND client_id = ?`);
+  >(`SELECT ${REQUEST_COLUMNS}, details FROM requests WHERE owner_id = ? AND client_id = ?`);
   const liveCount = db.prepare<[string, string], { readonly live: number }>(
     `SELECT count(*) AS live FROM requests
      WHERE owner_id = ? AND state IN (SELECT value FROM json_each(?))`,
@@ -90,16 +53,18 @@ export function createSqliteRequestStore(db: Database.Database): RequestStore {
      VALUES (:id, :owner, :clientId, :skills, :urgency, :languages, :region, 'open', :details,
              :at, :at)`,
   );
-  const findOne = db.prepare<[string], RequestRow>(`SELECT ${COLUMNS} FROM requests WHERE id = ?`);
+  const findOne = db.prepare<[string], RequestRow>(
+    `SELECT ${REQUEST_COLUMNS} FROM requests WHERE id = ?`,
+  );
   const detailsOf = db.prepare<[string], { readonly details: Uint8Array | null }>(
     'SELECT details FROM requests WHERE id = ?',
   );
   const listOf = db.prepare<[string, number], RequestRow>(
-    `SELECT ${COLUMNS} FROM requests WHERE owner_id = ?
+    `SELECT ${REQUEST_COLUMNS} FROM requests WHERE owner_id = ?
      ORDER BY created_at DESC, id DESC LIMIT ?`,
   );
   const inState = db.prepare<[string, number], RequestRow>(
-    `SELECT ${COLUMNS} FROM requests WHERE state = ? ORDER BY created_at, id LIMIT ?`,
+    `SELECT ${REQUEST_COLUMNS} FROM requests WHERE state = ? ORDER BY created_at, id LIMIT ?`,
   );
   // The state check is in the WHERE clause: the change applies only to the state the domain saw.
   const transition = db.prepare<TransitionParams, RequestRow>(
@@ -108,14 +73,14 @@ export function createSqliteRequestStore(db: Database.Database): RequestStore {
      WHERE id = :id
        AND state IN (SELECT value FROM json_each(:from))
        AND (:owner IS NULL OR owner_id = :owner)
-     RETURNING ${COLUMNS}`,
+     RETURNING ${REQUEST_COLUMNS}`,
   );
   const expire = db.prepare<ExpireParams, RequestRow>(
     `UPDATE requests SET state = 'expired', updated_at = :at, details = NULL
      WHERE id IN (SELECT id FROM requests
                   WHERE state IN (SELECT value FROM json_each(:from)) AND created_at <= :before
                   ORDER BY created_at LIMIT :limit)
-     RETURNING ${COLUMNS}`,
+     RETURNING ${REQUEST_COLUMNS}`,
   );
   const purge = db.prepare<[string, number]>(
     `DELETE FROM requests
