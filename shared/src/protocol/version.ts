@@ -9,9 +9,9 @@
 // 3.1: requests and offers, vetting, the moderation queue and decisions as signed audit
 // statements, matches, abuse reports, the audit log's head (issue 8). New events only: a 3.0
 // client still connects and keeps working.
-// 4.0: conversations (issue 9) are the one messaging path; the interim mailbox's `direct.send`,
-// `direct.fetch`, `direct.ack` and its push are gone. Removing events breaks 3.x clients, which
-// are refused at the handshake.
+// 4.0: conversations (issue 9) are the one messaging path; the interim direct mailbox (its send,
+// fetch and ack events and its push) is gone. Removing events breaks 3.x clients, which are
+// refused at the handshake (docs/protocol.md, "Changes in 4.0").
 export const PROTOCOL_VERSION = '4.0';
 export const PROTOCOL_MAJOR = 4;
 
