@@ -16,7 +16,6 @@ import { CertificateService } from './domain/certificates.js';
 import { DeviceService } from './domain/devices.js';
 import { ConversationMessageService } from './domain/conversations/conversation-messages.js';
 import { ConversationService } from './domain/conversations/conversations.js';
-import { DirectMessageService } from './domain/direct-messages.js';
 import { EnvelopePrekeyService } from './domain/envelope-prekeys.js';
 import { OfferService } from './domain/offers.js';
 import { PrekeyService } from './domain/prekeys.js';
@@ -117,12 +116,6 @@ export function createKolokolServer(deps: {
     rootPublicKey: config.rootPublicKey,
   });
   const envelopePrekeys = new EnvelopePrekeyService({ store, clock });
-  const direct = new DirectMessageService({
-    store,
-    clock,
-    notifier,
-    newAccountMs: config.newAccountMs,
-  });
   const conversations = new ConversationService({ store, clock, notifier });
   const conversationMessages = new ConversationMessageService({
     store,
@@ -195,7 +188,6 @@ export function createKolokolServer(deps: {
       devices,
       prekeys,
       certificates,
-      direct,
       envelopePrekeys,
       offers,
       requests,

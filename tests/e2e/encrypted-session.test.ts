@@ -1,13 +1,13 @@
 // End to end over the real server: a volunteer verifies a moderator's certificate against the
 // pinned root, fetches its prekey bundle, runs PQXDH, and the two exchange Double Ratchet
-// messages through the server's mailbox — which stores none of the plaintext.
+// messages through a conversation on the server — which stores none of the plaintext.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  directMessageSchema,
-  MAX_DIRECT_BODY_BYTES,
+  conversationMessageSchema,
+  MAX_ENVELOPE_BYTES,
   toBase64Url,
-  type DirectMessageWire,
+  type ConversationMessageWire,
 } from '@kolokol/shared';
 import {
   acceptSession,
@@ -33,6 +33,7 @@ import {
   registerAndLogin,
   type ClientSocket,
 } from '../support/client.js';
+import { envelopeBody } from '../support/conversations.js';
 import {
   addDevice,
   connectDevice,
@@ -54,20 +55,35 @@ afterAll(async () => {
   await server.close();
 });
 
-function nextPush(socket: ClientSocket): Promise<ReturnType<typeof directMessageSchema.parse>> {
+function nextPush(
+  socket: ClientSocket,
+): Promise<ReturnType<typeof conversationMessageSchema.parse>> {
   return new Promise((resolve) =>
-    socket.once('direct.message', (m: DirectMessageWire) => resolve(directMessageSchema.parse(m))),
+    socket.once('conversations.message', (m: ConversationMessageWire) =>
+      resolve(conversationMessageSchema.parse(m)),
+    ),
   );
 }
 
-/** Sends to the recipient's one device, at its device list's version 1. */
-async function send(socket: ClientSocket, to: TestDevice, body: Uint8Array, clientId = newId()) {
-  const ack = await call(socket, 'direct.send', {
-    to: to.accountId,
-    device: to.deviceId,
-    deviceListVersion: 1,
+/** Opens (or finds) the conversation between the socket's account and `peer`. */
+async function openWith(socket: ClientSocket, peer: TestDevice): Promise<string> {
+  const opened = await call(socket, 'conversations.open', { peer: peer.accountId });
+  if (!opened.ok) throw new Error(`open failed: ${opened.error.code}`);
+  return opened.data.conversation.id;
+}
+
+/** Sends one envelope, to the recipient's one device. */
+async function send(
+  socket: ClientSocket,
+  conversation: string,
+  to: TestDevice,
+  body: Uint8Array,
+  clientId = newId(),
+) {
+  const ack = await call(socket, 'conversations.send', {
+    conversation,
     clientId,
-    body: toBase64Url(body),
+    envelopes: [{ device: to.deviceId, body: toBase64Url(body) }],
   });
   if (!ack.ok) throw new Error(`send failed: ${ack.error.code}`);
   return ack.data;
@@ -144,15 +160,26 @@ describe('an end-to-end-encrypted session through the server', () => {
       'third',
     ];
 
+    // The volunteer opens a conversation with the moderator (staff may talk with anyone).
+    const talk = await openWith(volSocket, mod);
+    expect(await openWith(modSocket, vol)).toBe(talk);
+
     // Online delivery: pushed as it is stored.
     const pushed = nextPush(modSocket);
-    const firstSent = await send(volSocket, mod, volSession.encrypt(utf8(secrets[0]!), Date.now()));
+    const firstSent = await send(
+      volSocket,
+      talk,
+      mod,
+      volSession.encrypt(utf8(secrets[0]!), Date.now()),
+    );
     const first = await pushed;
     expect(first).toMatchObject({
-      id: firstSent.id,
+      conversation: talk,
+      seq: firstSent.seq,
       from: vol.accountId,
       fromDevice: vol.deviceId,
     });
+    expect(firstSent.seq).toBe(1);
     const accepted = acceptSession(mod.account.identity, modPrekeys, first.body, Date.now());
     expect(fromUtf8(accepted.plaintext)).toBe(secrets[0]);
     const modSession = accepted.session;
@@ -164,6 +191,7 @@ describe('an end-to-end-encrypted session through the server', () => {
     const reply = nextPush(volSocket);
     await send(
       modSocket,
+      talk,
       vol,
       modSession.encrypt(utf8('Мы поможем. Do not sign anything yet.'), Date.now()),
     );
@@ -175,45 +203,51 @@ describe('an end-to-end-encrypted session through the server', () => {
     modSocket.close();
     const clientId = newId();
     const second = volSession.encrypt(utf8(secrets[1]!), Date.now());
-    const sent = await send(volSocket, mod, second, clientId);
-    const retried = await send(volSocket, mod, second, clientId);
-    expect(retried).toEqual({ ...sent, duplicate: true });
-    await send(volSocket, mod, volSession.encrypt(utf8(secrets[2]!), Date.now()));
+    const sent = await send(volSocket, talk, mod, second, clientId);
+    // A retry (the ack was lost) returns the first ack and stores nothing new.
+    const retried = await send(volSocket, talk, mod, second, clientId);
+    expect(retried).toEqual(sent);
+    await send(volSocket, talk, mod, volSession.encrypt(utf8(secrets[2]!), Date.now()));
 
     const stored = await storedBytes();
     for (const secret of [...secrets, 'Мы поможем'])
       expect(stored.includes(Buffer.from(secret))).toBe(false);
 
     modSocket = await connectDevice(server.url, mod.token, mod.prekeys);
-    const fetched = await call(modSocket, 'direct.fetch', {});
+    // The moderator's device acknowledged nothing yet: everything after 0 waits, its own
+    // reply (seq 2) is for the volunteer's device and not among them.
+    const fetched = await call(modSocket, 'conversations.fetch', { conversation: talk, after: 0 });
     if (!fetched.ok) throw new Error(fetched.error.code);
-    const waiting = fetched.data.messages.map((m) => directMessageSchema.parse(m));
+    const waiting = fetched.data.messages.map((m) => conversationMessageSchema.parse(m));
     expect(waiting.map((m) => m.from)).toEqual([vol.accountId, vol.accountId, vol.accountId]);
+    expect(waiting.map((m) => m.seq)).toEqual([1, 3, 4]);
     // The first (already decrypted) message is still unacknowledged; a replay of it is refused.
     expect(() => modSession.decrypt(waiting[0]!.body, Date.now())).toThrow();
     expect(waiting.slice(1).map((m) => fromUtf8(modSession.decrypt(m.body, Date.now())))).toEqual(
       secrets.slice(1),
     );
 
-    const acked = await call(modSocket, 'direct.ack', { ids: waiting.map((m) => m.id) });
-    expect(acked).toEqual({ ok: true, data: { deleted: 3 } });
-    expect(await call(modSocket, 'direct.fetch', {})).toEqual({ ok: true, data: { messages: [] } });
+    const acked = await call(modSocket, 'conversations.ack', { conversation: talk, seq: 4 });
+    expect(acked).toEqual({ ok: true, data: { ackedSeq: 4 } });
+    expect(await call(modSocket, 'conversations.fetch', { conversation: talk, after: 0 })).toEqual({
+      ok: true,
+      data: { messages: [] },
+    });
   });
 });
 
-describe('direct messages refuse what they must and change nothing', () => {
+describe('conversation sends refuse what they must and change nothing', () => {
   let mod: TestDevice;
   let modSocket: ClientSocket;
   let contact: TestDevice;
   let contactSocket: ClientSocket;
   let volunteer: TestDevice;
-  /** A direct.send payload to `to`'s one device; `override` replaces fields. */
-  const payload = (to: TestDevice, override: Record<string, unknown> = {}) => ({
-    to: to.accountId,
-    device: to.deviceId,
-    deviceListVersion: 1,
+  let talk: string;
+  /** A conversations.send payload to the contact's one device; `override` replaces fields. */
+  const payload = (override: Record<string, unknown> = {}) => ({
+    conversation: talk,
     clientId: newId(),
-    body: 'AAAA',
+    envelopes: [{ device: contact.deviceId, body: envelopeBody() }],
     ...override,
   });
   beforeAll(async () => {
@@ -225,69 +259,77 @@ describe('direct messages refuse what they must and change nothing', () => {
       server.url,
       await registerAndLogin(server.url, 'vol', { role: 'volunteer' }),
     );
+    talk = await openWith(modSocket, contact);
   });
 
   it('no contact↔volunteer channel before a moderated match', async () => {
     await expectRefusedUnchanged(
       server,
-      () => call(contactSocket, 'direct.send', payload(volunteer)),
+      () => call(contactSocket, 'conversations.open', { peer: volunteer.accountId }),
       'NOT_FOUND',
     );
   });
 
-  it('no message to oneself or to an unknown account', async () => {
+  it('no conversation with oneself or with an unknown account', async () => {
     await expectRefusedUnchanged(
       server,
-      () => call(modSocket, 'direct.send', payload(mod)),
+      () => call(modSocket, 'conversations.open', { peer: mod.accountId }),
       'NOT_FOUND',
     );
     await expectRefusedUnchanged(
       server,
-      () => call(modSocket, 'direct.send', payload(contact, { to: newId() })),
+      () => call(modSocket, 'conversations.open', { peer: newId() }),
       'NOT_FOUND',
     );
   });
 
   it.each([
-    ['an empty body', { body: '' }, 'BAD_REQUEST'],
-    ['a body that is not base64url', { body: 'not base64!' }, 'BAD_REQUEST'],
+    ['an empty body', { envelopes: [{ device: newId(), body: '' }] }, 'BAD_REQUEST'],
+    [
+      'a body that is not base64url',
+      { envelopes: [{ device: newId(), body: 'not base64!' }] },
+      'BAD_REQUEST',
+    ],
     ['a malformed clientId', { clientId: 'x' }, 'BAD_REQUEST'],
     [
-      'a body over the limit',
-      { body: 'A'.repeat(Math.ceil(((MAX_DIRECT_BODY_BYTES + 1) * 4) / 3) + 600) },
+      'a body over the largest envelope',
+      {
+        envelopes: [
+          { device: newId(), body: 'A'.repeat(Math.ceil(((MAX_ENVELOPE_BYTES + 1) * 4) / 3)) },
+        ],
+      },
       'PAYLOAD_TOO_LARGE',
     ],
     ['an unknown field', { priority: 'high' }, 'BAD_REQUEST'],
-    ['no device', { device: undefined }, 'BAD_REQUEST'],
-    ['no device list version', { deviceListVersion: undefined }, 'BAD_REQUEST'],
-    ['a device list version of 0', { deviceListVersion: 0 }, 'BAD_REQUEST'],
-    ['a stale device list version', { deviceListVersion: 2 }, 'DEVICE_LIST_CHANGED'],
-    ['a device the recipient’s list does not name', { device: newId() }, 'DEVICE_LIST_CHANGED'],
+    ['no envelopes', { envelopes: [] }, 'BAD_REQUEST'],
+    ['an envelope without a device', { envelopes: [{ body: envelopeBody() }] }, 'BAD_REQUEST'],
+    ['no conversation', { conversation: undefined }, 'BAD_REQUEST'],
+    ['an unknown conversation', { conversation: newId() }, 'NOT_FOUND'],
+    [
+      'a device the recipient’s list does not name',
+      { envelopes: [{ device: newId(), body: envelopeBody() }] },
+      'DEVICE_LIST_CHANGED',
+    ],
   ])('%s', async (_name, override, code) => {
     await expectRefusedUnchanged(
       server,
-      () => rawCall(modSocket, 'direct.send', payload(contact, override)),
+      () => rawCall(modSocket, 'conversations.send', payload(override)),
       code,
     );
   });
 
-  it('a clientId reused for another recipient', async () => {
-    const clientId = newId();
-    await send(modSocket, contact, new Uint8Array([1, 2, 3]), clientId);
+  it('acknowledging someone else’s conversation deletes nothing', async () => {
+    const sent = await sendTo(modSocket);
     await expectRefusedUnchanged(
       server,
-      () => call(modSocket, 'direct.send', payload(volunteer, { clientId, body: 'AQID' })),
-      'CONFLICT',
+      () => call(volunteer.socket, 'conversations.ack', { conversation: talk, seq: sent.seq }),
+      'NOT_FOUND',
     );
   });
 
-  it('acknowledging someone else’s messages deletes nothing', async () => {
-    const sent = await send(modSocket, contact, new Uint8Array([9]));
-    const before = server.snapshot();
-    expect(await call(modSocket, 'direct.ack', { ids: [sent.id] })).toEqual({
-      ok: true,
-      data: { deleted: 0 },
-    });
-    expect(server.snapshot()).toEqual(before);
-  });
+  async function sendTo(socket: ClientSocket) {
+    const ack = await call(socket, 'conversations.send', payload());
+    if (!ack.ok) throw new Error(ack.error.code);
+    return ack.data;
+  }
 });

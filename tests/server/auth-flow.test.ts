@@ -239,9 +239,24 @@ describe('account life cycle', () => {
         data: { code: 'UNSUPPORTED_VERSION' },
       });
     }
-    // A later minor, and the first of this major (a 3.0 client of a 3.1 server), both connect.
+    // A later minor, and the first of this major (an x.0 client of an x.1 server), both connect.
     for (const minor of [`${PROTOCOL_MAJOR}.99`, `${PROTOCOL_MAJOR}.0`]) {
       const socket = await connect(server.url, { token, protocol: minor });
+      expect(socket.connected).toBe(true);
+      socket.close();
+    }
+  });
+
+  it('4.0 removed the direct mailbox: a 3.x client is refused with UNSUPPORTED_VERSION, a 4.x accepted', async () => {
+    const { token } = await registerAndLogin(server.url, 'fourth');
+    expect(PROTOCOL_VERSION).toBe('4.0');
+    for (const old of ['3.0', '3.1']) {
+      await expect(connect(server.url, { token, protocol: old })).rejects.toMatchObject({
+        data: { code: 'UNSUPPORTED_VERSION', message: 'protocol 4.x required' },
+      });
+    }
+    for (const current of ['4.0', '4.1']) {
+      const socket = await connect(server.url, { token, protocol: current });
       expect(socket.connected).toBe(true);
       socket.close();
     }

@@ -1,16 +1,16 @@
-// What is deleted must leave the disk (issue 6): after `direct.ack` the SQLite write-ahead log
-// still held every acknowledged envelope until megabytes of later writes overwrote it. These
+// What is deleted must leave the disk (issue 6): after an acknowledgement the SQLite write-ahead
+// log still held every acknowledged envelope until megabytes of later writes overwrote it. These
 // tests read the raw database, -wal and -shm files of the real server, as someone who seized
-// the host would, and look for what was deleted: envelope bodies, ids, client ids, the sender,
-// a consumed one-time prekey, a removed device's prekeys and mailbox, a purged challenge's handle,
+// the host would, and look for what was deleted: envelope bodies, client ids, the sender, a
+// consumed one-time prekey, a removed device's prekeys and undelivered envelopes, a purged challenge's handle,
 // an ended session's token hash, an ended request's sealed details, a replaced offer's note and a
 // closed abuse report's note past its retention.
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { directMessageSchema, fromBase64Url, toBase64Url } from '@kolokol/shared';
-import { encodeRootPublicKey, randomBytes, removeDeviceFromList } from '@kolokol/shared/crypto';
+import { fromBase64Url, toBase64Url } from '@kolokol/shared';
+import { encodeRootPublicKey, removeDeviceFromList } from '@kolokol/shared/crypto';
 import { AuditLog } from '../../server/src/domain/audit/audit-log.js';
 import { Decisions } from '../../server/src/domain/audit/decisions.js';
 import { purgeExpired } from '../../server/src/domain/housekeeping.js';
@@ -29,6 +29,7 @@ import {
 } from '../support/client.js';
 import { addDevice, fetchBundle, ownDeviceList, publishPrekeys } from '../support/keys.js';
 import { staff, testOrganisation } from '../support/audit.js';
+import { envelopeBody, openTestConversation, sendMessage } from '../support/conversations.js';
 import { reportInput } from '../support/reports.js';
 import { offerInput, requestInput, wireRequest } from '../support/requests.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -99,45 +100,47 @@ async function leftOnDisk(gone: readonly Buffer[]): Promise<number[]> {
 }
 
 describe('deleted data leaves the database files', () => {
-  it('acknowledged envelopes: no body, id, client id or extra copy of the sender survives in the DB, WAL or SHM', async () => {
-    // A moderator writes 20 envelopes to a contact, who reads and acknowledges them.
-    const mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
-    const modSocket = mod.socket;
-    const contact = await addDevice(server.url, await registerAndLogin(server.url, 'contact'));
-    const contactSocket = contact.socket;
-    const bodies = Array.from({ length: 20 }, () => randomBytes(1024));
+  it('acknowledged envelopes: no body or extra copy of the sender survives in the DB, WAL or SHM; the client ids go with the timer', async () => {
+    // A moderator writes 20 envelopes to a contact in a conversation; the contact acknowledges them.
+    const { staff: mod, peer: contact, id } = await openTestConversation(server, 'contact');
+    expect(
+      await call(mod.socket, 'conversations.set_timer', { conversation: id, ttlSeconds: 3600 }),
+    ).toMatchObject({ ok: true });
+    const bodies = Array.from({ length: 20 }, () => envelopeBody(1024));
     const clientIds = bodies.map(() => newId());
     for (const [i, body] of bodies.entries()) {
-      const ack = await call(modSocket, 'direct.send', {
-        to: contact.accountId,
-        device: contact.deviceId,
-        deviceListVersion: 1,
-        clientId: clientIds[i]!,
-        body: toBase64Url(body),
-      });
-      expect(ack).toMatchObject({ ok: true });
+      await sendMessage(mod.socket, id, contact, { body, clientId: clientIds[i]! });
     }
-    const fetched = await call(contactSocket, 'direct.fetch', {});
-    if (!fetched.ok) throw new Error(fetched.error.code);
-    const ids = fetched.data.messages.map((m) => directMessageSchema.parse(m).id);
-    expect(ids).toHaveLength(20);
-    // Before the ack, everything is on disk (so the search below can find it).
-    const before = await filesOnDisk();
-    expect(bodies.every((body) => before.includes(Buffer.from(body)))).toBe(true);
-    expect(before.includes(Buffer.from(ids[0]!))).toBe(true);
-
-    expect(await call(contactSocket, 'direct.ack', { ids })).toEqual({
-      ok: true,
-      data: { deleted: 20 },
+    const fetched = await call(contact.socket, 'conversations.fetch', {
+      conversation: id,
+      after: 0,
     });
+    expect(fetched.ok && fetched.data.messages.map((m) => m.seq)).toHaveLength(20);
+    // Before the ack, everything is on disk (so the search below can find it).
+    const bodyBytes = bodies.map((body) => Buffer.from(fromBase64Url(body)!));
+    const before = await filesOnDisk();
+    expect(bodyBytes.every((body) => before.includes(body))).toBe(true);
+    expect(before.includes(Buffer.from(clientIds[0]!))).toBe(true);
 
-    const secrets = [...bodies, ...ids, ...clientIds].map((value) => Buffer.from(value));
-    expect(await leftOnDisk(secrets)).toEqual(secrets.map(() => 0));
-    // The sender's ids stay where live rows need them (its account, session, device) and nowhere else.
-    for (const id of [mod.accountId, mod.deviceId]) {
-      const sender = Buffer.from(id);
+    expect(await call(contact.socket, 'conversations.ack', { conversation: id, seq: 20 })).toEqual({
+      ok: true,
+      data: { ackedSeq: 20 },
+    });
+    expect(await leftOnDisk(bodyBytes)).toEqual(bodyBytes.map(() => 0));
+    // The sender's ids stay where live rows need them (its account, session, device, the
+    // messages' rows kept for retries) and nowhere else.
+    for (const sender of [mod.accountId, mod.deviceId].map((value) => Buffer.from(value))) {
       expect(occurrences(await filesOnDisk(), sender)).toBe(await liveOccurrences(sender));
     }
+
+    // A message's row (its client id, for idempotent retries) lives as long as the timer: past
+    // it, housekeeping deletes the rows and the client ids leave the files too.
+    const later = { now: () => Date.now() + 3600 * 1000 + 60_000 };
+    expect((await purgeExpired(server.store, later)).conversationMessages).toBeGreaterThanOrEqual(
+      20,
+    );
+    const ids = clientIds.map((value) => Buffer.from(value));
+    expect(await leftOnDisk(ids)).toEqual(ids.map(() => 0));
   });
 
   it('a removed device’s prekeys and undelivered envelopes', async () => {
@@ -151,19 +154,23 @@ describe('deleted data leaves the database files', () => {
     });
     const store = await publishPrekeys(lost, 3, 2);
     const mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
-    const body = randomBytes(1024);
-    const sent = await call(mod.socket, 'direct.send', {
-      to: owner.accountId,
-      device: lost.deviceId,
-      deviceListVersion: 2,
+    const opened = await call(mod.socket, 'conversations.open', { peer: owner.accountId });
+    if (!opened.ok) throw new Error(opened.error.code);
+    // One envelope for each of the owner's two devices; the lost one's is never read.
+    const body = envelopeBody(1024);
+    const sent = await call(mod.socket, 'conversations.send', {
+      conversation: opened.data.conversation.id,
       clientId: newId(),
-      body: toBase64Url(body),
+      envelopes: [
+        { device: owner.deviceId, body: envelopeBody(1024) },
+        { device: lost.deviceId, body },
+      ],
     });
     expect(sent).toMatchObject({ ok: true });
     const keys = [
       Buffer.from(store.currentSignedPrekey()!.publicKey),
       Buffer.from(store.currentKemPrekey()!.publicKey.subarray(0, 64)),
-      Buffer.from(body),
+      Buffer.from(fromBase64Url(body)!),
     ];
     expect((await filesOnDisk()).includes(keys[0]!)).toBe(true);
     const current = (await ownDeviceList(owner.socket, owner))!;

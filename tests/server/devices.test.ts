@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PROTOCOL_VERSION,
-  directMessageSchema,
+  conversationMessageSchema,
   sessionRevokedSchema,
   toBase64Url,
+  type ConversationMessageWire,
   type DevicesChanged,
-  type DirectMessageWire,
   type SessionRevoked,
 } from '@kolokol/shared';
 import {
@@ -76,23 +76,24 @@ afterAll(async () => {
 
 function next<T>(
   socket: ClientSocket,
-  event: 'direct.message' | 'devices.changed' | 'session.revoked',
+  event: 'conversations.message' | 'devices.changed' | 'session.revoked',
 ): Promise<T> {
   return new Promise((resolve) => socket.once(event, (payload: unknown) => resolve(payload as T)));
 }
 
+/** One message into `conversation`: one envelope per device the sender encrypted for. */
 async function send(
   from: ClientSocket,
-  to: string,
-  envelope: { deviceId: string; body: Uint8Array },
-  version: number,
+  conversation: string,
+  envelopes: readonly { deviceId: string; body: Uint8Array }[],
 ) {
-  return call(from, 'direct.send', {
-    to,
-    device: envelope.deviceId,
-    deviceListVersion: version,
+  return call(from, 'conversations.send', {
+    conversation,
     clientId: newId(),
-    body: toBase64Url(envelope.body),
+    envelopes: envelopes.map((envelope) => ({
+      device: envelope.deviceId,
+      body: toBase64Url(envelope.body),
+    })),
   });
 }
 
@@ -115,9 +116,9 @@ async function receive(
   view: PeerDevices,
   sent: Promise<unknown>,
 ): Promise<string> {
-  const pushed = next<DirectMessageWire>(device.socket, 'direct.message');
+  const pushed = next<ConversationMessageWire>(device.socket, 'conversations.message');
   expect(await sent).toMatchObject({ ok: true });
-  return decryptOn(device, view, directMessageSchema.parse(await pushed));
+  return decryptOn(device, view, conversationMessageSchema.parse(await pushed));
 }
 
 /** A delivered message, decrypted on its device from `view` of the sender. */
@@ -167,6 +168,9 @@ describe('an account with two devices, through the real server', () => {
     const modToAlice = await peerOf(m, { accountId: alice.accountId, identity: aliceIdentity });
     expect(modToAlice.list.version).toBe(1);
     expect(modToAlice.list.devices.map((d) => d.deviceId)).toEqual([a.deviceId]);
+    const opened = await call(m.socket, 'conversations.open', { peer: alice.accountId });
+    if (!opened.ok) throw new Error(opened.error.code);
+    const talk = opened.data.conversation.id;
 
     // Device B: A shows a QR code; B logs in with it, opens the identity, adds itself (v2).
     const aToldOfB = next<DevicesChanged>(a.socket, 'devices.changed');
@@ -182,9 +186,10 @@ describe('an account with two devices, through the real server', () => {
 
     // The peer, still on v1, is refused — it is told — and nothing is stored; it refetches.
     const stale = modToAlice.encrypt(utf8('only to A?'), Date.now());
+    expect(stale.version).toBe(1);
     await expectRefusedUnchanged(
       server,
-      () => send(m.socket, alice.accountId, stale.envelopes[0]!, stale.version),
+      () => send(m.socket, talk, stale.envelopes),
       'DEVICE_LIST_CHANGED',
     );
     const v2 = await fetchBundles(m.socket, alice.accountId, {
@@ -205,36 +210,33 @@ describe('an account with two devices, through the real server', () => {
     ] as const) {
       const fanOut = view.encrypt(utf8(text), Date.now());
       expect(fanOut.envelopes).toHaveLength(1);
-      expect(
-        await receive(
-          m,
-          modFromAlice,
-          send(device.socket, mod.accountId, fanOut.envelopes[0]!, fanOut.version),
-        ),
-      ).toBe(text);
+      expect(await receive(m, modFromAlice, send(device.socket, talk, fanOut.envelopes))).toBe(
+        text,
+      );
     }
 
     // The moderator answers: one envelope per device of Alice's, each device decrypts its own.
     const fanOut = modToAlice.encrypt(utf8('Мы поможем'), Date.now());
     expect(fanOut.envelopes.map((e) => e.deviceId).sort()).toEqual([a.deviceId, b.deviceId].sort());
-    const pushedA = next<DirectMessageWire>(a.socket, 'direct.message');
-    const pushedB = next<DirectMessageWire>(b.socket, 'direct.message');
-    for (const envelope of fanOut.envelopes) {
-      expect(await send(m.socket, alice.accountId, envelope, fanOut.version)).toMatchObject({
-        ok: true,
-      });
-    }
+    const pushedA = next<ConversationMessageWire>(a.socket, 'conversations.message');
+    const pushedB = next<ConversationMessageWire>(b.socket, 'conversations.message');
+    expect(await send(m.socket, talk, fanOut.envelopes)).toMatchObject({ ok: true });
     for (const [device, view, pushed] of [
       [a, aToMod, pushedA],
       [b, bToMod, pushedB],
     ] as const) {
-      const message = directMessageSchema.parse(await pushed);
+      const message = conversationMessageSchema.parse(await pushed);
       expect(message.fromDevice).toBe(m.deviceId);
       expect(decryptOn(device, view, message)).toBe('Мы поможем');
-      // Each device's mailbox holds its own envelope only.
-      const mailbox = await call(device.socket, 'direct.fetch', {});
-      if (!mailbox.ok) throw new Error(mailbox.error.code);
-      expect(mailbox.data.messages.map((x) => x.id)).toEqual([message.id]);
+      // Each device is served its own envelope only (Alice's own messages went to the peer).
+      const waiting = await call(device.socket, 'conversations.fetch', {
+        conversation: talk,
+        after: 0,
+      });
+      if (!waiting.ok) throw new Error(waiting.error.code);
+      const served = waiting.data.messages.map((x) => conversationMessageSchema.parse(x));
+      expect(served.map((x) => x.seq)).toEqual([message.seq]);
+      expect(served[0]!.body).toEqual(message.body);
     }
 
     // B is lost: A signs the list without it (v3). B's sockets end at once; A is told.
@@ -251,7 +253,7 @@ describe('an account with two devices, through the real server', () => {
     await bGone;
     expect(await aToldOfRemoval).toEqual({ accountId: alice.accountId, version: 3 });
 
-    // B's prekeys and mailbox are gone from the store; its session and device are refused.
+    // B's prekeys and envelopes are gone from the store; its session and device are refused.
     expect(rowsOf(b.deviceId)).toEqual([]);
     // Each attempt is refused and changes nothing: B's token, with or without its device key,
     // and B's device key on a fresh login of the account (a new session may not become B).
@@ -283,10 +285,10 @@ describe('an account with two devices, through the real server', () => {
 
     // The peer, on v2, is refused again (told), refetches and drops B; B's keys verify no more.
     const toB = modToAlice.encrypt(utf8('still there?'), Date.now());
-    const envelopeForB = toB.envelopes.find((e) => e.deviceId === b.deviceId)!;
+    expect(toB.envelopes.map((e) => e.deviceId)).toContain(b.deviceId);
     await expectRefusedUnchanged(
       server,
-      () => send(m.socket, alice.accountId, envelopeForB, toB.version),
+      () => send(m.socket, talk, toB.envelopes),
       'DEVICE_LIST_CHANGED',
     );
     const v3 = await fetchBundles(m.socket, alice.accountId, {
@@ -300,9 +302,7 @@ describe('an account with two devices, through the real server', () => {
     expect(() => modToAlice.startSessions(m.account.identity, [oldBundleOfB])).toThrow(CryptoError);
     const after = modToAlice.encrypt(utf8('to A only'), Date.now());
     expect(after.envelopes.map((e) => e.deviceId)).toEqual([a.deviceId]);
-    expect(
-      await receive(a, aToMod, send(m.socket, alice.accountId, after.envelopes[0]!, after.version)),
-    ).toBe('to A only');
+    expect(await receive(a, aToMod, send(m.socket, talk, after.envelopes))).toBe('to A only');
   });
 });
 
@@ -490,7 +490,7 @@ describe('device changes refuse bad input and change nothing', () => {
     );
   });
 
-  it('a socket that is a device may not reserve; one that is not may not touch prekeys or the mailbox', async () => {
+  it('a socket that is a device may not reserve; one that is not may not touch prekeys or conversation messages', async () => {
     await expectRefusedUnchanged(
       server,
       () =>
@@ -501,7 +501,7 @@ describe('device changes refuse bad input and change nothing', () => {
     );
     for (const [event, payload] of [
       ['prekeys.status', {}],
-      ['direct.fetch', {}],
+      ['conversations.fetch', { conversation: newId(), after: 0 }],
       ['prekeys.fetch', { accountId: owner.accountId }],
     ] as const) {
       await expectRefusedUnchanged(server, () => rawCall(bare, event, payload), 'FORBIDDEN');

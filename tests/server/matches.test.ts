@@ -5,15 +5,14 @@
 // call on someone else's match refused.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { toBase64Url } from '@kolokol/shared';
-import { randomBytes } from '@kolokol/shared/crypto';
 import { MatchService } from '../../server/src/domain/moderation/matches.js';
 import { SILENT_NOTIFIER } from '../../server/src/domain/notifier.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
+import { openAndSend } from '../support/conversations.js';
 import { call } from '../support/client.js';
 import { requestInput, wireRequest } from '../support/requests.js';
-import { addDevice, publishPrekeys, type LoggedIn, type TestDevice } from '../support/keys.js';
+import { addDevice, publishPrekeys, type LoggedIn } from '../support/keys.js';
 import {
   approved,
   approvedPair,
@@ -45,15 +44,6 @@ async function filesOnDisk(): Promise<Buffer> {
 const stateOf = async (id: string) => (await board.server.store.proposals.findProposal(id))?.state;
 const requestState = async (id: string) =>
   (await board.server.store.requests.findRequest(id))?.state;
-
-const direct = (from: TestDevice, to: TestDevice) =>
-  call(from.socket, 'direct.send', {
-    to: to.accountId,
-    device: to.deviceId,
-    deviceListVersion: 1,
-    clientId: toBase64Url(randomBytes(16)),
-    body: toBase64Url(randomBytes(64)),
-  });
 
 async function devices(pair: { volunteer: LoggedIn; contact: LoggedIn }) {
   const volunteerDevice = await addDevice(board.server.url, pair.volunteer);
@@ -184,18 +174,18 @@ describe('the contact and the channel', () => {
   it('the contact declines the accepted volunteer: withdrawn, barred, the request open again, the channel closed', async () => {
     const pair = await approvedPair(board, { accept: true });
     const { volunteerDevice, contactDevice } = await devices(pair);
-    expect(await direct(contactDevice, volunteerDevice)).toMatchObject({ ok: true });
+    expect(await openAndSend(contactDevice, volunteerDevice)).toMatchObject({ ok: true });
     const declined = await call(pair.contact.socket, 'matches.decline', { id: pair.matchId });
     expect(declined).toMatchObject({ ok: true, data: { match: { state: 'withdrawn' } } });
     expect(await requestState(pair.contact.requestId)).toBe('open');
     await expectRefusedUnchanged(
       board.server,
-      () => direct(contactDevice, volunteerDevice),
+      () => openAndSend(contactDevice, volunteerDevice),
       'NOT_FOUND',
     );
     await expectRefusedUnchanged(
       board.server,
-      () => direct(volunteerDevice, contactDevice),
+      () => openAndSend(volunteerDevice, contactDevice),
       'NOT_FOUND',
     );
     expect(
@@ -209,13 +199,13 @@ describe('the contact and the channel', () => {
   it('a block by the volunteer withdraws the live match and closes the channel for good', async () => {
     const pair = await approvedPair(board, { accept: true });
     const { volunteerDevice, contactDevice } = await devices(pair);
-    expect(await direct(volunteerDevice, contactDevice)).toMatchObject({ ok: true });
+    expect(await openAndSend(volunteerDevice, contactDevice)).toMatchObject({ ok: true });
     const blocked = await call(pair.volunteer.socket, 'matches.block', { id: pair.matchId });
     expect(blocked).toMatchObject({ ok: true, data: { match: { state: 'withdrawn' } } });
     expect(await requestState(pair.contact.requestId)).toBe('open');
     await expectRefusedUnchanged(
       board.server,
-      () => direct(volunteerDevice, contactDevice),
+      () => openAndSend(volunteerDevice, contactDevice),
       'NOT_FOUND',
     );
     await expectRefusedUnchanged(

@@ -6,18 +6,13 @@
 // a channel contact↔volunteer, refused until then, opens — and closes again when the match ends;
 // the audit log verifies afterwards.
 import { describe, expect, it } from 'vitest';
-import { toBase64Url } from '@kolokol/shared';
-import {
-  equalBytes,
-  openEnvelope,
-  randomBytes,
-  requestDetailsContext,
-} from '@kolokol/shared/crypto';
+import { equalBytes, openEnvelope, requestDetailsContext } from '@kolokol/shared/crypto';
 import { verifyAuditLog } from '../../server/src/domain/audit/verify-log.js';
 import { expectRefusedUnchanged } from '../support/assertions.js';
+import { openAndSend } from '../support/conversations.js';
 import { auditLength } from '../support/audit.js';
 import { call, type ClientSocket } from '../support/client.js';
-import { addDevice, fetchBundles, publishPrekeys, type TestDevice } from '../support/keys.js';
+import { addDevice, fetchBundles, publishPrekeys } from '../support/keys.js';
 import { pushes } from '../support/requests.js';
 import {
   approvalBy,
@@ -48,15 +43,6 @@ async function eventually(check: () => boolean, what: string): Promise<void> {
   }
   throw new Error(`never happened: ${what}`);
 }
-
-const directTo = (from: TestDevice, to: TestDevice) =>
-  call(from.socket, 'direct.send', {
-    to: to.accountId,
-    device: to.deviceId,
-    deviceListVersion: 1,
-    clientId: toBase64Url(randomBytes(16)),
-    body: toBase64Url(randomBytes(200)),
-  });
 
 describe('the moderation story', () => {
   it('request → proposal → two moderators approve → the volunteer reads and accepts → channel → end; the log verifies', async () => {
@@ -114,10 +100,10 @@ describe('the moderation story', () => {
     });
     expect(equalBytes(opened.plaintext, contact.plaintext)).toBe(true);
 
-    // Before any approval no channel: prekeys, device list and a direct envelope are refused.
+    // Before any approval no channel: prekeys, device list and a conversation are refused.
     await expectRefusedUnchanged(
       server,
-      () => directTo(contactDevice, volunteerDevice),
+      () => openAndSend(contactDevice, volunteerDevice),
       'NOT_FOUND',
     );
     await expectRefusedUnchanged(
@@ -164,7 +150,7 @@ describe('the moderation story', () => {
     // Approved but not accepted: still no channel.
     await expectRefusedUnchanged(
       server,
-      () => directTo(contactDevice, volunteerDevice),
+      () => openAndSend(contactDevice, volunteerDevice),
       'NOT_FOUND',
     );
 
@@ -210,11 +196,11 @@ describe('the moderation story', () => {
       },
     });
 
-    // The channel opens both ways: prekeys fetched, a direct envelope stored.
+    // The channel opens both ways: prekeys fetched, one conversation, an envelope each way.
     const fetched = await fetchBundles(contactDevice.socket, volunteer.accountId);
     expect(fetched.bundles).toHaveLength(1);
-    expect(await directTo(contactDevice, volunteerDevice)).toMatchObject({ ok: true });
-    expect(await directTo(volunteerDevice, contactDevice)).toMatchObject({ ok: true });
+    expect(await openAndSend(contactDevice, volunteerDevice)).toMatchObject({ ok: true });
+    expect(await openAndSend(volunteerDevice, contactDevice)).toMatchObject({ ok: true });
 
     // The contact ends it as resolved: the request is resolved, the channel closed again.
     const ended = await call(contact.socket, 'matches.end', { id: matchId, outcome: 'resolved' });
@@ -222,12 +208,12 @@ describe('the moderation story', () => {
     expect((await server.store.requests.findRequest(contact.requestId))?.state).toBe('resolved');
     await expectRefusedUnchanged(
       server,
-      () => directTo(contactDevice, volunteerDevice),
+      () => openAndSend(contactDevice, volunteerDevice),
       'NOT_FOUND',
     );
     await expectRefusedUnchanged(
       server,
-      () => directTo(volunteerDevice, contactDevice),
+      () => openAndSend(volunteerDevice, contactDevice),
       'NOT_FOUND',
     );
 

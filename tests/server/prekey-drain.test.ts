@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   ONE_TIME_PREKEYS_LOW_WATER,
-  directMessageSchema,
+  conversationMessageSchema,
   prekeyBundlesWireSchema,
   toBase64Url,
-  type DirectMessageWire,
+  type ConversationMessageWire,
 } from '@kolokol/shared';
 import {
   acceptSession,
@@ -137,18 +137,32 @@ it('21 throwaway contacts within their budgets cannot drain a moderator’s one-
     identity: expected,
   });
   const session = initiateSession(honest.account.identity, bundle, expected, devices);
-  const pushed = new Promise<DirectMessageWire>((resolve) =>
-    modSocket.once('direct.message', resolve),
+  // A conversation's message names every device of the moderator: the laptop gets its own
+  // envelope, from a session on its signed prekeys too (its budget is spent as well).
+  const [laptopBundle] = (
+    await fetchBundles(honestSocket, mod.accountId, {
+      identity: expected,
+      deviceId: laptop.deviceId,
+    })
+  ).bundles;
+  expect(laptopBundle?.oneTimePrekey).toBeUndefined();
+  const laptopSession = initiateSession(honest.account.identity, laptopBundle!, expected, devices);
+  const opened = await call(honestSocket, 'conversations.open', { peer: mod.accountId });
+  if (!opened.ok) throw new Error(opened.error.code);
+  const pushed = new Promise<ConversationMessageWire>((resolve) =>
+    modSocket.once('conversations.message', resolve),
   );
-  const sent = await call(honestSocket, 'direct.send', {
-    to: mod.accountId,
-    device: phone.deviceId,
-    deviceListVersion: devices.version,
+  const plaintext = utf8('Мне нужна помощь');
+  const sent = await call(honestSocket, 'conversations.send', {
+    conversation: opened.data.conversation.id,
     clientId: newId(),
-    body: toBase64Url(session.encrypt(utf8('Мне нужна помощь'), Date.now())),
+    envelopes: [
+      { device: phone.deviceId, body: toBase64Url(session.encrypt(plaintext, Date.now())) },
+      { device: laptop.deviceId, body: toBase64Url(laptopSession.encrypt(plaintext, Date.now())) },
+    ],
   });
   expect(sent).toMatchObject({ ok: true });
-  const message = directMessageSchema.parse(await pushed);
+  const message = conversationMessageSchema.parse(await pushed);
   const accepted = acceptSession(mod.account.identity, modPrekeys, message.body, Date.now());
   expect(fromUtf8(accepted.plaintext)).toBe('Мне нужна помощь');
 

@@ -6,9 +6,9 @@ import {
   MAX_ONE_TIME_KEM_PREKEYS_STORED,
   MAX_ONE_TIME_PREKEYS_STORED,
   ONE_TIME_PREKEYS_LOW_WATER,
-  directMessageSchema,
+  conversationMessageSchema,
   toBase64Url,
-  type DirectMessageWire,
+  type ConversationMessageWire,
 } from '@kolokol/shared';
 import {
   PeerDevices,
@@ -230,17 +230,21 @@ describe('one-time KEM prekeys through the server', () => {
     const view = new PeerDevices(publicIdentity(owner.account.identity), first.devices);
     view.startSessions(mod.account.identity, [first]);
     const fanOut = view.encrypt(utf8('pq'), Date.now());
-    const pushed = new Promise<DirectMessageWire>((resolve) =>
-      owner.socket.once('direct.message', resolve),
+    const pushed = new Promise<ConversationMessageWire>((resolve) =>
+      owner.socket.once('conversations.message', resolve),
     );
-    await call(mod.socket, 'direct.send', {
-      to: owner.accountId,
-      device: owner.deviceId,
-      deviceListVersion: fanOut.version,
+    const opened = await call(mod.socket, 'conversations.open', { peer: owner.accountId });
+    if (!opened.ok) throw new Error(opened.error.code);
+    const sent = await call(mod.socket, 'conversations.send', {
+      conversation: opened.data.conversation.id,
       clientId: newId(),
-      body: toBase64Url(fanOut.envelopes[0]!.body),
+      envelopes: fanOut.envelopes.map((envelope) => ({
+        device: envelope.deviceId,
+        body: toBase64Url(envelope.body),
+      })),
     });
-    const message = directMessageSchema.parse(await pushed);
+    expect(sent).toMatchObject({ ok: true });
+    const message = conversationMessageSchema.parse(await pushed);
     const accepted = acceptSession(owner.account.identity, owner.prekeys, message.body, Date.now());
     expect(fromUtf8(accepted.plaintext)).toBe('pq');
     expect(owner.prekeys.oneTimeKemPrekey(used)).toBeUndefined();

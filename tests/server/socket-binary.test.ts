@@ -112,7 +112,11 @@ describe('after authentication', () => {
     await expectUnchanged(server, async () => {
       const raw = await openRaw(server.url);
       await rawConnect(raw, attacker);
-      raw.send(`51-7${JSON.stringify(['direct.ack', { ids: [0, 0, 0].map(placeholder) }])}`);
+      // Three envelopes' bodies, each the same attachment.
+      const envelopes = [0, 0, 0].map((n) => ({ device: 'd', body: placeholder(n) }));
+      raw.send(
+        `51-7${JSON.stringify(['conversations.send', { conversation: 'c', clientId: 'x', envelopes }])}`,
+      );
       raw.send(new Uint8Array(1024 * 1024 - 64));
       await closesWithin(raw.closed);
     });

@@ -15,6 +15,7 @@ import {
   type ClientSocket,
 } from '../support/client.js';
 import { expectUnchanged } from '../support/assertions.js';
+import { envelopeBody } from '../support/conversations.js';
 import { addDevice, type TestDevice } from '../support/keys.js';
 import { enrolStaff } from '../support/staff.js';
 import { testServers, type TestServer } from '../support/server.js';
@@ -54,20 +55,24 @@ function upgradeStatus(server: TestServer, path: string): Promise<number> {
   });
 }
 
-/** A victim's device with one undelivered envelope from a moderator, to see whether anyone acks it. */
+/**
+ * A victim's device with one unacknowledged message from a moderator in their conversation, to
+ * see whether anyone acks or reads it.
+ */
 async function victimWithMail(server: TestServer) {
   const moderator = await addDevice(server.url, await enrolStaff(server, 'moderator'));
   const victim = await addDevice(server.url, await registerAndLogin(server.url, 'victim'));
   victim.socket.close();
-  const sent = await call(moderator.socket, 'direct.send', {
-    to: victim.accountId,
-    device: victim.deviceId,
-    deviceListVersion: 1,
+  const opened = await call(moderator.socket, 'conversations.open', { peer: victim.accountId });
+  if (!opened.ok) throw new Error(`conversations.open failed: ${opened.error.code}`);
+  const conversation = opened.data.conversation.id;
+  const sent = await call(moderator.socket, 'conversations.send', {
+    conversation,
     clientId: newId(),
-    body: toBase64Url(new Uint8Array(randomBytes(64))),
+    envelopes: [{ device: victim.deviceId, body: envelopeBody() }],
   });
-  if (!sent.ok) throw new Error(`direct.send failed: ${sent.error.code}`);
-  return { victim, messageId: sent.data.id };
+  if (!sent.ok) throw new Error(`conversations.send failed: ${sent.error.code}`);
+  return { victim, conversation, seq: sent.data.seq };
 }
 
 /** A polling socket; acting as `device` when given (its proof over the token in `auth`). */
@@ -115,14 +120,18 @@ describe('by default (websocket only)', () => {
 describe('with KOLOKOL_ALLOW_POLLING=true', () => {
   it('the real client works over polling with its token as a bearer header', async () => {
     const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
-    const { victim, messageId } = await victimWithMail(server);
+    const { victim, conversation, seq } = await victimWithMail(server);
     const socket = await pollingSocket(server, victim.token, victim);
     expect(socket.io.engine.transport.name).toBe('polling');
-    const fetched = await call(socket, 'direct.fetch', {});
-    expect(fetched).toMatchObject({ ok: true, data: { messages: [{ id: messageId }] } });
-    expect(await call(socket, 'direct.ack', { ids: [messageId] })).toMatchObject({
+    const fetched = await call(socket, 'conversations.fetch', { conversation, after: 0 });
+    expect(fetched).toMatchObject({ ok: true, data: { messages: [{ conversation, seq }] } });
+    expect(await call(socket, 'conversations.ack', { conversation, seq })).toEqual({
       ok: true,
-      data: { deleted: 1 },
+      data: { ackedSeq: seq },
+    });
+    expect(await call(socket, 'conversations.fetch', { conversation, after: 0 })).toEqual({
+      ok: true,
+      data: { messages: [] },
     });
   });
 
@@ -134,7 +143,7 @@ describe('with KOLOKOL_ALLOW_POLLING=true', () => {
     'refuses a POST with the victim’s sid and %s; the victim’s mail is untouched',
     async (_name, headers) => {
       const server = await servers.start({ KOLOKOL_ALLOW_POLLING: 'true' });
-      const { victim, messageId } = await victimWithMail(server);
+      const { victim, conversation, seq } = await victimWithMail(server);
       const attacker = await registerAndLogin(server.url, 'attacker');
       const socket = await pollingSocket(server, victim.token, victim);
       const sid = socket.io.engine.id;
@@ -143,16 +152,16 @@ describe('with KOLOKOL_ALLOW_POLLING=true', () => {
         const post = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'text/plain', ...headers(attacker.token) },
-          body: `42${JSON.stringify(['direct.ack', { ids: [messageId] }])}`,
+          body: `42${JSON.stringify(['conversations.ack', { conversation, seq }])}`,
         });
         expect(post.status).toBe(400);
         // Nor can the sid read the victim's pushes and acks.
         const get = await fetch(url, { headers: headers(attacker.token) });
         expect(get.status).toBe(400);
       });
-      expect(await call(socket, 'direct.fetch', {})).toMatchObject({
+      expect(await call(socket, 'conversations.fetch', { conversation, after: 0 })).toMatchObject({
         ok: true,
-        data: { messages: [{ id: messageId }] },
+        data: { messages: [{ conversation, seq }] },
       });
     },
   );

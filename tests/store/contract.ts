@@ -7,7 +7,6 @@ import { certificatesContract } from './contract/certificates.js';
 import { challengesContract } from './contract/challenges.js';
 import { conversationsContract } from './contract/conversations.js';
 import { devicesContract } from './contract/devices.js';
-import { directMessagesContract } from './contract/direct-messages.js';
 import { enrolmentsContract } from './contract/enrolments.js';
 import { envelopePrekeysContract } from './contract/envelope-prekeys.js';
 import { metaContract } from './contract/meta.js';
@@ -55,7 +54,6 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     devicesContract(current);
     prekeysContract(current);
     certificatesContract(current);
-    directMessagesContract(current);
     envelopePrekeysContract(current);
     auditContract(current);
     offersContract(current);

@@ -110,7 +110,10 @@ describe('sqlite migrations', () => {
       `INSERT INTO sessions (id, account_id, token_hash, created_at, expires_at) VALUES ('s1', 'a1', ?, 1, 9)`,
     ).run(blob);
 
-    applyMigrations(db);
+    // Up to the devices migration: a later one (15) drops direct_messages altogether.
+    const devices = MIGRATIONS.findIndex((m) => m.name.startsWith('devices:'));
+    expect(devices).toBeGreaterThan(5);
+    applyMigrations(db, MIGRATIONS.slice(0, devices + 1));
 
     const count = (table: string) =>
       db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM ${table}`).get()?.n;
@@ -133,6 +136,22 @@ describe('sqlite migrations', () => {
     expect(() =>
       db.prepare(`INSERT INTO one_time_prekeys VALUES ('no-device', 1, ?, x'')`).run(blob),
     ).toThrow(/FOREIGN KEY/);
+    db.close();
+  });
+
+  it('drops the direct mailbox (15): its table and index are gone, nothing else is', () => {
+    const db = new Database(':memory:');
+    const dropping = MIGRATIONS.findIndex((m) => m.version === 15);
+    applyMigrations(db, MIGRATIONS.slice(0, dropping));
+    const schema = () =>
+      db
+        .prepare<[], { name: string }>('SELECT name FROM sqlite_schema ORDER BY name')
+        .all()
+        .map((row) => row.name);
+    const before = schema();
+    expect(before).toContain('direct_messages');
+    applyMigrations(db);
+    expect(schema()).toStrictEqual(before.filter((name) => !name.includes('direct_messages')));
     db.close();
   });
 });

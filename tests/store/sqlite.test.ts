@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { auditEntryHash, auditGenesisHash } from '@kolokol/shared/crypto';
 import type { Store } from '../../server/src/store/ports.js';
-import { MIGRATIONS } from '../../server/src/store/sqlite/migrations.js';
+import { MIGRATIONS, applyMigrations } from '../../server/src/store/sqlite/migrations.js';
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
 import { WAL_SCRUB_DELAY_MS } from '../../server/src/store/sqlite/wal-scrubber.js';
 import { storeContract } from './contract.js';
@@ -189,37 +189,45 @@ describe('sqlite store on disk', () => {
     ).includes(Buffer.from(bytes));
   }
 
-  /** Stores one envelope to a new device and returns that device's id (its mailbox). */
-  async function withMessage(store: Store, body: Uint8Array): Promise<string> {
+  /**
+   * Stores a conversation message with one envelope for a new device; `acknowledge` then has
+   * that device acknowledge it, which deletes the envelope.
+   */
+  async function withMessage(store: Store, body: Uint8Array) {
     const sender = await createDevice(store);
     const recipient = await createDevice(store);
-    const roomy = { messages: 10, bytes: 1 << 20 };
-    const put = await store.directMessages.put(
+    const { conversation } = await store.conversations.openConversation({
+      id: `conversation-${recipient.deviceId}`,
+      participants: [sender.accountId, recipient.accountId],
+      ttlMs: 24 * 3600 * 1000,
+      createdAt: 1_000,
+    });
+    const appended = await store.conversations.appendMessage(
       {
-        id: `message-${recipient.deviceId}`,
+        conversationId: conversation.id,
         senderId: sender.accountId,
         senderDeviceId: sender.deviceId,
-        recipientId: recipient.accountId,
-        recipientDeviceId: recipient.deviceId,
         clientId: 'client-1',
-        body,
-        createdAt: 1_000,
+        sentAt: 1_000,
+        envelopes: [{ deviceId: recipient.deviceId, body }],
       },
-      { mailbox: roomy, sender: roomy },
-      1,
+      { envelopes: 10, bytes: 1 << 20 },
     );
-    expect(put.kind).toBe('created');
-    return recipient.deviceId;
+    expect(appended.kind).toBe('created');
+    return {
+      recipient: recipient.deviceId,
+      conversation: conversation.id,
+      acknowledge: (on: Store) =>
+        on.conversations.acknowledge(conversation.id, recipient.deviceId, 1),
+    };
   }
 
   it('after a crash, deleted rows still in the log are scrubbed as the store opens again', async () => {
     const file = join(temporaryDirectory(), 'kolokol.sqlite');
     const store = await open(file);
     const body = uniqueBytes(2048);
-    const recipient = await withMessage(store, body);
-    expect(await store.directMessages.deleteForRecipient(recipient, [`message-${recipient}`])).toBe(
-      1,
-    );
+    const sent = await withMessage(store, body);
+    expect(await sent.acknowledge(store)).toMatchObject({ kind: 'acked', deleted: 1 });
     // The process "crashes" now, before its scrub is due: these are the files it leaves.
     const crashed = join(temporaryDirectory(), 'kolokol.sqlite');
     for (const suffix of ['', '-wal', '-shm']) copyFileSync(file + suffix, crashed + suffix);
@@ -227,17 +235,81 @@ describe('sqlite store on disk', () => {
 
     const reopened = await open(crashed);
     expect(onDisk(crashed, body)).toBe(false);
-    expect(await reopened.directMessages.listForRecipient(recipient, 10)).toStrictEqual([]);
+    expect(
+      await reopened.conversations.fetchEnvelopes(sent.conversation, sent.recipient, {
+        after: 0,
+        sentAfter: 0,
+        limit: 10,
+      }),
+    ).toStrictEqual([]);
   });
 
   it('close scrubs what was deleted just before', async () => {
     const file = join(temporaryDirectory(), 'kolokol.sqlite');
     const store = await open(file);
     const body = uniqueBytes(2048);
-    const recipient = await withMessage(store, body);
-    await store.directMessages.deleteForRecipient(recipient, [`message-${recipient}`]);
+    const sent = await withMessage(store, body);
+    await sent.acknowledge(store);
     await store.close();
     expect(onDisk(file, body)).toBe(false);
+  });
+
+  it('dropping the direct mailbox (migration 15) leaves none of its envelopes in the DB, WAL or SHM', async () => {
+    const file = join(temporaryDirectory(), 'kolokol.sqlite');
+    const dropping = MIGRATIONS.findIndex((m) => m.name.includes('direct mailbox is gone'));
+    expect(MIGRATIONS[dropping]?.version).toBe(15);
+    // A server of protocol 3.x left undelivered envelopes, some in the log and not yet in the file.
+    const old = new Database(file);
+    old.pragma('journal_mode = WAL');
+    applyMigrations(old, MIGRATIONS.slice(0, dropping));
+    const account = (id: string) =>
+      old
+        .prepare(
+          `INSERT INTO accounts (id, handle, role, signing_key, exchange_key, exchange_signature,
+                                 salt, created_at)
+           VALUES (?, ?, 'contact', x'01', x'02', x'03', x'04', 0)`,
+        )
+        .run(id, id);
+    account('sender');
+    account('recipient');
+    old
+      .prepare(
+        `INSERT INTO devices (id, account_id, device_key, added_at) VALUES ('d1', 'recipient', x'05', 0)`,
+      )
+      .run();
+    // Small bodies in the table's pages, and one over two pages long in overflow pages.
+    const large = uniqueBytes(9000);
+    const bodies = [uniqueBytes(600), uniqueBytes(600), large];
+    const insert = old.prepare<[string, string, Uint8Array]>(
+      `INSERT INTO direct_messages (id, sender_id, sender_device_id, recipient_id,
+                                    recipient_device_id, client_id, body, created_at)
+       VALUES (?, 'sender', 'd0', 'recipient', 'd1', ?, ?, 0)`,
+    );
+    bodies.forEach((body, i) => insert.run(`m${i}`, `c${i}`, body));
+    old.pragma('wal_checkpoint(PASSIVE)');
+    const unread = uniqueBytes(600);
+    old.pragma('wal_autocheckpoint = 0');
+    insert.run('m-log', 'c-log', unread);
+    // Its files as it stopped (closing would checkpoint the log into the file).
+    const upgraded = join(temporaryDirectory(), 'kolokol.sqlite');
+    for (const suffix of ['', '-wal', '-shm']) copyFileSync(file + suffix, upgraded + suffix);
+    old.close();
+    expect(readFileSync(`${upgraded}-wal`).includes(Buffer.from(unread))).toBe(true);
+    // The large body is split across pages: look for 128-byte pieces of it, of which a page
+    // boundary can cut at most one per page.
+    const pieces = Array.from({ length: 9 }, (_, i) => large.subarray(i * 1024, i * 1024 + 128));
+    const small = [bodies[0]!, bodies[1]!, unread];
+    for (const body of small) expect(onDisk(upgraded, body)).toBe(true);
+    expect(pieces.filter((piece) => onDisk(upgraded, piece)).length).toBeGreaterThanOrEqual(6);
+
+    const store = await open(upgraded);
+    for (const needle of [...small, ...pieces]) expect(onDisk(upgraded, needle)).toBe(false);
+    expect(
+      inspect(upgraded, (db) =>
+        db.prepare("SELECT name FROM sqlite_schema WHERE name LIKE 'direct_messages%'").all(),
+      ),
+    ).toStrictEqual([]);
+    await store.close();
   });
 
   it('a replaced key backup leaves the files within the scrub delay', async () => {

@@ -62,3 +62,13 @@ export async function sendMessage(
   if (!ack.ok) throw new Error(`conversations.send failed: ${ack.error.code}`);
   return ack.data;
 }
+
+/**
+ * `from` opens (or finds) its conversation with `to` and sends one envelope to `to`'s one device:
+ * the send's ack, or the open's refusal (NOT_FOUND where the channel policy allows no channel).
+ */
+export async function openAndSend(from: TestDevice, to: TestDevice) {
+  const opened = await call(from.socket, 'conversations.open', { peer: to.accountId });
+  if (!opened.ok) return opened;
+  return call(from.socket, 'conversations.send', sendPayload(opened.data.conversation.id, to));
+}

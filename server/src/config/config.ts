@@ -64,7 +64,7 @@ export const CONFIG_VARIABLES = {
   // account's identity lives, so the default stays small; a device list names at most 20.
   KOLOKOL_MAX_DEVICES_PER_ACCOUNT: positiveInt.max(MAX_DEVICES_PER_ACCOUNT_CEILING).default(5),
   // A week: long enough that aging throwaway accounts costs an attacker real time, short
-  // enough that a new contact soon gets an established sender's share of a mailbox.
+  // enough that a new contact's abuse reports soon count like an established account's.
   KOLOKOL_NEW_ACCOUNT_HOURS: positiveInt.max(90 * 24).default(7 * 24),
   // Enough for a contact with two or three separate problems (a summons and a relative in
   // detention); each live request is a row with up to ~37 KB of sealed details and work for the
@@ -165,7 +165,7 @@ export interface Config {
   readonly oneTimePrekeysPerTargetPerHour: number;
   /** Devices an account's list may name; adding one more is refused. */
   readonly maxDevicesPerAccount: number;
-  /** Non-staff accounts younger than this share the small new-sender part of each mailbox. */
+  /** Non-staff accounts younger than this are new: their abuse reports share a smaller cap. */
   readonly newAccountMs: number;
   /** Live requests (open, proposed, approved, active) one contact may have at once. */
   readonly maxOpenRequests: number;

@@ -1,5 +1,5 @@
-// Who may open an end-to-end channel with whom (fetch a prekey bundle, list devices, send a direct
-// envelope). A moderator or admin on at least one side (vetting interviews, moderation); or a
+// Who may open an end-to-end channel with whom (fetch a prekey bundle, list devices, open a
+// conversation). A moderator or admin on at least one side (vetting interviews, moderation); or a
 // contact and a volunteer exactly while a match between them is accepted and its request active
 // (issue 8): never before the volunteer accepted, never after the match ended, was withdrawn or
 // either side blocked the other. Suspended accounts take no part.

@@ -1,11 +1,11 @@
-// Devices: each account has a few, each with its own device key, prekeys and mailbox, named by
+// Devices: each account has a few, each with its own device key, prekeys and envelopes, named by
 // an identity-signed device list (docs/crypto.md, "Devices"). The server keeps the newest list
 // and the devices it names; it refuses a list that does not verify against the account's
 // identity, whose version does not go up, or that changes anything but the one device added or
 // removed. Only a holder of the identity (opened from the backup, which needs the passphrase)
 // can sign one, so a device is added by someone who could log in, and removed by any device of
 // the account or after a login with the recovery kit. A removed device's sessions, prekeys and
-// mailbox end in the same write; sockets of those sessions get `session.revoked` at once.
+// envelopes end in the same write; sockets of those sessions get `session.revoked` at once.
 import { toBase64Url, type DevicesChanged, type Role } from '@kolokol/shared';
 import {
   CryptoError,
@@ -135,7 +135,7 @@ export class DeviceService {
     });
   }
 
-  /** Publishes `bytes`: the current list less `deviceId`. Its sessions, prekeys and mailbox end. */
+  /** Publishes `bytes`: the current list less `deviceId`. Its sessions, prekeys and envelopes end. */
   async remove(caller: Caller, deviceId: string, bytes: Uint8Array): Promise<{ version: number }> {
     const { account, current, next } = await this.#verifyNext(caller.accountId, bytes);
     if (current === undefined || !current.list.devices.some((d) => d.deviceId === deviceId)) {

@@ -9,7 +9,6 @@ import type {
   ReportsChanged,
   RequestsChanged,
 } from '@kolokol/shared';
-import type { DirectMessageRecord } from '../store/ports.js';
 
 export interface Notifier {
   /** To the device's sockets: its pools of one-time prekeys are running low. */
@@ -17,8 +16,6 @@ export interface Notifier {
     deviceId: string,
     left: { oneTimeRemaining: number; oneTimeKemRemaining: number },
   ): void;
-  /** To the recipient device's sockets. */
-  directMessage(message: DirectMessageRecord): void;
   /** To every socket of the account, whichever device (or none) it acts as. */
   devicesChanged(event: DevicesChanged): void;
   /** To every socket of the request's contact: the request changed state. */
@@ -38,7 +35,6 @@ export interface Notifier {
 /** Tells no one: for the host CLI and tests, where no sockets are connected to tell. */
 export const SILENT_NOTIFIER: Notifier = {
   prekeysLow() {},
-  directMessage() {},
   devicesChanged() {},
   requestChanged() {},
   queueChanged() {},

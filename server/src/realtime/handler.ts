@@ -7,7 +7,7 @@ import type { KolokolSocket } from './socket-types.js';
 
 /**
  * Whether the event needs the socket to act as a device (named and proven at the handshake):
- * 'required' for per-device events (prekeys, mailbox), 'none' for what only a socket without a
+ * 'required' for per-device events (prekeys, conversation messages), 'none' for what only a socket without a
  * device may do (reserve one), 'any' (the default) for account-wide events.
  */
 export type DeviceRule = 'required' | 'none' | 'any';

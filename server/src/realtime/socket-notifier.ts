@@ -1,6 +1,5 @@
 // The Notifier port over socket.io rooms: pushes reach every socket of the device (or of the
 // account), on this node or (with the Redis adapter) any other.
-import { toDirectMessageWire } from '../domain/direct-messages.js';
 import type { Notifier } from '../domain/notifier.js';
 import { STAFF_ROOM, accountRoom, deviceRoom, type KolokolServer } from './socket-types.js';
 
@@ -8,11 +7,6 @@ export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
   return {
     prekeysLow(deviceId, left) {
       io()?.to(deviceRoom(deviceId)).emit('prekeys.low', left);
-    },
-    directMessage(message) {
-      io()
-        ?.to(deviceRoom(message.recipientDeviceId))
-        .emit('direct.message', toDirectMessageWire(message));
     },
     devicesChanged(event) {
       io()?.to(accountRoom(event.accountId)).emit('devices.changed', event);

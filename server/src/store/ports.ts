@@ -7,7 +7,6 @@ export type * from './ports/certificates.js';
 export type * from './ports/challenges.js';
 export type * from './ports/conversations.js';
 export type * from './ports/devices.js';
-export type * from './ports/direct-messages.js';
 export type * from './ports/enrolments.js';
 export type * from './ports/envelope-prekeys.js';
 export type * from './ports/meta.js';

@@ -1,7 +1,7 @@
 // Payloads of conversations (issue 9): two accounts talk through Double Ratchet envelopes the
 // server cannot read, one per recipient device, stored before they are acknowledged, under a
 // gapless per-conversation sequence, deleted once the device acknowledges them or at the
-// conversation's disappearing-message timer. Conversations replace the interim `direct.*` mailbox.
+// conversation's disappearing-message timer. They are the one messaging path (protocol 4.0).
 import { z } from 'zod';
 import { bytesSchema, idSchema } from './common.js';
 import { MAX_DEVICES_PER_ACCOUNT_CEILING } from './devices.js';

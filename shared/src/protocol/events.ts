@@ -12,7 +12,6 @@ import {
   vettingStatusInputSchema,
   vettingStatusSchema,
 } from './audit.js';
-import type { DirectMessageWire } from './direct.js';
 import {
   CONVERSATION_LIMITS,
   conversationListEntrySchema,
@@ -32,13 +31,6 @@ import {
 import { MAX_KEY_BACKUP_BYTES, SIGNATURE_BYTES, rekeyResultSchema, rekeySchema } from './auth.js';
 import { bytesSchema, emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
 import { ERROR_CODES } from './errors.js';
-import {
-  directAckSchema,
-  directFetchSchema,
-  directMessageSchema,
-  directSendSchema,
-  MAX_DIRECT_BODY_BYTES,
-} from './direct.js';
 import {
   envelopePrekeyResultSchema,
   fetchEnvelopePrekeySchema,
@@ -183,7 +175,7 @@ export const clientEvents = {
     output: devicesChangeResultSchema,
     maxBytes: Math.ceil((MAX_DEVICE_LIST_WIRE_BYTES * 4) / 3) + 256,
     summary:
-      'Publish the next device list without one device; its sessions, prekeys and mailbox end.',
+      'Publish the next device list without one device; its sessions, prekeys and envelopes end.',
   }),
   'devices.list': defineEvent({
     input: devicesListSchema,
@@ -254,24 +246,6 @@ export const clientEvents = {
     output: z.object({ issuedAt: z.number().int() }),
     maxBytes: Math.ceil((MAX_REVOCATION_LIST_BYTES * 4) / 3) + 256,
     summary: 'Publish a root-signed revocation list newer than the current one.',
-  }),
-  'direct.send': defineEvent({
-    input: directSendSchema,
-    output: z.object({ id: idSchema, createdAt: z.number().int(), duplicate: z.boolean() }),
-    maxBytes: Math.ceil((MAX_DIRECT_BODY_BYTES * 4) / 3) + 512,
-    summary: 'Store and forward an end-to-end-encrypted envelope to one device of one account.',
-  }),
-  'direct.fetch': defineEvent({
-    input: directFetchSchema,
-    output: z.object({ messages: z.array(directMessageSchema) }),
-    maxBytes: 256,
-    summary: 'Undelivered envelopes in the caller device’s mailbox, oldest first.',
-  }),
-  'direct.ack': defineEvent({
-    input: directAckSchema,
-    output: z.object({ deleted: z.number().int() }),
-    maxBytes: 8 * 1024,
-    summary: 'Confirm receipt: the server deletes these envelopes.',
   }),
   'conversations.open': defineEvent({
     input: conversationsOpenSchema,
@@ -548,8 +522,6 @@ export interface ServerToClientEvents {
   'matches.changed': (event: MatchesChanged) => void;
   /** To staff sockets: an abuse report was made or closed. */
   'reports.changed': (event: ReportsChanged) => void;
-  /** An end-to-end-encrypted envelope arrived for the device; ack it with `direct.ack`. */
-  'direct.message': (message: DirectMessageWire) => void;
   /** A conversation message for the device; ack its sequence number with `conversations.ack`. */
   'conversations.message': (message: ConversationMessageWire) => void;
   /** A conversation of the account opened, closed or changed its timer. */
@@ -584,7 +556,6 @@ export const SERVER_EVENT_NAMES = [
   'session.revoked',
   'prekeys.low',
   'devices.changed',
-  'direct.message',
   'requests.changed',
   'conversations.message',
   'conversations.changed',

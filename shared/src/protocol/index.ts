@@ -5,7 +5,6 @@ export * from './auth.js';
 export * from './common.js';
 export * from './conversations.js';
 export * from './devices.js';
-export * from './direct.js';
 export * from './envelope-prekeys.js';
 export * from './errors.js';
 export * from './events.js';

@@ -9,8 +9,11 @@
 // 3.1: requests and offers, vetting, the moderation queue and decisions as signed audit
 // statements, matches, abuse reports, the audit log's head (issue 8). New events only: a 3.0
 // client still connects and keeps working.
-export const PROTOCOL_VERSION = '3.1';
-export const PROTOCOL_MAJOR = 3;
+// 4.0: conversations (issue 9) are the one messaging path; the interim direct mailbox (its send,
+// fetch and ack events and its push) is gone. Removing events breaks 3.x clients, which are
+// refused at the handshake (docs/protocol.md, "Changes in 4.0").
+export const PROTOCOL_VERSION = '4.0';
+export const PROTOCOL_MAJOR = 4;
 
 /** The major number of a "major.minor" version string, or undefined if it is not one. */
 export function protocolMajor(version: string): number | undefined {

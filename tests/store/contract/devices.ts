@@ -1,6 +1,6 @@
 // Contract for DeviceStore: bounded reservations, lists replaced only by compare-and-swap, an
-// added device consuming its reservation, and a removed device taking its prekeys, mailbox and
-// sessions with it in the same write.
+// added device consuming its reservation, and a removed device taking its prekeys, undelivered
+// conversation envelopes and sessions with it in the same write.
 import { describe, expect, it } from 'vitest';
 import type { CurrentStore } from './fixtures.js';
 import {
@@ -125,7 +125,7 @@ export function devicesContract(store: CurrentStore): void {
       expect(await store().devices.findDevice(stranger.deviceId)).toBeDefined();
     });
 
-    it('removes a device with its prekeys, its mailbox and its sessions, in one write', async () => {
+    it('removes a device with its prekeys, its undelivered envelopes and its sessions, in one write', async () => {
       const { accountId, deviceId } = await createDevice(store());
       const second = await createDevice(store(), accountId);
       await store().prekeys.setSignedPrekeys(deviceId, {
@@ -144,21 +144,34 @@ export function devicesContract(store: CurrentStore): void {
         10,
       );
       const sender = await createDevice(store());
-      const put = await store().directMessages.put(
+      const { conversation } = await store().conversations.openConversation({
+        id: unique('conversation'),
+        participants: [sender.accountId, accountId],
+        ttlMs: 3_600_000,
+        createdAt: 1,
+      });
+      // One envelope for each of the account's two devices.
+      const put = await store().conversations.appendMessage(
         {
-          id: unique('message'),
+          conversationId: conversation.id,
           senderId: sender.accountId,
           senderDeviceId: sender.deviceId,
-          recipientId: accountId,
-          recipientDeviceId: deviceId,
           clientId: unique('client'),
-          body: uniqueBytes(20),
-          createdAt: 1,
+          sentAt: 1,
+          envelopes: [
+            { deviceId, body: uniqueBytes(20) },
+            { deviceId: second.deviceId, body: uniqueBytes(20) },
+          ],
         },
-        { mailbox: { messages: 10, bytes: 1_000 }, sender: { messages: 10, bytes: 1_000 } },
-        2,
+        { envelopes: 10, bytes: 1_000 },
       );
       expect(put.kind).toBe('created');
+      const waiting = (device: string) =>
+        store().conversations.fetchEnvelopes(conversation.id, device, {
+          after: 0,
+          sentAfter: 0,
+          limit: 10,
+        });
       const bound = newSession(accountId);
       const otherDevice = newSession(accountId);
       await store().sessions.create(bound);
@@ -179,7 +192,8 @@ export function devicesContract(store: CurrentStore): void {
       expect(await store().prekeys.takeBundle(deviceId)).toBeUndefined();
       expect(await store().prekeys.countOneTimePrekeys(deviceId)).toBe(0);
       expect(await store().prekeys.countOneTimeKemPrekeys(deviceId)).toBe(0);
-      expect(await store().directMessages.listForRecipient(deviceId, 10)).toStrictEqual([]);
+      expect(await waiting(deviceId)).toStrictEqual([]);
+      expect((await waiting(second.deviceId)).map((envelope) => envelope.seq)).toStrictEqual([1]);
       expect(await store().sessions.filterLive([bound.id, otherDevice.id], 1_600)).toStrictEqual(
         new Set([otherDevice.id]),
       );

@@ -1,5 +1,5 @@
 // devices.remove: publish the next identity-signed device list without one device; its sessions,
-// prekeys and mailbox end at once.
+// prekeys and undelivered envelopes end at once.
 import type { DeviceService } from '../../domain/devices.js';
 import { defineHandler, EVERY_ROLE } from '../handler.js';
 

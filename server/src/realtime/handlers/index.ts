@@ -9,7 +9,6 @@ import type { CertificateService } from '../../domain/certificates.js';
 import type { ConversationMessageService } from '../../domain/conversations/conversation-messages.js';
 import type { ConversationService } from '../../domain/conversations/conversations.js';
 import type { DeviceService } from '../../domain/devices.js';
-import type { DirectMessageService } from '../../domain/direct-messages.js';
 import type { EnvelopePrekeyService } from '../../domain/envelope-prekeys.js';
 import type { OfferService } from '../../domain/offers.js';
 import type { PrekeyService } from '../../domain/prekeys.js';
@@ -36,9 +35,6 @@ import { devicesAdd } from './devices-add.js';
 import { devicesList } from './devices-list.js';
 import { devicesRemove } from './devices-remove.js';
 import { devicesReserve } from './devices-reserve.js';
-import { directAck } from './direct-ack.js';
-import { directFetch } from './direct-fetch.js';
-import { directSend } from './direct-send.js';
 import { envelopePrekeysFetch } from './envelope-prekeys-fetch.js';
 import { envelopePrekeysPublish } from './envelope-prekeys-publish.js';
 import { keysBackupPut } from './keys-backup-put.js';
@@ -78,7 +74,6 @@ export interface HandlerDeps {
   readonly devices: DeviceService;
   readonly prekeys: PrekeyService;
   readonly certificates: CertificateService;
-  readonly direct: DirectMessageService;
   readonly envelopePrekeys: EnvelopePrekeyService;
   readonly offers: OfferService;
   readonly requests: RequestService;
@@ -134,9 +129,6 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     revocationsPublish(deps.certificates),
     envelopePrekeysPublish(deps.envelopePrekeys),
     envelopePrekeysFetch(deps.envelopePrekeys),
-    directSend(deps.direct),
-    directFetch(deps.direct),
-    directAck(deps.direct),
     conversationsOpen(deps.conversations),
     conversationsList(deps.conversations),
     conversationsSend(deps.conversationMessages),

@@ -62,7 +62,7 @@ export interface DeviceStore {
    * Replaces the account's list with `list` in one atomic write, if its stored version is still
    * `expectedVersion` (null: no list yet), and applies `change`: an added device's reservation
    * is consumed and the device recorded; a removed device is deleted with its prekeys and its
-   * mailbox, and its sessions are revoked.
+   * undelivered envelopes, and its sessions are revoked.
    */
   publish(update: {
     readonly accountId: string;

@@ -5,7 +5,6 @@ import type { CertificateStore } from './certificates.js';
 import type { ChallengeStore } from './challenges.js';
 import type { ConversationStore } from './conversations.js';
 import type { DeviceStore } from './devices.js';
-import type { DirectMessageStore } from './direct-messages.js';
 import type { EnrolmentStore } from './enrolments.js';
 import type { EnvelopePrekeyStore } from './envelope-prekeys.js';
 import type { MetaStore } from './meta.js';
@@ -26,7 +25,6 @@ export interface Store {
   readonly devices: DeviceStore;
   readonly prekeys: PrekeyStore;
   readonly certificates: CertificateStore;
-  readonly directMessages: DirectMessageStore;
   readonly envelopePrekeys: EnvelopePrekeyStore;
   readonly audit: AuditStore;
   readonly vetting: VettingStore;

@@ -1,5 +1,5 @@
 // DeviceStore on SQLite: one signed list per account, the devices it names, and reservations of
-// new devices' ids. A removed device's prekeys and mailbox go with its row (ON DELETE CASCADE)
+// new devices' ids. A removed device's prekeys and envelopes go with its row (ON DELETE CASCADE)
 // and its sessions are revoked in the same transaction.
 import type Database from 'better-sqlite3';
 import type {

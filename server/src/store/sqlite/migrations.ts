@@ -544,6 +544,20 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 15,
+    name: 'the interim direct mailbox is gone: conversations are the one messaging path',
+    up: (db) => {
+      // Undelivered direct envelopes were for a protocol (3.x) no client of this server speaks;
+      // their senders' clients resend over conversations. secure_delete (set at open) zeroes the
+      // dropped pages, and the scrub at open empties the log before anything is served
+      // (tests/store/sqlite-migrations.test.ts reads the three files).
+      db.exec(`
+        DROP INDEX direct_messages_by_recipient_device;
+        DROP TABLE direct_messages;
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {

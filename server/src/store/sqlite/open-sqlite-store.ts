@@ -11,7 +11,6 @@ import { createSqliteCertificateStore } from './certificates.js';
 import { createSqliteChallengeStore } from './challenges.js';
 import { createSqliteConversationStore } from './conversations.js';
 import { createSqliteDeviceStore } from './devices.js';
-import { createSqliteDirectMessageStore } from './direct-messages.js';
 import { createSqliteEnrolmentStore } from './enrolments.js';
 import { createSqliteEnvelopePrekeyStore } from './envelope-prekeys.js';
 import { settle } from './codec.js';
@@ -134,7 +133,6 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const devices = createSqliteDeviceStore(db);
   const prekeys = createSqlitePrekeyStore(db);
   const certificates = createSqliteCertificateStore(db);
-  const directMessages = createSqliteDirectMessageStore(db);
   const audit = createSqliteAuditStore(db);
   const offers = createSqliteOfferStore(db);
   const requests = createSqliteRequestStore(db);
@@ -169,7 +167,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     meta: createSqliteMetaStore(db),
     devices: {
       ...devices,
-      // A removed device's prekeys, mailbox and sessions end for good: on stable storage before
+      // A removed device's prekeys, envelopes and sessions end for good: on stable storage before
       // the ack, and scrubbed from the log like every deletion.
       publish: (update) => scrubbed(durably(db, () => devices.publish(update))),
       purgePending: (now) => scrubbed(devices.purgePending(now)),
@@ -183,10 +181,6 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       putModeratorCertificate: (record) =>
         durably(db, () => certificates.putModeratorCertificate(record)),
       putRevocationList: (list) => durably(db, () => certificates.putRevocationList(list)),
-    },
-    directMessages: {
-      ...directMessages,
-      deleteForRecipient: (id, ids) => scrubbed(directMessages.deleteForRecipient(id, ids)),
     },
     // Public keys only: a replaced prekey needs no scrubbing, and losing the newest in a power cut
     // costs the owner one re-publish.

@@ -7,7 +7,7 @@
 // The guarantee: rows deleted through a scrubbing store method are gone from the database,
 // -wal and -shm files within WAL_SCRUB_DELAY_MS of the delete; at close; and, after a crash,
 // as soon as the store is opened again. Checkpointing after every delete would put a
-// checkpoint (two fsyncs) into each `direct.ack`; one per burst of deletes costs the relay
+// checkpoint (two fsyncs) into each `conversations.ack`; one per burst of deletes costs the relay
 // nothing measurable and leaves a second's window, which a seizure cannot aim at.
 import type Database from 'better-sqlite3';
 

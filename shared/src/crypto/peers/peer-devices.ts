@@ -1,7 +1,8 @@
 // One peer account as this device sees it: the peer's identity (already trusted: a verified
 // moderator certificate, a pinned contact), its verified device list, and one session per listed
-// device. A message to the peer is encrypted once per device (`encrypt`, one envelope each, for
-// `direct.send`), and an envelope from the peer is accepted only from a device its list names.
+// device. A message to the peer is encrypted once per device (`encrypt`, one envelope each: the
+// `envelopes` of one `conversations.send`), and an envelope from the peer is accepted only from a
+// device its list names.
 // A newer list replaces the old one (never an older: REPLAY), and the sessions of devices it no
 // longer names are wiped at once, so nothing more is ever encrypted to a removed device.
 import { equalBytes } from '../primitives/bytes.js';
@@ -23,7 +24,7 @@ import {
   type Session,
 } from '../ratchet/session.js';
 
-/** One device's copy of a message: `direct.send`'s `device` and `body`. */
+/** One device's copy of a message: one of `conversations.send`'s `envelopes` (`device`, `body`). */
 export interface DeviceEnvelope {
   readonly deviceId: string;
   readonly body: Uint8Array;
@@ -31,7 +32,10 @@ export interface DeviceEnvelope {
 
 /** A message encrypted for every device of a peer that this device can reach. */
 export interface FanOut {
-  /** The device list version the envelopes were made for: `direct.send`'s `deviceListVersion`. */
+  /**
+   * The device list version the envelopes were made for: after a `DEVICE_LIST_CHANGED` refusal,
+   * a newer list than this one is what the client fetches and encrypts for again.
+   */
   readonly version: number;
   readonly envelopes: readonly DeviceEnvelope[];
   /** Listed devices with no session yet (no bundle fetched, or none served): fetch and retry. */
@@ -124,9 +128,9 @@ export class PeerDevices {
   }
 
   /**
-   * Decrypts an envelope from the peer's device `fromDevice` (the server's `direct.message`
-   * `fromDevice`). A device the list does not name is UNTRUSTED (fetch the newest list, then
-   * retry). A prekey message with a new base key starts a new session with that device, from
+   * Decrypts an envelope from the peer's device `fromDevice` (the `fromDevice` of the server's
+   * `conversations.message`). A device the list does not name is UNTRUSTED (fetch the newest
+   * list, then retry). A prekey message with a new base key starts a new session with that device, from
    * the peer's identity only; anything else goes to the device's current session.
    */
   decrypt(
