@@ -1,7 +1,7 @@
 // The express application: security headers, a strict JSON body limit, health, auth routes,
 // the static web client, and the one error handler.
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import passport from 'passport';
@@ -20,7 +20,14 @@ import { healthRoutes } from './health-routes.js';
 import { requestLog } from './request-log.js';
 import { BearerStrategy, SignatureStrategy } from './passport-strategies.js';
 
-export const CLIENT_DIR = fileURLToPath(new URL('../../../client/public', import.meta.url));
+/**
+ * The web client's files, found through its workspace package (node_modules/@kolokol/client) like
+ * any dependency, so the sources and the compiled bundle in dist/ (`npm run build`) find the same.
+ */
+export const CLIENT_DIR = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@kolokol/client/package.json')),
+  'public',
+);
 
 export interface AppDeps {
   readonly config: Config;
