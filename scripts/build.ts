@@ -30,13 +30,23 @@ const npmPackagesExternal: Plugin = {
 const { values } = parseArgs({
   options: { outdir: { type: 'string', default: path.join(REPO_ROOT, 'dist', 'server') } },
 });
+const outdir = path.resolve(values.outdir);
+// Node resolves the bundle's npm imports from node_modules in the directories above it.
+if (path.relative(REPO_ROOT, outdir).startsWith('..')) {
+  throw new Error('--outdir must be inside the repository, whose node_modules the bundle uses');
+}
+/** The web client's files as a URL relative to the bundle (server/src/http/app.ts reads it). */
+const clientDirFromBundle = path
+  .relative(outdir, path.join(REPO_ROOT, 'client', 'public'))
+  .split(path.sep)
+  .join('/');
 
 // Writes <outdir>/main.js and <outdir>/admin.js, each with a source map. Warnings and errors go
 // to stderr (tests/server/compiled-start.test.ts expects none); an error fails the command.
 await build({
   absWorkingDir: REPO_ROOT,
   entryPoints: ENTRY_POINTS,
-  outdir: path.resolve(values.outdir),
+  outdir,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -46,5 +56,6 @@ await build({
   sourcemap: true,
   sourcesContent: false,
   plugins: [npmPackagesExternal],
+  define: { CLIENT_DIR_FROM_BUNDLE: JSON.stringify(clientDirFromBundle) },
   logLevel: 'warning',
 });

@@ -12,6 +12,7 @@ import {
   spawnCaptured,
   startProcess,
 } from '../support/process.js';
+import { startTestServer } from '../support/server.js';
 
 interface Manifest {
   scripts?: Record<string, string>;
@@ -20,6 +21,10 @@ interface Manifest {
 
 const readManifest = async (dir: string) =>
   JSON.parse(await readFile(path.join(REPO_ROOT, dir, 'package.json'), 'utf8')) as Manifest;
+
+/** The web client's page as the repository holds it, which both ways of running serve. */
+const webClientPage = () =>
+  readFile(path.join(REPO_ROOT, 'client', 'public', 'index.html'), 'utf8');
 
 /** Node's options in `npm run start:prod`, so the test runs the output the way it documents. */
 const NODE_OPTIONS = ['--enable-source-maps'];
@@ -85,6 +90,19 @@ describe('npm run build', () => {
   });
 });
 
+describe('the sources (npm start)', () => {
+  it('serve the web client from client/public, as the build does', async () => {
+    const server = await startTestServer();
+    try {
+      const page = await fetch(`${server.url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toBe(await webClientPage());
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('node on the build', () => {
   it('serves health, the web client, registration, login and sockets; the admin CLI works beside it; SIGTERM stops it', async () => {
     const cwd = await mkdtemp(path.join(tmpdir(), 'kolokol-compiled-'));
@@ -106,6 +124,7 @@ describe('node on the build', () => {
       const page = await fetch(`${url}/`);
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');
+      expect(await page.text()).toBe(await webClientPage());
       expect((await stat(path.join(dataDir, 'kolokol.sqlite'))).mode & 0o077).toBe(0);
 
       const { account, token } = await registerAndLogin(url, 'compiled');

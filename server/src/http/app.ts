@@ -1,7 +1,7 @@
 // The express application: security headers, a strict JSON body limit, health, auth routes,
 // the static web client, and the one error handler.
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import passport from 'passport';
@@ -21,12 +21,15 @@ import { requestLog } from './request-log.js';
 import { BearerStrategy, SignatureStrategy } from './passport-strategies.js';
 
 /**
- * The web client's files, found through its workspace package (node_modules/@kolokol/client) like
- * any dependency, so the sources and the compiled bundle in dist/ (`npm run build`) find the same.
+ * The web client's files (client/public), relative to this module; in the compiled bundle, which
+ * sits elsewhere, relative to the bundle: scripts/build.ts defines CLIENT_DIR_FROM_BUNDLE there.
  */
-export const CLIENT_DIR = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('@kolokol/client/package.json')),
-  'public',
+declare const CLIENT_DIR_FROM_BUNDLE: string | undefined;
+export const CLIENT_DIR = fileURLToPath(
+  new URL(
+    typeof CLIENT_DIR_FROM_BUNDLE === 'string' ? CLIENT_DIR_FROM_BUNDLE : '../../../client/public',
+    import.meta.url,
+  ),
 );
 
 export interface AppDeps {
