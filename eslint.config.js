@@ -5,6 +5,8 @@ import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'data/**', 'client/dist/**', 'tests/docs/.examples/**'] },
+  // `npm run build`'s output (scripts/build.ts): generated JavaScript, checked as its sources.
+  { ignores: ['dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -21,12 +21,22 @@ export interface Finished {
   readonly stderr: string;
 }
 
+/** Runs a TypeScript entry point (relative to the repository) through tsx, as `npm start` does. */
 export function startProcess(
   script: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },
 ) {
-  const child = spawn(TSX, [path.join(REPO_ROOT, script), ...args], {
+  return spawnCaptured(TSX, [path.join(REPO_ROOT, script), ...args], options);
+}
+
+/** Runs `command`, collecting its output; `finished` resolves when it has exited. */
+export function spawnCaptured(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+) {
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,4 +69,15 @@ export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<Resp
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`no answer from ${url}: ${String(lastError)}`);
+}
+
+/** The port a server reports in its "kolokol listening" log line (bounded wait). */
+export async function listeningPort(output: () => string, timeoutMs = 20_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /"port":(\d+),[^\n]*"msg":"kolokol listening"/.exec(output());
+    if (match) return Number(match[1]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('the server never reported its port');
 }

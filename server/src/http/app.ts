@@ -20,7 +20,17 @@ import { healthRoutes } from './health-routes.js';
 import { requestLog } from './request-log.js';
 import { BearerStrategy, SignatureStrategy } from './passport-strategies.js';
 
-export const CLIENT_DIR = fileURLToPath(new URL('../../../client/public', import.meta.url));
+/**
+ * The web client's files (client/public), relative to this module; in the compiled bundle, which
+ * sits elsewhere, relative to the bundle: scripts/build.ts defines CLIENT_DIR_FROM_BUNDLE there.
+ */
+declare const CLIENT_DIR_FROM_BUNDLE: string | undefined;
+export const CLIENT_DIR = fileURLToPath(
+  new URL(
+    typeof CLIENT_DIR_FROM_BUNDLE === 'string' ? CLIENT_DIR_FROM_BUNDLE : '../../../client/public',
+    import.meta.url,
+  ),
+);
 
 export interface AppDeps {
   readonly config: Config;
