@@ -82,9 +82,13 @@ export class Conversations {
     return this.state.conversations[id];
   }
 
-  /** A conversation's messages on this device, in order (own queued ones last). */
+  /**
+   * A conversation's messages on this device in the conversation's order (by `seq`, which the
+   * server assigns to both sides' messages alike), then those not yet sent in the order written.
+   */
   async history(id: string): Promise<readonly LocalMessage[]> {
-    return [...(await this.#history(id))];
+    const order = (message: LocalMessage) => message.seq ?? Number.POSITIVE_INFINITY;
+    return [...(await this.#history(id))].sort((a, b) => order(a) - order(b));
   }
 
   /** Messages waiting in the outbox (queued, not yet acknowledged by the server). */
@@ -113,6 +117,10 @@ export class Conversations {
       throw new KolokolError('BAD_REQUEST', 'the message is too long');
     }
     const message = await this.#exclusive(async () => {
+      if (this.state.conversations[conversation] === undefined) {
+        // Perhaps opened by the peer a moment ago, its push not yet handled: ask the server.
+        await this.#remember((await this.connection.call('conversations.list', {})).conversations);
+      }
       if (this.state.conversations[conversation] === undefined) {
         throw new KolokolError('NOT_FOUND', 'no such conversation on this device');
       }
