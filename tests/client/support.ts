@@ -1,7 +1,7 @@
 // Helpers for the client core's tests: accounts made through the core itself (staff with an
 // enrolment code from the same service the admin CLI calls), and waiting for what the core emits.
 import { toBase64Url } from '@kolokol/shared';
-import { randomBytes } from '@kolokol/shared/crypto';
+import { randomBytes, type RecoveryKit } from '@kolokol/shared/crypto';
 import { KolokolClient, MemoryStorage, type LocalMessage } from '@kolokol/client/core';
 import type { TestServer } from '../support/server.js';
 
@@ -25,13 +25,13 @@ export async function registerMember(
   server: { url: string },
   role: 'contact' | 'volunteer' = 'contact',
   storage = new MemoryStorage(),
-): Promise<Member & { accountKey: Uint8Array }> {
+): Promise<Member & { accountKey: Uint8Array; kit: RecoveryKit }> {
   const handle = newHandle(role);
-  const { client, accountKey } = await KolokolClient.register(
+  const { client, accountKey, kit } = await KolokolClient.register(
     { url: server.url, deployment: DEPLOYMENT, storage },
     { handle, passphrase: PASSPHRASE, role },
   );
-  return { client, storage, handle, accountKey };
+  return { client, storage, handle, accountKey, kit };
 }
 
 /** A moderator enrolled by the operator and registered through the core with its code. */
