@@ -95,8 +95,9 @@ describe('a dropped connection', () => {
     for (const text of fromContact) {
       queued.push(await contact.client.conversations.send(conversation.id, text));
     }
-    // Written while offline: queued, not sent.
+    // Written while offline (the first reconnect waits at least 250 ms): all three wait in the outbox.
     expect(queued.map((message) => message.state)).toEqual(['queued', 'queued', 'queued']);
+    expect(contact.client.conversations.pending).toBe(3);
 
     await eventually(() => toContact.length === 6 && toModerator.length === 3);
     expect(toContact).toEqual(['before', ...fromModerator]);

@@ -31,6 +31,7 @@ import { KolokolError } from './errors.js';
 import { CLIENT_LIMITS } from './limits.js';
 import { Emitter } from './observable.js';
 import { Peers } from './peers.js';
+import { Serial } from './serial.js';
 import { clientStateSchema, type ClientState } from './state.js';
 import type { StoragePort } from './storage.js';
 import { RECORDS, Vault } from './vault.js';
@@ -55,6 +56,7 @@ export class KolokolClient {
   #prekeys: PrekeyStore | undefined;
   #ending = false;
   #renewedWithoutConnecting = false;
+  readonly #serial = new Serial();
 
   private constructor(
     private readonly options: ClientOptions,
@@ -169,15 +171,25 @@ export class KolokolClient {
     const prekeys = this.#prekeys;
     const state = await this.#loadState(prekeys.device.deviceId);
     this.#peers = new Peers(this.connection, this.vault, state, this.session.identity, prekeys);
-    this.#conversations = new Conversations(this.connection, this.vault, state, this.#peers);
-    await supplyPrekeys(this.connection, this.vault, prekeys);
-    this.connection.onPush('prekeys.low', () => {
-      void supplyPrekeys(this.connection, this.vault, prekeys).catch(() => undefined);
-    });
+    const conversations = new Conversations(
+      this.connection,
+      this.vault,
+      state,
+      this.#peers,
+      this.#serial,
+    );
+    this.#conversations = conversations;
+    const supply = () =>
+      this.#serial.run(() => supplyPrekeys(this.connection, this.vault, prekeys));
+    await supply();
+    this.connection.onPush('prekeys.low', () => void supply().catch(() => undefined));
+    // On every reconnect: the signed prekey may be due, and messages may have been missed.
     this.connection.connected.on(() => {
-      void this.#conversations?.catchUp().catch(() => undefined);
+      void supply()
+        .then(() => conversations.catchUp())
+        .catch(() => undefined);
     });
-    await this.#conversations.catchUp();
+    await conversations.catchUp();
   }
 
   async #loadState(deviceId: string): Promise<ClientState> {

@@ -25,6 +25,7 @@ import type { Connection } from './connection.js';
 import { KolokolError, isKolokolError } from './errors.js';
 import { CLIENT_LIMITS } from './limits.js';
 import { Emitter } from './observable.js';
+import type { Serial } from './serial.js';
 import type { Peers } from './peers.js';
 import {
   historySchema,
@@ -50,8 +51,6 @@ export class Conversations {
   /** A message was added or changed state (sent, failed, received): render it. */
   readonly messages = new Emitter<LocalMessage>();
   readonly #histories = new Map<string, LocalMessage[]>();
-  /** Every state change runs in this chain, one at a time: sends, fetches and acks never interleave. */
-  #queue: Promise<unknown> = Promise.resolve();
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
 
@@ -60,6 +59,8 @@ export class Conversations {
     private readonly vault: Vault,
     private readonly state: ClientState,
     private readonly peers: Peers,
+    /** The client's one queue of state changes: sends, fetches, acks and prekey supply never interleave. */
+    private readonly serial: Serial,
   ) {
     connection.onPush('conversations.message', (raw) => {
       const parsed = conversationMessageSchema.safeParse(raw);
@@ -175,9 +176,7 @@ export class Conversations {
   // -- internals: everything below runs inside #exclusive --
 
   #exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(work);
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.serial.run(work);
   }
 
   /** Work started by a push or a send: its failure is transient (retried on reconnect), not thrown. */
