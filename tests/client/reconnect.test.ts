@@ -176,15 +176,10 @@ describe('a server killed and restarted mid-conversation', () => {
     clients.push(restarted);
 
     const everything = [...burst, ...whileDown];
-    const done = async () => {
+    await eventually(async () => {
       const history = await restarted.conversations.history(conversation.id);
       return texts(history, 'peer').length >= everything.length && toModerator.length >= 5;
-    };
-    const deadline = Date.now() + 30_000;
-    while (!(await done())) {
-      if (Date.now() > deadline) throw new Error('not delivered in time');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    }, 30_000);
     const contactHistory = await restarted.conversations.history(conversation.id);
     expect(texts(contactHistory, 'peer')).toEqual(everything);
     expect(texts(contactHistory, 'me')).toEqual(['hello', ...offline]);

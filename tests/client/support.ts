@@ -56,9 +56,12 @@ export function receivedTexts(client: KolokolClient): string[] {
 }
 
 /** Waits, bounded, until `check` holds; polls every 20 ms. */
-export async function eventually(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 15_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

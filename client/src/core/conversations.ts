@@ -263,28 +263,36 @@ export class Conversations {
       seq: message.seq,
       at: message.sentAt,
     };
+    const undecryptable = (problem: string): LocalMessage => ({
+      ...received,
+      text: null,
+      state: 'undecryptable',
+      problem,
+    });
+    let plaintext: Uint8Array;
     try {
-      const plaintext = await this.peers.decrypt(
+      plaintext = await this.peers.decrypt(
         message.from,
         message.fromDevice,
         message.body,
         Date.now(),
       );
-      if (plaintext.length > MAX_SESSION_PLAINTEXT_BYTES) {
-        throw new CryptoError('MALFORMED', 'too long');
-      }
-      const parsed = messagePlaintextSchema.safeParse(JSON.parse(fromUtf8(plaintext)));
-      if (!parsed.success)
-        return { ...received, text: null, state: 'undecryptable', problem: 'MALFORMED' };
-      return { ...received, text: parsed.data.text, state: 'received' };
     } catch (error) {
-      if (error instanceof CryptoError) {
-        return { ...received, text: null, state: 'undecryptable', problem: error.reason };
-      }
-      if (error instanceof SyntaxError) {
-        return { ...received, text: null, state: 'undecryptable', problem: 'MALFORMED' };
+      // No connection to look the sender up: try again later. Anything else is this message's
+      // own fault, shown as such, so that one bad message never blocks the conversation.
+      if (isKolokolError(error, ...TRANSIENT)) throw error;
+      if (error instanceof CryptoError || error instanceof KolokolError) {
+        return undecryptable(problemOf(error));
       }
       throw error;
+    }
+    try {
+      if (plaintext.length > MAX_SESSION_PLAINTEXT_BYTES) return undecryptable('MALFORMED');
+      const parsed = messagePlaintextSchema.safeParse(JSON.parse(fromUtf8(plaintext)));
+      if (!parsed.success) return undecryptable('MALFORMED');
+      return { ...received, text: parsed.data.text, state: 'received' };
+    } catch {
+      return undecryptable('MALFORMED');
     }
   }
 

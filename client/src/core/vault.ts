@@ -5,6 +5,7 @@
 // is refused (REPLAY). Nothing the port holds is readable without the passphrase.
 import { toBase64Url } from '@kolokol/shared';
 import {
+  fromUtf8,
   openClientState,
   openPrekeyStore,
   openSession,
@@ -51,7 +52,7 @@ export class Vault {
         account: this.handle,
         minGeneration,
       });
-      return { value: JSON.parse(new TextDecoder().decode(state)) as unknown, generation };
+      return { value: JSON.parse(fromUtf8(state)) as unknown, generation };
     });
     return opened;
   }
