@@ -10,9 +10,12 @@ import {
 import {
   publicIdentity,
   safetyNumber,
+  type EnvelopePrekeyStore,
   type PrekeyStore,
+  type PublicIdentity,
   type RecoveryKit,
   type SafetyNumber,
+  type TrustConfiguration,
 } from '@kolokol/shared/crypto';
 import {
   endSessions,
@@ -27,6 +30,15 @@ import {
 import { Connection, type ConnectionCredentials } from './connection.js';
 import { Conversations } from './conversations.js';
 import { linkDevice, supplyPrekeys } from './device.js';
+import {
+  loadEnvelopePrekeys,
+  receivesEnvelopes,
+  supplyEnvelopePrekeys,
+} from './envelope-prekeys.js';
+import { Matches } from './matches.js';
+import { Moderators } from './moderators.js';
+import { Offers } from './offers.js';
+import { Requests } from './requests.js';
 import { KolokolError } from './errors.js';
 import { CLIENT_LIMITS } from './limits.js';
 import { Emitter } from './observable.js';
@@ -39,6 +51,11 @@ import { RECORDS, Vault } from './vault.js';
 export interface ClientOptions extends ServerOptions {
   /** Where this device keeps its sealed records (MemoryStorage in Node; IndexedDB in a browser). */
   readonly storage: StoragePort;
+  /**
+   * The root key, deployment and revocation floor the build pins: needed to seal anything to the
+   * moderators (request details, an offer's note). Without it those calls are BAD_REQUEST.
+   */
+  readonly trust?: TrustConfiguration;
 }
 
 /** Why the client signed out by itself: the server's `session.revoked` reason or the refusal's code. */
@@ -54,6 +71,8 @@ export class KolokolClient {
   #conversations: Conversations | undefined;
   #peers: Peers | undefined;
   #prekeys: PrekeyStore | undefined;
+  #envelopePrekeys: EnvelopePrekeyStore | undefined;
+  readonly #moderators: Moderators;
   #ending = false;
   #renewedWithoutConnecting = false;
   readonly #serial = new Serial();
@@ -70,6 +89,7 @@ export class KolokolClient {
     this.connection.connected.on(() => {
       this.#renewedWithoutConnecting = false;
     });
+    this.#moderators = new Moderators(this.connection, options.trust);
   }
 
   /**
@@ -109,8 +129,28 @@ export class KolokolClient {
     return this.#prekeys!.device.deviceId;
   }
 
+  /** This account's public identity (what peers pin and safety numbers are made of). */
+  get identity(): PublicIdentity {
+    return publicIdentity(this.session.identity);
+  }
+
   get conversations(): Conversations {
     return this.#conversations!;
+  }
+
+  /** A contact's requests: details sealed to the verified moderators (needs `options.trust`). */
+  get requests(): Requests {
+    return new Requests(this.connection, this.#moderators, this.session.identity);
+  }
+
+  /** A volunteer's offer: its note sealed to the verified moderators (needs `options.trust`). */
+  get offers(): Offers {
+    return new Offers(this.connection, this.#moderators, this.session.identity, this.accountId);
+  }
+
+  /** Matches; a volunteer's approved ones come with their details opened on this device. */
+  get matches(): Matches {
+    return new Matches(this.connection, this.#envelopePrekeys);
   }
 
   /** Any protocol event, typed by @kolokol/shared; refusals throw KolokolError (see Connection.call). */
@@ -179,8 +219,22 @@ export class KolokolClient {
       this.#serial,
     );
     this.#conversations = conversations;
+    if (receivesEnvelopes(this.session.role)) {
+      this.#envelopePrekeys = await loadEnvelopePrekeys(this.vault);
+    }
+    const envelopePrekeys = this.#envelopePrekeys;
     const supply = () =>
-      this.#serial.run(() => supplyPrekeys(this.connection, this.vault, prekeys));
+      this.#serial.run(async () => {
+        await supplyPrekeys(this.connection, this.vault, prekeys);
+        if (envelopePrekeys !== undefined) {
+          await supplyEnvelopePrekeys(
+            this.connection,
+            this.vault,
+            envelopePrekeys,
+            this.session.identity,
+          );
+        }
+      });
     await supply();
     this.connection.onPush('prekeys.low', () => void supply().catch(() => undefined));
     // On every reconnect: the signed prekey may be due, and messages may have been missed.

@@ -129,6 +129,21 @@ export class Connection {
    * reached the server: retry only what is idempotent).
    */
   async call<E extends ClientEventName>(event: E, payload: EventInput<E>): Promise<EventOutput<E>> {
+    return (await this.#exchange(event, payload)).parsed;
+  }
+
+  /**
+   * As `call`, checked against the same schema, but resolves with the result exactly as it
+   * arrived (wire form): for verifiers that parse it themselves (verifyModeratorDirectory).
+   */
+  async callWire<E extends ClientEventName>(event: E, payload: EventInput<E>): Promise<unknown> {
+    return (await this.#exchange(event, payload)).wire;
+  }
+
+  async #exchange<E extends ClientEventName>(
+    event: E,
+    payload: EventInput<E>,
+  ): Promise<{ parsed: EventOutput<E>; wire: unknown }> {
     if (!this.#socket.connected) throw new KolokolError('UNAVAILABLE', 'not connected');
     let raw: unknown;
     try {
@@ -146,7 +161,7 @@ export class Connection {
       throw new KolokolError('INTERNAL', `${event} answered outside the contract`, { cause });
     }
     if (!ack.ok) throw KolokolError.fromBody(ack.error);
-    return ack.data;
+    return { parsed: ack.data, wire: (raw as { data: unknown }).data };
   }
 
   /** Listens to a server push; the listener gets it raw (`unknown`) and parses it with its schema. */

@@ -7,13 +7,16 @@ import { toBase64Url } from '@kolokol/shared';
 import {
   fromUtf8,
   openClientState,
+  openEnvelopePrekeyStore,
   openPrekeyStore,
   openSession,
   sealClientState,
+  sealEnvelopePrekeyStore,
   sealPrekeyStore,
   sealSession,
   utf8,
   randomBytes,
+  type EnvelopePrekeyStore,
   type PrekeyStore,
   type Session,
 } from '@kolokol/shared/crypto';
@@ -27,6 +30,7 @@ import type { StoragePort } from './storage.js';
 export const RECORDS = {
   accountKey: 'account-key',
   prekeys: 'prekeys',
+  envelopePrekeys: 'envelope-prekeys',
   state: 'state',
   history: (record: string) => `history/${record}`,
   session: (record: string) => `session/${record}`,
@@ -60,6 +64,16 @@ export class Vault {
   loadPrekeys(): Promise<PrekeyStore | undefined> {
     return this.#load(RECORDS.prekeys, (blob, minGeneration) => {
       const { store, generation } = openPrekeyStore(this.storageKey, blob, {
+        account: this.handle,
+        minGeneration,
+      });
+      return { value: store, generation };
+    });
+  }
+
+  loadEnvelopePrekeys(): Promise<EnvelopePrekeyStore | undefined> {
+    return this.#load(RECORDS.envelopePrekeys, (blob, minGeneration) => {
+      const { store, generation } = openEnvelopePrekeyStore(this.storageKey, blob, {
         account: this.handle,
         minGeneration,
       });
@@ -124,6 +138,14 @@ export class VaultBatch {
       generation: this.nextGeneration(RECORDS.prekeys),
     });
     return this.#set(RECORDS.prekeys, sealed);
+  }
+
+  putEnvelopePrekeys(store: EnvelopePrekeyStore): this {
+    const sealed = sealEnvelopePrekeyStore(this.storageKey, store, {
+      account: this.vault.handle,
+      generation: this.nextGeneration(RECORDS.envelopePrekeys),
+    });
+    return this.#set(RECORDS.envelopePrekeys, sealed);
   }
 
   putSession(id: string, session: Session): this {
