@@ -12,6 +12,7 @@ import {
   KolokolClient,
   MemoryStorage,
   type ConnectionState,
+  type StorageChanges,
   type LocalMessage,
 } from '@kolokol/client/core';
 import {
@@ -108,6 +109,58 @@ describe('a dropped connection', () => {
     expectOrderedOnce(history);
     expect(texts(history, 'me')).toEqual(fromContact);
     expect(history.filter((m) => m.from === 'me').every((m) => m.state === 'sent')).toBe(true);
+  });
+});
+
+/**
+ * A device's storage that, once armed, drops the network right after the next write of a
+ * conversation's history (a received message stored) and waits until the connection is down.
+ */
+class DroppingStorage extends MemoryStorage {
+  armed: (() => Promise<unknown>) | undefined;
+
+  override async write(changes: StorageChanges): Promise<void> {
+    await super.write(changes);
+    const names = [...(changes.put?.keys() ?? [])];
+    if (!names.some((name) => name.startsWith('history/'))) return;
+    const drop = this.armed;
+    this.armed = undefined;
+    await drop?.();
+  }
+}
+
+describe('an acknowledgement lost with the connection', () => {
+  let server: TestServer;
+  const clients: KolokolClient[] = [];
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await server?.close();
+  });
+
+  it('is sent on reconnect, and the message is shown once', async () => {
+    server = await startTestServer();
+    const moderator = await registerModerator(server);
+    const storage = new DroppingStorage();
+    const contact = await registerMember(server, 'contact', storage);
+    clients.push(moderator.client, contact.client);
+    const conversation = await moderator.client.conversations.open(contact.client.accountId);
+    await eventually(() => contact.client.conversations.get(conversation.id) !== undefined);
+    const toContact = receivedTexts(contact.client);
+
+    // The message is stored on the device, then the network drops before the ack leaves.
+    storage.armed = () => {
+      contact.client.connection.simulateNetworkDrop();
+      return contact.client.connection.state.when((state) => state !== 'connected');
+    };
+    await moderator.client.conversations.send(conversation.id, 'stored, not yet acked');
+    await eventually(() => toContact.length === 1);
+    await contact.client.connection.state.when((state) => state === 'connected');
+    await eventually(async () => {
+      const { conversations } = await contact.client.call('conversations.list', {});
+      return conversations.find((c) => c.id === conversation.id)?.ackedSeq === 1;
+    });
+    expect(toContact).toEqual(['stored, not yet acked']);
+    expect(storage.armed).toBeUndefined();
   });
 });
 

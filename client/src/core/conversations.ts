@@ -161,7 +161,16 @@ export class Conversations {
       await this.#remember(conversations);
       for (const listed of conversations) {
         const known = this.state.conversations[listed.id];
-        if (known !== undefined && listed.lastSeq > known.received) await this.#syncNow(listed.id);
+        if (known === undefined) continue;
+        const before = known.received;
+        if (listed.lastSeq > known.received) await this.#syncNow(listed.id);
+        if (known.received === before && listed.ackedSeq < known.received) {
+          // Stored here, but the ack was lost with the connection: acknowledge it now.
+          await this.connection.call('conversations.ack', {
+            conversation: listed.id,
+            seq: known.received,
+          });
+        }
       }
       await this.#flushNow();
     });
