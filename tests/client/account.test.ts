@@ -67,6 +67,11 @@ describe('registering and logging in through the client core', () => {
     });
     clients.push(again);
     expect(again.deviceId).toBe(deviceId);
+    // The kit can be shown again from the device, with the passphrase only.
+    expect((await again.recoveryKit(PASSPHRASE)).words).toEqual(member.kit.words);
+    await expect(again.recoveryKit('not the passphrase at all')).rejects.toSatisfy(
+      (error: unknown) => error instanceof CryptoError && error.reason === 'WRONG_PASSPHRASE',
+    );
     const devices = await again.call('devices.list', {});
     expect(devices.accountId).toBe(again.accountId);
   });

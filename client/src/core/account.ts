@@ -81,13 +81,15 @@ export async function registerAccount(
     input.enrolmentCode === undefined
       ? { role: input.role ?? 'contact' }
       : { enrolmentCode: input.enrolmentCode };
+  // On the device before the account exists: an account whose key is nowhere is lost for good,
+  // while a key stored for a registration that then failed is harmless (the next one replaces it).
+  await storeAccountKey(storage, handle, input.passphrase, prepared.accountKey);
   await postPaying(
     server.url,
     '/auth/register',
     { ...prepared.body, ...choice },
     registerResultSchema,
   );
-  await storeAccountKey(storage, handle, input.passphrase, prepared.accountKey);
   const session = await signIn(server, handle, prepared.keys, prepared.identity);
   const kit = recoveryKit({
     deployment: server.deployment,
@@ -146,6 +148,22 @@ export async function loginAccount(
     keys,
     identity,
   };
+}
+
+/**
+ * The recovery kit of the account key this device holds, opened with the passphrase: to show the
+ * kit again (a registration whose first login failed, a person who did not save it).
+ */
+export async function storedRecoveryKit(
+  server: ServerOptions,
+  storage: StoragePort,
+  handle: string,
+  passphrase: string,
+): Promise<RecoveryKit> {
+  const sealed = await storage.get(RECORDS.accountKey);
+  if (sealed === undefined) throw new KolokolError('NOT_FOUND', 'this device holds no account key');
+  const { accountKey } = openAccountKey(passphrase, sealed, { account: handle, minGeneration: 0 });
+  return recoveryKit({ deployment: server.deployment, handle, accountKey });
 }
 
 /** A fresh token for a session whose token expired, with the login key held in memory. */

@@ -22,6 +22,7 @@ import {
   loginAccount,
   registerAccount,
   renewSession,
+  storedRecoveryKit,
   type LoginInput,
   type RegisterInput,
   type ServerOptions,
@@ -167,6 +168,14 @@ export class KolokolClient {
     return theirs === undefined
       ? undefined
       : safetyNumber(publicIdentity(this.session.identity), theirs);
+  }
+
+  /**
+   * The recovery kit (words and QR payload) of the account key this device holds, opened with the
+   * passphrase (CryptoError WRONG_PASSPHRASE otherwise): to show it again.
+   */
+  recoveryKit(passphrase: string): Promise<RecoveryKit> {
+    return storedRecoveryKit(this.options, this.options.storage, this.handle, passphrase);
   }
 
   /** Ends this session on the server and here; the device keeps its sealed records for next time. */
