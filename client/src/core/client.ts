@@ -44,6 +44,7 @@ import { KolokolError } from './errors.js';
 import { CLIENT_LIMITS } from './limits.js';
 import { Emitter } from './observable.js';
 import { Peers } from './peers.js';
+import { ConversationRecords } from './records.js';
 import { Serial } from './serial.js';
 import { clientStateSchema, type ClientState } from './state.js';
 import type { StoragePort } from './storage.js';
@@ -220,13 +221,8 @@ export class KolokolClient {
     const prekeys = this.#prekeys;
     const state = await this.#loadState(prekeys.device.deviceId);
     this.#peers = new Peers(this.connection, this.vault, state, this.session.identity, prekeys);
-    const conversations = new Conversations(
-      this.connection,
-      this.vault,
-      state,
-      this.#peers,
-      this.#serial,
-    );
+    const records = new ConversationRecords(this.vault, state, this.#peers);
+    const conversations = new Conversations(this.connection, records, this.#serial);
     this.#conversations = conversations;
     if (receivesEnvelopes(this.session.role)) {
       this.#envelopePrekeys = await loadEnvelopePrekeys(this.vault);
