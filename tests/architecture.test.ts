@@ -1,5 +1,6 @@
 // The shape the design promises, checked: the domain imports no transport or database, shared
-// imports nothing Node-only and nothing from the server or client, and the rooms of
+// imports nothing Node-only and nothing from the server or client, the client core runs without
+// DOM or Node globals, and the rooms of
 // shared/src/crypto import one another without a cycle.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -90,6 +91,25 @@ describe('architecture', () => {
       for (const specifier of await importsOf(file)) {
         expect(nodeOrServer.test(specifier), `${file} imports ${specifier}`).toBe(false);
       }
+    }
+  });
+
+  it('the client core imports only shared, socket.io-client and zod, and uses no DOM-only or Node-only API', async () => {
+    // It runs in Node and in the browser alike: storage comes through a port, never a global.
+    const allowed = /^(\.\/|@kolokol\/shared(\/crypto)?$|socket\.io-client$|zod$)/;
+    const domOnly =
+      /\b(window|document|navigator|location|localStorage|sessionStorage|indexedDB|HTMLElement|customElements|process|Buffer|require)\b/;
+    const files = await sourceFiles('client/src/core');
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      for (const specifier of await importsOf(file)) {
+        expect(allowed.test(specifier), `${file} imports ${specifier}`).toBe(true);
+      }
+      const code = (await readFile(path.join(REPO_ROOT, file), 'utf8'))
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '')
+        .replace(/'[^'\n]*'/g, "''");
+      expect(domOnly.exec(code)?.[0], file).toBeUndefined();
     }
   });
 

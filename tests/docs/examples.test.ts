@@ -11,7 +11,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { readExamples, writeExamples } from './examples.js';
 
 /** The documents a client developer works from; each must carry runnable examples. */
-const DOCS_WITH_EXAMPLES = ['docs/client-api.md'] as const;
+const DOCS_WITH_EXAMPLES = ['docs/client-api.md', 'docs/client.md'] as const;
 
 const examples = await readExamples(DOCS_WITH_EXAMPLES);
 const files = await writeExamples(examples);
@@ -46,10 +46,16 @@ describe('documentation examples', () => {
     // Examples that talk to a server read its address the way a deployment would configure it.
     process.env.KOLOKOL_URL = server.url;
     process.env.KOLOKOL_ROOT_PUBLIC_KEY = encodeRootPublicKey(root.publicKey);
+    // docs/client.md: a moderator the operator enrolled, as `npm run admin -- enrol` would.
+    const { code } = await server.server.services.accounts.enrol('docs.moderator', 'moderator');
+    process.env.KOLOKOL_DOC_MODERATOR = 'docs.moderator';
+    process.env.KOLOKOL_DOC_ENROLMENT_CODE = code;
   });
   afterAll(async () => {
     delete process.env.KOLOKOL_URL;
     delete process.env.KOLOKOL_ROOT_PUBLIC_KEY;
+    delete process.env.KOLOKOL_DOC_MODERATOR;
+    delete process.env.KOLOKOL_DOC_ENROLMENT_CODE;
     await server.close();
   });
 

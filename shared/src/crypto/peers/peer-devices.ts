@@ -160,6 +160,23 @@ export class PeerDevices {
     return current.decrypt(message, now);
   }
 
+  /**
+   * Puts back a session opened from the key store (`openSession`) for one of the listed
+   * devices, replacing (and wiping) the one held. UNTRUSTED for a device the list does not name
+   * or a session with another identity.
+   */
+  restoreSession(deviceId: string, session: Session): void {
+    if (findListedDevice(this.#list, deviceId) === undefined) {
+      throw new CryptoError('UNTRUSTED', 'the device is not in the peer’s device list');
+    }
+    if (!sameIdentity(session.remoteIdentity, this.identity)) {
+      throw new CryptoError('UNTRUSTED', 'the session is not with the peer');
+    }
+    const current = this.#sessions.get(deviceId);
+    if (current !== session) current?.wipe();
+    this.#sessions.set(deviceId, session);
+  }
+
   /** The session with one of the peer's devices, e.g. to seal it in the key store. */
   session(deviceId: string): Session | undefined {
     return this.#sessions.get(deviceId);

@@ -53,6 +53,8 @@ export const KEY_STORE_PURPOSE = {
   'revocation-signer': 0x05,
   'envelope-prekeys': 0x06,
   'account-key': 0x07,
+  /** A client's own state beside its keys: conversations, outbox, history, pinned peers. */
+  'client-state': 0x08,
 } as const;
 
 export type KeyStorePurpose = keyof typeof KEY_STORE_PURPOSE;

@@ -7,7 +7,7 @@
 import { EnvelopePrekeyStore } from '../envelope/envelope-prekey-store.js';
 import { PrekeyStore, type PrekeyStoreOptions } from '../handshake/prekeys-store.js';
 import { Session } from '../ratchet/session.js';
-import type { KeyStoreExpectation } from './key-store.js';
+import { openKeyStore, type KeyStoreExpectation } from './key-store.js';
 import { openSerialization, sealSerialization } from './sealed-serialization.js';
 
 /** Whose state and which version of it; the generation must exceed every one written before. */
@@ -98,4 +98,29 @@ export function openEnvelopePrekeyStore(
     (plaintext) => EnvelopePrekeyStore.deserialize(plaintext),
   );
   return { store, generation };
+}
+
+/**
+ * Seals a client's own state (its serialization, e.g. UTF-8 JSON) as key-store purpose
+ * 'client-state': conversations, outbox and history are as secret as the keys. `state` is wiped.
+ */
+export function sealClientState(
+  storageKey: Uint8Array,
+  state: Uint8Array,
+  binding: SealedStateBinding,
+): Uint8Array {
+  return sealSerialization(storageKey, { purpose: 'client-state', ...binding }, state);
+}
+
+/** Opens a sealed client state; REPLAY for a generation below `expected.minGeneration`. */
+export function openClientState(
+  storageKey: Uint8Array,
+  blob: Uint8Array,
+  expected: SealedStateExpectation,
+): { state: Uint8Array; generation: number } {
+  const { plaintext, generation } = openKeyStore(storageKey, blob, {
+    purpose: 'client-state',
+    ...expected,
+  });
+  return { state: plaintext, generation };
 }

@@ -1,0 +1,248 @@
+// Registering and logging in over REST, as docs/protocol.md describes: the account key on the
+// device sealed under the passphrase alone, the two-secret keys derived from both, a signed
+// challenge, and the identity opened from the backup the server returns. The result is a
+// Session: the token and what the core keeps in memory while the user is logged in.
+import {
+  challengeResultSchema,
+  handleSchema,
+  loginResultSchema,
+  logoutResultSchema,
+  registerResultSchema,
+  toBase64Url,
+  type Role,
+  type SELF_REGISTER_ROLES,
+} from '@kolokol/shared';
+import {
+  deriveTwoSecretKeys,
+  openAccountKey,
+  openIdentityBackup,
+  prepareRegistration,
+  recoveryKit,
+  sealAccountKey,
+  signLoginChallenge,
+  type Identity,
+  type RecoveryKit,
+  type TwoSecretKeys,
+} from '@kolokol/shared/crypto';
+import { KolokolError } from './errors.js';
+import { postPaying, postRoute } from './rest.js';
+import type { StoragePort } from './storage.js';
+import { RECORDS } from './vault.js';
+
+/** Where the server is and which deployment this build belongs to (TrustConfiguration.deployment). */
+export interface ServerOptions {
+  readonly url: string;
+  readonly deployment: string;
+}
+
+/** A logged-in session: the token and the secrets the core holds in memory until logout. */
+export interface Session {
+  readonly handle: string;
+  readonly accountId: string;
+  readonly role: Role;
+  token: string;
+  expiresAt: number;
+  readonly keys: TwoSecretKeys;
+  readonly identity: Identity;
+}
+
+export interface RegisterInput {
+  readonly handle: string;
+  /** Checked for strength (WeakPassphraseError): offer generatePassphrase() by default. */
+  readonly passphrase: string;
+  /** A self-chosen role, or the operator's enrolment code (base64url) for staff: exactly one. */
+  readonly role?: (typeof SELF_REGISTER_ROLES)[number];
+  readonly enrolmentCode?: string;
+}
+
+export interface LoginInput {
+  readonly handle: string;
+  readonly passphrase: string;
+  /**
+   * The account key from the recovery kit (parseRecoveryWords / parseRecoveryPayload), on a
+   * device that does not hold it yet; it is then sealed on this device under the passphrase.
+   */
+  readonly accountKey?: Uint8Array;
+}
+
+/** Registers an account, seals its account key on the device, and logs in. Show `kit` once. */
+export async function registerAccount(
+  server: ServerOptions,
+  storage: StoragePort,
+  input: RegisterInput,
+): Promise<{ session: Session; accountKey: Uint8Array; kit: RecoveryKit }> {
+  const handle = handleSchema.parse(input.handle);
+  const prepared = await prepareRegistration({
+    deployment: server.deployment,
+    handle,
+    passphrase: input.passphrase,
+  });
+  const choice =
+    input.enrolmentCode === undefined
+      ? { role: input.role ?? 'contact' }
+      : { enrolmentCode: input.enrolmentCode };
+  // On the device before the account exists: an account whose key is nowhere is lost for good,
+  // while a key stored for a registration that then failed is harmless (the next one replaces it).
+  await storeAccountKey(storage, handle, input.passphrase, prepared.accountKey);
+  await postPaying(
+    server.url,
+    '/auth/register',
+    { ...prepared.body, ...choice },
+    registerResultSchema,
+  );
+  const session = await signIn(server, handle, prepared.keys, prepared.identity);
+  const kit = recoveryKit({
+    deployment: server.deployment,
+    handle,
+    accountKey: prepared.accountKey,
+  });
+  return { session, accountKey: prepared.accountKey, kit };
+}
+
+/**
+ * Logs in with the passphrase and the account key this device holds (or the one given from
+ * the recovery kit). A wrong passphrase is CryptoError WRONG_PASSPHRASE when the device holds
+ * the account key, else the server's UNAUTHENTICATED; no account key at all is BAD_REQUEST.
+ */
+export async function loginAccount(
+  server: ServerOptions,
+  storage: StoragePort,
+  input: LoginInput,
+): Promise<Session> {
+  const handle = handleSchema.parse(input.handle);
+  let accountKey = input.accountKey;
+  if (accountKey === undefined) {
+    const sealed = await storage.get(RECORDS.accountKey);
+    if (sealed === undefined) {
+      throw new KolokolError(
+        'BAD_REQUEST',
+        'this device holds no account key: use the recovery kit',
+      );
+    }
+    accountKey = openAccountKey(input.passphrase, sealed, {
+      account: handle,
+      minGeneration: 0,
+    }).accountKey;
+  }
+  const issued = await postPaying(server.url, '/auth/challenge', { handle }, challengeResultSchema);
+  const keys = deriveTwoSecretKeys({
+    deployment: server.deployment,
+    handle,
+    passphrase: input.passphrase,
+    accountKey,
+    salt: issued.salt,
+  });
+  const result = await login(server, handle, keys, issued);
+  const { identity } = openIdentityBackup(keys.storageKey, result.keyBackup, {
+    account: handle,
+    minGeneration: 1,
+  });
+  if (input.accountKey !== undefined) {
+    await storeAccountKey(storage, handle, input.passphrase, input.accountKey);
+  }
+  return {
+    handle,
+    accountId: result.accountId,
+    role: result.role,
+    ...tokenOf(result),
+    keys,
+    identity,
+  };
+}
+
+/**
+ * The recovery kit of the account key this device holds, opened with the passphrase: to show the
+ * kit again (a registration whose first login failed, a person who did not save it).
+ */
+export async function storedRecoveryKit(
+  server: ServerOptions,
+  storage: StoragePort,
+  handle: string,
+  passphrase: string,
+): Promise<RecoveryKit> {
+  const sealed = await storage.get(RECORDS.accountKey);
+  if (sealed === undefined) throw new KolokolError('NOT_FOUND', 'this device holds no account key');
+  const { accountKey } = openAccountKey(passphrase, sealed, { account: handle, minGeneration: 0 });
+  return recoveryKit({ deployment: server.deployment, handle, accountKey });
+}
+
+/** A fresh token for a session whose token expired, with the login key held in memory. */
+export async function renewSession(server: ServerOptions, session: Session): Promise<void> {
+  const issued = await postPaying(
+    server.url,
+    '/auth/challenge',
+    { handle: session.handle },
+    challengeResultSchema,
+  );
+  const result = await login(server, session.handle, session.keys, issued);
+  session.token = result.token;
+  session.expiresAt = result.expiresAt;
+}
+
+/** Ends this session (`/auth/logout`) or every session of the account (`/auth/logout-all`). */
+export async function endSessions(
+  server: ServerOptions,
+  session: Session,
+  everywhere: boolean,
+): Promise<number> {
+  const route = everywhere ? '/auth/logout-all' : '/auth/logout';
+  const { revokedSessions } = await postRoute(
+    server.url,
+    route,
+    {},
+    logoutResultSchema,
+    session.token,
+  );
+  return revokedSessions;
+}
+
+async function signIn(
+  server: ServerOptions,
+  handle: string,
+  keys: TwoSecretKeys,
+  identity: Identity,
+): Promise<Session> {
+  const issued = await postPaying(server.url, '/auth/challenge', { handle }, challengeResultSchema);
+  const result = await login(server, handle, keys, issued);
+  return {
+    handle,
+    accountId: result.accountId,
+    role: result.role,
+    ...tokenOf(result),
+    keys,
+    identity,
+  };
+}
+
+async function login(
+  server: ServerOptions,
+  handle: string,
+  keys: TwoSecretKeys,
+  issued: { challengeId: string; nonce: Uint8Array },
+) {
+  const signature = signLoginChallenge(keys.authentication.secretKey, {
+    handle,
+    challengeId: issued.challengeId,
+    nonce: issued.nonce,
+  });
+  return postRoute(
+    server.url,
+    '/auth/login',
+    { handle, challengeId: issued.challengeId, signature: toBase64Url(signature) },
+    loginResultSchema,
+  );
+}
+
+function tokenOf(result: { token: string; expiresAt: number }) {
+  return { token: result.token, expiresAt: result.expiresAt };
+}
+
+async function storeAccountKey(
+  storage: StoragePort,
+  handle: string,
+  passphrase: string,
+  accountKey: Uint8Array,
+): Promise<void> {
+  const sealed = sealAccountKey(passphrase, accountKey, { account: handle, generation: 1 });
+  await storage.write({ put: new Map([[RECORDS.accountKey, sealed]]) });
+}

@@ -1,0 +1,188 @@
+// Conversations as an app sees them: open and list, send through a persistent outbox
+// (outbox.ts), receive in order exactly once (inbox.ts). Pushes only wake work up; on every
+// (re)connect the core catches up from the server's list. All of it runs in the client's one
+// serial queue, so sending, fetching and acknowledging never interleave.
+import {
+  conversationMessageSchema,
+  conversationsChangedSchema,
+  type EventOutput,
+} from '@kolokol/shared';
+import { utf8 } from '@kolokol/shared/crypto';
+import type { Connection } from './connection.js';
+import { KolokolError } from './errors.js';
+import { Inbox } from './inbox.js';
+import { CLIENT_LIMITS } from './limits.js';
+import { Emitter } from './observable.js';
+import { Outbox } from './outbox.js';
+import type { ConversationRecords } from './records.js';
+import type { Serial } from './serial.js';
+import type { LocalConversation, LocalMessage } from './state.js';
+import { newRecordId } from './vault.js';
+
+type WireConversation = EventOutput<'conversations.open'>['conversation'];
+
+export class Conversations {
+  /** A conversation was opened, closed, or changed its timer (locally known state). */
+  readonly changed = new Emitter<LocalConversation>();
+  /** A message was added or changed state (sent, failed, received): render it. */
+  readonly messages = new Emitter<LocalMessage>();
+  readonly #inbox: Inbox;
+  readonly #outbox: Outbox;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly records: ConversationRecords,
+    /** The client's one queue of state changes: sends, fetches, acks and prekey supply. */
+    private readonly serial: Serial,
+  ) {
+    this.#inbox = new Inbox(connection, records, this.messages);
+    this.#outbox = new Outbox(connection, records, this.messages, () => this.#flushSoon());
+    connection.onPush('conversations.message', (raw) => {
+      const parsed = conversationMessageSchema.safeParse(raw);
+      if (parsed.success) void this.#background(() => this.#sync(parsed.data.conversation));
+    });
+    connection.onPush('conversations.changed', (raw) => {
+      const parsed = conversationsChangedSchema.safeParse(raw);
+      if (parsed.success) {
+        void this.#background(() => this.#remember([parsed.data.conversation]));
+      }
+    });
+  }
+
+  /** The conversations this device knows, newest first. */
+  list(): LocalConversation[] {
+    return Object.values(this.records.state.conversations).sort(
+      (a, b) => b.createdAt - a.createdAt,
+    );
+  }
+
+  get(id: string): LocalConversation | undefined {
+    return this.records.state.conversations[id];
+  }
+
+  /**
+   * A conversation's messages on this device in the conversation's order (by `seq`, which the
+   * server assigns to both sides' messages alike), then those not yet sent in the order written.
+   */
+  async history(id: string): Promise<readonly LocalMessage[]> {
+    const order = (message: LocalMessage) => message.seq ?? Number.POSITIVE_INFINITY;
+    return [...(await this.records.history(id))].sort((a, b) => order(a) - order(b));
+  }
+
+  /** Messages waiting in the outbox (queued, not yet acknowledged by the server). */
+  get pending(): number {
+    return this.#outbox.pending;
+  }
+
+  /** Opens (or returns the open) conversation with `peer` (`conversations.open`). */
+  async open(peer: string, ttlSeconds?: number): Promise<LocalConversation> {
+    const { conversation } = await this.connection.call('conversations.open', {
+      peer,
+      ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
+    });
+    await this.serial.run(() => this.#remember([conversation]));
+    return this.records.state.conversations[conversation.id]!;
+  }
+
+  /**
+   * Queues `text` for the conversation and returns it as `queued` at once; it is sent now if
+   * online, else on the next connection. Refuses (BAD_REQUEST) a text longer than
+   * CLIENT_LIMITS.messageTextBytes, an unknown conversation (NOT_FOUND), a full outbox
+   * (RATE_LIMITED) — nothing is queued then.
+   */
+  async send(conversation: string, text: string): Promise<LocalMessage> {
+    if (utf8(text).length > CLIENT_LIMITS.messageTextBytes) {
+      throw new KolokolError('BAD_REQUEST', 'the message is too long');
+    }
+    const message = await this.serial.run(async () => {
+      if (this.get(conversation) === undefined) {
+        // Perhaps opened by the peer a moment ago, its push not yet handled: ask the server.
+        await this.#remember((await this.connection.call('conversations.list', {})).conversations);
+      }
+      if (this.get(conversation) === undefined) {
+        throw new KolokolError('NOT_FOUND', 'no such conversation on this device');
+      }
+      return this.#outbox.enqueue(conversation, text);
+    });
+    this.messages.emit(message);
+    this.#flushSoon();
+    return message;
+  }
+
+  /**
+   * After (re)connecting: learns every conversation and its high water (`conversations.list`),
+   * fetches what this device missed, acknowledges again what it stored but whose ack was lost,
+   * then sends the outbox. The core calls it on each connect.
+   */
+  catchUp(): Promise<void> {
+    return this.serial.run(async () => {
+      const { conversations } = await this.connection.call('conversations.list', {});
+      await this.#remember(conversations);
+      for (const listed of conversations) {
+        const known = this.get(listed.id);
+        if (known === undefined) continue;
+        const before = known.received;
+        if (listed.lastSeq > known.received) await this.#inbox.sync(listed.id);
+        if (known.received === before && listed.ackedSeq < known.received) {
+          await this.#inbox.acknowledge(listed.id, known.received);
+        }
+      }
+      await this.#outbox.flush();
+    });
+  }
+
+  /** Stops retrying (logout, close). */
+  stop(): void {
+    this.#outbox.stop();
+  }
+
+  #flushSoon(): void {
+    void this.#background(() => this.#outbox.flush());
+  }
+
+  /** Work started by a push, a send or a timer: a failure is retried on the next connect. */
+  async #background(work: () => Promise<void>): Promise<void> {
+    try {
+      await this.serial.run(work);
+    } catch {
+      // The connection dropped or the server was busy: catchUp on the next connect retries.
+    }
+  }
+
+  async #sync(conversation: string): Promise<void> {
+    if (this.get(conversation) === undefined) {
+      // Opened by the peer while we were not listening: learn it first.
+      await this.#remember((await this.connection.call('conversations.list', {})).conversations);
+    }
+    if (this.get(conversation) !== undefined) await this.#inbox.sync(conversation);
+  }
+
+  async #remember(conversations: readonly WireConversation[]): Promise<void> {
+    const { state } = this.records;
+    const changed: LocalConversation[] = [];
+    for (const wire of conversations) {
+      const known = state.conversations[wire.id];
+      if (
+        known !== undefined &&
+        known.ttlSeconds === wire.ttlSeconds &&
+        known.closedAt === wire.closedAt
+      ) {
+        continue;
+      }
+      const next: LocalConversation = {
+        id: wire.id,
+        peer: wire.peer,
+        record: known?.record ?? newRecordId(),
+        ttlSeconds: wire.ttlSeconds,
+        createdAt: wire.createdAt,
+        closedAt: wire.closedAt,
+        received: known?.received ?? 0,
+      };
+      state.conversations[wire.id] = next;
+      changed.push(next);
+    }
+    if (changed.length === 0) return;
+    await this.records.commit();
+    for (const conversation of changed) this.changed.emit(conversation);
+  }
+}
