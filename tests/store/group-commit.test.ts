@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/src/store/ports.js';
-import { createGroupCommit } from '../../server/src/store/sqlite/group-commit.js';
+import {
+  createGroupCommit,
+  GROUP_COMMIT_MAX_WRITES,
+} from '../../server/src/store/sqlite/group-commit.js';
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
 import { createDevice, unique, uniqueBytes } from './contract/fixtures.js';
 
@@ -127,6 +130,27 @@ describe('group commit', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(db.prepare('SELECT v FROM t ORDER BY v').pluck().all()).toEqual([1, 3]);
+    db.close();
+  });
+
+  it('commits a turn with more writes than GROUP_COMMIT_MAX_WRITES in slices, each answered after its own commit', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER PRIMARY KEY)');
+    const group = createGroupCommit(db);
+    const insert = db.prepare<[number]>('INSERT INTO t (v) VALUES (?)');
+    const count = db.prepare('SELECT count(*) FROM t').pluck();
+    const total = 2 * GROUP_COMMIT_MAX_WRITES + 2;
+    /** How many rows were stored when each write was answered. */
+    const storedAtAnswer = await Promise.all(
+      Array.from({ length: total }, (_, v) =>
+        group.submit(() => insert.run(v)).then(() => count.get() as number),
+      ),
+    );
+    expect(storedAtAnswer).toEqual([
+      ...Array<number>(GROUP_COMMIT_MAX_WRITES).fill(GROUP_COMMIT_MAX_WRITES),
+      ...Array<number>(GROUP_COMMIT_MAX_WRITES).fill(2 * GROUP_COMMIT_MAX_WRITES),
+      ...Array<number>(2).fill(total),
+    ]);
     db.close();
   });
 

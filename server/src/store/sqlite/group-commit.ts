@@ -1,5 +1,6 @@
 // Group commit: writes that arrive in one turn of the event loop are committed together in one
-// SQLite transaction, and each caller's promise settles only after that commit. Persist-before-ack
+// SQLite transaction (up to GROUP_COMMIT_MAX_WRITES of them; more wait for the next turn), and
+// each caller's promise settles only after that commit. Persist-before-ack
 // stays true for every write, while the cost of a commit (its WAL frame writes and the lock) is
 // shared by all of them — one transaction per message held the relay at a quarter of a bare
 // socket.io echo (issue 9's planning note), one per turn at half.
@@ -14,6 +15,14 @@
 // before they are submitted), so running one again after a rollback is the same write. If the
 // commit of that second run fails too, every write of the batch rejects and none is stored.
 import type Database from 'better-sqlite3';
+
+/**
+ * Writes one transaction takes at most; the rest wait for the next turn. Bounds how long a batch
+ * holds the event loop and its answers: with every write of a turn in one commit, a relay under
+ * load answered all its senders at once and then sat idle while they all sent again; in slices
+ * of 64 the first acks go out while the next slice commits (docs/relay.md, "Group commit").
+ */
+export const GROUP_COMMIT_MAX_WRITES = 64;
 
 interface Pending<T> {
   readonly run: () => T;
@@ -33,7 +42,7 @@ function asError(error: unknown): Error {
 }
 
 export function createGroupCommit(db: Database.Database): GroupCommit {
-  let queue: Pending<unknown>[] = [];
+  const queue: Pending<unknown>[] = [];
 
   /** Every write straight in one transaction; throws if any write or the commit throws. */
   const optimistic = db.transaction((batch: readonly Pending<unknown>[]) =>
@@ -52,8 +61,9 @@ export function createGroupCommit(db: Database.Database): GroupCommit {
   );
 
   const flush = (): void => {
-    const batch = queue;
-    queue = [];
+    const batch = queue.splice(0, GROUP_COMMIT_MAX_WRITES);
+    // The rest after this turn's answers have gone out and the next turn's input has been read.
+    if (queue.length > 0) setImmediate(flush);
     let outcomes: readonly Outcome[];
     try {
       // IMMEDIATE: the checks each write makes still hold at commit, also against another process.
