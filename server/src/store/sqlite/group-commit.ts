@@ -31,7 +31,11 @@ interface Pending<T> {
 }
 
 export interface GroupCommit {
-  /** Runs `write` inside the next batch's transaction; resolves with its result after the commit. */
+  /**
+   * Runs `write` inside the next batch's transaction; resolves with its result after the commit.
+   * `write` must touch the database only and report refusals as values: it runs a second time,
+   * after a rollback, when another write of its batch throws.
+   */
   submit<T>(write: () => T): Promise<T>;
 }
 
