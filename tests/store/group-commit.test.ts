@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/src/store/ports.js';
-import { createGroupCommit } from '../../server/src/store/sqlite/group-commit.js';
+import {
+  createGroupCommit,
+  GROUP_COMMIT_MAX_WRITES,
+} from '../../server/src/store/sqlite/group-commit.js';
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
 import { createDevice, unique, uniqueBytes } from './contract/fixtures.js';
 
@@ -127,6 +130,61 @@ describe('group commit', () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(db.prepare('SELECT v FROM t ORDER BY v').pluck().all()).toEqual([1, 3]);
+    db.close();
+  });
+
+  it('commits a turn with more writes than GROUP_COMMIT_MAX_WRITES in slices, each answered after its own commit', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER PRIMARY KEY)');
+    const group = createGroupCommit(db);
+    const insert = db.prepare<[number]>('INSERT INTO t (v) VALUES (?)');
+    const count = db.prepare('SELECT count(*) FROM t').pluck();
+    const total = 2 * GROUP_COMMIT_MAX_WRITES + 2;
+    /** How many rows were stored when each write was answered. */
+    const storedAtAnswer = await Promise.all(
+      Array.from({ length: total }, (_, v) =>
+        group.submit(() => insert.run(v)).then(() => count.get() as number),
+      ),
+    );
+    expect(storedAtAnswer).toEqual([
+      ...Array<number>(GROUP_COMMIT_MAX_WRITES).fill(GROUP_COMMIT_MAX_WRITES),
+      ...Array<number>(GROUP_COMMIT_MAX_WRITES).fill(2 * GROUP_COMMIT_MAX_WRITES),
+      ...Array<number>(2).fill(total),
+    ]);
+    db.close();
+  });
+
+  it('runs each write once when none fails; a failure rolls the batch back and runs it again, each write alone', async () => {
+    const db = new Database(':memory:');
+    db.exec('CREATE TABLE t (v INTEGER PRIMARY KEY)');
+    const group = createGroupCommit(db);
+    const insert = db.prepare<[number]>('INSERT INTO t (v) VALUES (?)');
+    const runs = new Map<number, number>();
+    const write =
+      (v: number, fail = false) =>
+      () => {
+        runs.set(v, (runs.get(v) ?? 0) + 1);
+        insert.run(v);
+        if (fail) throw new Error('refused');
+        return v;
+      };
+    expect(await Promise.all([group.submit(write(1)), group.submit(write(2))])).toEqual([1, 2]);
+    expect([...runs.values()]).toEqual([1, 1]);
+    runs.clear();
+    const results = await Promise.allSettled([
+      group.submit(write(3)),
+      group.submit(write(4, true)),
+      group.submit(write(5)),
+    ]);
+    expect(results).toEqual([
+      { status: 'fulfilled', value: 3 },
+      { status: 'rejected', reason: new Error('refused') },
+      { status: 'fulfilled', value: 5 },
+    ]);
+    // The first run stopped at 4 and was rolled back as a whole (3 with it); the second ran all
+    // three, each in its own savepoint. 3 and 5 are stored once.
+    expect(Object.fromEntries(runs)).toEqual({ 3: 2, 4: 2, 5: 1 });
+    expect(db.prepare('SELECT v FROM t ORDER BY v').pluck().all()).toEqual([1, 2, 3, 5]);
     db.close();
   });
 });

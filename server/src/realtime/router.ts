@@ -3,7 +3,6 @@
 // → authorise by role and device → handler → ack. Bad input gets a typed error ack and changes nothing;
 // a socket that keeps sending bad input is disconnected. An event answered after its session
 // expired is followed by `session.revoked` and a disconnect — after the ack, never instead.
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import {
   clientEvents,
   isClientEventName,
@@ -14,6 +13,7 @@ import {
 import { AppError, toErrorBody } from '../errors.js';
 import { errorName, type Logger } from '../logger.js';
 import { parseInput } from '../validation.js';
+import { EventWindows } from './event-windows.js';
 import type { AnyEventHandler, DeviceRule, EventHandler, HandlerContext } from './handler.js';
 import type { InFlight } from './in-flight.js';
 import { receivedDataBytes } from './json-only-parser.js';
@@ -34,10 +34,12 @@ export interface RouterDeps {
 
 type AckFunction = (response: Ack<unknown>) => void;
 
+const SECOND_MS = 1000;
+
 export class EventRouter {
   readonly #handlers = new Map<ClientEventName, AnyEventHandler>();
-  readonly #sessionRate: RateLimiterMemory;
-  readonly #accountRate: RateLimiterMemory;
+  readonly #sessionRate: EventWindows;
+  readonly #accountRate: EventWindows;
 
   constructor(
     handlers: readonly AnyEventHandler[],
@@ -51,16 +53,8 @@ export class EventRouter {
       if (!this.#handlers.has(event as ClientEventName)) throw new Error(`no handler for ${event}`);
     }
     // Keyed on the session and the account, not the socket: reconnecting buys no new budget.
-    this.#sessionRate = new RateLimiterMemory({
-      keyPrefix: 'session-events',
-      points: deps.eventsPerSecondPerSession,
-      duration: 1,
-    });
-    this.#accountRate = new RateLimiterMemory({
-      keyPrefix: 'account-events',
-      points: deps.eventsPerSecondPerAccount,
-      duration: 1,
-    });
+    this.#sessionRate = new EventWindows(deps.eventsPerSecondPerSession, SECOND_MS);
+    this.#accountRate = new EventWindows(deps.eventsPerSecondPerAccount, SECOND_MS);
   }
 
   attach(socket: KolokolSocket): void {
@@ -114,10 +108,13 @@ export class EventRouter {
       reply({ ok: false, error: outcome });
     }
     if (socket.data.sessionExpiresAt <= this.deps.now()) this.deps.onSessionExpired(socket);
-    this.deps.logger.debug(
-      { event: name, code: outcome?.code ?? 'OK', ms: this.deps.now() - started },
-      'event',
-    );
+    // Checked first: at the usual level no line is written, so none is built (the relay's hot path).
+    if (this.deps.logger.isLevelEnabled('debug')) {
+      this.deps.logger.debug(
+        { event: name, code: outcome?.code ?? 'OK', ms: this.deps.now() - started },
+        'event',
+      );
+    }
   }
 
   async #run(
@@ -134,7 +131,10 @@ export class EventRouter {
       throw new AppError('PAYLOAD_TOO_LARGE', `payload exceeds ${definition.maxBytes} bytes`);
     }
     const caller = socket.data;
-    await this.#consumeRate(caller.sessionId, caller.accountId);
+    // The session first: a device refused for its own burst does not spend its account's budget.
+    if (!this.#sessionRate.take(caller.sessionId) || !this.#accountRate.take(caller.accountId)) {
+      throw new AppError('RATE_LIMITED', 'too many events; slow down');
+    }
     if (caller.sessionExpiresAt <= this.deps.now()) {
       throw new AppError('UNAUTHENTICATED', 'session expired');
     }
@@ -145,16 +145,6 @@ export class EventRouter {
     checkDeviceRule(handler.device ?? 'any', caller.deviceId);
     const context: HandlerContext = { caller, socket };
     return handler.handle(input, context);
-  }
-
-  async #consumeRate(sessionId: string, accountId: string): Promise<void> {
-    try {
-      // The session first: a device refused for its own burst does not spend its account's budget.
-      await this.#sessionRate.consume(sessionId);
-      await this.#accountRate.consume(accountId);
-    } catch {
-      throw new AppError('RATE_LIMITED', 'too many events; slow down');
-    }
   }
 }
 

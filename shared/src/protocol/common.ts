@@ -42,6 +42,50 @@ export function bytesSchema(length: number | { min: number; max: number }) {
     });
 }
 
+const BASE64URL_TEXT = /^[A-Za-z0-9_-]*$/;
+/** Each character's value, for the trailing-bits check of base64UrlTextSchema. */
+const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** True when `text` is canonical base64url: what fromBase64Url decodes, without decoding it. */
+function isCanonicalBase64Url(text: string): boolean {
+  const rest = text.length % 4;
+  if (rest === 1 || !BASE64URL_TEXT.test(text)) return false;
+  if (rest === 0) return true;
+  // 2 characters carry 1 byte and 4 spare bits, 3 carry 2 bytes and 2 spare bits: all zero.
+  const last = BASE64URL_ALPHABET.indexOf(text.charAt(text.length - 1));
+  return (last & (rest === 2 ? 0b1111 : 0b11)) === 0;
+}
+
+/**
+ * Accepts exactly what `bytesSchema(length)` accepts, but keeps the text instead of decoding it:
+ * for a payload the server stores and forwards without reading (a conversation envelope), so it
+ * is neither decoded in JavaScript nor encoded again for delivery. The byte length follows from
+ * the text's length (`base64UrlByteLength`). A test holds the two schemas to the same verdicts.
+ */
+export function base64UrlTextSchema(length: { min: number; max: number }) {
+  return z
+    .string()
+    .max(Math.ceil((length.max * 4) / 3))
+    .refine(
+      (text) => {
+        if (!isCanonicalBase64Url(text)) return false;
+        const bytes = base64UrlByteLength(text);
+        return bytes >= length.min && bytes <= length.max;
+      },
+      {
+        message:
+          length.min === length.max
+            ? `expected ${length.min} bytes of base64url`
+            : `expected ${length.min}–${length.max} bytes of base64url`,
+      },
+    );
+}
+
+/** The number of bytes canonical base64url `text` decodes to. */
+export function base64UrlByteLength(text: string): number {
+  return Math.floor((text.length * 3) / 4);
+}
+
 /** Opaque server-issued identifiers (random, base64url). */
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'invalid id');
 

@@ -3,7 +3,7 @@
 // gapless per-conversation sequence, deleted once the device acknowledges them or at the
 // conversation's disappearing-message timer. They are the one messaging path (protocol 4.0).
 import { z } from 'zod';
-import { bytesSchema, idSchema } from './common.js';
+import { base64UrlTextSchema, bytesSchema, idSchema } from './common.js';
 import { MAX_DEVICES_PER_ACCOUNT_CEILING } from './devices.js';
 
 const KIB = 1024;
@@ -110,8 +110,11 @@ export const envelopeSchema = z
   .object({
     /** The recipient's device this envelope is for. */
     device: idSchema,
-    /** Its length is checked against ENVELOPE_SIZES by the server (PAYLOAD_TOO_LARGE above the largest). */
-    body: bytesSchema({ min: 1, max: CONVERSATION_LIMITS.sendBytes }),
+    /**
+     * Its length is checked against ENVELOPE_SIZES by the server (PAYLOAD_TOO_LARGE above the
+     * largest). Parsed as text, not bytes: the server forwards it as received (docs/relay.md).
+     */
+    body: base64UrlTextSchema({ min: 1, max: CONVERSATION_LIMITS.sendBytes }),
   })
   .strict();
 

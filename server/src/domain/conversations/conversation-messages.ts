@@ -8,9 +8,9 @@
 // conversation is full (RATE_LIMITED) — so a recipient who never reads costs the server a bounded
 // amount of disk per conversation, and the timer takes even that away.
 import {
+  base64UrlByteLength,
   CONVERSATION_LIMITS,
   envelopeSizeProblem,
-  toBase64Url,
   type ConversationMessageWire,
 } from '@kolokol/shared';
 import { AppError } from '../../errors.js';
@@ -30,7 +30,16 @@ export interface SendingDevice {
 export interface OutgoingMessage {
   readonly conversation: string;
   readonly clientId: string;
-  readonly envelopes: readonly { readonly device: string; readonly body: Uint8Array }[];
+  /**
+   * Each body is canonical base64url text, as the schema checked it: stored as its bytes and
+   * delivered as received, never decoded and encoded again in JavaScript (docs/relay.md).
+   */
+  readonly envelopes: readonly { readonly device: string; readonly body: string }[];
+}
+
+/** The bytes of canonical base64url text (checked by the schema); native, not a JS loop. */
+function bytesOf(text: string): Uint8Array {
+  return Buffer.from(text, 'base64url');
 }
 
 function toMessageWire(envelope: ConversationEnvelopeRecord): ConversationMessageWire {
@@ -39,7 +48,11 @@ function toMessageWire(envelope: ConversationEnvelopeRecord): ConversationMessag
     seq: envelope.seq,
     from: envelope.senderId,
     fromDevice: envelope.senderDeviceId,
-    body: toBase64Url(envelope.body),
+    body: Buffer.from(
+      envelope.body.buffer,
+      envelope.body.byteOffset,
+      envelope.body.length,
+    ).toString('base64url'),
     sentAt: envelope.sentAt,
   };
 }
@@ -48,8 +61,9 @@ function toMessageWire(envelope: ConversationEnvelopeRecord): ConversationMessag
 function checkEnvelopeSizes(message: OutgoingMessage): void {
   let total = 0;
   for (const envelope of message.envelopes) {
-    total += envelope.body.length;
-    const problem = envelopeSizeProblem(envelope.body.length);
+    const length = base64UrlByteLength(envelope.body);
+    total += length;
+    const problem = envelopeSizeProblem(length);
     if (problem === 'too-large') {
       throw new AppError('PAYLOAD_TOO_LARGE', 'envelopes.body: larger than the largest envelope');
     }
@@ -103,7 +117,7 @@ export class ConversationMessageService {
         sentAt: this.deps.clock.now(),
         envelopes: message.envelopes.map((envelope) => ({
           deviceId: envelope.device,
-          body: envelope.body,
+          body: bytesOf(envelope.body),
         })),
       },
       CONVERSATION_LIMITS.backlog,
@@ -118,7 +132,7 @@ export class ConversationMessageService {
             seq: outcome.seq,
             from: sender.accountId,
             fromDevice: sender.deviceId,
-            body: toBase64Url(envelope.body),
+            body: envelope.body,
             sentAt: outcome.sentAt,
           });
         }
