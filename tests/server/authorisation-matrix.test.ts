@@ -607,6 +607,26 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
       after: foreignUntouched,
     },
   ],
+  'conversations.block': [
+    {
+      // Staff have no match: for them the row names another pair's, refused by role.
+      case: 'own match’s conversation (owner)',
+      payload: async (caller) => ({ conversation: await matchConversation(caller) }),
+      expect: only(['contact', 'volunteer']),
+      after: preparedIs({ contact: 'withdrawn', volunteer: 'withdrawn' }, 'accepted'),
+    },
+    {
+      case: 'own conversation with staff',
+      payload: (caller, { conversations }) => ({ conversation: conversations[caller.role] }),
+      expect: every('FORBIDDEN'),
+    },
+    {
+      case: 'another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation }) => ({ conversation: foreignConversation }),
+      expect: only(['contact', 'volunteer'], 'NOT_FOUND'),
+      after: foreignUntouched,
+    },
+  ],
   'offers.put': [{ case: 'own offer', payload: quietOffer, expect: only(['volunteer']) }],
   'offers.get': [
     { case: 'own offer', payload: () => ({}), expect: only(['volunteer', 'moderator', 'admin']) },
@@ -1002,6 +1022,19 @@ async function ownMatch(caller: Actor, state: 'approved' | 'accepted'): Promise<
         : fixtures.others[state].id;
   prepared = { id, role: caller.role };
   return id;
+}
+
+/** The conversation of the caller's own accepted match (ownMatch), opened in the store. */
+async function matchConversation(caller: Actor): Promise<string> {
+  const match = await server.store.proposals.findProposal(await ownMatch(caller, 'accepted'));
+  if (match === undefined) throw new Error('no such match');
+  const opened = await server.store.conversations.openConversation({
+    id: randomId(),
+    participants: [match.contactId, match.volunteerId],
+    ttlMs: DAY,
+    createdAt: Date.now(),
+  });
+  return opened.conversation.id;
 }
 
 async function volunteerActorMatch(

@@ -7,101 +7,23 @@
 // housekeeping sweep. Conversations with staff are not touched.
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { ConversationsChanged } from '@kolokol/shared';
 import { expectRefusedUnchanged } from '../support/assertions.js';
-import { call, type ClientSocket } from '../support/client.js';
+import { call } from '../support/client.js';
 import { sendMessage, sendPayload } from '../support/conversations.js';
-import { addDevice, type TestDevice } from '../support/keys.js';
+import { addDevice } from '../support/keys.js';
+import {
+  eventually,
+  expectClosedForGood,
+  talkingPair as talking,
+} from '../support/match-conversations.js';
+import { onModerationBoard, type Board } from '../support/matching.js';
 import { enrolStaff } from '../support/staff.js';
-import { approvedPair, onModerationBoard, type Board } from '../support/matching.js';
 
 let board: Board;
 
 onModerationBoard((started) => (board = started));
 
-/** Every conversations.changed pushed to `socket` from now on. */
-function changes(socket: ClientSocket): ConversationsChanged[] {
-  const seen: ConversationsChanged[] = [];
-  socket.on('conversations.changed', (event) => seen.push(event));
-  return seen;
-}
-
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 250; i += 1) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`never happened: ${what}`);
-}
-
-/**
- * An accepted match, a device on each side, the conversation the contact opened, and a message
- * each way through it.
- */
-async function talkingPair() {
-  const pair = await approvedPair(board, { accept: true });
-  const contact = await addDevice(board.server.url, pair.contact);
-  const volunteer = await addDevice(board.server.url, pair.volunteer);
-  const opened = await call(contact.socket, 'conversations.open', {
-    peer: volunteer.accountId,
-  });
-  if (!opened.ok) throw new Error(`conversations.open failed: ${opened.error.code}`);
-  const id = opened.data.conversation.id;
-  await sendMessage(contact.socket, id, volunteer);
-  await sendMessage(volunteer.socket, id, contact);
-  return {
-    ...pair,
-    contactDevice: contact,
-    volunteerDevice: volunteer,
-    conversation: id,
-    contactHears: changes(contact.socket),
-    volunteerHears: changes(volunteer.socket),
-  };
-}
-
-type TalkingPair = Awaited<ReturnType<typeof talkingPair>>;
-
-/** The conversation is closed in the store, both sides were told, and neither can use it again. */
-async function expectClosedForGood(pair: TalkingPair): Promise<void> {
-  const { conversation, contactDevice, volunteerDevice } = pair;
-  const stored = await board.server.store.conversations.findConversation(conversation);
-  expect(stored?.closedAt).not.toBeNull();
-  const closed = (seen: ConversationsChanged[]) => () =>
-    seen.some(
-      (event) => event.conversation.id === conversation && event.conversation.closedAt !== null,
-    );
-  await eventually(closed(pair.contactHears), 'the contact hears of the close');
-  await eventually(closed(pair.volunteerHears), 'the volunteer hears of the close');
-  await refusedToBoth(contactDevice, volunteerDevice, conversation);
-}
-
-async function refusedToBoth(
-  contact: TestDevice,
-  volunteer: TestDevice,
-  conversation: string,
-): Promise<void> {
-  const { server } = board;
-  await expectRefusedUnchanged(
-    server,
-    () => call(contact.socket, 'conversations.send', sendPayload(conversation, volunteer)),
-    'CONFLICT',
-  );
-  await expectRefusedUnchanged(
-    server,
-    () => call(volunteer.socket, 'conversations.send', sendPayload(conversation, contact)),
-    'CONFLICT',
-  );
-  await expectRefusedUnchanged(
-    server,
-    () => call(contact.socket, 'conversations.open', { peer: volunteer.accountId }),
-    'NOT_FOUND',
-  );
-  await expectRefusedUnchanged(
-    server,
-    () => call(volunteer.socket, 'conversations.open', { peer: contact.accountId }),
-    'NOT_FOUND',
-  );
-}
+const talkingPair = () => talking(board);
 
 describe('a match that stops being live closes the pair’s conversation', () => {
   it('either side ends the match', async () => {
@@ -111,21 +33,21 @@ describe('a match that stops being live closes the pair’s conversation', () =>
       outcome: 'resolved',
     });
     expect(ended).toMatchObject({ ok: true, data: { match: { state: 'ended' } } });
-    await expectClosedForGood(pair);
+    await expectClosedForGood(board, pair);
   });
 
   it('the contact declines the volunteer after acceptance', async () => {
     const pair = await talkingPair();
     const declined = await call(pair.contact.socket, 'matches.decline', { id: pair.matchId });
     expect(declined).toMatchObject({ ok: true, data: { match: { state: 'withdrawn' } } });
-    await expectClosedForGood(pair);
+    await expectClosedForGood(board, pair);
   });
 
   it('either side blocks the other by the match', async () => {
     const pair = await talkingPair();
     const blocked = await call(pair.contact.socket, 'matches.block', { id: pair.matchId });
     expect(blocked).toMatchObject({ ok: true, data: { match: { state: 'withdrawn' } } });
-    await expectClosedForGood(pair);
+    await expectClosedForGood(board, pair);
   });
 
   it('the contact cancels the request', async () => {
@@ -134,7 +56,7 @@ describe('a match that stops being live closes the pair’s conversation', () =>
       id: pair.contact.requestId,
     });
     expect(cancelled).toMatchObject({ ok: true, data: { request: { state: 'cancelled' } } });
-    await expectClosedForGood(pair);
+    await expectClosedForGood(board, pair);
   });
 });
 
@@ -203,7 +125,7 @@ describe('housekeeping’s sweep', () => {
     await sendMessage(pair.contactDevice.socket, pair.conversation, pair.volunteerDevice);
     const { conversations } = board.server.server.services;
     expect(await conversations.housekeep()).toBeGreaterThanOrEqual(1);
-    await expectClosedForGood(pair);
+    await expectClosedForGood(board, pair);
     // The staff conversation and the sweep's second run: nothing more to close.
     expect(
       (await board.server.store.conversations.findConversation(withStaff.data.conversation.id))
