@@ -936,6 +936,25 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
       payload: (caller) => ({ subject: caller.accountId, reason: 'spam' }),
       expect: every('BAD_REQUEST'),
     },
+    {
+      case: 'about the other participant of own conversation (the staff peer)',
+      payload: (caller, { conversations, staffPeer }) => ({
+        subject: staffPeer.accountId,
+        reason: 'harassment',
+        conversation: conversations[caller.role],
+      }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'about a participant of another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation, contactPeer }) => ({
+        subject: contactPeer.accountId,
+        reason: 'harassment',
+        conversation: foreignConversation,
+      }),
+      expect: every('NOT_FOUND'),
+      after: foreignUntouched,
+    },
   ],
   'reports.list': [
     { case: 'the open reports', payload: () => ({}), expect: only(['moderator', 'admin']) },
