@@ -64,9 +64,14 @@ export function prepareUnmatchedClosing(
   db: Database.Database,
 ): (options: UnmatchedClosing) => ConversationRecord[] {
   const ofAccounts = db.prepare<{ at: number; accounts: string; limit: number }, ConversationRow>(
+    // A union of two index searches (first_id leads the open-pair index, second_id has its own),
+    // so the write that ends one match reads the two accounts' conversations, not everyone's.
     unmatchedSql(
-      `c.first_id IN (SELECT value FROM json_each(:accounts))
-       OR c.second_id IN (SELECT value FROM json_each(:accounts))`,
+      `c.id IN (SELECT id FROM conversations
+                WHERE first_id IN (SELECT value FROM json_each(:accounts)) AND closed_at IS NULL
+                UNION
+                SELECT id FROM conversations
+                WHERE second_id IN (SELECT value FROM json_each(:accounts)))`,
     ),
   );
   const everywhere = db.prepare<{ at: number; limit: number }, ConversationRow>(unmatchedSql('1'));
