@@ -124,7 +124,8 @@ describe('housekeeping’s sweep', () => {
     // Nothing closed it yet: a send still goes through, which is what the sweep is for.
     await sendMessage(pair.contactDevice.socket, pair.conversation, pair.volunteerDevice);
     const { conversations } = board.server.server.services;
-    expect(await conversations.housekeep()).toBeGreaterThanOrEqual(1);
+    // (The server's own minutely sweep may come first: either way the sweep closes it.)
+    await conversations.housekeep();
     await expectClosedForGood(board, pair);
     // The staff conversation and the sweep's second run: nothing more to close.
     expect(
