@@ -47,6 +47,7 @@ export interface KolokolServer {
     readonly proposer: Proposer;
     readonly matches: MatchService;
     readonly reports: ReportService;
+    readonly conversations: ConversationService;
   };
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, lets in-flight acks finish (bounded by the grace period), closes the store. */
@@ -102,13 +103,6 @@ export function createKolokolServer(deps: {
     newAccountMs: config.newAccountMs,
     closedRetentionMs: config.closedReportRetentionMs,
   });
-  const moderation = new ModerationService({
-    store,
-    log: auditLog,
-    decisions,
-    sessions,
-    reports,
-  });
   const certificates = new CertificateService({
     store,
     clock,
@@ -124,12 +118,21 @@ export function createKolokolServer(deps: {
     conversations,
     messagesPerMinute: config.conversationMessagesPerMinute,
   });
+  const moderation = new ModerationService({
+    store,
+    log: auditLog,
+    decisions,
+    sessions,
+    reports,
+    conversations,
+  });
   const offers = new OfferService({ store, clock });
   const requestLifecycle = new RequestLifecycle({
     store,
     clock,
     notifier,
     ages: { expiryMs: config.requestExpiryMs, endedRetentionMs: config.endedRequestRetentionMs },
+    conversations,
   });
   const requests = new RequestService({
     store,
@@ -162,6 +165,7 @@ export function createKolokolServer(deps: {
     lifecycle: requestLifecycle,
     notifier,
     proposer,
+    conversations,
   });
 
   const app = createApp({ config, logger, store, accounts, login, sessions });
@@ -217,6 +221,7 @@ export function createKolokolServer(deps: {
       requestLifecycle.housekeep(),
       matches.housekeep(),
       reports.housekeep(),
+      conversations.housekeep(),
     ]).catch((error: unknown) =>
       logger.error({ errorName: errorName(error) }, 'housekeeping failed'),
     );
@@ -241,6 +246,7 @@ export function createKolokolServer(deps: {
       proposer,
       matches,
       reports,
+      conversations,
     },
     listen: (port, host) =>
       new Promise((resolve, reject) => {

@@ -582,6 +582,26 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
       after: foreignUntouched,
     },
   ],
+  'conversations.block': [
+    {
+      // Staff have no match: for them the row names another pair's, refused by role.
+      case: 'own match’s conversation (owner)',
+      payload: async (caller) => ({ conversation: await matchConversation(caller) }),
+      expect: only(['contact', 'volunteer']),
+      after: preparedIs({ contact: 'withdrawn', volunteer: 'withdrawn' }, 'accepted'),
+    },
+    {
+      case: 'own conversation with staff',
+      payload: (caller, { conversations }) => ({ conversation: conversations[caller.role] }),
+      expect: every('FORBIDDEN'),
+    },
+    {
+      case: 'another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation }) => ({ conversation: foreignConversation }),
+      expect: only(['contact', 'volunteer'], 'NOT_FOUND'),
+      after: foreignUntouched,
+    },
+  ],
   'offers.put': [{ case: 'own offer', payload: quietOffer, expect: only(['volunteer']) }],
   'offers.get': [
     { case: 'own offer', payload: () => ({}), expect: only(['volunteer', 'moderator', 'admin']) },
@@ -891,6 +911,25 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
       payload: (caller) => ({ subject: caller.accountId, reason: 'spam' }),
       expect: every('BAD_REQUEST'),
     },
+    {
+      case: 'about the other participant of own conversation (the staff peer)',
+      payload: (caller, { conversations, staffPeer }) => ({
+        subject: staffPeer.accountId,
+        reason: 'harassment',
+        conversation: conversations[caller.role],
+      }),
+      expect: ALL_OK,
+    },
+    {
+      case: 'about a participant of another pair’s conversation (not a participant)',
+      payload: (_caller, { foreignConversation, contactPeer }) => ({
+        subject: contactPeer.accountId,
+        reason: 'harassment',
+        conversation: foreignConversation,
+      }),
+      expect: every('NOT_FOUND'),
+      after: foreignUntouched,
+    },
   ],
   'reports.list': [
     { case: 'the open reports', payload: () => ({}), expect: only(['moderator', 'admin']) },
@@ -987,6 +1026,19 @@ async function ownMatchPeer(caller: Actor, state: 'approved' | 'accepted'): Prom
   const match = await server.store.proposals.findProposal(await ownMatch(caller, state));
   if (match === undefined) throw new Error('no such match');
   return match.contactId === caller.accountId ? match.volunteerId : match.contactId;
+}
+
+/** The conversation of the caller's own accepted match (ownMatch), opened in the store. */
+async function matchConversation(caller: Actor): Promise<string> {
+  const match = await server.store.proposals.findProposal(await ownMatch(caller, 'accepted'));
+  if (match === undefined) throw new Error('no such match');
+  const opened = await server.store.conversations.openConversation({
+    id: randomId(),
+    participants: [match.contactId, match.volunteerId],
+    ttlMs: DAY,
+    createdAt: Date.now(),
+  });
+  return opened.conversation.id;
 }
 
 async function volunteerActorMatch(

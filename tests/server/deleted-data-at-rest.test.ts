@@ -257,6 +257,7 @@ describe('deleted data leaves the database files', () => {
         expiryMs: server.config.requestExpiryMs,
         endedRetentionMs: 10 * server.config.requestExpiryMs,
       },
+      conversations: server.server.services.conversations,
     });
     expect(await later.housekeep()).toMatchObject({ purged: 0 });
     expect((await server.store.requests.findRequest(ids[1]!))?.state).toBe('expired');

@@ -95,6 +95,7 @@ describe('the volunteer', () => {
       lifecycle: board.server.server.services.requestLifecycle,
       notifier: SILENT_NOTIFIER,
       proposer: board.server.server.services.proposer,
+      conversations: board.server.server.services.conversations,
     });
     // Not yet due on the server's own clock.
     expect(await board.server.server.services.matches.housekeep()).toBe(0);

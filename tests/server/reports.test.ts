@@ -304,6 +304,7 @@ describe('reports.list', () => {
             subjectId: subject.id,
             reason: 'spam',
             requestId: null,
+            conversationId: null,
             note: null,
             fromNewAccount: false,
             createdAt: (at += 1) - (at % 3), // some share a time: the id breaks the tie

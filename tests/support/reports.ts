@@ -23,6 +23,7 @@ const defaultModerator = localModerator();
 export interface ReportOptions {
   readonly reason?: ReportReason;
   readonly request?: string;
+  readonly conversation?: string;
   /** The note's plaintext; no note when null. */
   readonly text?: string | null;
   readonly sender?: Identity;
@@ -40,6 +41,7 @@ export function reportInput(
     subject,
     reason: options.reason ?? 'harassment',
     ...(options.request === undefined ? {} : { request: options.request }),
+    ...(options.conversation === undefined ? {} : { conversation: options.conversation }),
   };
   const text = options.text === undefined ? 'Пишет мне угрозы каждый день.' : options.text;
   const note =

@@ -16,6 +16,7 @@ import { ModerationService } from '../domain/audit/moderation.js';
 import { verifyAuditLog } from '../domain/audit/verify-log.js';
 import { CertificateService } from '../domain/certificates.js';
 import { systemClock } from '../domain/clock.js';
+import { ConversationService } from '../domain/conversations/conversations.js';
 import { ReportService } from '../domain/reports.js';
 import { RevocationFeed } from '../domain/revocations.js';
 import { SessionService } from '../domain/sessions.js';
@@ -132,7 +133,17 @@ async function online(command: string, args: readonly string[]): Promise<boolean
       newAccountMs: config.newAccountMs,
       closedRetentionMs: config.closedReportRetentionMs,
     });
-    const moderation = new ModerationService({ store, log, decisions, sessions, reports });
+    // A suspension closes the account's conversations here too; the running server's sockets
+    // are not told (its own pushes), but a send into them is refused from then on.
+    const conversations = new ConversationService({ store, clock, notifier: SILENT_NOTIFIER });
+    const moderation = new ModerationService({
+      store,
+      log,
+      decisions,
+      sessions,
+      reports,
+      conversations,
+    });
     const operator = { accountId: 'operator-cli', role: 'admin' as const };
     const [first, second] = args;
     switch (command) {

@@ -16,6 +16,7 @@ import { AppError } from '../errors.js';
 import type { AccountRecord, NewReport, OpenReport, ReportRecord, Store } from '../store/ports.js';
 import type { Caller, Decisions } from './audit/decisions.js';
 import type { Clock } from './clock.js';
+import { isParticipant } from './conversations/conversations.js';
 import { HourlyBudget } from './hourly-budget.js';
 import type { Notifier } from './notifier.js';
 import {
@@ -42,6 +43,7 @@ function toReportWire(report: OpenReport): ReportWire {
     subjectId: report.subjectId,
     reason: report.reason,
     requestId: report.requestId,
+    conversationId: report.conversationId,
     note: report.note === null ? null : toBase64Url(report.note),
     fromNewAccount: report.fromNewAccount,
     state: report.state,
@@ -95,7 +97,8 @@ export class ReportService {
    * MAX_OPEN_NEW_ACCOUNT_REPORTS_PER_SUBJECT open ones from new accounts is not stored and answers
    * an id derived from (reporter, subject), the same on a retry. Refused, storing nothing: oneself
    * (BAD_REQUEST), a note that is not a sealed envelope (BAD_REQUEST), no such account or a request
-   * that is neither the reporter's nor the subject's (NOT_FOUND), past MAX_OPEN_REPORTS_PER_REPORTER
+   * that is neither the reporter's nor the subject's (NOT_FOUND), a conversation that is not the
+   * reporter's (NOT_FOUND) or not with the subject (BAD_REQUEST), past MAX_OPEN_REPORTS_PER_REPORTER
    * (FORBIDDEN) or the hourly budget (RATE_LIMITED).
    */
   async create(
@@ -116,6 +119,8 @@ export class ReportService {
         throw new AppError('NOT_FOUND', 'request: not one of yours or of the account reported');
       }
     }
+    const conversationId = input.conversation ?? null;
+    if (conversationId !== null) await this.#checkConversation(caller, subject.id, conversationId);
     const now = this.deps.clock.now();
     const report: NewReport = {
       id: newId(),
@@ -123,6 +128,7 @@ export class ReportService {
       subjectId: subject.id,
       reason: input.reason,
       requestId,
+      conversationId,
       note,
       fromNewAccount:
         (caller.role === 'contact' || caller.role === 'volunteer') &&
@@ -161,6 +167,21 @@ export class ReportService {
           'FORBIDDEN',
           `at most ${MAX_OPEN_REPORTS_PER_REPORTER} of your reports may be open at once`,
         );
+    }
+  }
+
+  /**
+   * A report's conversation must be the reporter's (NOT_FOUND otherwise, as for no such id: a
+   * report cannot probe conversation ids) with the subject (BAD_REQUEST). A closed one counts: a
+   * reporter blocks first and reports after.
+   */
+  async #checkConversation(caller: Caller, subjectId: string, id: string): Promise<void> {
+    const conversation = await this.deps.store.conversations.findConversation(id);
+    if (conversation === undefined || !isParticipant(conversation, caller.accountId)) {
+      throw new AppError('NOT_FOUND', 'conversation: not one of yours');
+    }
+    if (!isParticipant(conversation, subjectId)) {
+      throw new AppError('BAD_REQUEST', 'conversation: the account reported is not in it');
     }
   }
 

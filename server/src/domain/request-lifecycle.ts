@@ -2,7 +2,8 @@
 // housekeeping (expiry), by moderation (propose, approve, accept, resolve, …) — goes through
 // `transition`, which allows only what shared's table (REQUEST_TRANSITIONS) allows, applies it as
 // one compare-and-swap write on the state, drops the sealed details when the request ends, and
-// tells the contact's sockets (`requests.changed`). Housekeeping expires what nobody took up and
+// tells the contact's sockets (`requests.changed`); a request that may have left 'active' closes
+// the contact's conversation with its volunteer. Housekeeping expires what nobody took up and
 // deletes ended requests after their retention.
 import {
   EXPIRABLE_REQUEST_STATES,
@@ -15,6 +16,7 @@ import {
 import { AppError } from '../errors.js';
 import type { RequestChange, RequestRecord, Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
+import type { ConversationService } from './conversations/conversations.js';
 import type { Notifier } from './notifier.js';
 import { EXPIRY_BATCH, EXPIRY_BATCHES_PER_RUN } from './request-limits.js';
 
@@ -34,6 +36,7 @@ export class RequestLifecycle {
       readonly clock: Clock;
       readonly notifier: Notifier;
       readonly ages: RequestAges;
+      readonly conversations: ConversationService;
     },
   ) {}
 
@@ -72,6 +75,10 @@ export class RequestLifecycle {
       throw new AppError('CONFLICT', `request: cannot go from ${current.state} to ${to}`);
     }
     this.#tell(changed);
+    // An active request's match is over with it (its proposal is withdrawn as an orphan by the
+    // next matching run): the conversation closes now, and housekeeping's sweep closes it should
+    // a crash come between the two writes.
+    if (from.includes('active')) await this.deps.conversations.closeUnmatched([changed.ownerId]);
     return changed;
   }
 

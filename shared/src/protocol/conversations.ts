@@ -159,6 +159,12 @@ export const conversationsAckSchema = z
 
 export const conversationsCloseSchema = z.object({ conversation: idSchema }).strict();
 
+/**
+ * Either side of a match blocks the other from their conversation: the pair barred for good, the
+ * match withdrawn, the conversation closed (docs/protocol.md, "conversations.block").
+ */
+export const conversationsBlockSchema = z.object({ conversation: idSchema }).strict();
+
 export const conversationsSetTimerSchema = z
   .object({ conversation: idSchema, ttlSeconds: ttlSchema })
   .strict();

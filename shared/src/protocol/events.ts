@@ -17,6 +17,7 @@ import {
   conversationListEntrySchema,
   conversationSchema,
   conversationsAckSchema,
+  conversationsBlockSchema,
   conversationsCloseSchema,
   conversationsFetchSchema,
   conversationsListSchema,
@@ -290,6 +291,13 @@ export const clientEvents = {
     output: z.object({ conversation: conversationSchema }),
     maxBytes: 256,
     summary: 'Either participant closes the conversation: no more messages.',
+  }),
+  'conversations.block': defineEvent({
+    input: conversationsBlockSchema,
+    output: z.object({ conversation: conversationSchema }),
+    maxBytes: 256,
+    summary:
+      'Either side of a match blocks the other: never matched again, the match withdrawn, the conversation closed.',
   }),
   'conversations.set_timer': defineEvent({
     input: conversationsSetTimerSchema,

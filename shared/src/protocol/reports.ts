@@ -1,5 +1,5 @@
 // Payloads of abuse reports: anyone signed in may report an account (with a reason code from a
-// fixed list, perhaps the request it concerns, and an optional note sealed to the certified
+// fixed list, perhaps the request or conversation it concerns, and an optional note sealed to the certified
 // moderators); moderators and admins list the open ones and close each by a signed decision —
 // dismissed (`reports.dismiss`) or actioned (`moderation.suspend` naming the report).
 // docs/protocol.md ("What the server learns about a report") lists everything the server sees.
@@ -42,6 +42,11 @@ export const reportsCreateSchema = z
     reason: reportReasonSchema,
     /** The request the report is about, if any: one the reporter or the subject made. */
     request: idSchema.optional(),
+    /**
+     * The conversation the report is about, if any: the reporter's with the subject. The server
+     * learns only that; quotes of its messages go in the note (they cannot be verified).
+     */
+    conversation: idSchema.optional(),
     /** A sealed envelope to the certified moderators, context reportNoteContext(…); absent: none. */
     note: bytesSchema({ min: 1, max: MAX_REPORT_NOTE_BYTES }).optional(),
   })
@@ -72,6 +77,8 @@ export const reportWireSchema = z.object({
   reason: reportReasonSchema,
   /** The request it concerns; null when none. */
   requestId: idSchema.nullable(),
+  /** The conversation it concerns (the reporter's with the subject); null when none. */
+  conversationId: idSchema.nullable(),
   /** The sealed note; null when none. */
   note: bytesSchema({ min: 1, max: MAX_REPORT_NOTE_BYTES }).nullable(),
   /** Whether the reporter's account was younger than KOLOKOL_NEW_ACCOUNT_HOURS when it reported. */

@@ -1,7 +1,8 @@
 // Contract for ProposalStore: a ProposalChange applies whole or not at all — the proposal's
 // compare-and-swap, a new proposal (never the same request–volunteer pair twice), the request's
 // compare-and-swap with new or dropped details, a bar; loads, the live-match test the channel
-// policy uses, orphans of ended requests, and the engine's history.
+// policy uses, the conversations a match that stops being live closes with it, orphans of ended
+// requests, and the engine's history.
 import { describe, expect, it } from 'vitest';
 import type { RequestState } from '@kolokol/shared';
 import type { NewProposal, RequestChange } from '../../../server/src/store/ports.js';
@@ -159,6 +160,84 @@ export function proposalsContract(store: CurrentStore): void {
       expect(await store().proposals.barsBetween(contact.id, volunteer.id)).toMatchObject([
         { reason: 'blocked' },
       ]);
+    });
+
+    it('a match that stops being live closes the pair’s conversation in its own write', async () => {
+      const { contact, volunteer, requestId } = await setUp();
+      const moderator = await createAccount(store(), { role: 'moderator' });
+      const input = proposal(requestId, contact.id, volunteer.id);
+      await store().proposals.applyProposalChange({
+        insert: input,
+        request: move(requestId, 'open', 'proposed'),
+      });
+      await store().proposals.applyProposalChange({
+        update: { id: input.id, from: ['pending'], to: 'approved', at: 5_000, offeredUntil: 9_000 },
+        request: move(requestId, 'proposed', 'approved'),
+      });
+      const accepted = await store().proposals.applyProposalChange({
+        update: { id: input.id, from: ['approved'], to: 'accepted', at: 6_000 },
+        request: move(requestId, 'approved', 'active'),
+      });
+      expect(accepted).not.toHaveProperty('closedConversations');
+      expect((await store().proposals.liveMatchBetween(contact.id, volunteer.id))?.id).toBe(
+        input.id,
+      );
+      expect(await store().proposals.liveMatchBetween(volunteer.id, contact.id)).toBeUndefined();
+      const open = async (participants: [string, string]) =>
+        (
+          await store().conversations.openConversation({
+            id: unique('conversation'),
+            participants,
+            ttlMs: 3_600_000,
+            createdAt: 6_500,
+          })
+        ).conversation.id;
+      const matched = await open([volunteer.id, contact.id]);
+      const withStaff = await open([contact.id, moderator.id]);
+      // While the match is live, nothing to close.
+      expect(
+        await store().proposals.closeUnmatchedConversations({
+          at: 6_600,
+          accounts: [contact.id, volunteer.id],
+          limit: 10,
+        }),
+      ).toEqual([]);
+      // A change whose compare-and-swap fails writes nothing, the conversation included.
+      expect(
+        await store().proposals.applyProposalChange({
+          update: { id: input.id, from: ['approved'], to: 'withdrawn', at: 7_000 },
+        }),
+      ).toEqual({ kind: 'conflict' });
+      expect((await store().conversations.findConversation(matched))?.closedAt).toBeNull();
+      const ended = await store().proposals.applyProposalChange({
+        update: { id: input.id, from: ['accepted'], to: 'ended', at: 7_000 },
+        request: move(requestId, 'active', 'resolved', { dropDetails: true }),
+      });
+      expect(ended).toMatchObject({
+        kind: 'applied',
+        closedConversations: [{ id: matched, closedAt: 7_000 }],
+      });
+      expect((await store().conversations.findConversation(matched))?.closedAt).toBe(7_000);
+      expect((await store().conversations.findConversation(withStaff))?.closedAt).toBeNull();
+      expect(await store().proposals.liveMatchBetween(contact.id, volunteer.id)).toBeUndefined();
+      // One the store was left with anyway (opened past the policy here): closing scoped to one of
+      // its accounts closes it, scoped to others it does not, and never the one with staff.
+      const stray = await open([contact.id, volunteer.id]);
+      expect(
+        await store().proposals.closeUnmatchedConversations({
+          at: 8_000,
+          accounts: [moderator.id],
+          limit: 10,
+        }),
+      ).toEqual([]);
+      expect(
+        await store().proposals.closeUnmatchedConversations({
+          at: 8_000,
+          accounts: [volunteer.id],
+          limit: 10,
+        }),
+      ).toMatchObject([{ id: stray, closedAt: 8_000 }]);
+      expect((await store().conversations.findConversation(withStaff))?.closedAt).toBeNull();
     });
 
     it('withdraws live proposals whose request ended meanwhile', async () => {

@@ -24,6 +24,7 @@ function newReport(reporterId: string, subjectId: string, overrides: Partial<New
     subjectId,
     reason: 'harassment',
     requestId: null,
+    conversationId: null,
     note: bytes(1_500, 9),
     fromNewAccount: false,
     createdAt: 1_000,
@@ -56,7 +57,10 @@ export function reportsContract(store: CurrentStore): void {
     it('creates an open report and reads it back, with its note in the open list', async () => {
       const reporter = await createAccount(store());
       const subject = await createAccount(store(), { role: 'volunteer' });
-      const input = newReport(reporter.id, subject.id, { requestId: 'request-1' });
+      const input = newReport(reporter.id, subject.id, {
+        requestId: 'request-1',
+        conversationId: 'conversation-1',
+      });
       const created = await create(input);
       const { note, ...fields } = input;
       expect(created).toStrictEqual({ ...fields, state: 'open', closedAt: null });

@@ -1,10 +1,13 @@
 // Suspending and reinstating accounts: by a moderator's or admin's signed statement
 // (`moderation.suspend`, `moderation.reinstate`), or by the operator on the server host (admin
 // CLI, an unsigned operator entry). Either way the log records it in the same write as the
-// change; a suspension revokes every live session, and their sockets are ended at once.
+// change; a suspension revokes every live session, and their sockets are ended at once, and closes
+// the account's conversations with contacts or volunteers (the channel policy no longer allows
+// them; conversations with staff stay).
 import { encodeOperatorAction, type OperatorActionKind } from '@kolokol/shared/crypto';
 import { AppError } from '../../errors.js';
 import type { AccountRecord, AuditEffect, AuditEntryRecord, Store } from '../../store/ports.js';
+import type { ConversationService } from '../conversations/conversations.js';
 import type { ReportService } from '../reports.js';
 import type { SessionService } from '../sessions.js';
 import type { AuditLog } from './audit-log.js';
@@ -23,6 +26,7 @@ export class ModerationService {
       readonly decisions: Decisions;
       readonly sessions: SessionService;
       readonly reports: ReportService;
+      readonly conversations: ConversationService;
     },
   ) {}
 
@@ -46,6 +50,8 @@ export class ModerationService {
       },
     );
     this.deps.sessions.announceRevoked(revokedSessionIds, 'suspended');
+    // A second write: housekeeping's sweep closes them should a crash come in between.
+    await this.deps.conversations.closeUnmatched([subject.id]);
     if (reportId !== undefined)
       this.deps.reports.tellClosed(reportId, 'actioned', entry.recordedAt);
     return { sessionsEnded: revokedSessionIds.length, entry };
@@ -78,6 +84,7 @@ export class ModerationService {
     );
     if (outcome.kind !== 'appended') throw new AppError('NOT_FOUND', 'no such account');
     this.deps.sessions.announceRevoked(outcome.revokedSessionIds, 'suspended');
+    if (action === 'suspend') await this.deps.conversations.closeUnmatched([account.id]);
     return outcome.revokedSessionIds.length;
   }
 

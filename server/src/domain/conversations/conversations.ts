@@ -15,6 +15,7 @@ import { mayOpenChannel } from '../channel-policy.js';
 import type { Clock } from '../clock.js';
 import type { Notifier } from '../notifier.js';
 import { newId } from '../secrets.js';
+import { UNMATCHED_CONVERSATIONS_PER_RUN } from './conversation-closing-limits.js';
 
 export interface ConversationCaller {
   readonly accountId: string;
@@ -124,6 +125,33 @@ export class ConversationService {
     if (changed === undefined) throw new AppError('CONFLICT', 'the conversation is closed');
     if (changed.ttlMs !== conversation.ttlMs) this.#announce(changed);
     return toConversationWire(changed, caller.accountId);
+  }
+
+  /**
+   * Closes the contact↔volunteer conversations of `accounts` (every account when absent) that the
+   * channel policy no longer allows — no live match between the two, or either suspended — and
+   * tells both sides; how many closed. After a write that could end a match without closing its
+   * conversation in the same transaction (a request cancelled, an account suspended), and as
+   * housekeeping's sweep, which closes whatever a crash between two such writes left open.
+   */
+  async closeUnmatched(accounts?: readonly string[]): Promise<number> {
+    const closed = await this.deps.store.proposals.closeUnmatchedConversations({
+      at: this.deps.clock.now(),
+      ...(accounts === undefined ? {} : { accounts }),
+      limit: UNMATCHED_CONVERSATIONS_PER_RUN,
+    });
+    this.announce(closed);
+    return closed.length;
+  }
+
+  /** Housekeeping: the sweep of closeUnmatched over every account. */
+  housekeep(): Promise<number> {
+    return this.closeUnmatched();
+  }
+
+  /** Tells both participants of each conversation that it changed (opened, closed, timer). */
+  announce(conversations: readonly ConversationRecord[]): void {
+    for (const conversation of conversations) this.#announce(conversation);
   }
 
   /** The conversation, if the caller takes part in it; NOT_FOUND otherwise, as for no such id. */

@@ -2,12 +2,15 @@
 // theirs (with the details re-wrapped for them) and accepts or declines; the contact learns of an
 // acceptance and may decline the volunteer; either side ends a live match or blocks the other.
 // Each change is one durable write of the proposal, its request (RequestLifecycle.plan) and any
-// bar; whatever frees the request sends it back to matching. Housekeeping times out offers the
+// bar; whatever frees the request sends it back to matching. A match that stops being live closes
+// the pair's conversation in that same write (the store does it; both sides are told here), and
+// either side may block the other from that conversation. Housekeeping times out offers the
 // volunteer left unanswered.
 import {
   LOADED_PROPOSAL_STATES,
   MAX_LISTED_MATCHES,
   PROPOSAL_TRANSITIONS,
+  type ConversationWire,
   type MatchWire,
   type ProposalState,
   type RequestState,
@@ -15,7 +18,9 @@ import {
 } from '@kolokol/shared';
 import { AppError } from '../../errors.js';
 import type { PairBar, ProposalChange, ProposalRecord, Store } from '../../store/ports.js';
+import { isStaff } from '../channel-policy.js';
 import type { Clock } from '../clock.js';
+import { toConversationWire, type ConversationService } from '../conversations/conversations.js';
 import type { Notifier } from '../notifier.js';
 import type { RequestLifecycle } from '../request-lifecycle.js';
 import { TIMEOUTS_PER_RUN } from './moderation-limits.js';
@@ -50,6 +55,7 @@ export class MatchService {
       readonly lifecycle: RequestLifecycle;
       readonly notifier: Notifier;
       readonly proposer: Proposer;
+      readonly conversations: ConversationService;
     },
   ) {}
 
@@ -137,7 +143,39 @@ export class MatchService {
     };
     const outcome = await this.deps.store.proposals.applyProposalChange({ bar });
     if (outcome.kind !== 'applied') throw conflict(proposal);
+    this.deps.conversations.announce(outcome.closedConversations ?? []);
     return this.#wire(caller, proposal);
+  }
+
+  /**
+   * `conversations.block`: either side of a live match blocks the other from their conversation —
+   * the pair barred, the match withdrawn (its request matched again with someone else) and the
+   * conversation closed, in one write. NOT_FOUND for a conversation the caller is not in (as for
+   * no such id); FORBIDDEN when the other participant is staff (staff must be able to reach anyone
+   * for vetting and moderation: report them instead); CONFLICT once the conversation is closed
+   * (blocked already, or closed: matches.block still bars the pair by the match).
+   */
+  async blockInConversation(caller: Caller, conversationId: string): Promise<ConversationWire> {
+    const side = sideOf(caller);
+    const conversation = await this.deps.conversations.participantOf(caller, conversationId);
+    const peerId = conversation.participants.find((id) => id !== caller.accountId);
+    const peer = peerId === undefined ? undefined : await this.deps.store.accounts.findById(peerId);
+    if (peer === undefined) throw new AppError('NOT_FOUND', 'no such conversation');
+    if (isStaff(peer.role)) {
+      throw new AppError('FORBIDDEN', 'staff cannot be blocked; report them instead');
+    }
+    if (conversation.closedAt !== null) {
+      throw new AppError('CONFLICT', 'the conversation is closed');
+    }
+    const [contactId, volunteerId] =
+      side === 'contact' ? [caller.accountId, peer.id] : [peer.id, caller.accountId];
+    const match = await this.deps.store.proposals.liveMatchBetween(contactId, volunteerId);
+    // An open conversation between the two with no live match: a sweep's work left to do.
+    if (match === undefined) throw new AppError('CONFLICT', 'no live match between you');
+    await this.#apply(caller, match, 'withdrawn', 'open', 'blocked');
+    const closed = await this.deps.store.conversations.findConversation(conversation.id);
+    if (closed === undefined) throw new AppError('NOT_FOUND', 'no such conversation');
+    return toConversationWire(closed, caller.accountId);
   }
 
   /** Housekeeping: approved offers past their timeout → timed_out, the request matched again. */
@@ -195,6 +233,7 @@ export class MatchService {
     }
     const updated = outcome.updated;
     this.#tell(updated, proposal.state === 'accepted' || to === 'accepted');
+    this.deps.conversations.announce(outcome.closedConversations ?? []);
     if (outcome.request) this.deps.lifecycle.announce(outcome.request);
     // An open request, or a slot the volunteer freed: matching has something new to do.
     if (requestTo === 'open' || !LOADED_PROPOSAL_STATES.includes(to)) {

@@ -25,6 +25,7 @@ import { auditHead } from './audit-head.js';
 import { certificatesList } from './certificates-list.js';
 import { certificatesPublish } from './certificates-publish.js';
 import { conversationsAck } from './conversations-ack.js';
+import { conversationsBlock } from './conversations-block.js';
 import { conversationsClose } from './conversations-close.js';
 import { conversationsFetch } from './conversations-fetch.js';
 import { conversationsList } from './conversations-list.js';
@@ -136,6 +137,7 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     conversationsAck(deps.conversationMessages),
     conversationsClose(deps.conversations),
     conversationsSetTimer(deps.conversations),
+    conversationsBlock(deps.matches),
     thenMatch(volunteersVet(deps.vetting), deps.proposer),
     thenMatch(volunteersUnvet(deps.vetting), deps.proposer),
     vettingStatus(deps.vetting),

@@ -3,6 +3,7 @@
 // engine's "never these two again". A proposal's change and its request's change are written
 // together or not at all (ProposalChange), so the two never disagree.
 import type { PairBarReason, ProposalState } from '@kolokol/shared';
+import type { ConversationRecord } from './conversations.js';
 import type { RequestRecord, RequestTransition } from './requests.js';
 
 /** One moderator's approval: who, and the audit entry that records it. */
@@ -88,7 +89,10 @@ export interface RequestChange extends RequestTransition {
 
 /**
  * One atomic, durable change: every part applies (each compare-and-swap still holding, no pair
- * proposed twice) or nothing is written.
+ * proposed twice) or nothing is written. A change that moves a proposal or writes a bar also
+ * closes, in the same transaction, the pair's open conversation once no live match is left
+ * between them (see `closeUnmatchedConversations`), so no crash leaves a match over and its
+ * conversation open.
  */
 export interface ProposalChange {
   /** Moves proposal `id` from one of `from` to `to` (or keeps the state and updates the rest). */
@@ -116,6 +120,8 @@ export type ProposalChangeOutcome =
       readonly updated?: ProposalRecord;
       readonly inserted?: ProposalRecord;
       readonly request?: RequestRecord;
+      /** The pair's conversation this change closed (their match is no longer live). */
+      readonly closedConversations?: readonly ConversationRecord[];
     }
   /** A compare-and-swap failed or the pair was proposed before: nothing written. */
   | { readonly kind: 'conflict' };
@@ -146,10 +152,24 @@ export interface ProposalStore {
   /** Each volunteer's number of proposals in one of `states` (missing: none). */
   loads(states: readonly ProposalState[]): Promise<Map<string, number>>;
   /**
-   * Whether a match between the two accounts (either way round) is live: the proposal accepted
-   * and its request active. The channel policy's contact↔volunteer rule.
+   * Whether a match between the two accounts (either way round) is live: the proposal accepted,
+   * its request active, and neither side has blocked the other. The channel policy's
+   * contact↔volunteer rule.
    */
   hasLiveMatchBetween(a: string, b: string): Promise<boolean>;
+  /** The live match between a contact and a volunteer (as hasLiveMatchBetween), if any. */
+  liveMatchBetween(contactId: string, volunteerId: string): Promise<ProposalRecord | undefined>;
+  /**
+   * Closes open conversations between a contact and a volunteer that the channel policy no longer
+   * allows — no live match between the two, or either suspended — of one of `accounts` (every
+   * account when absent), at most `limit`, oldest first: the records after. Conversations with
+   * staff are never touched.
+   */
+  closeUnmatchedConversations(options: {
+    readonly at: number;
+    readonly accounts?: readonly string[];
+    readonly limit: number;
+  }): Promise<ConversationRecord[]>;
   /**
    * Withdraws up to `limit` live proposals (pending, approved, accepted) whose request is no
    * longer in the state that goes with them (cancelled or expired meanwhile): the proposals after.

@@ -1,4 +1,5 @@
-// The report port: abuse reports — who reported whom, why, about which request, with a note sealed
+// The report port: abuse reports — who reported whom, why, about which request or conversation,
+// with a note sealed
 // to the moderators (opaque bytes) — and their state. A report is made open (the reporter's limits
 // decided in the same write) and closed only by an audited decision (AuditStore.append's
 // 'dismiss-report' effect, or a suspension naming it); closed reports are deleted after retention.
@@ -12,6 +13,8 @@ export interface ReportRecord {
   readonly reason: ReportReason;
   /** The request it concerns, or null. */
   readonly requestId: string | null;
+  /** The conversation it concerns (the reporter's with the subject), or null. */
+  readonly conversationId: string | null;
   /** Whether the reporter's account was new (KOLOKOL_NEW_ACCOUNT_HOURS) when it reported. */
   readonly fromNewAccount: boolean;
   readonly state: ReportState;

@@ -15,7 +15,7 @@ import type {
 import { settle, toPlainBytes } from './codec.js';
 import { createGroupCommit } from './group-commit.js';
 
-interface ConversationRow {
+export interface ConversationRow {
   readonly id: string;
   readonly first_id: string;
   readonly second_id: string;
@@ -35,8 +35,10 @@ interface EnvelopeRow {
 }
 
 const COLUMNS = 'id, first_id, second_id, ttl_ms, last_seq, created_at, closed_at';
+/** The columns toConversation reads, for the statements elsewhere that return conversations. */
+export const CONVERSATION_COLUMNS = COLUMNS;
 
-function toConversation(row: ConversationRow): ConversationRecord {
+export function toConversation(row: ConversationRow): ConversationRecord {
   return {
     id: row.id,
     participants: [row.first_id, row.second_id],

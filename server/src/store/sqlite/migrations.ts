@@ -558,6 +558,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 16,
+    name: 'reports: the conversation a report concerns',
+    up: (db) => {
+      // The reporter's pointer, like request_id: checked when made (the reporter and the subject
+      // are its two participants), kept as given (the conversation may be purged first). Only
+      // that a report concerns a conversation, never anything of its content.
+      db.exec(`ALTER TABLE reports ADD COLUMN conversation_id TEXT;`);
+    },
+  },
 ];
 
 interface AppliedRow {

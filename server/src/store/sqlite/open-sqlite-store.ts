@@ -246,6 +246,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
             })
           : write;
       },
+      // As a match's change: a close lost in a power cut would let the pair talk on.
+      closeUnmatchedConversations: (options) =>
+        durably(db, () => proposals.closeUnmatchedConversations(options)),
     },
     reports: {
       ...reports,

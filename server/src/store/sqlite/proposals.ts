@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AUDIT_REASONS } from '@kolokol/shared/crypto';
 import { PAIR_BAR_REASONS, proposalStateSchema, type ProposalState } from '@kolokol/shared';
 import type {
+  ConversationRecord,
   DecidedProposal,
   PairBar,
   ProposalChange,
@@ -18,6 +19,17 @@ import type {
 import { isUniqueViolation, settle, toPlainBytes } from './codec.js';
 import { fromColumn, fromJsonList } from './json-codes.js';
 import { REQUEST_COLUMNS, toRequest, type RequestRow } from './request-rows.js';
+import {
+  liveMatchSql,
+  liveProposalSql,
+  prepareUnmatchedClosing,
+} from './unmatched-conversations.js';
+
+/**
+ * Conversations one match-ending write closes at most: the pair's own, and any other of the two
+ * accounts left without a live match (housekeeping's sweep closes whatever is left over).
+ */
+const CLOSED_PER_PROPOSAL_WRITE = 16;
 
 interface ProposalRow {
   readonly id: string;
@@ -185,10 +197,12 @@ export function prepareProposalWrites(
     `INSERT INTO pair_bars (contact_id, volunteer_id, reason, at) VALUES (?, ?, ?, ?)
      ON CONFLICT DO NOTHING`,
   );
+  const closeUnmatched = prepareUnmatchedClosing(db);
   return (change) => {
     let updated: ProposalRecord | undefined;
     let inserted: ProposalRecord | undefined;
     let requestAfter: RequestRecord | undefined;
+    let closed: ConversationRecord[] = [];
     if (change.update) {
       const u = change.update;
       const row = update.get({
@@ -248,11 +262,22 @@ export function prepareProposalWrites(
       const b = change.bar;
       bar.run(b.contactId, b.volunteerId, b.reason, b.at);
     }
+    // A match that stopped being live (it left 'accepted', or a bar came between the two) takes
+    // its conversation with it, in this transaction.
+    const pair = change.bar ?? (change.update?.from.includes('accepted') ? updated : undefined);
+    if (pair !== undefined) {
+      closed = closeUnmatched({
+        at: change.bar?.at ?? change.update?.at ?? 0,
+        accounts: [pair.contactId, pair.volunteerId],
+        limit: CLOSED_PER_PROPOSAL_WRITE,
+      });
+    }
     return {
       kind: 'applied',
       ...(updated ? { updated } : {}),
       ...(inserted ? { inserted } : {}),
       ...(requestAfter ? { request: requestAfter } : {}),
+      ...(closed.length > 0 ? { closedConversations: closed } : {}),
     };
   };
 }
@@ -292,12 +317,15 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
     `SELECT volunteer_id, count(*) AS n FROM proposals
      WHERE state IN (SELECT value FROM json_each(?)) GROUP BY volunteer_id`,
   );
-  const liveMatch = db.prepare<[string, string, string, string], { readonly found: 1 }>(
-    `SELECT 1 AS found FROM proposals JOIN requests ON requests.id = proposals.request_id
-     WHERE proposals.state = 'accepted' AND requests.state = 'active'
-       AND ((contact_id = ? AND volunteer_id = ?) OR (contact_id = ? AND volunteer_id = ?))
-     LIMIT 1`,
+  const liveMatch = db.prepare<{ a: string; b: string }, { readonly found: 1 }>(
+    `SELECT 1 AS found WHERE ${liveMatchSql(':a', ':b')} OR ${liveMatchSql(':b', ':a')}`,
   );
+  const liveMatchOf = db.prepare<{ contact: string; volunteer: string }, ProposalRow>(
+    `SELECT ${COLUMNS} FROM proposals
+     WHERE contact_id = :contact AND volunteer_id = :volunteer AND ${liveProposalSql('proposals')}
+     ORDER BY updated_at DESC, id DESC LIMIT 1`,
+  );
+  const closeUnmatchedTx = db.transaction(prepareUnmatchedClosing(db));
   // Each live proposal state goes with one request state; anything else is an orphan.
   const orphans = db.prepare<[number, number], ProposalRow>(
     `UPDATE proposals SET state = 'withdrawn', updated_at = ?
@@ -382,7 +410,18 @@ export function createSqliteProposalStore(db: Database.Database): ProposalStore 
     },
 
     hasLiveMatchBetween(a, b) {
-      return settle(() => liveMatch.get(a, b, b, a) !== undefined);
+      return settle(() => liveMatch.get({ a, b }) !== undefined);
+    },
+
+    liveMatchBetween(contactId, volunteerId) {
+      return settle(() => {
+        const row = liveMatchOf.get({ contact: contactId, volunteer: volunteerId });
+        return row === undefined ? undefined : toProposal(row);
+      });
+    },
+
+    closeUnmatchedConversations(options) {
+      return settle(() => closeUnmatchedTx.immediate(options));
     },
 
     withdrawOrphans(at, limit) {

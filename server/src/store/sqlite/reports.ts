@@ -20,6 +20,7 @@ interface ReportRow {
   readonly subject_id: string;
   readonly reason: string;
   readonly request_id: string | null;
+  readonly conversation_id: string | null;
   readonly from_new_account: number;
   readonly state: string;
   readonly created_at: number;
@@ -32,6 +33,7 @@ interface InsertParams {
   readonly subject: string;
   readonly reason: string;
   readonly request: string | null;
+  readonly conversation: string | null;
   readonly note: Uint8Array | null;
   readonly fromNew: 0 | 1;
   readonly at: number;
@@ -47,7 +49,8 @@ interface ListParams {
 }
 
 const COLUMNS =
-  'id, reporter_id, subject_id, reason, request_id, from_new_account, state, created_at, closed_at';
+  'id, reporter_id, subject_id, reason, request_id, conversation_id, from_new_account, state, ' +
+  'created_at, closed_at';
 
 function toReport(row: ReportRow): ReportRecord {
   return {
@@ -56,6 +59,7 @@ function toReport(row: ReportRow): ReportRecord {
     subjectId: row.subject_id,
     reason: fromColumn(row.reason, reportReasonSchema, 'report reason'),
     requestId: row.request_id,
+    conversationId: row.conversation_id,
     fromNewAccount: row.from_new_account === 1,
     state: fromColumn(row.state, reportStateSchema, 'report state'),
     createdAt: row.created_at,
@@ -99,9 +103,10 @@ export function createSqliteReportStore(db: Database.Database): ReportStore {
   );
   const insert = db.prepare<InsertParams>(
     `INSERT INTO reports
-       (id, reporter_id, subject_id, reason, request_id, note, from_new_account, state,
-        created_at, closed_at)
-     VALUES (:id, :reporter, :subject, :reason, :request, :note, :fromNew, 'open', :at, NULL)`,
+       (id, reporter_id, subject_id, reason, request_id, conversation_id, note, from_new_account,
+        state, created_at, closed_at)
+     VALUES (:id, :reporter, :subject, :reason, :request, :conversation, :note, :fromNew, 'open',
+             :at, NULL)`,
   );
   const findOne = db.prepare<[string], ReportRow>(`SELECT ${COLUMNS} FROM reports WHERE id = ?`);
   const list = db.prepare<ListParams, ReportRow & { readonly note: Uint8Array | null }>(
@@ -139,6 +144,7 @@ export function createSqliteReportStore(db: Database.Database): ReportStore {
       subject: report.subjectId,
       reason: report.reason,
       request: report.requestId,
+      conversation: report.conversationId,
       note: report.note,
       fromNew: report.fromNewAccount ? 1 : 0,
       at: report.createdAt,

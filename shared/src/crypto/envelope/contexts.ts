@@ -55,20 +55,25 @@ export interface ReportFields {
   readonly reason: ReportReason;
   /** The request the report concerns, if any. */
   readonly request?: string;
+  /** The conversation the report concerns, if any. */
+  readonly conversation?: string;
 }
 
 /**
  * The context to seal (and open) an abuse report's note with:
- * transcript("kolokol/v1/report/note", reporter, subject, reason, request or empty).
+ * transcript("kolokol/v1/report/note", reporter, subject, reason, request or empty), and the
+ * conversation as one more element when the report names one (so a report without one keeps
+ * the context it always had).
  */
 export function reportNoteContext(report: ReportFields): Uint8Array {
-  return transcript(
-    label('report/note'),
+  const fields = [
     utf8(report.reporter),
     utf8(report.subject),
     utf8(report.reason),
     utf8(report.request ?? ''),
-  );
+  ];
+  if (report.conversation !== undefined) fields.push(utf8(report.conversation));
+  return transcript(label('report/note'), ...fields);
 }
 
 /** The fields of a moderator's decision on a proposal that its sealed note is about. */
