@@ -139,6 +139,7 @@ export function createKolokolServer(deps: {
     clock,
     lifecycle: requestLifecycle,
     maxOpenPerContact: config.maxOpenRequests,
+    createsPerHour: config.requestCreatesPerHour,
   });
   const proposer = new Proposer({
     store,

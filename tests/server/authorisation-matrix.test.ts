@@ -1139,6 +1139,7 @@ beforeAll(async () => {
     KOLOKOL_ROOT_PUBLIC_KEY: encodeRootPublicKey(root.publicKey),
     // The contact actor owns a fresh request for each of its match rows, some left live.
     KOLOKOL_MAX_OPEN_REQUESTS: '20',
+    KOLOKOL_REQUEST_CREATES_PER_HOUR: '100',
   });
   const actors = Object.fromEntries(
     await Promise.all(ROLES.map(async (role) => [role, await actor(role)] as const)),

@@ -16,7 +16,6 @@ import {
   requestDetailsContext,
   sealedEnvelopeLength,
 } from '@kolokol/shared/crypto';
-import { REQUEST_CREATES_PER_CONTACT_PER_HOUR } from '../../server/src/domain/request-limits.js';
 import { expectRefusedUnchanged, expectUnchanged } from '../support/assertions.js';
 import {
   call,
@@ -30,9 +29,14 @@ import { localModerator, pushes, requestInput, wireRequest } from '../support/re
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const MAX_OPEN = 3;
+/** A deployment's own figure, not the default, so the test shows the setting is what counts. */
+const CREATES_PER_HOUR = 6;
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ KOLOKOL_MAX_OPEN_REQUESTS: String(MAX_OPEN) });
+  server = await startTestServer({
+    KOLOKOL_MAX_OPEN_REQUESTS: String(MAX_OPEN),
+    KOLOKOL_REQUEST_CREATES_PER_HOUR: String(CREATES_PER_HOUR),
+  });
 });
 afterAll(async () => {
   closeAllSockets();
@@ -136,10 +140,10 @@ describe('the open-request cap and the creation budget', () => {
     await create(alice.socket, wireRequest(requestInput()));
   });
 
-  it(`allows ${REQUEST_CREATES_PER_CONTACT_PER_HOUR} new requests per contact per hour, then RATE_LIMITED; retries stay free`, async () => {
+  it(`allows ${CREATES_PER_HOUR} new requests per contact per hour, then RATE_LIMITED; retries stay free`, async () => {
     const alice = await contact();
     let first: EventInput<'requests.create'> | undefined;
-    for (let i = 0; i < REQUEST_CREATES_PER_CONTACT_PER_HOUR; i += 1) {
+    for (let i = 0; i < CREATES_PER_HOUR; i += 1) {
       const input = wireRequest(requestInput());
       first ??= input;
       const made = await create(alice.socket, input);

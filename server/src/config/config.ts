@@ -70,6 +70,9 @@ export const CONFIG_VARIABLES = {
   // detention); each live request is a row with up to ~37 KB of sealed details and work for the
   // moderators, and accounts are free to make.
   KOLOKOL_MAX_OPEN_REQUESTS: positiveInt.max(20).default(3),
+  // Ten an hour: the live cap alone would let a contact create and cancel in a loop, each time
+  // writing ~37 KB of sealed details that stay until the retention ends.
+  KOLOKOL_REQUEST_CREATES_PER_HOUR: positiveInt.max(100).default(10),
   // Two weeks: a request nobody took up by then is likely stale (the contact found help, or the
   // situation changed); the contact can make it again. Its sealed details are deleted on expiry.
   KOLOKOL_REQUEST_EXPIRY_HOURS: positiveInt.max(90 * 24).default(14 * 24),
@@ -169,6 +172,7 @@ export interface Config {
   readonly newAccountMs: number;
   /** Live requests (open, proposed, approved, active) one contact may have at once. */
   readonly maxOpenRequests: number;
+  readonly requestCreatesPerHour: number;
   /** Age after which an open or proposed request expires (its sealed details deleted). */
   readonly requestExpiryMs: number;
   /** How long an ended request (resolved, closed, cancelled, expired) is kept, without details. */
@@ -277,6 +281,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxDevicesPerAccount: read(env, 'KOLOKOL_MAX_DEVICES_PER_ACCOUNT'),
     newAccountMs: read(env, 'KOLOKOL_NEW_ACCOUNT_HOURS') * 3600 * 1000,
     maxOpenRequests: read(env, 'KOLOKOL_MAX_OPEN_REQUESTS'),
+    requestCreatesPerHour: read(env, 'KOLOKOL_REQUEST_CREATES_PER_HOUR'),
     requestExpiryMs: read(env, 'KOLOKOL_REQUEST_EXPIRY_HOURS') * 3600 * 1000,
     endedRequestRetentionMs: read(env, 'KOLOKOL_ENDED_REQUEST_RETENTION_HOURS') * 3600 * 1000,
     conversationMessagesPerMinute: read(env, 'KOLOKOL_CONVERSATION_MESSAGES_PER_MINUTE'),

@@ -15,7 +15,6 @@ import type { NewRequest, RequestRecord, Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
 import { HourlyBudget } from './hourly-budget.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
-import { REQUEST_CREATES_PER_CONTACT_PER_HOUR } from './request-limits.js';
 import { checkSealedEnvelope } from './sealed-shape.js';
 import { newId } from './secrets.js';
 
@@ -69,9 +68,11 @@ export class RequestService {
       readonly lifecycle: RequestLifecycle;
       /** Live requests (open, proposed, approved, active) one contact may have. */
       readonly maxOpenPerContact: number;
+      /** New requests one contact may create per hour (KOLOKOL_REQUEST_CREATES_PER_HOUR). */
+      readonly createsPerHour: number;
     },
   ) {
-    this.#creates = new HourlyBudget(REQUEST_CREATES_PER_CONTACT_PER_HOUR, deps.clock);
+    this.#creates = new HourlyBudget(deps.createsPerHour, deps.clock);
   }
 
   /**
