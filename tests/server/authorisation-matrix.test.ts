@@ -437,9 +437,19 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
   ],
   'conversations.open': [
     {
-      case: 'with a moderator',
+      // The staff peer started a conversation with every actor: opening finds it.
+      case: 'with a moderator who started one with the caller',
       payload: (_caller, { staffPeer }) => ({ peer: staffPeer.accountId }),
       expect: ALL_OK,
+    },
+    {
+      // Staff start conversations with everyone else, never the other way round (a throwaway
+      // account must not be able to open a backlog on every moderator's device).
+      case: 'with a staff member who started none with the caller',
+      payload: (caller, { actors }) => ({
+        peer: (caller.role === 'moderator' ? actors.admin : actors.moderator).accountId,
+      }),
+      expect: { contact: 'NOT_FOUND', volunteer: 'NOT_FOUND', moderator: 'OK', admin: 'OK' },
     },
     {
       // Staff with anyone: vetting and moderation. Nobody else without an accepted match.

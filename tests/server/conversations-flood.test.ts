@@ -1,7 +1,9 @@
 // The flood (issue 6, then a moderator's mailbox; since issue 9 conversations): throwaway accounts
-// fill what a moderator who is away has waiting, so that honest people cannot reach them. Each
-// conversation has its own backlog per recipient device (CONVERSATION_LIMITS.backlog), capped by
-// envelopes and by bytes: a flooder fills only its own conversation — refused with RATE_LIMITED,
+// try to fill what a moderator who is away has waiting, so that honest people cannot reach them.
+// They cannot start a conversation with staff at all: staff start conversations with everyone
+// else (ConversationService's `mayStart`). Where a moderator did start one with an account that
+// then floods it, that conversation has its own backlog per recipient device
+// (CONVERSATION_LIMITS.backlog), capped by envelopes and by bytes: refused with RATE_LIMITED,
 // storing nothing, once it is full — and an honest contact and staff, in conversations of their
 // own, still get through. The per-minute budget (conversations.test.ts) is raised here so that
 // it is the backlog that stops the flood.
@@ -25,6 +27,8 @@ import { enrolStaff } from '../support/staff.js';
 /** More attempts than the byte cap allows of the largest envelope, so every loop ends on a refusal. */
 const ATTEMPTS = 300;
 const FLOODERS = 2;
+/** Accounts that try to start a conversation with a moderator, contacts and volunteers in turn. */
+const THROWAWAYS = 6;
 /** The smallest envelope: a ratchet message of the 256 bucket. */
 const SMALLEST = 256 + RATCHET_ENVELOPE_OVERHEAD;
 
@@ -40,7 +44,7 @@ afterAll(async () => {
 const largest = toBase64Url(randomBytes(MAX_ENVELOPE_BYTES));
 const smallest = toBase64Url(randomBytes(SMALLEST));
 
-/** `from` opens its conversation with `to` (or finds it); its id. */
+/** `from` opens its conversation with `to` (or finds the one staff started); its id. */
 async function conversationWith(from: TestDevice, to: TestDevice): Promise<string> {
   const opened = await call(from.socket, 'conversations.open', { peer: to.accountId });
   if (!opened.ok) throw new Error(`conversations.open failed: ${opened.error.code}`);
@@ -87,11 +91,37 @@ function waitingFor(device: TestDevice): Map<string, { envelopes: number; bytes:
 }
 
 describe('a moderator who is away, under a flood of throwaway accounts', () => {
-  it('each flooder fills only its own conversation’s backlog; an honest contact and staff still get through', async () => {
+  it('throwaway accounts cannot start a conversation with staff at all', async () => {
+    const mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
+    for (let i = 0; i < THROWAWAYS; i += 1) {
+      const throwaway = await addDevice(
+        server.url,
+        await registerAndLogin(server.url, 'throwaway', {
+          role: i % 2 === 0 ? 'contact' : 'volunteer',
+        }),
+      );
+      // The same answer as for an account that does not exist, and nothing stored.
+      await expectRefusedUnchanged(
+        server,
+        () => call(throwaway.socket, 'conversations.open', { peer: mod.accountId }),
+        'NOT_FOUND',
+      );
+    }
+    expect(waitingFor(mod).size).toBe(0);
+  });
+
+  it('a conversation staff started is filled only up to its own backlog; an honest contact and staff still get through', async () => {
     const mod = await addDevice(server.url, await enrolStaff(server, 'moderator'));
     const admin = await addDevice(server.url, await enrolStaff(server, 'admin'));
     const honest = await addDevice(server.url, await registerAndLogin(server.url, 'honest'));
-    // The moderator is away: nothing is read, pushed or acknowledged.
+    const flooders: TestDevice[] = [];
+    for (let i = 0; i < FLOODERS; i += 1) {
+      flooders.push(await addDevice(server.url, await registerAndLogin(server.url, 'throwaway')));
+    }
+    // The moderator started conversations (a question about a request, say) with the honest
+    // contact and with accounts that then turn out to flood them; then goes away: nothing is
+    // read, pushed or acknowledged.
+    for (const peer of [honest, ...flooders]) await conversationWith(mod, peer);
     mod.socket.close();
     const cap = CONVERSATION_LIMITS.backlog;
     const perConversation = Math.floor(cap.bytes / MAX_ENVELOPE_BYTES);
@@ -99,8 +129,7 @@ describe('a moderator who is away, under a flood of throwaway accounts', () => {
     expect(perConversation).toBeLessThan(cap.envelopes);
 
     const flooded: string[] = [];
-    for (let i = 0; i < FLOODERS; i += 1) {
-      const flooder = await addDevice(server.url, await registerAndLogin(server.url, 'throwaway'));
+    for (const flooder of flooders) {
       const conversation = await conversationWith(flooder, mod);
       flooded.push(conversation);
       const { stored, refusal } = await sendUntilRefused(flooder, conversation, mod, largest);

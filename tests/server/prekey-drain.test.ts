@@ -147,6 +147,9 @@ it('21 throwaway contacts within their budgets cannot drain a moderator’s one-
   ).bundles;
   expect(laptopBundle?.oneTimePrekey).toBeUndefined();
   const laptopSession = initiateSession(honest.account.identity, laptopBundle!, expected, devices);
+  // The moderator starts the conversation (staff do, with everyone else); the contact finds it.
+  const started = await call(modSocket, 'conversations.open', { peer: honest.accountId });
+  expect(started).toMatchObject({ ok: true });
   const opened = await call(honestSocket, 'conversations.open', { peer: mod.accountId });
   if (!opened.ok) throw new Error(opened.error.code);
   const pushed = new Promise<ConversationMessageWire>((resolve) =>

@@ -54,7 +54,10 @@ export function conversationsContract(current: CurrentStore): void {
         createdAt: 5_000,
       });
       expect(again).toMatchObject({ kind: 'existing', conversation: { id, ttlMs: DAY } });
+      expect((await store.conversations.findOpenBetween(b.accountId, a.accountId))?.id).toBe(id);
+      expect((await store.conversations.findOpenBetween(a.accountId, b.accountId))?.id).toBe(id);
       await store.conversations.closeConversation(id, 6_000);
+      expect(await store.conversations.findOpenBetween(a.accountId, b.accountId)).toBeUndefined();
       const fresh = await store.conversations.openConversation({
         id: unique('conversation'),
         participants: [a.accountId, b.accountId],

@@ -11,7 +11,7 @@ import {
 } from '@kolokol/shared';
 import { AppError } from '../../errors.js';
 import type { AccountRecord, ConversationRecord, Store } from '../../store/ports.js';
-import { mayOpenChannel } from '../channel-policy.js';
+import { isStaff, mayOpenChannel } from '../channel-policy.js';
 import type { Clock } from '../clock.js';
 import type { Notifier } from '../notifier.js';
 import { newId } from '../secrets.js';
@@ -48,7 +48,8 @@ export function isParticipant(conversation: ConversationRecord, accountId: strin
 
 /**
  * The one place that decides whether two accounts may have a conversation: the channel policy
- * (staff↔anyone today; contact↔volunteer once a moderator-approved match is accepted).
+ * (staff↔anyone; contact↔volunteer once a moderator-approved match is accepted). Who may *start*
+ * one with staff is narrower: see `mayStart`.
  */
 export function mayHaveConversation(
   store: Store,
@@ -56,6 +57,19 @@ export function mayHaveConversation(
   peer: AccountRecord,
 ): Promise<boolean> {
   return mayOpenChannel(store, caller, peer);
+}
+
+/**
+ * Whether `caller` may start a new conversation with `peer` (one the policy allows). Decision
+ * (issue 9): a conversation between staff and someone who is not staff is started by the staff
+ * member — vetting, a question about a request, a report — never by the other side. Otherwise any
+ * throwaway account could open a conversation with every moderator and fill each moderator's
+ * device with a backlog of its own (CONVERSATION_LIMITS.backlog is per conversation), so that
+ * what a flood costs would grow with the number of accounts. Reaching staff without being asked
+ * goes through requests and reports, which have budgets of their own.
+ */
+function mayStart(caller: { readonly role: Role }, peer: AccountRecord): boolean {
+  return isStaff(caller.role) || !isStaff(peer.role);
 }
 
 export class ConversationService {
@@ -75,6 +89,16 @@ export class ConversationService {
     // Unknown, suspended and not allowed answer alike, so account ids cannot be probed.
     if (peer === undefined || !(await mayHaveConversation(this.deps.store, caller, peer))) {
       throw new AppError('NOT_FOUND', 'no such account');
+    }
+    if (!mayStart(caller, peer)) {
+      // The staff member's conversation with the caller, if they started one; else the same
+      // answer as for an unknown account, so a non-staff caller cannot tell staff ids apart.
+      const started = await this.deps.store.conversations.findOpenBetween(
+        caller.accountId,
+        peer.id,
+      );
+      if (started === undefined) throw new AppError('NOT_FOUND', 'no such account');
+      return toConversationWire(started, caller.accountId);
     }
     // A week when a contact takes part (their device is the one most likely to be seized).
     const contactTakesPart = caller.role === 'contact' || peer.role === 'contact';

@@ -78,6 +78,8 @@ export interface ConversationStore {
     conversation: NewConversation,
   ): Promise<{ readonly kind: 'created' | 'existing'; readonly conversation: ConversationRecord }>;
   findConversation(id: string): Promise<ConversationRecord | undefined>;
+  /** The open conversation between the two accounts (in either order), if there is one. */
+  findOpenBetween(first: string, second: string): Promise<ConversationRecord | undefined>;
   /**
    * The account's conversations, newest first, at most `limit`, each with `deviceId`'s
    * acknowledged high water (0 for none or a null device).

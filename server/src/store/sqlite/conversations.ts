@@ -298,6 +298,14 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
       });
     },
 
+    findOpenBetween(first, second) {
+      return settle(() => {
+        const [low, high] = ordered([first, second]);
+        const row = openPair.get(low, high);
+        return row === undefined ? undefined : toConversation(row);
+      });
+    },
+
     listConversations(accountId, deviceId, limit) {
       return settle(() => {
         if (!(limit >= 1)) return [];
