@@ -23,6 +23,7 @@ import { addDevice, type TestDevice } from '../../tests/support/keys.js';
 import { REPO_ROOT } from '../../tests/support/process.js';
 import {
   enrolModeratorsInStore,
+  GENEROUS_RELAY_LIMITS,
   registerEnrolled,
   startServerProcess,
 } from '../../tests/support/server-process.js';
@@ -48,16 +49,6 @@ const CLOCK_TICKS_PER_SECOND = 100;
 const IDLE_SOCKETS = 10_000;
 const IDLE_SOCKETS_PER_ACCOUNT = 100;
 const IDLE_SETUP_BUDGET_MS = 120_000;
-/** Limits a real deployment keeps low, raised so the benchmark measures the relay, not them. */
-const GENEROUS_LIMITS = {
-  KOLOKOL_SOCKET_EVENTS_PER_SECOND: '10000',
-  KOLOKOL_ACCOUNT_EVENTS_PER_SECOND: '10000',
-  KOLOKOL_CONVERSATION_MESSAGES_PER_MINUTE: '1000000',
-  KOLOKOL_SOCKET_CONNECTS_PER_ACCOUNT_PER_MINUTE: '10000',
-  KOLOKOL_REGISTRATIONS_PER_HOUR: '1000000',
-  KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '1000000',
-  KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE: '1000000',
-};
 
 interface SendPayload {
   readonly conversation: string;
@@ -278,7 +269,7 @@ async function openRelay(): Promise<Load> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-bench-'));
   const moderators = await enrolModeratorsInStore(dir, PAIRS);
   const server = await startServerProcess(
-    { KOLOKOL_DATA_DIR: dir, KOLOKOL_MAX_CONNECTIONS: '10000', ...GENEROUS_LIMITS },
+    { KOLOKOL_DATA_DIR: dir, KOLOKOL_MAX_CONNECTIONS: '10000', ...GENEROUS_RELAY_LIMITS },
     0,
     process.env.BENCH_SERVER_NODE_ARGS?.split(' ') ?? [],
   );
@@ -393,7 +384,7 @@ async function measureIdleSockets(): Promise<{
     KOLOKOL_LOG_LEVEL: 'info',
     KOLOKOL_MAX_CONNECTIONS: String(IDLE_SOCKETS + 100),
     KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: String(IDLE_SOCKETS_PER_ACCOUNT),
-    ...GENEROUS_LIMITS,
+    ...GENEROUS_RELAY_LIMITS,
   });
   const sockets: ClientSocket[] = [];
   try {

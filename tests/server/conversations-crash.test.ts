@@ -16,6 +16,7 @@ import { envelopeBody } from '../support/conversations.js';
 import { addDevice, type TestDevice } from '../support/keys.js';
 import {
   enrolModeratorsInStore,
+  GENEROUS_RELAY_LIMITS,
   registerEnrolled,
   startServerProcess,
   type ServerProcess,
@@ -37,13 +38,7 @@ const LOST_ACK_RATE = 0.05;
 
 const LIMITS = {
   KOLOKOL_LOG_LEVEL: 'info',
-  KOLOKOL_SOCKET_EVENTS_PER_SECOND: '10000',
-  KOLOKOL_ACCOUNT_EVENTS_PER_SECOND: '10000',
-  KOLOKOL_CONVERSATION_MESSAGES_PER_MINUTE: '1000000',
-  KOLOKOL_SOCKET_CONNECTS_PER_ACCOUNT_PER_MINUTE: '10000',
-  KOLOKOL_REGISTRATIONS_PER_HOUR: '1000000',
-  KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '1000000',
-  KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE: '1000000',
+  ...GENEROUS_RELAY_LIMITS,
   KOLOKOL_SHUTDOWN_GRACE_MS: '2000',
 };
 

@@ -28,6 +28,21 @@ export interface ServerProcess {
 
 const START_TIMEOUT_MS = 30_000;
 
+/**
+ * Limits a real deployment keeps low, raised for a process that carries many clients' traffic
+ * from one address — the relay bench, the crash test, the client's reconnect test — so that what
+ * they measure or prove is the relay, not these limits.
+ */
+export const GENEROUS_RELAY_LIMITS = {
+  KOLOKOL_SOCKET_EVENTS_PER_SECOND: '10000',
+  KOLOKOL_ACCOUNT_EVENTS_PER_SECOND: '10000',
+  KOLOKOL_CONVERSATION_MESSAGES_PER_MINUTE: '1000000',
+  KOLOKOL_SOCKET_CONNECTS_PER_ACCOUNT_PER_MINUTE: '10000',
+  KOLOKOL_REGISTRATIONS_PER_HOUR: '1000000',
+  KOLOKOL_AUTH_ATTEMPTS_PER_CLIENT: '1000000',
+  KOLOKOL_AUTH_CALM_REQUESTS_PER_MINUTE: '1000000',
+} as const;
+
 /** Starts main.ts with `env` (on top of a clean environment); `port` 0 picks a free one. */
 export async function startServerProcess(
   env: Record<string, string>,

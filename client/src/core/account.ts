@@ -140,14 +140,7 @@ export async function loginAccount(
   if (input.accountKey !== undefined) {
     await storeAccountKey(storage, handle, input.passphrase, input.accountKey);
   }
-  return {
-    handle,
-    accountId: result.accountId,
-    role: result.role,
-    ...tokenOf(result),
-    keys,
-    identity,
-  };
+  return sessionOf(handle, result, keys, identity);
 }
 
 /**
@@ -204,14 +197,7 @@ async function signIn(
 ): Promise<Session> {
   const issued = await postPaying(server.url, '/auth/challenge', { handle }, challengeResultSchema);
   const result = await login(server, handle, keys, issued);
-  return {
-    handle,
-    accountId: result.accountId,
-    role: result.role,
-    ...tokenOf(result),
-    keys,
-    identity,
-  };
+  return sessionOf(handle, result, keys, identity);
 }
 
 async function login(
@@ -233,8 +219,22 @@ async function login(
   );
 }
 
-function tokenOf(result: { token: string; expiresAt: number }) {
-  return { token: result.token, expiresAt: result.expiresAt };
+/** The session a login answered: who, the bearer token and its expiry, and the keys behind it. */
+function sessionOf(
+  handle: string,
+  result: { accountId: string; role: Role; token: string; expiresAt: number },
+  keys: TwoSecretKeys,
+  identity: Identity,
+): Session {
+  return {
+    handle,
+    accountId: result.accountId,
+    role: result.role,
+    token: result.token,
+    expiresAt: result.expiresAt,
+    keys,
+    identity,
+  };
 }
 
 async function storeAccountKey(
