@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, applyMigrations } from '../../server/src/store/sqlite/migrations.js';
 import type { Migration } from '../../server/src/store/sqlite/migrations.js';
+import { createSqliteConversationStore } from '../../server/src/store/sqlite/conversations.js';
 
 describe('sqlite migrations', () => {
   const migration = (version: number, sql: string): Migration => ({
@@ -150,8 +151,117 @@ describe('sqlite migrations', () => {
         .map((row) => row.name);
     const before = schema();
     expect(before).toContain('direct_messages');
-    applyMigrations(db);
+    applyMigrations(db, MIGRATIONS.slice(0, dropping + 1));
     expect(schema()).toStrictEqual(before.filter((name) => !name.includes('direct_messages')));
+    db.close();
+  });
+
+  it('re-keys messages and envelopes (17): every row kept, envelopes carry their message, removal still deletes them', async () => {
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    const rekeying = MIGRATIONS.findIndex((m) => m.version === 17);
+    applyMigrations(db, MIGRATIONS.slice(0, rekeying));
+    db.exec(`
+      INSERT INTO accounts (id, handle, role, signing_key, exchange_key, exchange_signature,
+                            salt, created_at)
+        VALUES ('a', 'a', 'contact', x'01', x'02', x'03', x'04', 0),
+               ('b', 'b', 'contact', x'01', x'02', x'03', x'04', 0);
+      INSERT INTO devices (id, account_id, device_key, added_at)
+        VALUES ('a1', 'a', x'05', 0), ('b1', 'b', x'06', 0), ('b2', 'b', x'07', 0);
+      INSERT INTO conversations (id, first_id, second_id, ttl_ms, last_seq, created_at)
+        VALUES ('c', 'a', 'b', 3600000, 3, 0);
+      INSERT INTO conversation_messages VALUES ('c', 1, 'a', 'a1', 'one', 10),
+        ('c', 2, 'a', 'a1', 'two', 20), ('c', 3, 'b', 'b1', 'three', 30);
+      INSERT INTO conversation_envelopes (conversation_id, seq, device_id, bytes, body)
+        VALUES ('c', 2, 'b1', 2, x'0202'), ('c', 2, 'b2', 2, x'0203'), ('c', 3, 'a1', 3, x'030303');
+      INSERT INTO conversation_devices VALUES ('c', 'b1', 1, 1, 2), ('c', 'b2', 1, 1, 2),
+        ('c', 'a1', 0, 1, 3);
+    `);
+    const before = (table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2, 3`).all();
+    const messages = before('conversation_messages');
+    const counters = before('conversation_devices');
+
+    applyMigrations(db);
+    expect(before('conversation_messages')).toStrictEqual(messages);
+    expect(before('conversation_devices')).toStrictEqual(counters);
+    expect(
+      db
+        .prepare(
+          `SELECT conversation_id, device_id, seq, sender_id, sender_device_id, sent_at, hex(body) AS body
+           FROM conversation_envelopes ORDER BY device_id`,
+        )
+        .all(),
+    ).toStrictEqual([
+      {
+        conversation_id: 'c',
+        device_id: 'a1',
+        seq: 3,
+        sender_id: 'b',
+        sender_device_id: 'b1',
+        sent_at: 30,
+        body: '030303',
+      },
+      {
+        conversation_id: 'c',
+        device_id: 'b1',
+        seq: 2,
+        sender_id: 'a',
+        sender_device_id: 'a1',
+        sent_at: 20,
+        body: '0202',
+      },
+      {
+        conversation_id: 'c',
+        device_id: 'b2',
+        seq: 2,
+        sender_id: 'a',
+        sender_device_id: 'a1',
+        sent_at: 20,
+        body: '0203',
+      },
+    ]);
+
+    // The store on the re-keyed rows: a retry is answered with its first seq, the next send
+    // follows the sequence, fetch reads the envelope with its sender.
+    const store = createSqliteConversationStore(db);
+    expect(await store.findSent('c', 'a', 'two')).toStrictEqual({ seq: 2, sentAt: 20 });
+    const next = await store.appendMessage(
+      {
+        conversationId: 'c',
+        senderId: 'a',
+        senderDeviceId: 'a1',
+        clientId: 'four',
+        sentAt: 40,
+        envelopes: [
+          { deviceId: 'b1', body: new Uint8Array([4]) },
+          { deviceId: 'b2', body: new Uint8Array([4]) },
+        ],
+      },
+      { envelopes: 10, bytes: 100 },
+    );
+    expect(next).toStrictEqual({ kind: 'created', seq: 4, sentAt: 40 });
+    const fetched = await store.fetchEnvelopes('c', 'b1', { after: 0, sentAfter: 0, limit: 10 });
+    expect(
+      fetched.map((envelope) => [envelope.seq, envelope.senderId, envelope.sentAt]),
+    ).toStrictEqual([
+      [2, 'a', 20],
+      [4, 'a', 40],
+    ]);
+
+    // Removing a device deletes its envelopes (trigger), and only its own.
+    db.prepare("DELETE FROM devices WHERE id = 'b2'").run();
+    const left = () =>
+      db
+        .prepare<[], { device_id: string }>(
+          'SELECT device_id FROM conversation_envelopes ORDER BY device_id, seq',
+        )
+        .all()
+        .map((row) => row.device_id);
+    expect(left()).toStrictEqual(['a1', 'b1', 'b1']);
+    // Deleting an account deletes the conversation, its messages and every envelope in it.
+    db.prepare("DELETE FROM accounts WHERE id = 'a'").run();
+    expect(left()).toStrictEqual([]);
+    expect(before('conversation_messages')).toStrictEqual([]);
     db.close();
   });
 });

@@ -114,9 +114,12 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
        (conversation_id, seq, sender_id, sender_device_id, client_id, sent_at)
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
-  const insertEnvelope = db.prepare<[string, number, string, number, Uint8Array]>(
-    `INSERT INTO conversation_envelopes (conversation_id, seq, device_id, bytes, body)
-     VALUES (?, ?, ?, ?, ?)`,
+  const insertEnvelope = db.prepare<
+    [string, number, string, string, string, number, number, Uint8Array]
+  >(
+    `INSERT INTO conversation_envelopes
+       (conversation_id, seq, device_id, sender_id, sender_device_id, sent_at, bytes, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const addPending = db.prepare<{ conversation: string; device: string; bytes: number }>(
     `INSERT INTO conversation_devices (conversation_id, device_id, pending_envelopes, pending_bytes)
@@ -128,12 +131,11 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
     { conversation: string; device: string; after: number; sentAfter: number; limit: number },
     EnvelopeRow
   >(
-    `SELECT e.conversation_id, e.seq, m.sender_id, m.sender_device_id, m.sent_at, e.body
-     FROM conversation_envelopes e
-     JOIN conversation_messages m ON m.conversation_id = e.conversation_id AND m.seq = e.seq
-     WHERE e.device_id = :device AND e.conversation_id = :conversation AND e.seq > :after
-       AND m.sent_at > :sentAfter
-     ORDER BY e.seq LIMIT :limit`,
+    `SELECT conversation_id, seq, sender_id, sender_device_id, sent_at, body
+     FROM conversation_envelopes
+     WHERE device_id = :device AND conversation_id = :conversation AND seq > :after
+       AND sent_at > :sentAfter
+     ORDER BY seq LIMIT :limit`,
   );
   const ackedOf = db.prepare<[string, string], { readonly acked_seq: number }>(
     'SELECT acked_seq FROM conversation_devices WHERE conversation_id = ? AND device_id = ?',
@@ -163,17 +165,26 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
   );
   // Only messages older than the shortest timer of any conversation can have expired: that bound
   // lets the sent_at index skip the young ones instead of joining every message kept.
-  const EXPIRED = `SELECT m.rowid AS id, m.conversation_id FROM conversation_messages m
+  const EXPIRED = `SELECT m.rowid AS id, m.conversation_id, m.seq FROM conversation_messages m
      JOIN conversations c ON c.id = m.conversation_id
      WHERE m.sent_at <= :now - (SELECT min(ttl_ms) FROM conversations)
        AND m.sent_at <= :now - c.ttl_ms`;
+  // `+` keeps the planner on the sent_at index: DISTINCT on the bare column made it walk every
+  // message in key order instead (tests/store/conversation-plans.test.ts).
   const expiredIn = db.prepare<{ now: number }, { readonly conversation_id: string }>(
-    `SELECT DISTINCT conversation_id FROM (${EXPIRED})`,
+    `SELECT DISTINCT +conversation_id AS conversation_id FROM (${EXPIRED})`,
+  );
+  // Envelopes have no foreign key to their message (migration 17): each expired message's
+  // envelopes are deleted by key, one per device the conversation has delivered to.
+  const deleteExpiredEnvelopes = db.prepare<{ now: number }>(
+    `DELETE FROM conversation_envelopes WHERE (conversation_id, device_id, seq) IN
+       (SELECT x.conversation_id, d.device_id, x.seq FROM (${EXPIRED}) x
+        JOIN conversation_devices d ON d.conversation_id = x.conversation_id)`,
   );
   const deleteExpired = db.prepare<{ now: number }>(
     `DELETE FROM conversation_messages WHERE rowid IN (SELECT id FROM (${EXPIRED}))`,
   );
-  // Cascaded envelope deletes bypass the counters: count again for the conversations touched.
+  // The purge's envelope deletes bypass the counters: count again for the conversations touched.
   const recount = db.prepare<[string]>(
     `UPDATE conversation_devices SET
        pending_envelopes = (SELECT count(*) FROM conversation_envelopes e
@@ -247,7 +258,16 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
     );
     for (const envelope of message.envelopes) {
       const length = envelope.body.length;
-      insertEnvelope.run(message.conversationId, seq, envelope.deviceId, length, envelope.body);
+      insertEnvelope.run(
+        message.conversationId,
+        seq,
+        envelope.deviceId,
+        message.senderId,
+        message.senderDeviceId,
+        message.sentAt,
+        length,
+        envelope.body,
+      );
       addPending.run({
         conversation: message.conversationId,
         device: envelope.deviceId,
@@ -273,6 +293,7 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
 
   const purgeTx = db.transaction((now: number) => {
     const touched = expiredIn.all({ now }).map((row) => row.conversation_id);
+    if (touched.length > 0) deleteExpiredEnvelopes.run({ now });
     const messages = touched.length === 0 ? 0 : deleteExpired.run({ now }).changes;
     for (const id of touched) recount.run(id);
     const conversations = deleteClosed.run(now).changes;

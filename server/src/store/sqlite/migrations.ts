@@ -568,6 +568,84 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`ALTER TABLE reports ADD COLUMN conversation_id TEXT;`);
     },
   },
+  {
+    version: 17,
+    name: 'conversations: a send writes one page where it can, envelopes carry their message',
+    up: (db) => {
+      // Fewer pages written per relayed message (docs/relay.md#the-storage-layout). Each index
+      // keyed by conversation dirties a page of its own per message in a commit of sends to many
+      // conversations; an index in insertion order shares its last page. A message row is now
+      // looked up only by its clientId (retries) and its age (the timer purge), so the
+      // (conversation_id, seq) key goes: seq is gapless by the conversation's last_seq, written
+      // in the same transaction. An envelope carries its message's sender and time, so fetch
+      // reads the envelope alone, under one key, (conversation_id, device_id, seq), which serves
+      // fetch, ack and counting as ranges. Envelopes lose their foreign keys, whose cascades
+      // needed two more indexes: an envelope goes with its device's conversation_devices row
+      // (trigger below: removing the device, the conversation or an account deletes that row;
+      // the send that stores an envelope upserts it), and the timer purge deletes the envelopes
+      // of the messages it purges by key. sender_id loses its foreign key, whose cascade scanned
+      // every message: the sender is a participant, and the conversation's cascade covers it.
+      db.exec(`
+        CREATE TABLE conversation_messages_v17 (
+          conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+          seq INTEGER NOT NULL,
+          sender_id TEXT NOT NULL,
+          sender_device_id TEXT NOT NULL,
+          client_id TEXT NOT NULL,
+          sent_at INTEGER NOT NULL,
+          UNIQUE (conversation_id, sender_id, client_id)
+        ) STRICT;
+        INSERT INTO conversation_messages_v17
+            (conversation_id, seq, sender_id, sender_device_id, client_id, sent_at)
+          SELECT conversation_id, seq, sender_id, sender_device_id, client_id, sent_at
+          FROM conversation_messages ORDER BY sent_at, conversation_id, seq;
+
+        CREATE TABLE conversation_envelopes_v17 (
+          conversation_id TEXT NOT NULL,
+          device_id TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          sender_id TEXT NOT NULL,
+          sender_device_id TEXT NOT NULL,
+          sent_at INTEGER NOT NULL,
+          bytes INTEGER NOT NULL,
+          body BLOB NOT NULL,
+          PRIMARY KEY (conversation_id, device_id, seq)
+        ) STRICT;
+        INSERT INTO conversation_envelopes_v17
+          SELECT e.conversation_id, e.device_id, e.seq, m.sender_id, m.sender_device_id,
+                 m.sent_at, e.bytes, e.body
+          FROM conversation_envelopes e
+          JOIN conversation_messages m ON m.conversation_id = e.conversation_id AND m.seq = e.seq;
+
+        CREATE TABLE conversation_devices_v17 (
+          conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+          device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+          acked_seq INTEGER NOT NULL DEFAULT 0,
+          pending_envelopes INTEGER NOT NULL DEFAULT 0,
+          pending_bytes INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (conversation_id, device_id)
+        ) STRICT, WITHOUT ROWID;
+        INSERT INTO conversation_devices_v17
+          SELECT conversation_id, device_id, acked_seq, pending_envelopes, pending_bytes
+          FROM conversation_devices;
+
+        DROP TABLE conversation_envelopes;
+        DROP TABLE conversation_messages;
+        DROP TABLE conversation_devices;
+        ALTER TABLE conversation_messages_v17 RENAME TO conversation_messages;
+        ALTER TABLE conversation_envelopes_v17 RENAME TO conversation_envelopes;
+        ALTER TABLE conversation_devices_v17 RENAME TO conversation_devices;
+        CREATE INDEX conversation_messages_by_age ON conversation_messages (sent_at);
+        CREATE INDEX conversation_devices_by_device ON conversation_devices (device_id);
+        CREATE TRIGGER conversation_envelopes_go_with_device
+          AFTER DELETE ON conversation_devices
+          BEGIN
+            DELETE FROM conversation_envelopes
+            WHERE conversation_id = OLD.conversation_id AND device_id = OLD.device_id;
+          END;
+      `);
+    },
+  },
 ];
 
 interface AppliedRow {
