@@ -39,6 +39,7 @@ import {
 import { Matches } from './matches.js';
 import { Moderators } from './moderators.js';
 import { Offers } from './offers.js';
+import { Reports } from './reports.js';
 import { Requests } from './requests.js';
 import { KolokolError } from './errors.js';
 import { CLIENT_LIMITS } from './limits.js';
@@ -153,6 +154,11 @@ export class KolokolClient {
   /** Matches; a volunteer's approved ones come with their details opened on this device. */
   get matches(): Matches {
     return new Matches(this.connection, this.#envelopePrekeys);
+  }
+
+  /** Abuse reports: the note sealed to the verified moderators (needs `options.trust`). */
+  get reports(): Reports {
+    return new Reports(this.connection, this.#moderators, this.session.identity, this.accountId);
   }
 
   /** Any protocol event, typed by @kolokol/shared; refusals throw KolokolError (see Connection.call). */

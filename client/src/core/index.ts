@@ -12,4 +12,6 @@ export { KolokolError, isKolokolError } from './errors.js';
 export { CLIENT_LIMITS } from './limits.js';
 export { Emitter, Observable, type Unsubscribe } from './observable.js';
 export type { LocalConversation, LocalMessage, MessageState } from './state.js';
+export type { MatchOutcome, MatchView } from './matches.js';
+export type { NewReport } from './reports.js';
 export { MemoryStorage, type StorageChanges, type StoragePort } from './storage.js';
