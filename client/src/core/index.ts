@@ -8,6 +8,7 @@ export {
   type ConnectionState,
 } from './connection.js';
 export { Conversations } from './conversations.js';
+export { Devices } from './devices.js';
 export { KolokolError, isKolokolError } from './errors.js';
 export { CLIENT_LIMITS } from './limits.js';
 export { Emitter, Observable, type Unsubscribe } from './observable.js';
