@@ -38,6 +38,7 @@ import {
   supplyEnvelopePrekeys,
 } from './envelope-prekeys.js';
 import { Matches } from './matches.js';
+import { Moderation } from './moderation.js';
 import { Moderators } from './moderators.js';
 import { Offers } from './offers.js';
 import { Reports } from './reports.js';
@@ -165,6 +166,14 @@ export class KolokolClient {
   /** The account's devices: the verified list, and removing one (signed here by the identity). */
   get devices(): Devices {
     return new Devices(this.connection, this.session);
+  }
+
+  /**
+   * Moderators' and admins' decisions, each a statement signed here by the certified identity
+   * (the certificate must be published: `certificates.publish`).
+   */
+  get moderation(): Moderation {
+    return new Moderation(this.connection, this.session.identity, this.accountId);
   }
 
   /** Any protocol event, typed by @kolokol/shared; refusals throw KolokolError (see Connection.call). */

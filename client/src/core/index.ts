@@ -15,4 +15,5 @@ export { Emitter, Observable, type Unsubscribe } from './observable.js';
 export type { LocalConversation, LocalMessage, MessageState } from './state.js';
 export type { MatchOutcome, MatchView } from './matches.js';
 export type { NewReport } from './reports.js';
+export { Moderation, type QueueEntry } from './moderation.js';
 export { MemoryStorage, type StorageChanges, type StoragePort } from './storage.js';
