@@ -31,14 +31,17 @@ import {
 import { Connection, type ConnectionCredentials } from './connection.js';
 import { Conversations } from './conversations.js';
 import { linkDevice, supplyPrekeys } from './device.js';
+import { Devices } from './devices.js';
 import {
   loadEnvelopePrekeys,
   receivesEnvelopes,
   supplyEnvelopePrekeys,
 } from './envelope-prekeys.js';
 import { Matches } from './matches.js';
+import { Moderation } from './moderation.js';
 import { Moderators } from './moderators.js';
 import { Offers } from './offers.js';
+import { Reports } from './reports.js';
 import { Requests } from './requests.js';
 import { KolokolError } from './errors.js';
 import { CLIENT_LIMITS } from './limits.js';
@@ -155,6 +158,24 @@ export class KolokolClient {
     return new Matches(this.connection, this.#envelopePrekeys);
   }
 
+  /** Abuse reports: the note sealed to the verified moderators (needs `options.trust`). */
+  get reports(): Reports {
+    return new Reports(this.connection, this.#moderators, this.session.identity, this.accountId);
+  }
+
+  /** The account's devices: the verified list, and removing one (signed here by the identity). */
+  get devices(): Devices {
+    return new Devices(this.connection, this.session);
+  }
+
+  /**
+   * Moderators' and admins' decisions, each a statement signed here by the certified identity
+   * (the certificate must be published: `certificates.publish`).
+   */
+  get moderation(): Moderation {
+    return new Moderation(this.connection, this.session.identity, this.accountId);
+  }
+
   /** Any protocol event, typed by @kolokol/shared; refusals throw KolokolError (see Connection.call). */
   call<E extends ClientEventName>(event: E, payload: EventInput<E>): Promise<EventOutput<E>> {
     return this.connection.call(event, payload);
@@ -187,6 +208,21 @@ export class KolokolClient {
   /** "Log out everywhere": ends every session of the account (every device's socket is told). */
   async logoutEverywhere(): Promise<number> {
     return this.#end(true);
+  }
+
+  /**
+   * Panic: erases everything of the account on this device at once and signs out. No further
+   * write reaches the storage (work still queued is dropped), the connection closes, the ratchet
+   * sessions held in memory are wiped, and `storage.clear()` erases every record. The logout is
+   * sent to the server best effort and never waited for: a dead network must not delay the
+   * erasure (the session then ends when it expires). The browser UI also erases IndexedDB,
+   * caches and the service worker.
+   */
+  async panic(): Promise<void> {
+    this.vault.erase();
+    void endSessions(this.options, this.session, false).catch(() => undefined);
+    this.#signOutLocally();
+    await this.options.storage.clear();
   }
 
   /** Disconnects without ending the session (the app is closing). Sealed state stays on the device. */

@@ -109,6 +109,52 @@ export class Conversations {
     return message;
   }
 
+  /** Closes the conversation for both sides (`conversations.close`): no more messages. */
+  close(id: string): Promise<LocalConversation> {
+    return this.#change(this.connection.call('conversations.close', { conversation: id }));
+  }
+
+  /**
+   * Blocks the other side of a match (`conversations.block`): never matched again, the match
+   * withdrawn, the conversation closed. FORBIDDEN for a conversation with staff.
+   */
+  block(id: string): Promise<LocalConversation> {
+    return this.#change(this.connection.call('conversations.block', { conversation: id }));
+  }
+
+  /** Sets the disappearing-message timer for both sides (`conversations.set_timer`). */
+  setTimer(id: string, ttlSeconds: number): Promise<LocalConversation> {
+    return this.#change(
+      this.connection.call('conversations.set_timer', { conversation: id, ttlSeconds }),
+    );
+  }
+
+  /**
+   * The disappearing-message sweep: removes from this device's history every message older than
+   * its conversation's timer at `now` (ms), all histories in one storage write, and returns how
+   * many it removed. Messages still in the outbox stay until they are sent. The app calls it on
+   * start and then every few minutes; nothing calls it behind the app's back.
+   */
+  expire(now: number = Date.now()): Promise<number> {
+    return this.serial.run(async () => {
+      const batch = this.records.vault.batch();
+      let removed = 0;
+      for (const conversation of Object.values(this.records.state.conversations)) {
+        const history = await this.records.history(conversation.id);
+        const oldest = now - conversation.ttlSeconds * 1000;
+        const kept = history.filter(
+          (message) => message.state === 'queued' || message.at >= oldest,
+        );
+        if (kept.length === history.length) continue;
+        removed += history.length - kept.length;
+        history.splice(0, history.length, ...kept);
+        this.records.putHistory(batch, conversation.id);
+      }
+      if (removed > 0) await this.records.commit(batch);
+      return removed;
+    });
+  }
+
   /**
    * After (re)connecting: learns every conversation and its high water (`conversations.list`),
    * fetches what this device missed, acknowledges again what it stored but whose ack was lost,
@@ -134,6 +180,13 @@ export class Conversations {
   /** Stops retrying (logout, close). */
   stop(): void {
     this.#outbox.stop();
+  }
+
+  /** Remembers the conversation a close, block or timer change answered with, and returns it. */
+  async #change(answer: Promise<{ conversation: WireConversation }>): Promise<LocalConversation> {
+    const { conversation } = await answer;
+    await this.serial.run(() => this.#remember([conversation]));
+    return this.records.state.conversations[conversation.id]!;
   }
 
   #flushSoon(): void {

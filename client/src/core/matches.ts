@@ -3,7 +3,7 @@
 // envelope prekeys under the request's fields (requestDetailsContext), with the signing key of
 // whoever added the volunteer (`addedBy`) — show who approved only if that key is a moderator of
 // the verified directory.
-import type { EventOutput } from '@kolokol/shared';
+import type { EventInput, EventOutput } from '@kolokol/shared';
 import {
   CryptoError,
   fromUtf8,
@@ -14,6 +14,9 @@ import {
 import type { Connection } from './connection.js';
 
 type MatchWire = EventOutput<'matches.list'>['matches'][number];
+
+/** How a live match ends: `resolved` (the person was helped) or `closed` (ended otherwise). */
+export type MatchOutcome = EventInput<'matches.end'>['outcome'];
 
 /** A match with its details opened when this device can (the volunteer's, while approved or accepted). */
 export interface MatchView {
@@ -46,6 +49,19 @@ export class Matches {
 
   decline(id: string): Promise<EventOutput<'matches.decline'>> {
     return this.connection.call('matches.decline', { id });
+  }
+
+  /** Either side ends a live match (`matches.end`): `resolved` (helped) or `closed`. */
+  end(id: string, outcome: MatchOutcome): Promise<EventOutput<'matches.end'>> {
+    return this.connection.call('matches.end', { id, outcome });
+  }
+
+  /**
+   * Either side blocks the other (`matches.block`): never matched again; a live match is
+   * withdrawn. From inside a conversation, `conversations.block` also closes it.
+   */
+  block(id: string): Promise<EventOutput<'matches.block'>> {
+    return this.connection.call('matches.block', { id });
   }
 
   #view(match: MatchWire): MatchView {

@@ -20,6 +20,7 @@ import {
   type PrekeyStore,
   type Session,
 } from '@kolokol/shared/crypto';
+import { KolokolError } from './errors.js';
 import type { StoragePort } from './storage.js';
 
 /**
@@ -43,6 +44,7 @@ export function newRecordId(): string {
 
 export class Vault {
   readonly #generations = new Map<string, number>();
+  #erased = false;
 
   constructor(
     readonly storage: StoragePort,
@@ -89,6 +91,15 @@ export class Vault {
       });
       return { value: session, generation };
     });
+  }
+
+  /** Panic: from now on no batch is written (work still queued must not leave traces behind). */
+  erase(): void {
+    this.#erased = true;
+  }
+
+  get erased(): boolean {
+    return this.#erased;
   }
 
   /** A batch of sealed writes, applied at once by `commit`. */
@@ -164,6 +175,7 @@ export class VaultBatch {
   }
 
   async commit(): Promise<void> {
+    if (this.vault.erased) throw new KolokolError('UNAUTHENTICATED', 'this device was erased');
     await this.vault.storage.write({ put: this.#put, delete: [...this.#delete] });
   }
 
