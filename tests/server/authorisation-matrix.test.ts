@@ -27,6 +27,7 @@ import {
   type ErrorCode,
   type ProposalState,
   type Role,
+  toEnvelopePrekeyWire,
 } from '@kolokol/shared';
 import {
   encodeRootPublicKey,
@@ -396,13 +397,7 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
           now: Date.now() + next(), // each newer than the last
         });
         return {
-          prekey: {
-            id: prekey.id,
-            publicKey: toBase64Url(prekey.publicKey),
-            createdAt: prekey.createdAt,
-            expiresAt: prekey.expiresAt,
-            signature: toBase64Url(prekey.signature),
-          },
+          prekey: toEnvelopePrekeyWire(prekey),
         };
       },
       expect: only(['volunteer', 'moderator', 'admin']),
@@ -1174,13 +1169,7 @@ beforeAll(async () => {
   const prekey = generateEnvelopePrekey(volunteerPeer.account.identity, { id: 1, now: Date.now() });
   expect(
     await call(volunteerPeer.socket, 'envelope_prekeys.publish', {
-      prekey: {
-        id: prekey.id,
-        publicKey: toBase64Url(prekey.publicKey),
-        createdAt: prekey.createdAt,
-        expiresAt: prekey.expiresAt,
-        signature: toBase64Url(prekey.signature),
-      },
+      prekey: toEnvelopePrekeyWire(prekey),
     }),
   ).toMatchObject({ ok: true });
   // Conversations: each actor's with the staff peer, and the staff peer's with the contact peer,

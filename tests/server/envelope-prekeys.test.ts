@@ -7,7 +7,7 @@ import {
   XWING_PUBLIC_KEY_WIRE_BYTES,
   envelopePrekeyResultSchema,
   toBase64Url,
-  type EnvelopePrekeyWire,
+  toEnvelopePrekeyWire,
 } from '@kolokol/shared';
 import {
   ENVELOPE_PREKEY_LIFETIME_MS,
@@ -80,16 +80,6 @@ afterAll(async () => {
   await server.close();
 });
 
-function wire(prekey: EnvelopePrekey): EnvelopePrekeyWire {
-  return {
-    id: prekey.id,
-    publicKey: toBase64Url(prekey.publicKey),
-    createdAt: prekey.createdAt,
-    expiresAt: prekey.expiresAt,
-    signature: toBase64Url(prekey.signature),
-  };
-}
-
 interface Member {
   readonly identity: Identity;
   readonly accountId: string;
@@ -124,7 +114,9 @@ function member(identity: Identity, accountId: string, socket: ClientSocket): Me
 
 async function publish(who: Member, now = clock.now()): Promise<EnvelopePrekey> {
   const prekey = who.store.rotate(who.identity, now);
-  const ack = await call(who.socket, 'envelope_prekeys.publish', { prekey: wire(prekey) });
+  const ack = await call(who.socket, 'envelope_prekeys.publish', {
+    prekey: toEnvelopePrekeyWire(prekey),
+  });
   expect(ack).toEqual({ ok: true, data: {} });
   return prekey;
 }
@@ -176,12 +168,12 @@ describe('envelope_prekeys.publish and the moderator directory', () => {
     expect(mine?.envelopePrekey).toEqual(second);
     await expectRefusedUnchanged(
       server,
-      () => call(anna.socket, 'envelope_prekeys.publish', { prekey: wire(first) }),
+      () => call(anna.socket, 'envelope_prekeys.publish', { prekey: toEnvelopePrekeyWire(first) }),
       'CONFLICT',
     );
     // The same prekey again is answered as the first time and changes nothing.
     const again = await expectUnchanged(server, () =>
-      call(anna.socket, 'envelope_prekeys.publish', { prekey: wire(second) }),
+      call(anna.socket, 'envelope_prekeys.publish', { prekey: toEnvelopePrekeyWire(second) }),
     );
     expect(again).toEqual({ ok: true, data: {} });
   });
@@ -191,7 +183,9 @@ describe('envelope_prekeys.publish and the moderator directory', () => {
     const now = clock.now();
     const shortLived = generateEnvelopePrekey(anna.identity, { id: 11, now, lifetimeMs: 60_000 });
     expect(
-      await call(anna.socket, 'envelope_prekeys.publish', { prekey: wire(shortLived) }),
+      await call(anna.socket, 'envelope_prekeys.publish', {
+        prekey: toEnvelopePrekeyWire(shortLived),
+      }),
     ).toMatchObject({ ok: true });
     offset += 61_000;
     try {
@@ -241,19 +235,21 @@ describe('envelope_prekeys.publish and the moderator directory', () => {
     ];
     for (const [what, prekey] of cases) {
       const answer = await expectUnchanged(server, () =>
-        call(anna.socket, 'envelope_prekeys.publish', { prekey: wire(prekey) }),
+        call(anna.socket, 'envelope_prekeys.publish', { prekey: toEnvelopePrekeyWire(prekey) }),
       );
       expect(answer, what).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
     }
     const tooLong = await call(anna.socket, 'envelope_prekeys.publish', {
-      prekey: wire(cases[4]![1]),
+      prekey: toEnvelopePrekeyWire(cases[4]![1]),
     });
     expect(tooLong.ok ? '' : tooLong.error.message).toContain('validity');
   });
 
   it('refuses malformed payloads with BAD_REQUEST, oversized ones with PAYLOAD_TOO_LARGE, and contacts with FORBIDDEN', async () => {
     const anna = await moderator();
-    const good = wire(generateEnvelopePrekey(anna.identity, { id: 31, now: clock.now() }));
+    const good = toEnvelopePrekeyWire(
+      generateEnvelopePrekey(anna.identity, { id: 31, now: clock.now() }),
+    );
     const malformed: unknown[] = [
       {},
       { prekey: { ...good, id: 0 } },
@@ -286,7 +282,10 @@ describe('envelope_prekeys.publish and the moderator directory', () => {
     const contactPrekey = generateEnvelopePrekey(contact.identity, { id: 32, now: clock.now() });
     await expectRefusedUnchanged(
       server,
-      () => call(contact.socket, 'envelope_prekeys.publish', { prekey: wire(contactPrekey) }),
+      () =>
+        call(contact.socket, 'envelope_prekeys.publish', {
+          prekey: toEnvelopePrekeyWire(contactPrekey),
+        }),
       'FORBIDDEN',
     );
   });

@@ -12,6 +12,7 @@ import {
   type QueueEntry,
   type RequestsCreateInput,
   type SkillCode,
+  toEnvelopePrekeyWire,
 } from '@kolokol/shared';
 import {
   EnvelopePrekeyStore,
@@ -67,13 +68,7 @@ export async function publishEnvelopePrekey(
   const store = new EnvelopePrekeyStore();
   const prekey = store.rotate(who.account.identity, Date.now());
   const answer = await call(socket, 'envelope_prekeys.publish', {
-    prekey: {
-      id: prekey.id,
-      publicKey: toBase64Url(prekey.publicKey),
-      createdAt: prekey.createdAt,
-      expiresAt: prekey.expiresAt,
-      signature: toBase64Url(prekey.signature),
-    },
+    prekey: toEnvelopePrekeyWire(prekey),
   });
   expect(answer).toMatchObject({ ok: true });
   return store;

@@ -2,7 +2,7 @@
 // a root-signed revocation signer publishes a fresh statement (admin), a moderator publishes its
 // root-signed certificate and an identity-signed envelope prekey. Clients then verify it with
 // verifyModeratorDirectory against the root key and seal request details to it.
-import { toBase64Url } from '@kolokol/shared';
+import { toBase64Url, toEnvelopePrekeyWire } from '@kolokol/shared';
 import {
   EnvelopePrekeyStore,
   generateRootKey,
@@ -55,13 +55,7 @@ export async function publishModeratorDirectory(server: TestServer, root: KeyPai
     const prekey = envelopePrekeys.rotate(moderator.account.identity, now);
     await expectOk(
       call(socket, 'envelope_prekeys.publish', {
-        prekey: {
-          id: prekey.id,
-          publicKey: toBase64Url(prekey.publicKey),
-          createdAt: prekey.createdAt,
-          expiresAt: prekey.expiresAt,
-          signature: toBase64Url(prekey.signature),
-        },
+        prekey: toEnvelopePrekeyWire(prekey),
       }),
     );
     return {

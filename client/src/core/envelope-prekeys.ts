@@ -2,7 +2,7 @@
 // request details shared with them are sealed to these. The store is sealed in the vault; a new
 // prekey is made when the current one is due (weekly), sealed, then published; expired secrets
 // are pruned, so envelopes sealed to them no longer open on this device (forward secrecy).
-import { toBase64Url, type Role } from '@kolokol/shared';
+import { toEnvelopePrekeyWire, type Role } from '@kolokol/shared';
 import { EnvelopePrekeyStore, type Identity } from '@kolokol/shared/crypto';
 import type { Connection } from './connection.js';
 import type { Vault } from './vault.js';
@@ -33,12 +33,6 @@ export async function supplyEnvelopePrekeys(
   const prekey = store.rotate(identity, now);
   await vault.batch().putEnvelopePrekeys(store).commit();
   await connection.call('envelope_prekeys.publish', {
-    prekey: {
-      id: prekey.id,
-      publicKey: toBase64Url(prekey.publicKey),
-      createdAt: prekey.createdAt,
-      expiresAt: prekey.expiresAt,
-      signature: toBase64Url(prekey.signature),
-    },
+    prekey: toEnvelopePrekeyWire(prekey),
   });
 }

@@ -2,6 +2,7 @@
 // (request details) are wrapped to. The server checks shapes here and the signature and validity
 // in the domain; clients verify them again (verifyEnvelopePrekey) before sealing to one.
 import { z } from 'zod';
+import { toBase64Url } from '../encoding/base64url.js';
 import { KEY_BYTES, SIGNATURE_BYTES } from './auth.js';
 import { bytesSchema, idSchema } from './common.js';
 
@@ -21,6 +22,23 @@ export const envelopePrekeyWireSchema = z
   })
   .strict();
 export type EnvelopePrekeyWire = z.input<typeof envelopePrekeyWireSchema>;
+
+/** A signed envelope prekey (the crypto's `EnvelopePrekey`) as `envelope_prekeys.publish` carries it. */
+export function toEnvelopePrekeyWire(prekey: {
+  readonly id: number;
+  readonly publicKey: Uint8Array;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly signature: Uint8Array;
+}): EnvelopePrekeyWire {
+  return {
+    id: prekey.id,
+    publicKey: toBase64Url(prekey.publicKey),
+    createdAt: prekey.createdAt,
+    expiresAt: prekey.expiresAt,
+    signature: toBase64Url(prekey.signature),
+  };
+}
 
 export const publishEnvelopePrekeySchema = z.object({ prekey: envelopePrekeyWireSchema }).strict();
 
