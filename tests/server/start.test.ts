@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { withPortLock } from '../support/port-lock.js';
 import { cleanEnv, REPO_ROOT, startProcess, waitForHttp } from '../support/process.js';
 
 const dirs: string[] = [];
@@ -26,21 +27,24 @@ it('`npm start` is exactly the entry point these tests run', async () => {
 
 it('starts with defaults, serves /healthz on 8080, creates ./data/kolokol.sqlite, stops on SIGTERM', async () => {
   const cwd = await freshDir();
-  const server = startProcess('server/src/main.ts', [], { cwd, env: cleanEnv() });
-  try {
-    const health = await waitForHttp('http://127.0.0.1:8080/healthz');
-    expect(await health.json()).toEqual({ status: 'ok' });
-    const file = await stat(path.join(cwd, 'data', 'kolokol.sqlite'));
-    expect(file.isFile()).toBe(true);
-    expect(file.mode & 0o077).toBe(0);
-    expect((await stat(path.join(cwd, 'data'))).mode & 0o077).toBe(0);
-  } finally {
-    server.child.kill('SIGTERM');
-  }
-  const finished = await server.finished;
+  // Other checkouts' runs on this machine take turns on 8080 (tests/support/port-lock.ts).
+  const finished = await withPortLock(8080, async () => {
+    const server = startProcess('server/src/main.ts', [], { cwd, env: cleanEnv() });
+    try {
+      const health = await waitForHttp('http://127.0.0.1:8080/healthz');
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const file = await stat(path.join(cwd, 'data', 'kolokol.sqlite'));
+      expect(file.isFile()).toBe(true);
+      expect(file.mode & 0o077).toBe(0);
+      expect((await stat(path.join(cwd, 'data'))).mode & 0o077).toBe(0);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    return server.finished;
+  });
   expect(finished.code).toBe(0);
   expect(finished.stdout).toContain('"msg":"stopped"');
-}, 40_000);
+}, 180_000);
 
 it.each([
   ['PORT', 'eighty'],
