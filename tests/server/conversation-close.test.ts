@@ -17,7 +17,9 @@ import {
   talkingPair as talking,
 } from '../support/match-conversations.js';
 import { matchingSettled, onModerationBoard, type Board } from '../support/matching.js';
+import { cleanEnv, runAdmin } from '../support/process.js';
 import { enrolStaff } from '../support/staff.js';
+import { encodeRootPublicKey } from '@kolokol/shared/crypto';
 
 let board: Board;
 
@@ -71,6 +73,31 @@ describe('a match that stops being live closes the pair’s conversation', () =>
 });
 
 describe('a suspension closes the account’s conversations with contacts and volunteers', () => {
+  it('the operator suspends the contact from the host (admin CLI, another process): closed in the store, the volunteer’s send refused', async () => {
+    const pair = await talkingPair();
+    const result = await runAdmin(
+      ['suspend', pair.contact.account.handle],
+      cleanEnv({
+        KOLOKOL_DATA_DIR: board.server.config.dataDir,
+        KOLOKOL_ROOT_PUBLIC_KEY: encodeRootPublicKey(board.org.root.publicKey),
+      }),
+    );
+    expect(result.code).toBe(0);
+    expect(
+      (await board.server.store.conversations.findConversation(pair.conversation))?.closedAt,
+    ).not.toBeNull();
+    await expectRefusedUnchanged(
+      board.server,
+      () =>
+        call(
+          pair.volunteerDevice.socket,
+          'conversations.send',
+          sendPayload(pair.conversation, pair.contactDevice),
+        ),
+      'CONFLICT',
+    );
+  }, 60_000);
+
   it('the volunteer suspended: closed, the contact told; the staff conversation stays open', async () => {
     const pair = await talkingPair();
     // A moderator who talks with the volunteer (vetting): not a match's conversation.
