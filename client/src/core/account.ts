@@ -25,6 +25,7 @@ import {
   type TwoSecretKeys,
 } from '@kolokol/shared/crypto';
 import { KolokolError } from './errors.js';
+import { linkHandle, readLinkCode } from './link.js';
 import { postPaying, postRoute } from './rest.js';
 import type { StoragePort } from './storage.js';
 import { RECORDS } from './vault.js';
@@ -42,8 +43,11 @@ export interface Session {
   readonly role: Role;
   token: string;
   expiresAt: number;
-  readonly keys: TwoSecretKeys;
+  /** Replaced by a passphrase change (`account.rekey`). */
+  keys: TwoSecretKeys;
   readonly identity: Identity;
+  /** The generation of the identity backup the server holds (the highest this device saw). */
+  backupGeneration: number;
 }
 
 export interface RegisterInput {
@@ -56,13 +60,19 @@ export interface RegisterInput {
 }
 
 export interface LoginInput {
-  readonly handle: string;
+  /** May be left out with a scanned `link` code, which carries it. */
+  readonly handle?: string;
   readonly passphrase: string;
   /**
    * The account key from the recovery kit (parseRecoveryWords / parseRecoveryPayload), on a
    * device that does not hold it yet; it is then sealed on this device under the passphrase.
    */
   readonly accountKey?: Uint8Array;
+  /**
+   * Instead of `accountKey`: the link code an existing device shows (`linkCode`), as scanned
+   * from its QR code or typed as its 12 words (link.ts).
+   */
+  readonly link?: string;
 }
 
 /** Registers an account, seals its account key on the device, and logs in. Show `kit` once. */
@@ -90,7 +100,7 @@ export async function registerAccount(
     { ...prepared.body, ...choice },
     registerResultSchema,
   );
-  const session = await signIn(server, handle, prepared.keys, prepared.identity);
+  const session = await signIn(server, handle, prepared.keys, prepared.identity, 1);
   const kit = recoveryKit({
     deployment: server.deployment,
     handle,
@@ -109,8 +119,12 @@ export async function loginAccount(
   storage: StoragePort,
   input: LoginInput,
 ): Promise<Session> {
-  const handle = handleSchema.parse(input.handle);
-  let accountKey = input.accountKey;
+  const read = input.link === undefined ? undefined : readLinkCode(input.link, server.deployment);
+  const named = read === undefined ? input.handle : linkHandle(input.handle, read);
+  if (named === undefined) throw new KolokolError('BAD_REQUEST', 'log in with a handle');
+  const handle = handleSchema.parse(named);
+  const given = read?.accountKey ?? input.accountKey;
+  let accountKey = given;
   if (accountKey === undefined) {
     const sealed = await storage.get(RECORDS.accountKey);
     if (sealed === undefined) {
@@ -133,14 +147,12 @@ export async function loginAccount(
     salt: issued.salt,
   });
   const result = await login(server, handle, keys, issued);
-  const { identity } = openIdentityBackup(keys.storageKey, result.keyBackup, {
+  const { identity, generation } = openIdentityBackup(keys.storageKey, result.keyBackup, {
     account: handle,
     minGeneration: 1,
   });
-  if (input.accountKey !== undefined) {
-    await storeAccountKey(storage, handle, input.passphrase, input.accountKey);
-  }
-  return sessionOf(handle, result, keys, identity);
+  if (given !== undefined) await storeAccountKey(storage, handle, input.passphrase, given);
+  return sessionOf(handle, result, keys, identity, generation);
 }
 
 /**
@@ -153,9 +165,7 @@ export async function storedRecoveryKit(
   handle: string,
   passphrase: string,
 ): Promise<RecoveryKit> {
-  const sealed = await storage.get(RECORDS.accountKey);
-  if (sealed === undefined) throw new KolokolError('NOT_FOUND', 'this device holds no account key');
-  const { accountKey } = openAccountKey(passphrase, sealed, { account: handle, minGeneration: 0 });
+  const { accountKey } = await openStoredAccountKey(storage, handle, passphrase);
   return recoveryKit({ deployment: server.deployment, handle, accountKey });
 }
 
@@ -194,10 +204,11 @@ async function signIn(
   handle: string,
   keys: TwoSecretKeys,
   identity: Identity,
+  backupGeneration: number,
 ): Promise<Session> {
   const issued = await postPaying(server.url, '/auth/challenge', { handle }, challengeResultSchema);
   const result = await login(server, handle, keys, issued);
-  return sessionOf(handle, result, keys, identity);
+  return sessionOf(handle, result, keys, identity, backupGeneration);
 }
 
 async function login(
@@ -225,6 +236,7 @@ function sessionOf(
   result: { accountId: string; role: Role; token: string; expiresAt: number },
   keys: TwoSecretKeys,
   identity: Identity,
+  backupGeneration: number,
 ): Session {
   return {
     handle,
@@ -234,6 +246,7 @@ function sessionOf(
     expiresAt: result.expiresAt,
     keys,
     identity,
+    backupGeneration,
   };
 }
 
@@ -245,4 +258,15 @@ async function storeAccountKey(
 ): Promise<void> {
   const sealed = sealAccountKey(passphrase, accountKey, { account: handle, generation: 1 });
   await storage.write({ put: new Map([[RECORDS.accountKey, sealed]]) });
+}
+
+/** The account key this device holds, opened with the passphrase (WRONG_PASSPHRASE otherwise). */
+export async function openStoredAccountKey(
+  storage: StoragePort,
+  handle: string,
+  passphrase: string,
+): Promise<{ accountKey: Uint8Array; generation: number }> {
+  const sealed = await storage.get(RECORDS.accountKey);
+  if (sealed === undefined) throw new KolokolError('NOT_FOUND', 'this device holds no account key');
+  return openAccountKey(passphrase, sealed, { account: handle, minGeneration: 0 });
 }
