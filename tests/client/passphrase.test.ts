@@ -2,7 +2,8 @@
 // with the current login key, the account key sealed again under the new passphrase and every
 // record of the device under the new storage key, so the device logs in again with the new
 // passphrase alone and finds its conversation and history; other sessions are signed out
-// (`rekeyed`); the old passphrase no longer opens anything. A wrong current passphrase or a weak
+// (`rekeyed`) and reopen their records once with the previous passphrase beside the new one;
+// the old passphrase no longer opens anything. A wrong current passphrase or a weak
 // new one is refused before anything is sent, changing nothing on the server or the device.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CryptoError, WeakPassphraseError } from '@kolokol/shared/crypto';
@@ -46,7 +47,8 @@ describe('changing the passphrase', () => {
     const onMember = receivedTexts(member.client);
     await moderator.client.conversations.send(conversation.id, 'before the change');
     await eventually(() => onMember.length === 1);
-    const laptop = await KolokolClient.login(options(new MemoryStorage()), {
+    const laptopStorage = new MemoryStorage();
+    const laptop = await KolokolClient.login(options(laptopStorage), {
       handle: member.handle,
       passphrase: PASSPHRASE,
       accountKey: member.accountKey,
@@ -88,11 +90,58 @@ describe('changing the passphrase', () => {
     ]);
     // The kit still holds the same account key: it shows the same words under the new passphrase.
     expect((await again.linkCode(NEXT)).words).toEqual(member.kit.words);
+
+    // The laptop's records are still sealed under the old passphrase: the new one alone does not
+    // open them, a wrong previous one changes nothing; with the previous one beside the new one
+    // it seals everything again, stays the same device, and gets what was sent meanwhile.
+    const laptopId = laptop.deviceId;
+    laptop.close();
+    const wrong = (error: unknown) =>
+      error instanceof CryptoError && error.reason === 'WRONG_PASSPHRASE';
+    const stored = laptopStorage.dump();
+    await expect(
+      KolokolClient.login(options(laptopStorage), { handle: member.handle, passphrase: NEXT }),
+    ).rejects.toSatisfy(wrong);
+    await expect(
+      KolokolClient.login(options(laptopStorage), {
+        handle: member.handle,
+        passphrase: NEXT,
+        previousPassphrase: 'not the passphrase at all',
+      }),
+    ).rejects.toSatisfy(wrong);
+    expect(laptopStorage.dump()).toEqual(stored);
+    const reopened = await KolokolClient.login(options(laptopStorage), {
+      handle: member.handle,
+      passphrase: NEXT,
+      previousPassphrase: PASSPHRASE,
+    });
+    clients.push(reopened);
+    expect(reopened.deviceId).toBe(laptopId);
+    await eventually(async () =>
+      (await reopened.conversations.history(conversation.id)).some(
+        (m) => m.text === 'after the change',
+      ),
+    );
+    reopened.close();
+    // From now on the new passphrase alone opens it.
+    clients.push(
+      await KolokolClient.login(options(laptopStorage), {
+        handle: member.handle,
+        passphrase: NEXT,
+      }),
+    );
   });
 
   it('rotates the account key: a new kit, and the old one no longer logs in', async () => {
     const member = await registerMember(server, 'volunteer');
     clients.push(member.client);
+    const laptopStorage = new MemoryStorage();
+    const laptop = await KolokolClient.login(options(laptopStorage), {
+      passphrase: PASSPHRASE,
+      link: member.kit.payload,
+    });
+    const laptopId = laptop.deviceId;
+    laptop.close();
     const changed = await member.client.changePassphrase({
       current: PASSPHRASE,
       next: NEXT,
@@ -113,6 +162,15 @@ describe('changing the passphrase', () => {
     });
     clients.push(fresh);
     expect(fresh.accountId).toBe(member.client.accountId);
+    // The laptop: its records open with the previous passphrase (and the old account key it
+    // holds); the new kit brings the new account key. It stays the same device.
+    const reopened = await KolokolClient.login(options(laptopStorage), {
+      passphrase: NEXT,
+      previousPassphrase: PASSPHRASE,
+      link: changed.kit!.payload,
+    });
+    clients.push(reopened);
+    expect(reopened.deviceId).toBe(laptopId);
   });
 
   it('refuses a wrong current passphrase or a weak new one, changing nothing', async () => {

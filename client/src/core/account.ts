@@ -4,6 +4,7 @@
 // Session: the token and what the core keeps in memory while the user is logged in.
 import {
   challengeResultSchema,
+  fromBase64Url,
   handleSchema,
   loginResultSchema,
   logoutResultSchema,
@@ -14,17 +15,22 @@ import {
 } from '@kolokol/shared';
 import {
   deriveTwoSecretKeys,
-  openAccountKey,
   openIdentityBackup,
   prepareRegistration,
   recoveryKit,
-  sealAccountKey,
   signLoginChallenge,
   type Identity,
   type RecoveryKit,
   type TwoSecretKeys,
 } from '@kolokol/shared/crypto';
 import { KolokolError } from './errors.js';
+import {
+  keepSalt,
+  openStoredAccountKey,
+  previousUnlock,
+  resealDevice,
+  sealedAccountKey,
+} from './device-secrets.js';
 import { linkHandle, readLinkCode } from './link.js';
 import { postPaying, postRoute } from './rest.js';
 import type { StoragePort } from './storage.js';
@@ -73,6 +79,11 @@ export interface LoginInput {
    * from its QR code or typed as its 12 words (link.ts).
    */
   readonly link?: string;
+  /**
+   * After the passphrase was changed on another device: the previous passphrase, which still
+   * opens this device's records; they are sealed again under the new one (`passphrase`).
+   */
+  readonly previousPassphrase?: string;
 }
 
 /** Registers an account, seals its account key on the device, and logs in. Show `kit` once. */
@@ -101,6 +112,8 @@ export async function registerAccount(
     registerResultSchema,
   );
   const session = await signIn(server, handle, prepared.keys, prepared.identity, 1);
+  const salt = fromBase64Url(prepared.body.salt);
+  if (salt !== undefined) await keepSalt(storage, handle, prepared.accountKey, salt);
   const kit = recoveryKit({
     deployment: server.deployment,
     handle,
@@ -124,20 +137,13 @@ export async function loginAccount(
   if (named === undefined) throw new KolokolError('BAD_REQUEST', 'log in with a handle');
   const handle = handleSchema.parse(named);
   const given = read?.accountKey ?? input.accountKey;
-  let accountKey = given;
-  if (accountKey === undefined) {
-    const sealed = await storage.get(RECORDS.accountKey);
-    if (sealed === undefined) {
-      throw new KolokolError(
-        'BAD_REQUEST',
-        'this device holds no account key: use the recovery kit',
-      );
-    }
-    accountKey = openAccountKey(input.passphrase, sealed, {
-      account: handle,
-      minGeneration: 0,
-    }).accountKey;
-  }
+  // The passphrase was changed on another device: the records here are sealed under the old one.
+  const previous =
+    input.previousPassphrase === undefined
+      ? undefined
+      : await previousUnlock(storage, server.deployment, handle, input.previousPassphrase);
+  const accountKey =
+    given ?? previous?.accountKey ?? (await storedAccountKey(storage, handle, input.passphrase));
   const issued = await postPaying(server.url, '/auth/challenge', { handle }, challengeResultSchema);
   const keys = deriveTwoSecretKeys({
     deployment: server.deployment,
@@ -151,8 +157,30 @@ export async function loginAccount(
     account: handle,
     minGeneration: 1,
   });
-  if (given !== undefined) await storeAccountKey(storage, handle, input.passphrase, given);
+  if (previous !== undefined) {
+    await resealDevice(storage, handle, previous.storageKey, {
+      storageKey: keys.storageKey,
+      passphrase: input.passphrase,
+      accountKey,
+      salt: issued.salt,
+    });
+  } else {
+    if (given !== undefined) await storeAccountKey(storage, handle, input.passphrase, given);
+    await keepSalt(storage, handle, accountKey, issued.salt);
+  }
   return sessionOf(handle, result, keys, identity, generation);
+}
+
+/** The account key this device holds, for a login with the passphrase alone. */
+async function storedAccountKey(
+  storage: StoragePort,
+  handle: string,
+  passphrase: string,
+): Promise<Uint8Array> {
+  if ((await storage.get(RECORDS.accountKey)) === undefined) {
+    throw new KolokolError('BAD_REQUEST', 'this device holds no account key: use the recovery kit');
+  }
+  return (await openStoredAccountKey(storage, handle, passphrase)).accountKey;
 }
 
 /**
@@ -256,17 +284,6 @@ async function storeAccountKey(
   passphrase: string,
   accountKey: Uint8Array,
 ): Promise<void> {
-  const sealed = sealAccountKey(passphrase, accountKey, { account: handle, generation: 1 });
+  const sealed = await sealedAccountKey(storage, handle, passphrase, accountKey);
   await storage.write({ put: new Map([[RECORDS.accountKey, sealed]]) });
-}
-
-/** The account key this device holds, opened with the passphrase (WRONG_PASSPHRASE otherwise). */
-export async function openStoredAccountKey(
-  storage: StoragePort,
-  handle: string,
-  passphrase: string,
-): Promise<{ accountKey: Uint8Array; generation: number }> {
-  const sealed = await storage.get(RECORDS.accountKey);
-  if (sealed === undefined) throw new KolokolError('NOT_FOUND', 'this device holds no account key');
-  return openAccountKey(passphrase, sealed, { account: handle, minGeneration: 0 });
 }

@@ -5,19 +5,16 @@
 // is sealed again under the new passphrase and every record again under the new storage key —
 // prepared before the rekey is sent and written in one storage write after it succeeded, so the
 // device is never left with records the new passphrase cannot open. Other devices are signed out
-// (`rekeyed`); see docs/client.md, "Changing the passphrase", for what they need then.
-import { challengeResultSchema } from '@kolokol/shared';
-import {
-  prepareRekey,
-  recoveryKit,
-  sealAccountKey,
-  type RecoveryKit,
-} from '@kolokol/shared/crypto';
-import { openStoredAccountKey, type ServerOptions, type Session } from './account.js';
+// (`rekeyed`) and log in once with `previousPassphrase` beside the new one (device-secrets.ts).
+import { challengeResultSchema, fromBase64Url } from '@kolokol/shared';
+import { prepareRekey, recoveryKit, type RecoveryKit } from '@kolokol/shared/crypto';
+import type { ServerOptions, Session } from './account.js';
 import type { Connection } from './connection.js';
+import { openStoredAccountKey, prepareReseal } from './device-secrets.js';
+import { KolokolError } from './errors.js';
 import { postPaying } from './rest.js';
 import type { Serial } from './serial.js';
-import { RECORDS, type Vault } from './vault.js';
+import type { Vault } from './vault.js';
 
 export interface PassphraseChange {
   /** The passphrase in use now: proves the person knows it (WRONG_PASSPHRASE otherwise). */
@@ -66,14 +63,12 @@ export function changePassphrase(
       passphrase: change.next,
       accountKey: change.rotateAccountKey === true ? 'rotate' : stored.accountKey,
     });
-    const resealed = await vault.resealUnder(prepared.keys.storageKey);
-    resealed.put.set(
-      RECORDS.accountKey,
-      sealAccountKey(change.next, prepared.accountKey, {
-        account: session.handle,
-        generation: stored.generation + 1,
-      }),
-    );
+    const resealed = await prepareReseal(vault, {
+      storageKey: prepared.keys.storageKey,
+      passphrase: change.next,
+      accountKey: prepared.accountKey,
+      salt: saltOf(prepared.payload.salt),
+    });
     const answer = await connection.call('account.rekey', prepared.payload);
     // Accepted: from here the server serves the new salt, so the device must follow at once.
     await vault.storage.write({ put: resealed.put });
@@ -93,4 +88,11 @@ export function changePassphrase(
         : {}),
     };
   });
+}
+
+/** The new salt as the rekey payload carries it (base64url, made by prepareRekey). */
+function saltOf(text: string): Uint8Array {
+  const salt = fromBase64Url(text);
+  if (salt === undefined) throw new KolokolError('INTERNAL', 'the prepared salt is not base64url');
+  return salt;
 }

@@ -33,6 +33,8 @@ import type { StoragePort } from './storage.js';
  */
 export const RECORDS = {
   accountKey: 'account-key',
+  /** The salt the storage key was derived with, sealed under the account key (device-secrets.ts). */
+  salt: 'device-salt',
   prekeys: 'prekeys',
   envelopePrekeys: 'envelope-prekeys',
   state: 'state',
@@ -78,7 +80,8 @@ export class Vault {
       const blob = await this.storage.get(name);
       if (blob === undefined) continue;
       const header = keyStoreHeader(blob);
-      if (header.kind !== 'storage-key') continue;
+      // The account key (under the passphrase) and the salt (under the account key) are the caller's.
+      if (header.kind !== 'storage-key' || header.purpose === 'device-salt') continue;
       const binding = { purpose: header.purpose, account: this.handle };
       const { plaintext, generation } = openKeyStore(this.#storageKey, blob, {
         ...binding,
