@@ -7,7 +7,12 @@ import {
   newAccountKey,
   newPassphraseSalt,
 } from '../src/crypto/identity/two-secret-keys.js';
-import { openAccountKey, sealAccountKey } from '../src/crypto/storage/account-key-store.js';
+import {
+  openAccountKey,
+  openDeviceSalt,
+  sealAccountKey,
+  sealDeviceSalt,
+} from '../src/crypto/storage/account-key-store.js';
 import {
   keyStoreHeader,
   sealKeyStoreWithPassphrase,
@@ -66,5 +71,35 @@ describe('the account key on a device', () => {
     expect(
       reasonOf(() => sealAccountKey(passphrase, new Uint8Array(32), { account, generation: 1 })),
     ).toBe('BAD_LENGTH');
+  });
+});
+
+describe("the device's salt", () => {
+  const accountKey = newAccountKey();
+  const salt = newPassphraseSalt();
+  const sealed = sealDeviceSalt(accountKey, salt, { account, generation: 2 });
+
+  it('is sealed under the account key for the account, purpose device-salt, and opens to the salt', () => {
+    expect(keyStoreHeader(sealed)).toMatchObject({
+      kind: 'storage-key',
+      purpose: 'device-salt',
+      generation: 2,
+    });
+    expect(openDeviceSalt(accountKey, sealed, { account, minGeneration: 0 })).toEqual({
+      salt,
+      generation: 2,
+    });
+  });
+
+  it('does not open under another account key or account, nor below the generation seen', () => {
+    expect(
+      reasonOf(() => openDeviceSalt(newAccountKey(), sealed, { account, minGeneration: 0 })),
+    ).toBe('WRONG_PASSPHRASE');
+    expect(
+      reasonOf(() => openDeviceSalt(accountKey, sealed, { account: 'bob', minGeneration: 0 })),
+    ).toBe('WRONG_PASSPHRASE');
+    expect(reasonOf(() => openDeviceSalt(accountKey, sealed, { account, minGeneration: 3 }))).toBe(
+      'REPLAY',
+    );
   });
 });

@@ -16,11 +16,14 @@ import {
   SAFETY_NUMBER_DIGITS,
   SAFETY_NUMBER_QR_BYTES,
   SAFETY_NUMBER_QR_VERSION,
+  SAFETY_NUMBER_TEXT_PREFIX,
   comparePinnedIdentity,
+  encodeSafetyNumberText,
   fingerprintDigits,
   formatSafetyNumber,
   identityFingerprint,
   matchesScannedSafetyNumber,
+  parseSafetyNumberText,
   safetyNumber,
 } from '../src/crypto/identity/safety-number.js';
 
@@ -107,6 +110,34 @@ describe('matchesScannedSafetyNumber', () => {
     expect(() => matchesScannedSafetyNumber(ours, otherVersion)).toThrow(/version/);
     expect(() => matchesScannedSafetyNumber(ours, ours.qrPayload.subarray(0, 40))).toThrow(/bytes/);
     expect(() => matchesScannedSafetyNumber(ours, new Uint8Array(0))).toThrow(CryptoError);
+  });
+});
+
+describe('the safety number as QR text', () => {
+  const ours = safetyNumber(alice, bob);
+
+  it('is the prefix and upper-case base32 of the payload, read back as scanned or typed', () => {
+    const text = encodeSafetyNumberText(ours);
+    expect(text).toMatch(/^KOLOKOL-SN:[A-Z2-7]+$/);
+    expect(text.startsWith(SAFETY_NUMBER_TEXT_PREFIX)).toBe(true);
+    expect(parseSafetyNumberText(text)).toEqual(ours.qrPayload);
+    expect(parseSafetyNumberText(`  ${text.toLowerCase()}\n`)).toEqual(ours.qrPayload);
+    expect(matchesScannedSafetyNumber(ours, parseSafetyNumberText(text))).toBe(true);
+    expect(encodeSafetyNumberText(safetyNumber(bob, alice))).toBe(text);
+  });
+
+  it('refuses text that is not such a code, or far too long, as MALFORMED', () => {
+    const text = encodeSafetyNumberText(ours);
+    for (const bad of [
+      '',
+      'KOLOKOL-SN:',
+      'KOLOKOL-KEY:' + text.slice(SAFETY_NUMBER_TEXT_PREFIX.length),
+      `${text}1`,
+      `${text}${'A'.repeat(200)}`,
+      '12345 67890',
+    ]) {
+      expect(() => parseSafetyNumberText(bad)).toThrow(CryptoError);
+    }
   });
 });
 

@@ -59,6 +59,13 @@ describe('moderation through the client core', () => {
       const entry = entries.find((e) => e.request.id === contact.requestId);
       // Proposed only because the vetting took effect.
       expect(entry?.proposal.volunteerId).toBe(volunteer.accountId);
+      // A note is sealed to the verified directory: without a pinned trust configuration this
+      // core cannot, and nothing is sent.
+      await expectUnchanged(board.server, () =>
+        expect(moderator.moderation.reject(entry!, 'mismatch', 'nicht passend')).rejects.toSatisfy(
+          (error: unknown) => error instanceof KolokolError && error.code === 'BAD_REQUEST',
+        ),
+      );
       const rejected = await moderator.moderation.reject(entry!, 'mismatch');
       expect(rejected.proposal.state).toBe('rejected');
     } finally {

@@ -4,6 +4,7 @@
 // Session: the token and what the core keeps in memory while the user is logged in.
 import {
   challengeResultSchema,
+  fromBase64Url,
   handleSchema,
   loginResultSchema,
   logoutResultSchema,
@@ -14,17 +15,23 @@ import {
 } from '@kolokol/shared';
 import {
   deriveTwoSecretKeys,
-  openAccountKey,
   openIdentityBackup,
   prepareRegistration,
   recoveryKit,
-  sealAccountKey,
   signLoginChallenge,
   type Identity,
   type RecoveryKit,
   type TwoSecretKeys,
 } from '@kolokol/shared/crypto';
 import { KolokolError } from './errors.js';
+import {
+  keepSalt,
+  openStoredAccountKey,
+  previousUnlock,
+  resealDevice,
+  sealedAccountKey,
+} from './device-secrets.js';
+import { linkHandle, readLinkCode } from './link.js';
 import { postPaying, postRoute } from './rest.js';
 import type { StoragePort } from './storage.js';
 import { RECORDS } from './vault.js';
@@ -42,8 +49,11 @@ export interface Session {
   readonly role: Role;
   token: string;
   expiresAt: number;
-  readonly keys: TwoSecretKeys;
+  /** Replaced by a passphrase change (`account.rekey`). */
+  keys: TwoSecretKeys;
   readonly identity: Identity;
+  /** The generation of the identity backup the server holds (the highest this device saw). */
+  backupGeneration: number;
 }
 
 export interface RegisterInput {
@@ -56,13 +66,24 @@ export interface RegisterInput {
 }
 
 export interface LoginInput {
-  readonly handle: string;
+  /** May be left out with a scanned `link` code, which carries it. */
+  readonly handle?: string;
   readonly passphrase: string;
   /**
    * The account key from the recovery kit (parseRecoveryWords / parseRecoveryPayload), on a
    * device that does not hold it yet; it is then sealed on this device under the passphrase.
    */
   readonly accountKey?: Uint8Array;
+  /**
+   * Instead of `accountKey`: the link code an existing device shows (`linkCode`), as scanned
+   * from its QR code or typed as its 12 words (link.ts).
+   */
+  readonly link?: string;
+  /**
+   * After the passphrase was changed on another device: the previous passphrase, which still
+   * opens this device's records; they are sealed again under the new one (`passphrase`).
+   */
+  readonly previousPassphrase?: string;
 }
 
 /** Registers an account, seals its account key on the device, and logs in. Show `kit` once. */
@@ -90,7 +111,9 @@ export async function registerAccount(
     { ...prepared.body, ...choice },
     registerResultSchema,
   );
-  const session = await signIn(server, handle, prepared.keys, prepared.identity);
+  const session = await signIn(server, handle, prepared.keys, prepared.identity, 1);
+  const salt = fromBase64Url(prepared.body.salt);
+  if (salt !== undefined) await keepSalt(storage, handle, prepared.accountKey, salt);
   const kit = recoveryKit({
     deployment: server.deployment,
     handle,
@@ -109,21 +132,18 @@ export async function loginAccount(
   storage: StoragePort,
   input: LoginInput,
 ): Promise<Session> {
-  const handle = handleSchema.parse(input.handle);
-  let accountKey = input.accountKey;
-  if (accountKey === undefined) {
-    const sealed = await storage.get(RECORDS.accountKey);
-    if (sealed === undefined) {
-      throw new KolokolError(
-        'BAD_REQUEST',
-        'this device holds no account key: use the recovery kit',
-      );
-    }
-    accountKey = openAccountKey(input.passphrase, sealed, {
-      account: handle,
-      minGeneration: 0,
-    }).accountKey;
-  }
+  const read = input.link === undefined ? undefined : readLinkCode(input.link, server.deployment);
+  const named = read === undefined ? input.handle : linkHandle(input.handle, read);
+  if (named === undefined) throw new KolokolError('BAD_REQUEST', 'log in with a handle');
+  const handle = handleSchema.parse(named);
+  const given = read?.accountKey ?? input.accountKey;
+  // The passphrase was changed on another device: the records here are sealed under the old one.
+  const previous =
+    input.previousPassphrase === undefined
+      ? undefined
+      : await previousUnlock(storage, server.deployment, handle, input.previousPassphrase);
+  const accountKey =
+    given ?? previous?.accountKey ?? (await storedAccountKey(storage, handle, input.passphrase));
   const issued = await postPaying(server.url, '/auth/challenge', { handle }, challengeResultSchema);
   const keys = deriveTwoSecretKeys({
     deployment: server.deployment,
@@ -133,14 +153,34 @@ export async function loginAccount(
     salt: issued.salt,
   });
   const result = await login(server, handle, keys, issued);
-  const { identity } = openIdentityBackup(keys.storageKey, result.keyBackup, {
+  const { identity, generation } = openIdentityBackup(keys.storageKey, result.keyBackup, {
     account: handle,
     minGeneration: 1,
   });
-  if (input.accountKey !== undefined) {
-    await storeAccountKey(storage, handle, input.passphrase, input.accountKey);
+  if (previous !== undefined) {
+    await resealDevice(storage, handle, previous.storageKey, {
+      storageKey: keys.storageKey,
+      passphrase: input.passphrase,
+      accountKey,
+      salt: issued.salt,
+    });
+  } else {
+    if (given !== undefined) await storeAccountKey(storage, handle, input.passphrase, given);
+    await keepSalt(storage, handle, accountKey, issued.salt);
   }
-  return sessionOf(handle, result, keys, identity);
+  return sessionOf(handle, result, keys, identity, generation);
+}
+
+/** The account key this device holds, for a login with the passphrase alone. */
+async function storedAccountKey(
+  storage: StoragePort,
+  handle: string,
+  passphrase: string,
+): Promise<Uint8Array> {
+  if ((await storage.get(RECORDS.accountKey)) === undefined) {
+    throw new KolokolError('BAD_REQUEST', 'this device holds no account key: use the recovery kit');
+  }
+  return (await openStoredAccountKey(storage, handle, passphrase)).accountKey;
 }
 
 /**
@@ -153,9 +193,7 @@ export async function storedRecoveryKit(
   handle: string,
   passphrase: string,
 ): Promise<RecoveryKit> {
-  const sealed = await storage.get(RECORDS.accountKey);
-  if (sealed === undefined) throw new KolokolError('NOT_FOUND', 'this device holds no account key');
-  const { accountKey } = openAccountKey(passphrase, sealed, { account: handle, minGeneration: 0 });
+  const { accountKey } = await openStoredAccountKey(storage, handle, passphrase);
   return recoveryKit({ deployment: server.deployment, handle, accountKey });
 }
 
@@ -194,10 +232,11 @@ async function signIn(
   handle: string,
   keys: TwoSecretKeys,
   identity: Identity,
+  backupGeneration: number,
 ): Promise<Session> {
   const issued = await postPaying(server.url, '/auth/challenge', { handle }, challengeResultSchema);
   const result = await login(server, handle, keys, issued);
-  return sessionOf(handle, result, keys, identity);
+  return sessionOf(handle, result, keys, identity, backupGeneration);
 }
 
 async function login(
@@ -225,6 +264,7 @@ function sessionOf(
   result: { accountId: string; role: Role; token: string; expiresAt: number },
   keys: TwoSecretKeys,
   identity: Identity,
+  backupGeneration: number,
 ): Session {
   return {
     handle,
@@ -234,6 +274,7 @@ function sessionOf(
     expiresAt: result.expiresAt,
     keys,
     identity,
+    backupGeneration,
   };
 }
 
@@ -243,6 +284,6 @@ async function storeAccountKey(
   passphrase: string,
   accountKey: Uint8Array,
 ): Promise<void> {
-  const sealed = sealAccountKey(passphrase, accountKey, { account: handle, generation: 1 });
+  const sealed = await sealedAccountKey(storage, handle, passphrase, accountKey);
   await storage.write({ put: new Map([[RECORDS.accountKey, sealed]]) });
 }

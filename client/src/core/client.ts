@@ -9,7 +9,6 @@ import {
 } from '@kolokol/shared';
 import {
   publicIdentity,
-  safetyNumber,
   type EnvelopePrekeyStore,
   type PrekeyStore,
   type PublicIdentity,
@@ -30,6 +29,7 @@ import {
 } from './account.js';
 import { Connection, type ConnectionCredentials } from './connection.js';
 import { Conversations } from './conversations.js';
+import { DecisionSigner } from './decisions.js';
 import { linkDevice, supplyPrekeys } from './device.js';
 import { Devices } from './devices.js';
 import {
@@ -41,8 +41,13 @@ import { Matches } from './matches.js';
 import { Moderation } from './moderation.js';
 import { Moderators } from './moderators.js';
 import { Offers } from './offers.js';
+import { changePassphrase, type PassphraseChange, type PassphraseChanged } from './passphrase.js';
 import { Reports } from './reports.js';
 import { Requests } from './requests.js';
+import { SafetyNumbers } from './safety.js';
+import { Suspensions } from './suspensions.js';
+import { Updates } from './updates.js';
+import { Vetting } from './vetting.js';
 import { KolokolError } from './errors.js';
 import { CLIENT_LIMITS } from './limits.js';
 import { Emitter } from './observable.js';
@@ -73,11 +78,14 @@ export class KolokolClient {
   /** The app must ask the person to log in again (logged out elsewhere, rekeyed, suspended, …). */
   readonly signedOut = new Emitter<SignedOutReason>();
   readonly connection: Connection;
+  /** Pushed changes the app shows as state (requests, matches, queue, reports, devices, vetting). */
+  readonly updates: Updates;
   #conversations: Conversations | undefined;
   #peers: Peers | undefined;
   #prekeys: PrekeyStore | undefined;
   #envelopePrekeys: EnvelopePrekeyStore | undefined;
   readonly #moderators: Moderators;
+  readonly #signer: DecisionSigner;
   #ending = false;
   #renewedWithoutConnecting = false;
   readonly #serial = new Serial();
@@ -95,6 +103,8 @@ export class KolokolClient {
       this.#renewedWithoutConnecting = false;
     });
     this.#moderators = new Moderators(this.connection, options.trust);
+    this.#signer = new DecisionSigner(this.connection, session.identity, session.accountId);
+    this.updates = new Updates(this.connection);
   }
 
   /**
@@ -158,9 +168,19 @@ export class KolokolClient {
     return new Matches(this.connection, this.#envelopePrekeys);
   }
 
-  /** Abuse reports: the note sealed to the verified moderators (needs `options.trust`). */
+  /**
+   * Abuse reports: making one (the note sealed to the verified moderators, needs
+   * `options.trust`); for staff, listing the open ones with their notes opened, and dismissing.
+   */
   get reports(): Reports {
-    return new Reports(this.connection, this.#moderators, this.session.identity, this.accountId);
+    return new Reports(
+      this.connection,
+      this.#moderators,
+      this.session.identity,
+      this.accountId,
+      this.#signer,
+      this.#envelopePrekeys,
+    );
   }
 
   /** The account's devices: the verified list, and removing one (signed here by the identity). */
@@ -173,7 +193,30 @@ export class KolokolClient {
    * (the certificate must be published: `certificates.publish`).
    */
   get moderation(): Moderation {
-    return new Moderation(this.connection, this.session.identity, this.accountId);
+    return new Moderation(
+      this.connection,
+      this.#signer,
+      this.#moderators,
+      this.session.identity,
+      this.#envelopePrekeys,
+      (peer) => this.#peers?.identity(peer),
+      this.vetting,
+    );
+  }
+
+  /** Vetting: staff vet and unvet (signed here); a volunteer reads its own status. */
+  get vetting(): Vetting {
+    return new Vetting(this.connection, this.#signer, this.updates.vetting);
+  }
+
+  /** Staff: suspending and reinstating accounts, each a statement signed here. */
+  get suspensions(): Suspensions {
+    return new Suspensions(this.connection, this.#signer);
+  }
+
+  /** Safety numbers with peers: digits, the QR code's text, and comparing what was scanned. */
+  get safety(): SafetyNumbers {
+    return new SafetyNumbers(this.session.identity, (peer) => this.#peers?.identity(peer));
   }
 
   /** Any protocol event, typed by @kolokol/shared; refusals throw KolokolError (see Connection.call). */
@@ -186,10 +229,7 @@ export class KolokolClient {
    * contact): compare it with the peer, aloud or by QR. Undefined before first contact.
    */
   safetyNumber(peer: string): SafetyNumber | undefined {
-    const theirs = this.#peers?.identity(peer);
-    return theirs === undefined
-      ? undefined
-      : safetyNumber(publicIdentity(this.session.identity), theirs);
+    return this.#peers?.identity(peer) === undefined ? undefined : this.safety.of(peer);
   }
 
   /**
@@ -198,6 +238,32 @@ export class KolokolClient {
    */
   recoveryKit(passphrase: string): Promise<RecoveryKit> {
     return storedRecoveryKit(this.options, this.options.storage, this.handle, passphrase);
+  }
+
+  /**
+   * The link code for adding a device: this account key's recovery payload (show `payload` as a
+   * QR code) and its 12 words (to type), opened with the passphrase. The new device passes
+   * either as `link` to `KolokolClient.login` with the passphrase (link.ts).
+   */
+  linkCode(passphrase: string): Promise<RecoveryKit> {
+    return this.recoveryKit(passphrase);
+  }
+
+  /**
+   * Changes the passphrase (and with `rotateAccountKey` the account key: show the new `kit`) by
+   * `account.rekey`; this device's records are sealed again under it, other sessions end.
+   */
+  changePassphrase(change: PassphraseChange): Promise<PassphraseChanged> {
+    return changePassphrase(
+      {
+        server: this.options,
+        session: this.session,
+        vault: this.vault,
+        connection: this.connection,
+        serial: this.#serial,
+      },
+      change,
+    );
   }
 
   /** Ends this session on the server and here; the device keeps its sealed records for next time. */

@@ -6,6 +6,7 @@ import {
   envelopeRecipients,
   verifyModeratorDirectory,
   type EnvelopeRecipient,
+  type ModeratorDirectory,
   type RevocationFloor,
   type TrustConfiguration,
 } from '@kolokol/shared/crypto';
@@ -26,6 +27,24 @@ export class Moderators {
    * not verify (stale, forged, rolled back); UNAVAILABLE when no moderator has a prekey.
    */
   async recipients(): Promise<EnvelopeRecipient[]> {
+    const recipients = envelopeRecipients(await this.directory());
+    if (recipients.length === 0) {
+      throw new KolokolError('UNAVAILABLE', 'no moderator can receive sealed details now');
+    }
+    return recipients;
+  }
+
+  /**
+   * The certified identity signing key of the moderator `accountId` (to check who sealed a note
+   * or decided), from a freshly verified directory; undefined when it certifies no such moderator.
+   */
+  async signingKeyOf(accountId: string): Promise<Uint8Array | undefined> {
+    const { moderators } = await this.directory();
+    return moderators.find((m) => m.accountId === accountId)?.certificate.moderator.signingKey;
+  }
+
+  /** `certificates.list`, verified (BAD_REQUEST without trust; CryptoError UNTRUSTED). */
+  async directory(): Promise<ModeratorDirectory> {
     if (this.trust === undefined) {
       throw new KolokolError('BAD_REQUEST', 'this client has no trust configuration');
     }
@@ -35,10 +54,6 @@ export class Moderators {
       ...(this.#floor === undefined ? {} : { storedFloor: this.#floor }),
     });
     this.#floor = directory.floor;
-    const recipients = envelopeRecipients(directory);
-    if (recipients.length === 0) {
-      throw new KolokolError('UNAVAILABLE', 'no moderator can receive sealed details now');
-    }
-    return recipients;
+    return directory;
   }
 }

@@ -1,6 +1,10 @@
 // The few REST routes a client uses (register, challenge, login, logout, puzzle): JSON in, the
 // one ack shape out, every answer parsed with its schema from @kolokol/shared. Anonymous routes
-// pay proof of work when the server asks for it (POW_REQUIRED), a bounded number of times.
+// pay proof of work when the server asks for it (POW_REQUIRED), a bounded number of times. A
+// request that got no answer at all is sent once more at once: a kept-alive connection the server
+// closed while it idled (after a few seconds of Argon2id, say) fails the next request with
+// ECONNRESET before the server read it. Every route tolerates a repeat: a new challenge or puzzle,
+// a spent challenge refused, a taken handle refused, a logout again.
 import { z } from 'zod';
 import { ackSchema, puzzleResultSchema, toBase64Url } from '@kolokol/shared';
 import { solvePuzzle } from '@kolokol/shared/crypto';
@@ -17,9 +21,8 @@ export async function postRoute<S extends z.ZodType>(
   result: S,
   token?: string,
 ): Promise<z.output<S>> {
-  let response: Response;
-  try {
-    response = await fetch(`${baseUrl}${route}`, {
+  const send = () =>
+    fetch(`${baseUrl}${route}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -27,6 +30,9 @@ export async function postRoute<S extends z.ZodType>(
       },
       body: JSON.stringify(body),
     });
+  let response: Response;
+  try {
+    response = await send().catch(() => send());
   } catch (cause) {
     throw new KolokolError('UNAVAILABLE', 'the server cannot be reached', { cause });
   }

@@ -6,7 +6,10 @@
 import { toBase64Url } from '@kolokol/shared';
 import {
   fromUtf8,
+  keyStoreHeader,
   openClientState,
+  openKeyStore,
+  sealKeyStore,
   openEnvelopePrekeyStore,
   openPrekeyStore,
   openSession,
@@ -30,6 +33,8 @@ import type { StoragePort } from './storage.js';
  */
 export const RECORDS = {
   accountKey: 'account-key',
+  /** The salt the storage key was derived with, sealed under the account key (device-secrets.ts). */
+  salt: 'device-salt',
   prekeys: 'prekeys',
   envelopePrekeys: 'envelope-prekeys',
   state: 'state',
@@ -45,12 +50,55 @@ export function newRecordId(): string {
 export class Vault {
   readonly #generations = new Map<string, number>();
   #erased = false;
+  #storageKey: Uint8Array;
 
   constructor(
     readonly storage: StoragePort,
     readonly handle: string,
-    private readonly storageKey: Uint8Array,
-  ) {}
+    storageKey: Uint8Array,
+  ) {
+    this.#storageKey = storageKey;
+  }
+
+  private get storageKey(): Uint8Array {
+    return this.#storageKey;
+  }
+
+  /**
+   * Every record sealed under the storage key, opened and sealed again under `next` one
+   * generation up (a passphrase change derives a new storage key): the puts to write together,
+   * and `adopt` to call once they are written, after which this vault seals under `next`. Run
+   * it where no other write interleaves (the client's serial queue). Records sealed under the
+   * passphrase (the account key) are the caller's.
+   */
+  async resealUnder(
+    next: Uint8Array,
+  ): Promise<{ put: Map<string, Uint8Array>; adopt: () => void }> {
+    const put = new Map<string, Uint8Array>();
+    const generations = new Map<string, number>();
+    for (const name of await this.storage.list('')) {
+      const blob = await this.storage.get(name);
+      if (blob === undefined) continue;
+      const header = keyStoreHeader(blob);
+      // The account key (under the passphrase) and the salt (under the account key) are the caller's.
+      if (header.kind !== 'storage-key' || header.purpose === 'device-salt') continue;
+      const binding = { purpose: header.purpose, account: this.handle };
+      const { plaintext, generation } = openKeyStore(this.#storageKey, blob, {
+        ...binding,
+        minGeneration: this.#generations.get(name) ?? 0,
+      });
+      put.set(name, sealKeyStore(next, { ...binding, generation: generation + 1 }, plaintext));
+      plaintext.fill(0);
+      generations.set(name, generation + 1);
+    }
+    return {
+      put,
+      adopt: () => {
+        this.#storageKey = next;
+        for (const [name, generation] of generations) this.#generations.set(name, generation);
+      },
+    };
+  }
 
   async loadState(record: string): Promise<unknown> {
     const opened = await this.#load(record, (blob, minGeneration) => {

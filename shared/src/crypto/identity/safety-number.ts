@@ -1,5 +1,6 @@
 // Safety numbers: a fingerprint of two people's identity keys that both sides compute alike,
 // shown as 60 digits or a QR payload so they can check out of band that no one sits between them.
+import { fromBase32, toBase32 } from '../../encoding/base32.js';
 import { concatBytes, equalBytes, transcript } from '../primitives/bytes.js';
 import { CryptoError } from '../primitives/errors.js';
 import { label } from '../primitives/format.js';
@@ -99,6 +100,34 @@ export function matchesScannedSafetyNumber(ours: SafetyNumber, scanned: Uint8Arr
     );
   }
   return equalBytes(ours.qrPayload, scanned);
+}
+
+/**
+ * The QR payload as text: `SAFETY_NUMBER_TEXT_PREFIX ‖ base32(qrPayload)` (upper case), so the
+ * code stays in a QR code's alphanumeric mode and browser scanners that return text (the
+ * BarcodeDetector's rawValue) read it losslessly, like the recovery payload.
+ */
+export const SAFETY_NUMBER_TEXT_PREFIX = 'KOLOKOL-SN:';
+
+export function encodeSafetyNumberText(ours: SafetyNumber): string {
+  return SAFETY_NUMBER_TEXT_PREFIX + toBase32(ours.qrPayload);
+}
+
+/**
+ * The QR payload a scanned or typed text carries (surrounding spaces and lower case forgiven),
+ * for matchesScannedSafetyNumber. MALFORMED for anything that is not such a text.
+ */
+export function parseSafetyNumberText(text: string): Uint8Array {
+  const upper = text.trim().toUpperCase();
+  const bytes =
+    upper.length <= SAFETY_NUMBER_TEXT_PREFIX.length + 2 * SAFETY_NUMBER_QR_BYTES &&
+    upper.startsWith(SAFETY_NUMBER_TEXT_PREFIX)
+      ? fromBase32(upper.slice(SAFETY_NUMBER_TEXT_PREFIX.length))
+      : undefined;
+  if (bytes === undefined || bytes.length < 1) {
+    throw new CryptoError('MALFORMED', 'not a Kolokol safety number code');
+  }
+  return bytes;
 }
 
 /**

@@ -55,6 +55,8 @@ export const KEY_STORE_PURPOSE = {
   'account-key': 0x07,
   /** A client's own state beside its keys: conversations, outbox, history, pinned peers. */
   'client-state': 0x08,
+  /** The salt a device's storage key was derived with, sealed under its account key (§3.2). */
+  'device-salt': 0x09,
 } as const;
 
 export type KeyStorePurpose = keyof typeof KEY_STORE_PURPOSE;
