@@ -23,6 +23,7 @@ import { SessionService } from '../domain/sessions.js';
 import { AppError } from '../errors.js';
 import type { Store } from '../store/ports.js';
 import { openStore } from '../store/open-store.js';
+import { dumpCommand } from './dump.js';
 import { parseInput } from '../validation.js';
 import { revoke, signerInit } from './revocation-signer.js';
 import { certify, certifySigner, encodeIdentityText, rootInit } from './root-key.js';
@@ -47,6 +48,10 @@ on the server host (uses KOLOKOL_DATA_DIR, KOLOKOL_ROOT_PUBLIC_KEY):
                                        certificates — and name the first broken entry; with
                                        --checkpoint, that a head recorded earlier is still in it;
                                        and that the stored vetting is what the log decided
+  export <file>                        write every record of the store to a new file (0600): as
+                                       sensitive as the database itself (docs/deploy.md#backups)
+  import <file>                        read a dump into an empty store (a new data directory,
+                                       server stopped); all or nothing
 
 offline, with the root key (passphrase in KOLOKOL_ROOT_PASSPHRASE):
   root-init <file>                     create the root key file; prints KOLOKOL_ROOT_PUBLIC_KEY
@@ -285,6 +290,9 @@ async function run(argv: readonly string[]): Promise<number> {
   if (command === undefined || command === 'help' || command === '--help') {
     process.stdout.write(USAGE);
     return command === undefined ? 2 : 0;
+  }
+  if (command === 'export' || command === 'import') {
+    return (await dumpCommand(command, args)) ? 0 : 2;
   }
   const known = ['root-init', 'certify', 'certify-signer', 'signer-init', 'revoke'].includes(
     command,
