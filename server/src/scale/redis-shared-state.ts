@@ -28,7 +28,14 @@ export async function redisSharedState(options: {
     await redis.limits.set(keyName, toBase64Url(randomBytes(LIMIT_KEY_KEY_BYTES)), 'NX');
     const stored = await redis.limits.get(keyName);
     const limitKeyKey = stored === null ? undefined : fromBase64Url(stored);
-    if (limitKeyKey?.length !== LIMIT_KEY_KEY_BYTES) throw new Error('redis: bad limit key');
+    if (limitKeyKey?.length !== LIMIT_KEY_KEY_BYTES || stored === null) {
+      throw new Error('redis: bad limit key');
+    }
+    // A Redis restarted empty gets the key back from the processes that hold it, before a
+    // process starting then could pick another (limits would then count apart, not fail open).
+    redis.limits.on('ready', () => {
+      redis.limits.set(keyName, stored, 'NX').catch(() => undefined);
+    });
     const slots = new RedisSocketSlots(redis.limits, keyPrefix, logger);
     return {
       kind: 'redis',
