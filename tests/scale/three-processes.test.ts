@@ -64,6 +64,16 @@ describeWithRedis('three server processes sharing Redis and one SQLite file', ()
   const outputs: string[] = [];
   let moderators: Awaited<ReturnType<typeof enrolModeratorsInStore>> = [];
 
+  const processEnv = () => ({
+    KOLOKOL_DATA_DIR: dataDir,
+    REDIS_URL: redis.url,
+    ...GENEROUS_RELAY_LIMITS,
+    KOLOKOL_SHUTDOWN_GRACE_MS: '2000',
+    KOLOKOL_SESSION_RECHECK_SECONDS: RECHECK_SECONDS,
+    KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: String(MAX_SOCKETS),
+    KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: String(FETCHES_PER_PAIR),
+  });
+
   const urlOf = (index: number) => {
     const server = servers[index];
     if (server === undefined) throw new Error(`process ${index} is not running`);
@@ -77,17 +87,7 @@ describeWithRedis('three server processes sharing Redis and one SQLite file', ()
     // All three at once on the same file: WAL, migrations and housekeeping must tolerate it.
     servers.push(
       ...(await Promise.all(
-        Array.from({ length: PROCESSES }, () =>
-          startServerProcess({
-            KOLOKOL_DATA_DIR: dataDir,
-            REDIS_URL: redis.url,
-            ...GENEROUS_RELAY_LIMITS,
-            KOLOKOL_SHUTDOWN_GRACE_MS: '2000',
-            KOLOKOL_SESSION_RECHECK_SECONDS: RECHECK_SECONDS,
-            KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: String(MAX_SOCKETS),
-            KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: String(FETCHES_PER_PAIR),
-          }),
-        ),
+        Array.from({ length: PROCESSES }, () => startServerProcess(processEnv())),
       )),
     );
     for (const server of servers) expect(server!.output()).toContain('"shared":"redis"');
@@ -354,14 +354,7 @@ describeWithRedis('three server processes sharing Redis and one SQLite file', ()
       for (const me of sides) me.socket?.close();
 
       // The killed process's place is taken by a fresh one on the same file and Redis.
-      servers[victim] = await startServerProcess({
-        KOLOKOL_DATA_DIR: dataDir,
-        REDIS_URL: redis.url,
-        ...GENEROUS_RELAY_LIMITS,
-        KOLOKOL_SESSION_RECHECK_SECONDS: RECHECK_SECONDS,
-        KOLOKOL_MAX_SOCKETS_PER_ACCOUNT: String(MAX_SOCKETS),
-        KOLOKOL_PREKEY_FETCHES_PER_PAIR_PER_HOUR: String(FETCHES_PER_PAIR),
-      });
+      servers[victim] = await startServerProcess(processEnv());
     },
     RUN_BUDGET_MS + 60_000,
   );
@@ -468,6 +461,31 @@ describeWithRedis('three server processes sharing Redis and one SQLite file', ()
       const again = await open(who, at);
       expect(isSocket(again) ? 'connected' : again.code).toBe('UNAUTHENTICATED');
     }
+  });
+
+  it("a graceful shutdown of one process ends its own sockets only, not the others'", async () => {
+    const who = await registerAndLogin(urlOf(0), 'shutdown');
+    const sockets = await Promise.all(
+      [0, 1, 2].map(async (at) => {
+        const socket = await open(who, at);
+        if (!isSocket(socket)) throw new Error(`refused: ${socket.code}`);
+        return socket;
+      }),
+    );
+    const stopping = servers[2]!;
+    await stopping.stop('SIGTERM');
+    outputs.push(stopping.output());
+    servers[2] = undefined;
+    expect(sockets[2]!.connected).toBe(false);
+    // Give a stray broadcast time to arrive: the others' sockets stay connected and answer.
+    await sleep(500);
+    for (const socket of sockets.slice(0, 2)) {
+      expect(socket.connected).toBe(true);
+      const ack = (await rawCall(socket, 'session.whoami', {})) as Ack<unknown>;
+      expect(ack.ok).toBe(true);
+    }
+    for (const socket of sockets) socket.close();
+    servers[2] = await startServerProcess(processEnv());
   });
 
   it('fails closed while Redis is down (UNAVAILABLE, nothing admitted) and recovers when it returns', async () => {

@@ -146,7 +146,9 @@ export function createRealtime(
         while (io.of('/').sockets.size > 0 && performance.now() < lingerUntil) await sleep(20);
         // Each socket gets a DISCONNECT after its pending acks; its connection closes once flushed.
         const conns = [...io.of('/').sockets.values()].map((socket) => socket.conn);
-        io.disconnectSockets(true);
+        // This process's sockets only: with the Redis adapter a plain broadcast would end every
+        // other process's sockets too.
+        io.local.disconnectSockets(true);
         while (conns.some((conn) => conn.readyState !== 'closed') && left() > 0) await sleep(20);
       }
       await within(io.close(), left());
