@@ -29,16 +29,16 @@ import {
 } from '../../tests/support/server-process.js';
 import type { BenchResult } from '../measure.js';
 
-const PAIRS = 100;
+export const PAIRS = 100;
 /** Messages each pair's sender keeps in flight (closed loop), for the echo and the relay alike. */
 const WINDOW_PER_PAIR = 4;
 const WARMUP_MS = 1000;
 const DURATION_MS = 3000;
 /** Interleaved echo and relay rounds. */
 const ROUNDS = 3;
-const ACK_TIMEOUT_MS = 10_000;
+export const ACK_TIMEOUT_MS = 10_000;
 /** A 1 KiB padded plaintext: a ratchet message of the 1024 bucket. */
-const BUCKET = 1024;
+export const BUCKET = 1024;
 /** The receiving device acknowledges its high water after this many messages, or this long. */
 const ACK_EVERY = 32;
 const ACK_AFTER_MS = 500;
@@ -60,7 +60,7 @@ interface EchoEvents {
   echo: (payload: SendPayload, ack: (payload: SendPayload) => void) => void;
 }
 
-interface Stats {
+export interface Stats {
   readonly perSecond: number;
   readonly p99Ms: number;
   /** Every request acked, warm-up included. */
@@ -68,7 +68,7 @@ interface Stats {
 }
 
 /** CPU time (user + system) a process has used so far, in seconds (Linux /proc). */
-async function cpuSeconds(pid: number): Promise<number> {
+export async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -84,7 +84,7 @@ function percentile(values: number[], fraction: number): number {
  * Closed loop: `senders` each keep WINDOW_PER_PAIR requests in flight until the warm-up and the
  * measured period have passed; counts the acks that arrive in the measured period.
  */
-async function closedLoop(senders: readonly (() => Promise<void>)[]): Promise<Stats> {
+export async function closedLoop(senders: readonly (() => Promise<void>)[]): Promise<Stats> {
   const start = performance.now();
   const from = start + WARMUP_MS;
   const until = from + DURATION_MS;
@@ -183,7 +183,7 @@ async function startEchoProcess(): Promise<{ url: string; pid: number; stop(): P
 }
 
 /** Senders driving one server, and how to close it all. */
-interface Load {
+export interface Load {
   readonly senders: readonly (() => Promise<void>)[];
   /** The server process's CPU seconds so far. */
   cpu(): Promise<number>;
@@ -220,7 +220,7 @@ async function openEcho(): Promise<Load> {
   };
 }
 
-interface Pair {
+export interface Pair {
   readonly conversation: string;
   readonly sender: TestDevice;
   readonly receiver: TestDevice;
@@ -238,7 +238,7 @@ async function makePair(
 }
 
 /** The receiving device: acknowledges its high water every ACK_EVERY messages or ACK_AFTER_MS. */
-function acknowledging(pair: Pair): { stop(): void; failure(): Error | undefined } {
+export function acknowledging(pair: Pair): { stop(): void; failure(): Error | undefined } {
   let highest = 0;
   let acked = 0;
   let busy = false;
@@ -265,7 +265,7 @@ function acknowledging(pair: Pair): { stop(): void; failure(): Error | undefined
   return { stop: () => clearInterval(timer), failure: () => failure };
 }
 
-async function openRelay(): Promise<Load> {
+export async function openRelay(): Promise<Load> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-bench-'));
   const moderators = await enrolModeratorsInStore(dir, PAIRS);
   const server = await startServerProcess(
@@ -314,7 +314,7 @@ async function openRelay(): Promise<Load> {
   };
 }
 
-function median(values: readonly number[]): number {
+export function median(values: readonly number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;

@@ -2,6 +2,7 @@
 // SIGTERM/SIGINT.
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger, errorName } from './logger.js';
+import { redisSharedState } from './scale/redis-shared-state.js';
 import { createKolokolServer } from './server.js';
 import { openStore } from './store/open-store.js';
 
@@ -9,9 +10,23 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
   const store = await openStore(config);
-  const server = createKolokolServer({ config, store, logger });
+  // Several processes share limits, socket slots and delivery through Redis (docs/deploy.md).
+  const shared =
+    config.redisUrl === undefined
+      ? undefined
+      : await redisSharedState({
+          url: config.redisUrl,
+          keyPrefix: config.redisKeyPrefix,
+          eventsPerSecondPerSession: config.socketEventsPerSecond,
+          eventsPerSecondPerAccount: config.accountEventsPerSecond,
+          logger,
+        }).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        });
+  const server = createKolokolServer({ config, store, logger, ...(shared ? { shared } : {}) });
   const address = await server.listen(config.port, config.host);
-  logger.info({ port: address.port }, 'kolokol listening');
+  logger.info({ port: address.port, shared: shared?.kind ?? 'memory' }, 'kolokol listening');
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -32,6 +32,7 @@ import { createApp } from './http/app.js';
 import { errorName, type Logger } from './logger.js';
 import { createRealtime, type Realtime } from './realtime/create-realtime.js';
 import { HTTP_TIMEOUT_CHECK_INTERVAL_MS } from './realtime/limits.js';
+import type { SharedState } from './scale/shared-state.js';
 import type { Store } from './store/ports.js';
 
 export interface KolokolServer {
@@ -59,6 +60,8 @@ export function createKolokolServer(deps: {
   readonly store: Store;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** What several processes share (Redis, scale/); unset: one process, all in memory. */
+  readonly shared?: SharedState;
 }): KolokolServer {
   const { config, store, logger } = deps;
   const clock = deps.clock ?? systemClock;
@@ -169,7 +172,17 @@ export function createKolokolServer(deps: {
     conversations,
   });
 
-  const app = createApp({ config, logger, store, accounts, login, sessions });
+  const app = createApp({
+    config,
+    logger,
+    store,
+    accounts,
+    login,
+    sessions,
+    ...(deps.shared === undefined
+      ? {}
+      : { sharedLimits: { limiters: deps.shared.limiters, keyKey: deps.shared.limitKeyKey } }),
+  });
   const http = createServer(
     {
       // Slow headers and slow bodies (slow-loris) are cut off, not held for Node's 300 s default.
@@ -210,8 +223,10 @@ export function createKolokolServer(deps: {
       queue,
       proposalDecisions,
       matches,
+      ...(deps.shared === undefined ? {} : { limiters: deps.shared.limiters }),
     },
     now: () => clock.now(),
+    ...(deps.shared === undefined ? {} : { shared: deps.shared }),
   });
 
   late.realtime = realtime;
@@ -265,6 +280,7 @@ export function createKolokolServer(deps: {
         await realtime.close(config.shutdownGraceMs);
         http.closeAllConnections();
         await proposer.idle();
+        await deps.shared?.close();
         await store.close();
       })();
       return closing;

@@ -10,7 +10,13 @@ const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (!key.startsWith('KOLOKOL_') && key !== 'PORT' && key !== 'MONGODB_URI') env[key] = value;
+    if (
+      !key.startsWith('KOLOKOL_') &&
+      key !== 'PORT' &&
+      key !== 'MONGODB_URI' &&
+      key !== 'REDIS_URL'
+    )
+      env[key] = value;
   }
   return { ...env, ...extra };
 }

@@ -17,12 +17,40 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** redis:// (cleartext) only on this machine; rediss:// (TLS) anywhere. */
+function isAcceptableRedisUrl(text: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return false;
+  }
+  if (url.hostname === '' || url.search !== '' || url.hash !== '') return false;
+  if (url.protocol === 'rediss:') return true;
+  return url.protocol === 'redis:' && LOOPBACK_HOSTS.has(url.hostname);
+}
+
 /** Each variable: its schema and default. The README's configuration table mirrors this. */
 export const CONFIG_VARIABLES = {
   PORT: port.default(8080),
   KOLOKOL_HOST: z.string().min(1).default('127.0.0.1'),
   KOLOKOL_DATA_DIR: z.string().min(1).default('./data'),
   MONGODB_URI: z.string().min(1).optional(),
+  // Several server processes share socket.io delivery, limits and revocations through Redis
+  // (docs/deploy.md, "Redis"). Plain redis:// only to a loopback host; anything else must be TLS.
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || isAcceptableRedisUrl(text), {
+      message: 'not a redis:// URL to a loopback host or a rediss:// URL',
+    }),
+  // Every key and stream Kolokol writes in Redis starts with this, so deployments can share one.
+  KOLOKOL_REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}:$/)
+    .default('kolokol:'),
   KOLOKOL_ALLOWED_ORIGINS: z.string().optional(),
   KOLOKOL_TRUST_PROXY: z
     .string()
@@ -128,6 +156,9 @@ export interface Config {
   readonly host: string;
   readonly dataDir: string;
   readonly mongodbUri: string | undefined;
+  /** Redis shared by several server processes; unset: one process, everything in memory. */
+  readonly redisUrl: string | undefined;
+  readonly redisKeyPrefix: string;
   readonly allowedOrigins: readonly string[];
   readonly trustProxy: false | 'loopback' | number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
@@ -251,6 +282,8 @@ export function loadConfig(env: Env = process.env): Config {
     host: read(env, 'KOLOKOL_HOST'),
     dataDir: path.resolve(read(env, 'KOLOKOL_DATA_DIR')),
     mongodbUri: read(env, 'MONGODB_URI'),
+    redisUrl: read(env, 'REDIS_URL'),
+    redisKeyPrefix: read(env, 'KOLOKOL_REDIS_KEY_PREFIX'),
     allowedOrigins: parseOrigins(read(env, 'KOLOKOL_ALLOWED_ORIGINS'), portValue),
     trustProxy:
       trustProxy === 'false' ? false : trustProxy === 'loopback' ? 'loopback' : Number(trustProxy),

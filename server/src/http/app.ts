@@ -14,6 +14,7 @@ import type { SessionService } from '../domain/sessions.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/ports.js';
 import { authRoutes } from './auth-routes.js';
+import type { LimiterFactory } from '../scale/limiters.js';
 import { AuthLimits } from './auth-rate-limits.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes } from './health-routes.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   readonly sessions: SessionService;
   /** Defaults to the system clock; server.ts passes its own. */
   readonly clock?: Clock;
+  /** Limiters and the key their keys are hashed under, shared by several processes (Redis). */
+  readonly sharedLimits?: { readonly limiters: LimiterFactory; readonly keyKey: Uint8Array };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -57,13 +60,16 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
-  const limits = new AuthLimits({
-    attemptsPerHandle: deps.config.authAttemptsPerHandle,
-    attemptsPerClient: deps.config.authAttemptsPerClient,
-    windowSeconds: deps.config.authWindowSeconds,
-    calmRequestsPerMinute: deps.config.authCalmRequestsPerMinute,
-    registrationsPerHour: deps.config.registrationsPerHour,
-  });
+  const limits = new AuthLimits(
+    {
+      attemptsPerHandle: deps.config.authAttemptsPerHandle,
+      attemptsPerClient: deps.config.authAttemptsPerClient,
+      windowSeconds: deps.config.authWindowSeconds,
+      calmRequestsPerMinute: deps.config.authCalmRequestsPerMinute,
+      registrationsPerHour: deps.config.registrationsPerHour,
+    },
+    deps.sharedLimits,
+  );
   const puzzles = new PuzzleService({ store: deps.store, clock: deps.clock ?? systemClock });
   // A private Passport instance, so two servers in one process (tests) never share strategies.
   const authenticator = new passport.Passport();

@@ -11,13 +11,16 @@
 //   failed registrations never count against it;
 // - registrations: a global budget per hour for self-registration.
 //
-// In memory for one process (rate-limiter-flexible, and bounded counters for pressure and
-// addresses); a scaled-out deployment keeps them in Redis. Addresses and handles are only ever
-// used as keys hashed under a per-process random key. Fixed limits: domain/auth-limits.ts.
+// The per-handle and registration budgets are rate-limiter-flexible limiters: in memory for one
+// process, in Redis when several share it (scale/). Pressure and the per-address signal are
+// bounded counters kept per process: each process measures the load it carries. Addresses and
+// handles are only ever used as keys hashed under a random key (per process, or one per
+// deployment kept in Redis). Fixed limits: domain/auth-limits.ts.
 import { randomBytes } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { toBase64Url } from '@kolokol/shared';
 import { AppError } from '../errors.js';
+import { memoryLimiters, type Limiter, type LimiterFactory } from '../scale/limiters.js';
 import {
   MAX_TRACKED_ADDRESSES,
   PRESSURE_WINDOW_MS,
@@ -55,19 +58,27 @@ function retryAfter(msBeforeNext: number): number {
 export class AuthLimits {
   readonly #pressure = new PressureMeter(PRESSURE_WINDOW_MS);
   readonly #perClient: AddressCounter;
-  readonly #perHandle: RateLimiterMemory;
-  readonly #registrations: RateLimiterMemory;
-  readonly #keyKey = new Uint8Array(randomBytes(32));
+  readonly #perHandle: Limiter;
+  readonly #registrations: Limiter;
+  readonly #keyKey: Uint8Array;
 
-  constructor(private readonly settings: AuthLimitSettings) {
+  constructor(
+    private readonly settings: AuthLimitSettings,
+    shared: { readonly limiters: LimiterFactory; readonly keyKey: Uint8Array } = {
+      limiters: memoryLimiters,
+      keyKey: new Uint8Array(randomBytes(32)),
+    },
+  ) {
     const duration = settings.windowSeconds;
+    const limiters = shared.limiters;
+    this.#keyKey = shared.keyKey;
     this.#perClient = new AddressCounter(duration * 1000, MAX_TRACKED_ADDRESSES);
-    this.#perHandle = new RateLimiterMemory({
+    this.#perHandle = limiters({
       keyPrefix: 'auth-handle',
       points: settings.attemptsPerHandle,
       duration,
     });
-    this.#registrations = new RateLimiterMemory({
+    this.#registrations = limiters({
       keyPrefix: 'auth-registrations',
       points: settings.registrationsPerHour,
       duration: REGISTRATION_WINDOW_MS / 1000,

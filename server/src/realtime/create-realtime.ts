@@ -9,6 +9,8 @@ import type { RevocationFeed } from '../domain/revocations.js';
 import type { DeviceService } from '../domain/devices.js';
 import type { SessionService } from '../domain/sessions.js';
 import type { Logger } from '../logger.js';
+import { memoryLimiters } from '../scale/limiters.js';
+import type { SharedState } from '../scale/shared-state.js';
 import { allHandlers, type HandlerDeps } from './handlers/index.js';
 import { handshakeMiddleware } from './handshake.js';
 import { InFlight } from './in-flight.js';
@@ -59,6 +61,8 @@ export function createRealtime(
     readonly revocations: RevocationFeed;
     readonly handlerDeps: HandlerDeps;
     readonly now: () => number;
+    /** What several processes share (Redis); unset: everything in this process. */
+    readonly shared?: SharedState;
   },
 ): Realtime {
   const { config, logger } = deps;
@@ -82,6 +86,8 @@ export function createRealtime(
     pingInterval: PING_INTERVAL_MS,
     pingTimeout: PING_TIMEOUT_MS,
     upgradeTimeout: UPGRADE_TIMEOUT_MS,
+    // Delivery to sockets on other processes (Redis Streams); unset: this process only.
+    ...(deps.shared?.adapter === undefined ? {} : { adapter: deps.shared.adapter }),
   });
   let closing = false;
   const transports = guardTransports(io, {
@@ -95,6 +101,9 @@ export function createRealtime(
     inFlight,
     eventsPerSecondPerSession: config.socketEventsPerSecond,
     eventsPerSecondPerAccount: config.accountEventsPerSecond,
+    ...(deps.shared?.eventWindows === undefined
+      ? {}
+      : { sharedEventWindows: deps.shared.eventWindows }),
     now: deps.now,
     onSessionExpired: (socket) => endSocket(socket, 'expired'),
   });
@@ -103,7 +112,8 @@ export function createRealtime(
     handshakeMiddleware({
       sessions: deps.sessions,
       devices: deps.devices,
-      slots,
+      slots: deps.shared?.slots ?? slots,
+      limiters: deps.shared?.limiters ?? memoryLimiters,
       transports,
       maxSocketsPerAccount: config.maxSocketsPerAccount,
       connectsPerAccountPerMinute: config.socketConnectsPerAccountPerMinute,
@@ -136,7 +146,9 @@ export function createRealtime(
         while (io.of('/').sockets.size > 0 && performance.now() < lingerUntil) await sleep(20);
         // Each socket gets a DISCONNECT after its pending acks; its connection closes once flushed.
         const conns = [...io.of('/').sockets.values()].map((socket) => socket.conn);
-        io.disconnectSockets(true);
+        // This process's sockets only: with the Redis adapter a plain broadcast would end every
+        // other process's sockets too.
+        io.local.disconnectSockets(true);
         while (conns.some((conn) => conn.readyState !== 'closed') && left() > 0) await sleep(20);
       }
       await within(io.close(), left());

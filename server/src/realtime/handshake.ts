@@ -6,12 +6,13 @@
 // account must be within its budget of new connections per minute and of open sockets. The socket slot is claimed in one step with
 // the check and given back when the socket disconnects or its connection closes first.
 // Refusals reach the client as connect_error with `data: { code, message }`.
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import { PROTOCOL_MAJOR, handshakeAuthSchema, protocolMajor } from '@kolokol/shared';
 import type { DeviceService } from '../domain/devices.js';
 import type { SessionService } from '../domain/sessions.js';
 import { AppError, toErrorBody } from '../errors.js';
 import { parseInput } from '../validation.js';
+import type { Limiter, LimiterFactory } from '../scale/limiters.js';
 import type { SocketSlots } from './socket-slots.js';
 import type { TransportGuard } from './transport-guard.js';
 import { isStaff } from '../domain/channel-policy.js';
@@ -30,13 +31,14 @@ export interface HandshakeDeps {
   readonly transports: TransportGuard;
   readonly maxSocketsPerAccount: number;
   readonly connectsPerAccountPerMinute: number;
+  readonly limiters: LimiterFactory;
   readonly closing: () => boolean;
 }
 
 async function authenticate(
   socket: KolokolSocket,
   deps: HandshakeDeps,
-  connects: RateLimiterMemory,
+  connects: Limiter,
 ): Promise<void> {
   if (deps.closing()) throw new AppError('UNAVAILABLE', 'server is shutting down');
   const auth = parseInput(handshakeAuthSchema, socket.handshake.auth);
@@ -50,7 +52,9 @@ async function authenticate(
   const deviceId = await deps.devices.deviceForSocket(account, session, auth.device);
   try {
     await connects.consume(account.id);
-  } catch {
+  } catch (error) {
+    // Anything but a refusal is the shared store failing (UNAVAILABLE), passed on as it is.
+    if (!(error instanceof RateLimiterRes)) throw error;
     throw new AppError('RATE_LIMITED', 'too many new connections for this account');
   }
   const claim = await deps.slots.claim(account.id, deps.maxSocketsPerAccount);
@@ -84,7 +88,7 @@ async function authenticate(
 }
 
 export function handshakeMiddleware(deps: HandshakeDeps) {
-  const connects = new RateLimiterMemory({
+  const connects = deps.limiters({
     keyPrefix: 'socket-connects',
     points: deps.connectsPerAccountPerMinute,
     duration: 60,

@@ -46,3 +46,21 @@ export const SHUTDOWN_LINGER_MS = 1000;
 
 /** How often Node checks HTTP requests against the header and request timeouts. */
 export const HTTP_TIMEOUT_CHECK_INTERVAL_MS = 1000;
+
+/**
+ * A socket's slot in Redis (several processes) is a lease renewed while the socket is open: a
+ * process killed without closing its sockets holds its accounts' slots this long at most.
+ */
+export const SOCKET_SLOT_LEASE_MS = 30_000;
+
+/** How often a process renews the leases of its open sockets: three renewals per lease. */
+export const SOCKET_SLOT_RENEW_MS = 10_000;
+
+/** A Redis command (a limit, a slot) that takes longer fails: the event is refused UNAVAILABLE. */
+export const REDIS_COMMAND_TIMEOUT_MS = 1000;
+
+/** How long connecting to Redis may take, at start-up and on each reconnect attempt. */
+export const REDIS_CONNECT_TIMEOUT_MS = 5000;
+
+/** Reconnect attempts back off to one every this many milliseconds while Redis is away. */
+export const REDIS_RECONNECT_MAX_DELAY_MS = 2000;

@@ -1,19 +1,23 @@
 // Wrong login-key signatures on the events that need one (keys.backup_put, account.rekey), counted
 // together per account: each is an online guess at the two secrets by whoever holds the session,
 // so a stolen token gets a few per window across both events, then RATE_LIMITED.
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import {
   BACKUP_SIGNATURE_FAILURE_WINDOW_MS,
   MAX_BACKUP_SIGNATURE_FAILURES,
 } from '../domain/auth-limits.js';
 import { AppError } from '../errors.js';
+import type { Limiter, LimiterFactory } from '../scale/limiters.js';
 
 export class LoginKeyFailures {
-  readonly #failures = new RateLimiterMemory({
-    keyPrefix: 'login-key-signature-failures',
-    points: MAX_BACKUP_SIGNATURE_FAILURES,
-    duration: BACKUP_SIGNATURE_FAILURE_WINDOW_MS / 1000,
-  });
+  readonly #failures: Limiter;
+
+  constructor(limiters: LimiterFactory) {
+    this.#failures = limiters({
+      keyPrefix: 'login-key-signature-failures',
+      points: MAX_BACKUP_SIGNATURE_FAILURES,
+      duration: BACKUP_SIGNATURE_FAILURE_WINDOW_MS / 1000,
+    });
+  }
 
   /** RATE_LIMITED (with when to retry) once the account has used up its wrong signatures. */
   async assertAllowed(accountId: string): Promise<void> {

@@ -18,6 +18,7 @@ import type { AnyEventHandler, DeviceRule, EventHandler, HandlerContext } from '
 import type { InFlight } from './in-flight.js';
 import { receivedDataBytes } from './json-only-parser.js';
 import { MAX_STRIKES } from './limits.js';
+import type { SharedEventWindows } from '../scale/shared-state.js';
 import type { KolokolSocket } from './socket-types.js';
 
 export interface RouterDeps {
@@ -27,6 +28,8 @@ export interface RouterDeps {
   readonly eventsPerSecondPerSession: number;
   /** Events per second for one account, across all of its sessions and sockets. */
   readonly eventsPerSecondPerAccount: number;
+  /** Both windows in Redis, shared by every process; unset: the synchronous windows here. */
+  readonly sharedEventWindows?: SharedEventWindows;
   readonly now: () => number;
   /** Called, after the ack, when an event was answered after its socket's session expired. */
   readonly onSessionExpired: (socket: KolokolSocket) => void;
@@ -132,7 +135,12 @@ export class EventRouter {
     }
     const caller = socket.data;
     // The session first: a device refused for its own burst does not spend its account's budget.
-    if (!this.#sessionRate.take(caller.sessionId) || !this.#accountRate.take(caller.accountId)) {
+    const shared = this.deps.sharedEventWindows;
+    const admitted =
+      shared === undefined
+        ? this.#sessionRate.take(caller.sessionId) && this.#accountRate.take(caller.accountId)
+        : await shared.take(caller.sessionId, caller.accountId);
+    if (!admitted) {
       throw new AppError('RATE_LIMITED', 'too many events; slow down');
     }
     if (caller.sessionExpiresAt <= this.deps.now()) {

@@ -20,6 +20,7 @@ import type { Proposer } from '../../domain/moderation/proposer.js';
 import type { ModerationQueue } from '../../domain/moderation/queue.js';
 import type { AnyEventHandler, EventHandler } from '../handler.js';
 import { LoginKeyFailures } from '../login-key-failures.js';
+import { memoryLimiters, type LimiterFactory } from '../../scale/limiters.js';
 import { accountRekey } from './account-rekey.js';
 import { auditHead } from './audit-head.js';
 import { certificatesList } from './certificates-list.js';
@@ -80,6 +81,8 @@ export interface HandlerDeps {
   readonly requests: RequestService;
   readonly reports: ReportService;
   readonly prekeyFetchLimits: PrekeyFetchLimits;
+  /** Where counting limits live: this process's memory, or Redis shared by every process. */
+  readonly limiters?: LimiterFactory;
   readonly auditLog: AuditLog;
   readonly vetting: VettingService;
   readonly moderation: ModerationService;
@@ -111,7 +114,8 @@ function thenMatch<E extends ClientEventName>(
 }
 
 export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
-  const loginKeyFailures = new LoginKeyFailures();
+  const limiters = deps.limiters ?? memoryLimiters;
+  const loginKeyFailures = new LoginKeyFailures(limiters);
   return [
     sessionWhoAmI(),
     keysBackupPut(deps.accounts, loginKeyFailures),
@@ -124,7 +128,7 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     prekeysAddOneTime(deps.prekeys),
     prekeysAddOneTimeKem(deps.prekeys),
     prekeysStatus(deps.prekeys),
-    prekeysFetch(deps.prekeys, deps.prekeyFetchLimits),
+    prekeysFetch(deps.prekeys, deps.prekeyFetchLimits, limiters),
     certificatesPublish(deps.certificates),
     certificatesList(deps.certificates),
     revocationsPublish(deps.certificates),

@@ -2,9 +2,10 @@
 // prekeys of its device. Fetches are budgeted here per (caller, target) and per caller, a call
 // counting once whatever the number of devices; many cheap callers together are held to the
 // per-device budget of one-time prekeys in PrekeyService, after the channel check.
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { PrekeyService } from '../../domain/prekeys.js';
 import { AppError } from '../../errors.js';
+import type { LimiterFactory } from '../../scale/limiters.js';
 import { defineHandler, EVERY_ROLE } from '../handler.js';
 
 const HOUR_SECONDS = 3600;
@@ -14,13 +15,17 @@ export interface PrekeyFetchLimits {
   readonly perCallerPerHour: number;
 }
 
-export function prekeysFetch(prekeys: PrekeyService, limits: PrekeyFetchLimits) {
-  const perPair = new RateLimiterMemory({
+export function prekeysFetch(
+  prekeys: PrekeyService,
+  limits: PrekeyFetchLimits,
+  limiters: LimiterFactory,
+) {
+  const perPair = limiters({
     keyPrefix: 'bundle-pair',
     points: limits.perPairPerHour,
     duration: HOUR_SECONDS,
   });
-  const perCaller = new RateLimiterMemory({
+  const perCaller = limiters({
     keyPrefix: 'bundle-caller',
     points: limits.perCallerPerHour,
     duration: HOUR_SECONDS,

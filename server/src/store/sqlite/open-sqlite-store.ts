@@ -53,6 +53,9 @@ async function createPrivateFile(file: string): Promise<void> {
 }
 
 function configure(db: Database.Database, onDisk: boolean): void {
+  // Set first: another process (the admin CLI, or more server processes sharing the file with
+  // Redis) may hold a lock while this one switches to WAL or migrates; wait for it, don't fail.
+  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // WAL lets readers proceed while the server writes and lets the admin CLI share the file.
   if (onDisk) {
     const mode: unknown = db.pragma('journal_mode = WAL', { simple: true });
@@ -68,8 +71,6 @@ function configure(db: Database.Database, onDisk: boolean): void {
   // path, against the relay throughput target. The few writes that must survive a power cut
   // run under FULL one by one (see `durably` below).
   db.pragma('synchronous = NORMAL');
-  // The admin CLI opens the same file from another process; wait for its lock, don't fail.
-  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   // Deleted rows (consumed prekeys, purged sessions, acknowledged ciphertext) are overwritten
   // with zeros in their pages and in freed pages (ON, not FAST, which leaves freed pages), so a
