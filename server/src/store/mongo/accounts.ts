@@ -2,7 +2,7 @@
 // transaction, lookups, suspension with its session revocations, the sealed key backup.
 import { timingSafeEqual } from 'node:crypto';
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import { ROLES } from '@kolokol/shared';
 import type { Role } from '@kolokol/shared';
 import type { AccountRecord, AccountStore, CreateAccountResult, NewAccount } from '../ports.js';
@@ -83,14 +83,14 @@ const RECORD_FIELDS = {
 
 /** The filters this store builds, each from validated values only (tests inspect them). */
 export const accountFilters = {
-  byId: (id: string): QueryFilter<AccountDoc> => ({ _id: id }),
-  byHandle: (handle: string): QueryFilter<AccountDoc> => ({ handle }),
-  staff: (): QueryFilter<AccountDoc> => ({ role: op({ $in: ['moderator', 'admin'] }) }),
-  activeAmong: (ids: readonly string[]): QueryFilter<AccountDoc> => ({
+  byId: (id: string): FilterQuery<AccountDoc> => ({ _id: id }),
+  byHandle: (handle: string): FilterQuery<AccountDoc> => ({ handle }),
+  staff: (): FilterQuery<AccountDoc> => ({ role: op({ $in: ['moderator', 'admin'] }) }),
+  activeAmong: (ids: readonly string[]): FilterQuery<AccountDoc> => ({
     _id: op({ $in: [...ids] }),
     suspendedAt: null,
   }),
-  keyBackupIs: (id: string, expected: Uint8Array): QueryFilter<AccountDoc> => ({
+  keyBackupIs: (id: string, expected: Uint8Array): FilterQuery<AccountDoc> => ({
     _id: id,
     keyBackup: toBuffer(expected),
   }),
@@ -98,7 +98,7 @@ export const accountFilters = {
     id: string,
     authKey: Uint8Array,
     keyBackup: Uint8Array,
-  ): QueryFilter<AccountDoc> => ({
+  ): FilterQuery<AccountDoc> => ({
     _id: id,
     authKey: toBuffer(authKey),
     keyBackup: toBuffer(keyBackup),

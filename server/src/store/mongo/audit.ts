@@ -4,7 +4,7 @@
 // appends the entry; majority-committed before the caller hears of it.
 import { createHash } from 'node:crypto';
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import { AUDIT_ENTRY_TYPES, auditGenesisHash } from '@kolokol/shared/crypto';
 import type {
   AppendOutcome,
@@ -53,11 +53,11 @@ auditEntrySchema.index({ payloadDigest: 1 }, { unique: true, name: 'audit_log_by
 auditEntrySchema.index({ hash: 1 }, { unique: true, name: 'audit_log_by_hash' });
 
 export const auditFilters = {
-  byDigest: (digest: Uint8Array): QueryFilter<AuditEntryDoc> => ({
+  byDigest: (digest: Uint8Array): FilterQuery<AuditEntryDoc> => ({
     payloadDigest: toBuffer(digest),
   }),
-  byHash: (hash: Uint8Array): QueryFilter<AuditEntryDoc> => ({ hash: toBuffer(hash) }),
-  after: (seq: number): QueryFilter<AuditEntryDoc> => ({ _id: op({ $gt: seq }) }),
+  byHash: (hash: Uint8Array): FilterQuery<AuditEntryDoc> => ({ hash: toBuffer(hash) }),
+  after: (seq: number): FilterQuery<AuditEntryDoc> => ({ _id: op({ $gt: seq }) }),
 };
 
 /** The lock every append takes: appends are rare, and the chain admits one at a time anyway. */

@@ -1,7 +1,7 @@
 // CertificateStore on MongoDB: root-signed moderator certificates (one document per serial, the
 // newest stored per account served) and the newest revocation list, stored opaque.
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import type {
   CertificateStore,
   ModeratorCertificateRecord,
@@ -71,8 +71,8 @@ export const counterSchema = new Schema<CounterDoc>(
 const CURRENT_LIST = 'current';
 
 export const certificateFilters = {
-  ofAccount: (accountId: string): QueryFilter<CertificateDoc> => ({ accountId }),
-  olderList: (issuedAt: number): QueryFilter<RevocationListDoc> => ({
+  ofAccount: (accountId: string): FilterQuery<CertificateDoc> => ({ accountId }),
+  olderList: (issuedAt: number): FilterQuery<RevocationListDoc> => ({
     _id: CURRENT_LIST,
     issuedAt: op({ $lt: issuedAt }),
   }),

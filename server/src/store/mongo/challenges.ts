@@ -1,7 +1,7 @@
 // ChallengeStore on MongoDB: the random ids of redeemed login challenges, until they expire.
 // No handle, no nonce: a seized database says only that some challenge was redeemed.
 import { Schema } from 'mongoose';
-import type { QueryFilter } from 'mongoose';
+import type { FilterQuery } from 'mongoose';
 import type { ChallengeStore } from '../ports.js';
 import { isDuplicateKey } from './codec.js';
 import type { MongoContext } from './context.js';
@@ -22,7 +22,7 @@ export const spentChallengeSchema = new Schema<SpentChallengeDoc>(
 spentChallengeSchema.index({ expiresAt: 1 }, { name: 'spent_challenges_by_expiry' });
 
 export const challengeFilters = {
-  expired: (now: number): QueryFilter<SpentChallengeDoc> => ({ expiresAt: op({ $lte: now }) }),
+  expired: (now: number): FilterQuery<SpentChallengeDoc> => ({ expiresAt: op({ $lte: now }) }),
 };
 
 export function createMongoChallengeStore({ models }: MongoContext): ChallengeStore {

@@ -67,3 +67,9 @@ export function parseStored<S extends z.ZodType>(
   if (!parsed.success) throw new Error(`store: unexpected ${what} in database`);
   return parsed.data;
 }
+
+/** A schema validator for list paths that must hold at least one item (skills, languages, …). */
+export const nonEmpty = {
+  validator: (value: readonly unknown[]) => value.length > 0,
+  message: 'must not be empty',
+} as const;

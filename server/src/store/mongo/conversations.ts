@@ -4,7 +4,7 @@
 // retried one after the other: numbers are gapless and unique (the unique index on
 // (conversationId, seq) is the last word). No group commit: see docs/storage-mongodb.md.
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import type {
   AckResult,
   AppendMessageResult,
@@ -161,30 +161,30 @@ function ordered([a, b]: readonly [string, string]): [string, string] {
 }
 
 export const conversationFilters = {
-  openPair: (first: string, second: string): QueryFilter<ConversationDoc> => {
+  openPair: (first: string, second: string): FilterQuery<ConversationDoc> => {
     const [low, high] = ordered([first, second]);
     return { firstId: low, secondId: high, open: true };
   },
-  ofAccount: (accountId: string): QueryFilter<ConversationDoc> => ({
+  ofAccount: (accountId: string): FilterQuery<ConversationDoc> => ({
     $or: [{ firstId: accountId }, { secondId: accountId }],
   }),
-  openOfAccount: (accountId: string): QueryFilter<ConversationDoc> => ({
+  openOfAccount: (accountId: string): FilterQuery<ConversationDoc> => ({
     open: true,
     $or: [{ firstId: accountId }, { secondId: accountId }],
   }),
-  openById: (id: string): QueryFilter<ConversationDoc> => ({ _id: id, open: true }),
+  openById: (id: string): FilterQuery<ConversationDoc> => ({ _id: id, open: true }),
   /** The conversation at the sequence number the send read: the send's compare-and-swap. */
-  atSeq: (id: string, lastSeq: number): QueryFilter<ConversationDoc> => ({
+  atSeq: (id: string, lastSeq: number): FilterQuery<ConversationDoc> => ({
     _id: id,
     open: true,
     lastSeq,
   }),
-  sent: (conversationId: string, senderId: string, clientId: string): QueryFilter<MessageDoc> => ({
+  sent: (conversationId: string, senderId: string, clientId: string): FilterQuery<MessageDoc> => ({
     conversationId,
     senderId,
     clientId,
   }),
-  pendingOf: (conversationId: string, deviceId: string): QueryFilter<EnvelopeDoc> => ({
+  pendingOf: (conversationId: string, deviceId: string): FilterQuery<EnvelopeDoc> => ({
     conversationId,
     deviceId,
   }),
@@ -193,7 +193,7 @@ export const conversationFilters = {
     deviceId: string,
     after: number,
     sentAfter: number,
-  ): QueryFilter<EnvelopeDoc> => ({
+  ): FilterQuery<EnvelopeDoc> => ({
     conversationId,
     deviceId,
     seq: op({ $gt: after }),
@@ -203,35 +203,35 @@ export const conversationFilters = {
     conversationId: string,
     deviceId: string,
     seq: number,
-  ): QueryFilter<EnvelopeDoc> => ({
+  ): FilterQuery<EnvelopeDoc> => ({
     conversationId,
     deviceId,
     seq: op({ $lte: seq }),
   }),
-  ackOf: (conversationId: string, deviceId: string): QueryFilter<ConversationDeviceDoc> => ({
+  ackOf: (conversationId: string, deviceId: string): FilterQuery<ConversationDeviceDoc> => ({
     conversationId,
     deviceId,
   }),
   acksOf: (
     conversationIds: readonly string[],
     deviceId: string,
-  ): QueryFilter<ConversationDeviceDoc> => ({
+  ): FilterQuery<ConversationDeviceDoc> => ({
     conversationId: op({ $in: [...conversationIds] }),
     deviceId,
   }),
-  messagesSentBy: (sentBefore: number): QueryFilter<MessageDoc> => ({
+  messagesSentBy: (sentBefore: number): FilterQuery<MessageDoc> => ({
     sentAt: op({ $lte: sentBefore }),
   }),
-  expiredMessages: (conversationId: string, sentBefore: number): QueryFilter<MessageDoc> => ({
+  expiredMessages: (conversationId: string, sentBefore: number): FilterQuery<MessageDoc> => ({
     conversationId,
     sentAt: op({ $lte: sentBefore }),
   }),
-  expiredEnvelopes: (conversationId: string, sentBefore: number): QueryFilter<EnvelopeDoc> => ({
+  expiredEnvelopes: (conversationId: string, sentBefore: number): FilterQuery<EnvelopeDoc> => ({
     conversationId,
     sentAt: op({ $lte: sentBefore }),
   }),
-  closed: (): QueryFilter<ConversationDoc> => ({ open: false }),
-  ofConversations: (ids: readonly string[]): QueryFilter<MessageDoc> => ({
+  closed: (): FilterQuery<ConversationDoc> => ({ open: false }),
+  ofConversations: (ids: readonly string[]): FilterQuery<MessageDoc> => ({
     conversationId: op({ $in: [...ids] }),
   }),
 };
@@ -488,14 +488,8 @@ export function createMongoConversationStore({
         if (doc === null) return undefined;
         // The TTL backstop follows the new timer, as purgeExpired does.
         const expireAt = [{ $set: { expireAt: { $add: [{ $toDate: '$sentAt' }, ttlMs] } } }];
-        await messages.updateMany({ conversationId: id }, expireAt, {
-          session,
-          updatePipeline: true,
-        });
-        await envelopes.updateMany({ conversationId: id }, expireAt, {
-          session,
-          updatePipeline: true,
-        });
+        await messages.updateMany({ conversationId: id }, expireAt, { session });
+        await envelopes.updateMany({ conversationId: id }, expireAt, { session });
         return toConversation(doc);
       });
     },

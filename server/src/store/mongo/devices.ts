@@ -2,7 +2,7 @@
 // new devices' ids. Publishing a list is one transaction; removing a device deletes its prekeys
 // and undelivered envelopes and revokes its sessions in it (MongoDB has no cascading deletes).
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import type {
   DeviceListRecord,
   DeviceRecord,
@@ -73,24 +73,24 @@ pendingDeviceSchema.index({ accountId: 1, expiresAt: 1 }, { name: 'pending_devic
 pendingDeviceSchema.index({ expiresAt: 1 }, { name: 'pending_devices_by_expiry' });
 
 export const deviceFilters = {
-  ofAccount: (accountId: string): QueryFilter<DeviceDoc> => ({ accountId }),
-  ofAccountById: (accountId: string, id: string): QueryFilter<DeviceDoc> => ({
+  ofAccount: (accountId: string): FilterQuery<DeviceDoc> => ({ accountId }),
+  ofAccountById: (accountId: string, id: string): FilterQuery<DeviceDoc> => ({
     _id: id,
     accountId,
   }),
-  pendingOf: (accountId: string, id: string, now: number): QueryFilter<PendingDeviceDoc> => ({
+  pendingOf: (accountId: string, id: string, now: number): FilterQuery<PendingDeviceDoc> => ({
     _id: id,
     accountId,
     expiresAt: op({ $gt: now }),
   }),
-  expiredPendingOf: (accountId: string, now: number): QueryFilter<PendingDeviceDoc> => ({
+  expiredPendingOf: (accountId: string, now: number): FilterQuery<PendingDeviceDoc> => ({
     accountId,
     expiresAt: op({ $lte: now }),
   }),
-  expiredPending: (now: number): QueryFilter<PendingDeviceDoc> => ({
+  expiredPending: (now: number): FilterQuery<PendingDeviceDoc> => ({
     expiresAt: op({ $lte: now }),
   }),
-  listAt: (accountId: string, version: number): QueryFilter<DeviceListDoc> => ({
+  listAt: (accountId: string, version: number): FilterQuery<DeviceListDoc> => ({
     _id: accountId,
     version,
   }),

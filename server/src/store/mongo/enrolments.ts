@@ -1,6 +1,6 @@
 // EnrolmentStore on MongoDB: handles reserved by the operator for a one-time enrolment code.
 import { Schema } from 'mongoose';
-import type { QueryFilter } from 'mongoose';
+import type { FilterQuery } from 'mongoose';
 import { ROLES } from '@kolokol/shared';
 import type { EnrolmentStore } from '../ports.js';
 import { handleLock } from './accounts.js';
@@ -31,11 +31,11 @@ export const enrolmentSchema = new Schema<EnrolmentDoc>(
 enrolmentSchema.index({ expiresAt: 1 }, { name: 'enrolments_by_expiry' });
 
 export const enrolmentFilters = {
-  pendingFor: (handle: string, now: number): QueryFilter<EnrolmentDoc> => ({
+  pendingFor: (handle: string, now: number): FilterQuery<EnrolmentDoc> => ({
     _id: handle,
     expiresAt: op({ $gt: now }),
   }),
-  pending: (now: number): QueryFilter<EnrolmentDoc> => ({ expiresAt: op({ $gt: now }) }),
+  pending: (now: number): FilterQuery<EnrolmentDoc> => ({ expiresAt: op({ $gt: now }) }),
 };
 
 export function createMongoEnrolmentStore({ connection, models }: MongoContext): EnrolmentStore {

@@ -1,6 +1,6 @@
 // EnvelopePrekeyStore on MongoDB: one document per account, its newest envelope prekey.
 import { Schema } from 'mongoose';
-import type { QueryFilter } from 'mongoose';
+import type { FilterQuery } from 'mongoose';
 import type { EnvelopePrekeyRecord, EnvelopePrekeyStore } from '../ports.js';
 import { toBuffer, toBytes } from './codec.js';
 import type { MongoContext } from './context.js';
@@ -30,7 +30,7 @@ export const envelopePrekeySchema = new Schema<EnvelopePrekeyDoc>(
 );
 
 export const envelopePrekeyFilters = {
-  ofAccounts: (accountIds: readonly string[]): QueryFilter<EnvelopePrekeyDoc> => ({
+  ofAccounts: (accountIds: readonly string[]): FilterQuery<EnvelopePrekeyDoc> => ({
     _id: op({ $in: [...accountIds] }),
   }),
 };

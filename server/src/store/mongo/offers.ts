@@ -1,10 +1,17 @@
 // OfferStore on MongoDB: one document per volunteer, replaced whole by each put.
 import { Schema } from 'mongoose';
-import type { QueryFilter } from 'mongoose';
+import type { FilterQuery } from 'mongoose';
 import { languageCodeSchema, offerSkillSchema, regionCodeSchema } from '@kolokol/shared';
 import { z } from 'zod';
 import type { OfferRecord, OfferStore } from '../ports.js';
-import { parseStored, toBuffer, toBufferOrNull, toBytes, toBytesOrNull } from './codec.js';
+import {
+  nonEmpty,
+  parseStored,
+  toBuffer,
+  toBufferOrNull,
+  toBytes,
+  toBytesOrNull,
+} from './codec.js';
 import type { MongoContext } from './context.js';
 import { op, schemaOptions } from './mongoose.js';
 
@@ -36,9 +43,10 @@ export const offerSchema = new Schema<OfferDoc>(
         ),
       ],
       required: true,
+      validate: nonEmpty,
     },
-    languages: { type: [String], required: true },
-    regions: { type: [String], required: true },
+    languages: { type: [String], required: true, validate: nonEmpty },
+    regions: { type: [String], required: true, validate: nonEmpty },
     utcOffsetMinutes: { type: Number, required: true, min: -24 * 60, max: 24 * 60 },
     availability: { type: Buffer, required: true },
     capacity: { type: Number, required: true, min: 0 },
@@ -50,7 +58,7 @@ export const offerSchema = new Schema<OfferDoc>(
 );
 
 export const offerFilters = {
-  ofAccounts: (ids: readonly string[]): QueryFilter<OfferDoc> => ({ _id: op({ $in: [...ids] }) }),
+  ofAccounts: (ids: readonly string[]): FilterQuery<OfferDoc> => ({ _id: op({ $in: [...ids] }) }),
 };
 
 function toOffer(doc: OfferDoc): OfferRecord {

@@ -98,6 +98,28 @@ async function createCollectionsAndIndexes(models: MongoModels): Promise<void> {
   }
 }
 
+/** Every port on `context`; building them sends nothing (tests build them without a server). */
+export function createMongoPorts(context: MongoContext): Omit<Store, 'ping' | 'close'> {
+  return {
+    accounts: createMongoAccountStore(context),
+    enrolments: createMongoEnrolmentStore(context),
+    sessions: createMongoSessionStore(context),
+    challenges: createMongoChallengeStore(context),
+    meta: createMongoMetaStore(context),
+    devices: createMongoDeviceStore(context),
+    prekeys: createMongoPrekeyStore(context),
+    certificates: createMongoCertificateStore(context),
+    envelopePrekeys: createMongoEnvelopePrekeyStore(context),
+    audit: createMongoAuditStore(context),
+    vetting: createMongoVettingStore(context),
+    offers: createMongoOfferStore(context),
+    requests: createMongoRequestStore(context),
+    conversations: createMongoConversationStore(context),
+    proposals: createMongoProposalStore(context),
+    reports: createMongoReportStore(context),
+  };
+}
+
 /** Opens (creating collections and indexes as needed) the MongoDB store. */
 export async function openMongoStore(options: MongoStoreOptions): Promise<Store> {
   const dbName =
@@ -119,22 +141,7 @@ export async function openMongoStore(options: MongoStoreOptions): Promise<Store>
   const context: MongoContext = { connection, models };
   let closed = false;
   return {
-    accounts: createMongoAccountStore(context),
-    enrolments: createMongoEnrolmentStore(context),
-    sessions: createMongoSessionStore(context),
-    challenges: createMongoChallengeStore(context),
-    meta: createMongoMetaStore(context),
-    devices: createMongoDeviceStore(context),
-    prekeys: createMongoPrekeyStore(context),
-    certificates: createMongoCertificateStore(context),
-    envelopePrekeys: createMongoEnvelopePrekeyStore(context),
-    audit: createMongoAuditStore(context),
-    vetting: createMongoVettingStore(context),
-    offers: createMongoOfferStore(context),
-    requests: createMongoRequestStore(context),
-    conversations: createMongoConversationStore(context),
-    proposals: createMongoProposalStore(context),
-    reports: createMongoReportStore(context),
+    ...createMongoPorts(context),
     async ping() {
       const db = connection.db;
       if (db === undefined) throw new Error('store: ping failed');

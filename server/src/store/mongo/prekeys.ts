@@ -2,7 +2,7 @@
 // ML-KEM-768). A one-time prekey is consumed by one findOneAndDelete (lowest id first), so two
 // concurrent takers never get the same one; writes check the device in the same transaction.
 import { Schema } from 'mongoose';
-import type { QueryFilter } from 'mongoose';
+import type { FilterQuery } from 'mongoose';
 import type { AddPrekeysResult, PrekeyStore, StoredPrekey, TakenBundle } from '../ports.js';
 import { toBuffer, toBytes } from './codec.js';
 import type { MongoContext, MongoModels } from './context.js';
@@ -65,8 +65,8 @@ export const oneTimePrekeySchema = oneTimeSchema('one_time_prekeys');
 export const oneTimeKemPrekeySchema = oneTimeSchema('one_time_kem_prekeys');
 
 export const prekeyFilters = {
-  ofDevice: (deviceId: string): QueryFilter<OneTimePrekeyDoc> => ({ deviceId }),
-  idsOfDevice: (deviceId: string, ids: readonly number[]): QueryFilter<OneTimePrekeyDoc> => ({
+  ofDevice: (deviceId: string): FilterQuery<OneTimePrekeyDoc> => ({ deviceId }),
+  idsOfDevice: (deviceId: string, ids: readonly number[]): FilterQuery<OneTimePrekeyDoc> => ({
     deviceId,
     keyId: op({ $in: [...ids] }),
   }),

@@ -4,7 +4,7 @@
 // applied by applyProposalChangeIn inside one transaction: on its own here, or inside the audit
 // append with the moderator's decision that authorises it.
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import { AUDIT_REASONS } from '@kolokol/shared/crypto';
 import { PAIR_BAR_REASONS, PROPOSAL_STATES, proposalStateSchema } from '@kolokol/shared';
 import type { ProposalState } from '@kolokol/shared';
@@ -148,60 +148,60 @@ const REQUEST_STATE_OF: Readonly<Record<string, string>> = {
 };
 
 export const proposalFilters = {
-  casState: (id: string, from: readonly ProposalState[]): QueryFilter<ProposalDoc> => ({
+  casState: (id: string, from: readonly ProposalState[]): FilterQuery<ProposalDoc> => ({
     _id: id,
     state: op({ $in: [...from] }),
   }),
-  requestCas: (id: string, from: readonly string[]): QueryFilter<RequestDoc> => ({
+  requestCas: (id: string, from: readonly string[]): FilterQuery<RequestDoc> => ({
     _id: id,
     state: op({ $in: [...from] }),
   }),
-  pending: (): QueryFilter<ProposalDoc> => ({ state: 'pending' }),
+  pending: (): FilterQuery<ProposalDoc> => ({ state: 'pending' }),
   ofVolunteer: (
     volunteerId: string,
     states: readonly ProposalState[],
-  ): QueryFilter<ProposalDoc> => ({
+  ): FilterQuery<ProposalDoc> => ({
     volunteerId,
     state: op({ $in: [...states] }),
   }),
-  ofContact: (contactId: string, states: readonly ProposalState[]): QueryFilter<ProposalDoc> => ({
+  ofContact: (contactId: string, states: readonly ProposalState[]): FilterQuery<ProposalDoc> => ({
     contactId,
     state: op({ $in: [...states] }),
   }),
-  decidedOf: (requestId: string): QueryFilter<ProposalDoc> => ({
+  decidedOf: (requestId: string): FilterQuery<ProposalDoc> => ({
     requestId,
     state: op({ $in: ['rejected', 'replaced'] }),
     decidedAt: op({ $ne: null }),
   }),
-  inStates: (states: readonly ProposalState[]): QueryFilter<ProposalDoc> => ({
+  inStates: (states: readonly ProposalState[]): FilterQuery<ProposalDoc> => ({
     state: op({ $in: [...states] }),
   }),
-  acceptedBetween: (contactId: string, volunteerId: string): QueryFilter<ProposalDoc> => ({
+  acceptedBetween: (contactId: string, volunteerId: string): FilterQuery<ProposalDoc> => ({
     contactId,
     volunteerId,
     state: 'accepted',
   }),
-  everApproved: (): QueryFilter<ProposalDoc> => ({
+  everApproved: (): FilterQuery<ProposalDoc> => ({
     $or: [{ approvals: op({ $ne: [] }) }, { state: op({ $in: [...APPROVED_STATES] }) }],
   }),
-  overdue: (now: number): QueryFilter<ProposalDoc> => ({
+  overdue: (now: number): FilterQuery<ProposalDoc> => ({
     state: 'approved',
     offeredUntil: op({ $lte: now }),
   }),
-  blocked: (contactId: string, volunteerId: string): QueryFilter<PairBarDoc> => ({
+  blocked: (contactId: string, volunteerId: string): FilterQuery<PairBarDoc> => ({
     contactId,
     volunteerId,
     reason: 'blocked',
   }),
-  barsBetween: (contactId: string, volunteerId: string): QueryFilter<PairBarDoc> => ({
+  barsBetween: (contactId: string, volunteerId: string): FilterQuery<PairBarDoc> => ({
     contactId,
     volunteerId,
   }),
-  openConversationsOf: (accounts: readonly string[]): QueryFilter<ConversationDoc> => ({
+  openConversationsOf: (accounts: readonly string[]): FilterQuery<ConversationDoc> => ({
     open: true,
     $or: [{ firstId: op({ $in: [...accounts] }) }, { secondId: op({ $in: [...accounts] }) }],
   }),
-  openConversations: (): QueryFilter<ConversationDoc> => ({ open: true }),
+  openConversations: (): FilterQuery<ConversationDoc> => ({ open: true }),
 };
 
 function parseJson(text: string): unknown {
@@ -482,7 +482,7 @@ export function createMongoProposalStore({ connection, models }: MongoContext): 
    * until `limit` are kept: the sweeps whose condition spans collections.
    */
   const sweep = async (
-    filter: QueryFilter<ProposalDoc>,
+    filter: FilterQuery<ProposalDoc>,
     limit: number,
     keep: (batch: readonly ProposalDoc[]) => Promise<ProposalDoc[]>,
     session?: ClientSession,
@@ -490,7 +490,7 @@ export function createMongoProposalStore({ connection, models }: MongoContext): 
     const kept: ProposalDoc[] = [];
     let after: { createdAt: number; id: string } | undefined;
     while (kept.length < limit) {
-      const page: QueryFilter<ProposalDoc> =
+      const page: FilterQuery<ProposalDoc> =
         after === undefined
           ? filter
           : {

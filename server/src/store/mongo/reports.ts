@@ -2,7 +2,7 @@
 // the limits under the reporter's and the subject's locks; closed only through the audited writes
 // (closeReportIn, in the audit append's transaction); deleted whole once closed past retention.
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import {
   REPORT_REASONS,
   REPORT_STATES,
@@ -68,24 +68,24 @@ const RECORD_FIELDS = {
 } as const;
 
 export const reportFilters = {
-  openPair: (reporterId: string, subjectId: string): QueryFilter<ReportDoc> => ({
+  openPair: (reporterId: string, subjectId: string): FilterQuery<ReportDoc> => ({
     reporterId,
     subjectId,
     state: 'open',
   }),
-  openOfReporter: (reporterId: string): QueryFilter<ReportDoc> => ({ reporterId, state: 'open' }),
-  openFromNewAbout: (subjectId: string): QueryFilter<ReportDoc> => ({
+  openOfReporter: (reporterId: string): FilterQuery<ReportDoc> => ({ reporterId, state: 'open' }),
+  openFromNewAbout: (subjectId: string): FilterQuery<ReportDoc> => ({
     subjectId,
     state: 'open',
     fromNewAccount: true,
   }),
-  closeable: (id: string, subjectId?: string): QueryFilter<ReportDoc> => ({
+  closeable: (id: string, subjectId?: string): FilterQuery<ReportDoc> => ({
     _id: id,
     state: 'open',
     ...(subjectId === undefined ? {} : { subjectId }),
   }),
   /** Open reports about `subjects`, after the (createdAt, id) cursor. */
-  openPage: (query: ReportListQuery, subjects: readonly string[]): QueryFilter<ReportDoc> => ({
+  openPage: (query: ReportListQuery, subjects: readonly string[]): FilterQuery<ReportDoc> => ({
     state: 'open',
     subjectId: op({ $in: subjects.filter((id) => id !== query.excludeSubject) }),
     ...(query.after === undefined
@@ -98,12 +98,12 @@ export const reportFilters = {
         }),
   }),
   /** Subjects of open reports (for the role filter). */
-  open: (): QueryFilter<ReportDoc> => ({ state: 'open' }),
-  closedAfter: (afterId: string): QueryFilter<ReportDoc> => ({
+  open: (): FilterQuery<ReportDoc> => ({ state: 'open' }),
+  closedAfter: (afterId: string): FilterQuery<ReportDoc> => ({
     state: op({ $ne: 'open' }),
     _id: op({ $gt: afterId }),
   }),
-  purgeable: (before: number): QueryFilter<ReportDoc> => ({
+  purgeable: (before: number): FilterQuery<ReportDoc> => ({
     state: op({ $ne: 'open' }),
     closedAt: op({ $lte: before }),
   }),

@@ -1,7 +1,7 @@
 // RequestStore on MongoDB: contacts' requests, each state change one conditional update
 // (compare-and-swap on the state), the sealed details dropped in the same write when one ends.
 import { Schema } from 'mongoose';
-import type { QueryFilter } from 'mongoose';
+import type { FilterQuery } from 'mongoose';
 import {
   REQUEST_STATES,
   URGENCIES,
@@ -14,7 +14,7 @@ import {
 import type { RequestState } from '@kolokol/shared';
 import { z } from 'zod';
 import type { RequestRecord, RequestStore } from '../ports.js';
-import { parseStored, toBuffer, toBytes } from './codec.js';
+import { nonEmpty, parseStored, toBuffer, toBytes } from './codec.js';
 import type { MongoContext } from './context.js';
 import { op, schemaOptions } from './mongoose.js';
 import { inTransaction, lock } from './transactions.js';
@@ -39,9 +39,9 @@ export const requestSchema = new Schema<RequestDoc>(
     _id: { type: String, required: true },
     ownerId: { type: String, required: true },
     clientId: { type: String, required: true },
-    skills: { type: [String], required: true },
+    skills: { type: [String], required: true, validate: nonEmpty },
     urgency: { type: String, required: true, enum: URGENCIES },
-    languages: { type: [String], required: true },
+    languages: { type: [String], required: true, validate: nonEmpty },
     region: { type: String, required: true },
     state: { type: String, required: true, enum: REQUEST_STATES },
     details: { type: Buffer, default: null },
@@ -70,30 +70,30 @@ export const REQUEST_FIELDS = {
 } as const;
 
 export const requestFilters = {
-  byClientId: (ownerId: string, clientId: string): QueryFilter<RequestDoc> => ({
+  byClientId: (ownerId: string, clientId: string): FilterQuery<RequestDoc> => ({
     ownerId,
     clientId,
   }),
-  liveOf: (ownerId: string, states: readonly RequestState[]): QueryFilter<RequestDoc> => ({
+  liveOf: (ownerId: string, states: readonly RequestState[]): FilterQuery<RequestDoc> => ({
     ownerId,
     state: op({ $in: [...states] }),
   }),
-  inState: (state: RequestState): QueryFilter<RequestDoc> => ({ state }),
-  ofOwner: (ownerId: string): QueryFilter<RequestDoc> => ({ ownerId }),
+  inState: (state: RequestState): FilterQuery<RequestDoc> => ({ state }),
+  ofOwner: (ownerId: string): FilterQuery<RequestDoc> => ({ ownerId }),
   transition: (
     id: string,
     from: readonly RequestState[],
     ownerId?: string,
-  ): QueryFilter<RequestDoc> => ({
+  ): FilterQuery<RequestDoc> => ({
     _id: id,
     state: op({ $in: [...from] }),
     ...(ownerId === undefined ? {} : { ownerId }),
   }),
-  expirable: (from: readonly RequestState[], createdBefore: number): QueryFilter<RequestDoc> => ({
+  expirable: (from: readonly RequestState[], createdBefore: number): FilterQuery<RequestDoc> => ({
     state: op({ $in: [...from] }),
     createdAt: op({ $lte: createdBefore }),
   }),
-  purgeable: (states: readonly RequestState[], before: number): QueryFilter<RequestDoc> => ({
+  purgeable: (states: readonly RequestState[], before: number): FilterQuery<RequestDoc> => ({
     state: op({ $in: [...states] }),
     updatedAt: op({ $lte: before }),
   }),

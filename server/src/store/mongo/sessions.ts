@@ -1,7 +1,7 @@
 // SessionStore on MongoDB: bearer-token sessions kept only as token hashes, with expiry and
 // revocation; binding a session to a device is checked against the device in one transaction.
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import type { SessionRecord, SessionStore } from '../ports.js';
 import { toBuffer, toBytes } from './codec.js';
 import type { MongoContext, MongoModels } from './context.js';
@@ -38,32 +38,32 @@ sessionSchema.index({ expiresAt: 1 }, { name: 'sessions_by_expiry' });
 
 // A session is live while `now < expiresAt` and it has not been revoked.
 export const sessionFilters = {
-  byId: (id: string): QueryFilter<SessionDoc> => ({ _id: id }),
-  byTokenHash: (tokenHash: Uint8Array): QueryFilter<SessionDoc> => ({
+  byId: (id: string): FilterQuery<SessionDoc> => ({ _id: id }),
+  byTokenHash: (tokenHash: Uint8Array): FilterQuery<SessionDoc> => ({
     tokenHash: toBuffer(tokenHash),
   }),
   /** Unbound, or bound to this very device. */
-  bindable: (id: string, deviceId: string): QueryFilter<SessionDoc> => ({
+  bindable: (id: string, deviceId: string): FilterQuery<SessionDoc> => ({
     _id: id,
     deviceId: op({ $in: [null, deviceId] }),
   }),
-  unrevoked: (id: string): QueryFilter<SessionDoc> => ({ _id: id, revokedAt: null }),
-  liveOfAccount: (accountId: string, now: number, exceptId?: string): QueryFilter<SessionDoc> => ({
+  unrevoked: (id: string): FilterQuery<SessionDoc> => ({ _id: id, revokedAt: null }),
+  liveOfAccount: (accountId: string, now: number, exceptId?: string): FilterQuery<SessionDoc> => ({
     accountId,
     revokedAt: null,
     expiresAt: op({ $gt: now }),
     ...(exceptId === undefined ? {} : { _id: op({ $ne: exceptId }) }),
   }),
-  unrevokedOfDevice: (deviceId: string): QueryFilter<SessionDoc> => ({
+  unrevokedOfDevice: (deviceId: string): FilterQuery<SessionDoc> => ({
     deviceId,
     revokedAt: null,
   }),
-  liveAmong: (ids: readonly string[], now: number): QueryFilter<SessionDoc> => ({
+  liveAmong: (ids: readonly string[], now: number): FilterQuery<SessionDoc> => ({
     _id: op({ $in: [...ids] }),
     revokedAt: null,
     expiresAt: op({ $gt: now }),
   }),
-  purgeable: (before: number): QueryFilter<SessionDoc> => ({
+  purgeable: (before: number): FilterQuery<SessionDoc> => ({
     $or: [{ expiresAt: op({ $lt: before }) }, { revokedAt: op({ $ne: null, $lt: before }) }],
   }),
 };

@@ -1,7 +1,7 @@
 // VettingStore on MongoDB: each volunteer's current tier and its pending high-tier endorsements.
 // Written only by audited decisions, through applyVettingIn inside the audit append.
 import { Schema } from 'mongoose';
-import type { ClientSession, QueryFilter } from 'mongoose';
+import type { ClientSession, FilterQuery } from 'mongoose';
 import type { RiskTier, VettingTier } from '@kolokol/shared';
 import type { HighEndorsement, VettingChange, VettingRecord, VettingStore } from '../ports.js';
 import type { MongoContext, MongoModels } from './context.js';
@@ -61,10 +61,10 @@ endorsementSchema.index(
 );
 
 export const vettingFilters = {
-  ofVolunteers: (ids: readonly string[]): QueryFilter<VettingDoc> => ({
+  ofVolunteers: (ids: readonly string[]): FilterQuery<VettingDoc> => ({
     _id: op({ $in: [...ids] }),
   }),
-  endorsementsOf: (volunteerId: string): QueryFilter<EndorsementDoc> => ({ volunteerId }),
+  endorsementsOf: (volunteerId: string): FilterQuery<EndorsementDoc> => ({ volunteerId }),
 };
 
 function toTier(text: string): RiskTier {
