@@ -63,6 +63,14 @@ function hostileCases(schema: z.ZodType): (readonly [string, unknown])[] {
   return cases;
 }
 
+/** The REST routes that take a JSON body, with the schema each parses it with. */
+const ROUTES = [
+  ['/auth/puzzle', puzzleBodySchema],
+  ['/auth/register', registerBodySchema],
+  ['/auth/challenge', challengeBodySchema],
+  ['/auth/login', loginBodySchema],
+] as const;
+
 let server: TestServer;
 let token: string;
 beforeAll(async () => {
@@ -98,12 +106,7 @@ function fieldSchemas(schema: z.ZodType, path: string): (readonly [string, z.Zod
 describe('every field schema at the edge refuses operators and prototype keys', () => {
   const fields = [
     ...events.flatMap((event) => fieldSchemas(clientEvents[event].input, event)),
-    ...[
-      ['puzzle', puzzleBodySchema],
-      ['register', registerBodySchema],
-      ['challenge', challengeBodySchema],
-      ['login', loginBodySchema],
-    ].flatMap(([name, schema]) => fieldSchemas(schema as z.ZodType, `POST /auth/${String(name)}`)),
+    ...ROUTES.flatMap(([route, schema]) => fieldSchemas(schema, `POST ${route}`)),
   ];
 
   it('finds fields to check', () => {
@@ -152,21 +155,14 @@ describe('every socket event refuses operators and prototype keys', () => {
   });
 });
 
-/** The REST routes that take a JSON body, with the schema each parses it with. */
-const ROUTES = [
-  ['/auth/puzzle', puzzleBodySchema],
-  ['/auth/register', registerBodySchema],
-  ['/auth/challenge', challengeBodySchema],
-  ['/auth/login', loginBodySchema],
-] as const;
-
 async function postJson(route: string, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}${route}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as unknown };
+  const parsed: unknown = await response.json();
+  return { status: response.status, body: parsed };
 }
 
 describe('every REST route refuses operators and prototype keys', () => {

@@ -185,9 +185,9 @@ describe('every filter survives sanitizeFilter, names declared paths and casts',
     kolokolMongoose.sanitizeFilter(filter);
     expect(JSON.stringify(filter)).toBe(before);
     expect(JSON.stringify(filter)).not.toContain('"$eq"');
-    const schema = models[modelName].schema;
+    const declared = Object.keys(models[modelName].schema.paths);
     for (const path of pathsIn(filter)) {
-      expect({ path, declared: schema.path(path) !== undefined }).toEqual({ path, declared: true });
+      expect({ path, declared: declared.includes(path) }).toEqual({ path, declared: true });
     }
     expect(() => query.cast(model)).not.toThrow();
   });

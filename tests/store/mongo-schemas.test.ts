@@ -422,8 +422,8 @@ describe('the indexes the guarantees rest on are declared', () => {
       'spentChallenges',
       'meta',
     ] as const) {
-      expect(MONGO_SCHEMAS[name].path('_id').instance).toBe('String');
+      expect(MONGO_SCHEMAS[name].paths._id?.instance).toBe('String');
     }
-    expect(MONGO_SCHEMAS.audit.path('_id').instance).toBe('Number');
+    expect(MONGO_SCHEMAS.audit.paths._id?.instance).toBe('Number');
   });
 });
