@@ -26,7 +26,7 @@ export const CONFIG_VARIABLES = {
   MONGODB_URI: z
     .string()
     .max(4096)
-    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'not a mongodb:// or mongodb+srv:// connection string')
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'not a MongoDB connection string')
     .optional(),
   KOLOKOL_ALLOWED_ORIGINS: z.string().optional(),
   KOLOKOL_TRUST_PROXY: z
