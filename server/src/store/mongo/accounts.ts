@@ -222,7 +222,8 @@ export function createMongoAccountStore({ connection, models }: MongoContext): A
         .findOne(accountFilters.byHandle(handle), RECORD_FIELDS)
         .hint(ACCOUNTS_FOR_LOGIN_INDEX)
         .lean<AccountFields>();
-      return { found: doc !== null, account: toAccount(doc ?? toFields(decoy)) };
+      // The decoy comes back under the handle asked for, as a stored account would.
+      return { found: doc !== null, account: toAccount(doc ?? toFields({ ...decoy, handle })) };
     },
 
     async staffHandles() {

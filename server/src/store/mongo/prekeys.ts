@@ -91,6 +91,7 @@ export function createMongoPrekeyStore({ connection, models }: MongoContext): Pr
       if ((await devices.exists({ _id: deviceId }).session(session)) === null) {
         return 'no-device' as const;
       }
+      if (prekeys.length === 0) return 'added' as const;
       const ids = prekeys.map((prekey) => prekey.id);
       if (new Set(ids).size !== ids.length) return 'duplicate' as const;
       if ((await pool.exists(prekeyFilters.idsOfDevice(deviceId, ids)).session(session)) !== null) {
