@@ -22,7 +22,9 @@ import { envelopeBody } from '../../tests/support/conversations.js';
 import { addDevice, type TestDevice } from '../../tests/support/keys.js';
 import { REPO_ROOT } from '../../tests/support/process.js';
 import {
+  dropProcessStore,
   enrolModeratorsInStore,
+  processStoreEnv,
   GENEROUS_RELAY_LIMITS,
   registerEnrolled,
   startServerProcess,
@@ -267,9 +269,11 @@ export function acknowledging(pair: Pair): { stop(): void; failure(): Error | un
 
 export async function openRelay(): Promise<Load> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-bench-'));
-  const moderators = await enrolModeratorsInStore(dir, PAIRS);
+  // SQLite under dir, or MongoDB when the run has MONGODB_URI (docs/deploy.md).
+  const storeEnv = processStoreEnv(dir);
+  const moderators = await enrolModeratorsInStore(dir, PAIRS, storeEnv);
   const server = await startServerProcess(
-    { KOLOKOL_DATA_DIR: dir, KOLOKOL_MAX_CONNECTIONS: '10000', ...GENEROUS_RELAY_LIMITS },
+    { ...storeEnv, KOLOKOL_MAX_CONNECTIONS: '10000', ...GENEROUS_RELAY_LIMITS },
     0,
     process.env.BENCH_SERVER_NODE_ARGS?.split(' ') ?? [],
   );
@@ -309,6 +313,7 @@ export async function openRelay(): Promise<Load> {
       for (const receiver of receivers) receiver.stop();
       closeAllSockets();
       await server.stop('SIGTERM');
+      await dropProcessStore(dir);
       await rm(dir, { recursive: true, force: true });
     },
   };

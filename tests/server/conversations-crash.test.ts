@@ -15,8 +15,10 @@ import { connect, rawCall, registerAndLogin, type ClientSocket } from '../suppor
 import { envelopeBody } from '../support/conversations.js';
 import { addDevice, type TestDevice } from '../support/keys.js';
 import {
+  dropProcessStore,
   enrolModeratorsInStore,
   GENEROUS_RELAY_LIMITS,
+  processStoreEnv,
   registerEnrolled,
   startServerProcess,
   type ServerProcess,
@@ -219,7 +221,8 @@ async function sendAll(me: Side, conversation: string): Promise<void> {
 }
 
 async function restart(): Promise<void> {
-  server = await startServerProcess({ KOLOKOL_DATA_DIR: dataDir, ...LIMITS }, port);
+  // SQLite under dataDir, or MongoDB when the run has MONGODB_URI (docs/deploy.md).
+  server = await startServerProcess({ ...processStoreEnv(dataDir), ...LIMITS }, port);
   port = server.port;
 }
 
@@ -228,6 +231,7 @@ afterAll(async () => {
     outputs.push(server.output());
     await server.stop('SIGKILL');
   }
+  if (dataDir) await dropProcessStore(dataDir);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -236,7 +240,7 @@ describe('conversations across SIGKILL and restart', () => {
     'every acked message is delivered exactly once and in order; every unacked one was resent to success',
     async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'kolokol-crash-'));
-      const moderators = await enrolModeratorsInStore(dataDir, PAIRS);
+      const moderators = await enrolModeratorsInStore(dataDir, PAIRS, processStoreEnv(dataDir));
       await restart();
       const url = `http://127.0.0.1:${port}`;
       const pairs = await Promise.all(

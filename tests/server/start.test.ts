@@ -50,7 +50,9 @@ it.each([
   ['PORT', 'eighty'],
   ['KOLOKOL_ALLOWED_ORIGINS', '*'],
   ['KOLOKOL_SESSION_TTL_SECONDS', '-5'],
-  ['MONGODB_URI', 'mongodb://127.0.0.1:27017/kolokol'],
+  ['MONGODB_URI', 'mysql://127.0.0.1:27017/kolokol'],
+  ['MONGODB_URI', 'mongodb://'],
+  ['MONGODB_URI', 'mongodb://127.0.0.1:27017/kolokol?replicaSet=rs0&notAnOption=secret-value'],
 ])(
   'refuses to start with a bad %s, naming the variable but not the value',
   async (name, value) => {
@@ -66,3 +68,19 @@ it.each([
   },
   30_000,
 );
+
+it('stops with a clear reason when MongoDB cannot be reached, without naming the URI', async () => {
+  const cwd = await freshDir();
+  // Port 1 on loopback: nothing listens there; the driver gives up after its selection timeout.
+  const uri = 'mongodb://kolokol-user:hunter2@127.0.0.1:1/kolokol?replicaSet=rs0';
+  const { finished } = startProcess('server/src/main.ts', [], {
+    cwd,
+    env: cleanEnv({ MONGODB_URI: uri, PORT: '0' }),
+  });
+  const result = await finished;
+  expect(result.code).toBe(1);
+  expect(result.stderr).toContain('store: could not open MongoDB');
+  for (const secret of ['hunter2', 'kolokol-user', '127.0.0.1', uri]) {
+    expect(result.stderr + result.stdout).not.toContain(secret);
+  }
+}, 40_000);

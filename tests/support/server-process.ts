@@ -10,8 +10,10 @@ import { AccountService } from '../../server/src/domain/accounts.js';
 import { RevocationFeed } from '../../server/src/domain/revocations.js';
 import { SessionService } from '../../server/src/domain/sessions.js';
 import { SQLITE_FILE_NAME } from '../../server/src/store/open-store.js';
+import { openMongoStore } from '../../server/src/store/mongo/open-mongo-store.js';
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
 import { login, newTestAccount, register, type TestAccount } from './client.js';
+import { TEST_MONGODB_URI, dropDatabase, uriWithDatabase } from './mongo-store.js';
 import { cleanEnv, REPO_ROOT } from './process.js';
 
 export interface ServerProcess {
@@ -98,14 +100,44 @@ export async function startServerProcess(
 }
 
 /**
+ * The store settings of a server process that keeps its data under `dataDir` — or, when the run
+ * has MONGODB_URI (the crash test and the relay bench then run against MongoDB), in a MongoDB
+ * database of its own named after that directory (drop it with dropProcessStore).
+ */
+export function processStoreEnv(dataDir: string): Record<string, string> {
+  if (TEST_MONGODB_URI === undefined) return { KOLOKOL_DATA_DIR: dataDir };
+  return {
+    KOLOKOL_DATA_DIR: dataDir,
+    MONGODB_URI: uriWithDatabase(TEST_MONGODB_URI, processDatabase(dataDir)),
+  };
+}
+
+/** The MongoDB database of the process whose data directory is `dataDir`. */
+function processDatabase(dataDir: string): string {
+  return `kolokol_test_${path.basename(dataDir).replace(/[^A-Za-z0-9_]/g, '_')}`.slice(0, 63);
+}
+
+/** Drops the MongoDB database processStoreEnv named for `dataDir`, if the run has one. */
+export async function dropProcessStore(dataDir: string): Promise<void> {
+  if (TEST_MONGODB_URI !== undefined) {
+    await dropDatabase(TEST_MONGODB_URI, processDatabase(dataDir));
+  }
+}
+
+/**
  * Enrols `count` moderators in the store under `dataDir` as the admin CLI does (the same service
- * on the same file), before or while a server process runs on it; returns their enrolment codes.
+ * on the same file, or the MongoDB database `env` names), before or while a server process runs
+ * on it; returns their enrolment codes.
  */
 export async function enrolModeratorsInStore(
   dataDir: string,
   count: number,
+  env: Record<string, string> = { KOLOKOL_DATA_DIR: dataDir },
 ): Promise<{ account: TestAccount; code: string }[]> {
-  const store = await openSqliteStore({ file: path.join(dataDir, SQLITE_FILE_NAME) });
+  const store =
+    env.MONGODB_URI === undefined
+      ? await openSqliteStore({ file: path.join(dataDir, SQLITE_FILE_NAME) })
+      : await openMongoStore({ uri: env.MONGODB_URI });
   try {
     const sessions = new SessionService({
       store,

@@ -37,7 +37,12 @@ export const CONFIG_VARIABLES = {
   PORT: port.default(8080),
   KOLOKOL_HOST: z.string().min(1).default('127.0.0.1'),
   KOLOKOL_DATA_DIR: z.string().min(1).default('./data'),
-  MONGODB_URI: z.string().min(1).optional(),
+  // At most 4 KiB: a connection string listing every member of a large replica set fits.
+  MONGODB_URI: z
+    .string()
+    .max(4096)
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'not a MongoDB connection string')
+    .optional(),
   // Several server processes share socket.io delivery, limits and revocations through Redis
   // (docs/deploy.md, "Redis"). Plain redis:// only to a loopback host; anything else must be TLS.
   REDIS_URL: z
