@@ -10,10 +10,8 @@ import {
 import type { RecoveryKit } from '@kolokol/shared/crypto';
 import { IndexedDbStorage } from '../browser/indexeddb-storage.js';
 import { eraseBrowserTraces } from '../browser/erase-browser.js';
+import { DEPLOYMENT } from './deployment.js';
 import { serverUrl } from './server-url.js';
-
-/** The deployment id this build pins (scripts/client-build.ts, KOLOKOL_DEPLOYMENT at build time). */
-declare const KOLOKOL_DEPLOYMENT: string;
 
 export class Session {
   readonly client = new Observable<KolokolClient | undefined>(undefined);
@@ -26,7 +24,7 @@ export class Session {
   readonly storage = new IndexedDbStorage();
 
   options(): ClientOptions {
-    return { url: serverUrl(), deployment: KOLOKOL_DEPLOYMENT, storage: this.storage };
+    return { url: serverUrl(), deployment: DEPLOYMENT, storage: this.storage };
   }
 
   async register(input: Parameters<typeof KolokolClient.register>[1]): Promise<void> {
@@ -41,13 +39,18 @@ export class Session {
 
   async logout(): Promise<void> {
     const client = this.client.value;
-    this.client.set(undefined);
-    await client?.logout();
+    try {
+      await client?.logout();
+    } finally {
+      this.signedOutReason.set('logout');
+      this.client.set(undefined);
+    }
   }
 
   async logoutEverywhere(): Promise<void> {
     const client = this.client.value;
     await client?.logoutEverywhere();
+    this.signedOutReason.set('logout_all');
     this.client.set(undefined);
   }
 
