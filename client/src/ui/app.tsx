@@ -54,7 +54,7 @@ export function App() {
   }, [shown, route, chosen, erased]);
   useEffect(() => {
     document.documentElement.lang = lang;
-    document.title = erased ? '' : t('app.name');
+    document.title = t(erased ? 'panic.neutralTitle' : 'app.name');
   }, [lang, erased]);
 
   if (erased) return <NeutralScreen />;

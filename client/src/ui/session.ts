@@ -63,6 +63,8 @@ export class Session {
     this.client.set(undefined);
     this.pendingKit.set(undefined);
     this.erased.set(true);
+    // No route left in the address or the tab's history entry.
+    history.replaceState(null, '', location.pathname);
     await eraseBrowserTraces({
       panicClient: client === undefined ? undefined : () => client.panic(),
       storage: this.storage,

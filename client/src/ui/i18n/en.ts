@@ -21,6 +21,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'panic.button': 'Erase everything',
   'panic.hint': 'Log out and erase everything of this account from this device, at once',
   'panic.neutral': 'This page is empty.',
+  'panic.neutralTitle': 'Empty page',
 
   'welcome.title': 'Welcome',
   'welcome.register': 'Create an account',

@@ -23,6 +23,7 @@ export const ru = {
   'panic.button': 'Стереть всё',
   'panic.hint': 'Выйти и сразу стереть с этого устройства всё, что относится к аккаунту',
   'panic.neutral': 'Страница пуста.',
+  'panic.neutralTitle': 'Пустая страница',
 
   'welcome.title': 'Добро пожаловать',
   'welcome.register': 'Создать аккаунт',
