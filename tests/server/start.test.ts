@@ -22,7 +22,8 @@ it('`npm start` is exactly the entry point these tests run', async () => {
   const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
-  expect(manifest.scripts.start).toBe('tsx server/src/main.ts');
+  // After building the web client when it is missing or stale (scripts/client-build.ts).
+  expect(manifest.scripts.start).toBe('tsx scripts/client-build.ts && tsx server/src/main.ts');
 });
 
 it('starts with defaults, serves /healthz on 8080, creates ./data/kolokol.sqlite, stops on SIGTERM', async () => {
