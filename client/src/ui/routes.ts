@@ -1,0 +1,22 @@
+// Every screen of the client, by route name (the location's hash: `#/login`). To add a screen:
+// add its file under screens/ and one line here. `signedIn: true` screens need a logged-in
+// client (the shell sends others to the welcome screen); `false` ones are for signed-out people.
+import type { ComponentType } from 'preact';
+import { HomeScreen } from './screens/home-screen.js';
+import { LanguageScreen } from './screens/language-screen.js';
+import { WelcomeScreen } from './screens/welcome-screen.js';
+
+export interface Route {
+  readonly screen: ComponentType;
+  readonly signedIn: boolean;
+}
+
+export const ROUTES: Readonly<Record<string, Route>> = {
+  language: { screen: LanguageScreen, signedIn: false },
+  welcome: { screen: WelcomeScreen, signedIn: false },
+  home: { screen: HomeScreen, signedIn: true },
+};
+
+/** Where a signed-out person lands, and where a signed-in one does. */
+export const START_SIGNED_OUT = 'welcome';
+export const START_SIGNED_IN = 'home';
