@@ -5,6 +5,12 @@ import type { ComponentType } from 'preact';
 import { HomeScreen } from './screens/home-screen.js';
 import { LanguageScreen } from './screens/language-screen.js';
 import { WelcomeScreen } from './screens/welcome-screen.js';
+import { ContactScreen } from './contact/contact-screen.js';
+import { RequestFormScreen } from './contact/request-form-screen.js';
+import { VolunteerScreen } from './volunteer/volunteer-screen.js';
+import { OfferFormScreen } from './volunteer/offer-form-screen.js';
+import { ChatListScreen } from './chat/chat-list-screen.js';
+import { ChatScreen } from './chat/chat-screen.js';
 
 export interface Route {
   readonly screen: ComponentType;
@@ -15,6 +21,12 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   language: { screen: LanguageScreen, signedIn: false },
   welcome: { screen: WelcomeScreen, signedIn: false },
   home: { screen: HomeScreen, signedIn: true },
+  contact: { screen: ContactScreen, signedIn: true },
+  ask: { screen: RequestFormScreen, signedIn: true },
+  volunteer: { screen: VolunteerScreen, signedIn: true },
+  offer: { screen: OfferFormScreen, signedIn: true },
+  chats: { screen: ChatListScreen, signedIn: true },
+  chat: { screen: ChatScreen, signedIn: true },
 };
 
 /** Where a signed-out person lands, and where a signed-in one does. */

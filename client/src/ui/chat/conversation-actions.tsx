@@ -58,14 +58,18 @@ export function ConversationActions({
               type="button"
               class="primary"
               disabled={action.busy}
-              onClick={() => action.run(() => desk.close(conversation, 'resolved').then(() => setStep('none')))}
+              onClick={() =>
+                action.run(() => desk.close(conversation, 'resolved').then(() => setStep('none')))
+              }
             >
               {t('chat.close.resolved')}
             </button>
             <button
               type="button"
               disabled={action.busy}
-              onClick={() => action.run(() => desk.close(conversation, 'closed').then(() => setStep('none')))}
+              onClick={() =>
+                action.run(() => desk.close(conversation, 'closed').then(() => setStep('none')))
+              }
             >
               {t('chat.close.closed')}
             </button>

@@ -20,11 +20,7 @@ export function MessageList({
       {messages.map((message) => {
         const status = messageStatus(message, connection);
         return (
-          <li
-            key={message.id}
-            class={`message message-${message.from}`}
-            data-status={status}
-          >
+          <li key={message.id} class={`message message-${message.from}`} data-status={status}>
             <span class="visually-hidden">
               {message.from === 'me' ? t('chat.you') : t('chat.them')}:
             </span>

@@ -56,7 +56,11 @@ export function ProposalCard({ desk, view }: { desk: VolunteerDesk; view: MatchV
         >
           {t('proposal.accept')}
         </button>
-        <button type="button" disabled={action.busy} onClick={() => action.run(() => desk.decline(view))}>
+        <button
+          type="button"
+          disabled={action.busy}
+          onClick={() => action.run(() => desk.decline(view))}
+        >
           {t('proposal.decline')}
         </button>
       </div>
