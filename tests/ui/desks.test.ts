@@ -91,7 +91,10 @@ describe('the contact’s, volunteer’s and chat screens’ state over the clie
         [request.id, 'open'],
       ]);
       await matchingSettled(board);
-      await approve(board, request.id, volunteer);
+      await approve(board, request.id, {
+        accountId: volunteer.accountId,
+        signingKey: volunteer.identity.signingKey,
+      });
 
       // Pushes alone bring the proposal to the volunteer's screen and the state to the contact's.
       await eventually(() => volunteerDesk.proposals().length === 1);

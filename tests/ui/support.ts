@@ -52,8 +52,14 @@ export async function vet(board: Board, volunteerId: string): Promise<void> {
   expect(answer).toMatchObject({ ok: true });
 }
 
+/** Whom a moderator adds to the details: the volunteer's account and the signing key it trusts. */
+export interface Approvee {
+  readonly accountId: string;
+  readonly signingKey: Uint8Array;
+}
+
 /** Anna approves the request's pending proposal to `volunteer`, re-wrapping its details for them. */
-export async function approve(board: Board, requestId: string, volunteer: KolokolClient) {
+export async function approve(board: Board, requestId: string, volunteer: Approvee) {
   const entry = await pendingEntry(board.anna, requestId);
   expect(entry.proposal.volunteerId).toBe(volunteer.accountId);
   const fetched = await call(board.anna.socket, 'envelope_prekeys.fetch', {
@@ -65,7 +71,7 @@ export async function approve(board: Board, requestId: string, volunteer: Koloko
     bytes(entry.request.details),
     { identity: board.anna.account.identity, keys: board.anna.envelopePrekeys.openingKeys() },
     {
-      signingKey: volunteer.identity.signingKey,
+      signingKey: volunteer.signingKey,
       prekey: { ...prekey, publicKey: bytes(prekey.publicKey), signature: bytes(prekey.signature) },
     },
     { now: Date.now(), context: requestDetailsContext(entry.request) },

@@ -11,6 +11,7 @@ import type { RecoveryKit } from '@kolokol/shared/crypto';
 import { IndexedDbStorage } from '../browser/indexeddb-storage.js';
 import { eraseBrowserTraces } from '../browser/erase-browser.js';
 import { serverUrl } from './server-url.js';
+import { pinnedTrust } from './trust.js';
 
 /** The deployment id this build pins (scripts/client-build.ts, KOLOKOL_DEPLOYMENT at build time). */
 declare const KOLOKOL_DEPLOYMENT: string;
@@ -26,7 +27,12 @@ export class Session {
   readonly storage = new IndexedDbStorage();
 
   options(): ClientOptions {
-    return { url: serverUrl(), deployment: KOLOKOL_DEPLOYMENT, storage: this.storage };
+    return {
+      url: serverUrl(),
+      deployment: KOLOKOL_DEPLOYMENT,
+      storage: this.storage,
+      ...pinnedTrust(KOLOKOL_DEPLOYMENT),
+    };
   }
 
   async register(input: Parameters<typeof KolokolClient.register>[1]): Promise<void> {
