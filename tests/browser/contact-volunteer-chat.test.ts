@@ -120,16 +120,17 @@ describe.skipIf(!hasChromium)(
         await photograph(v, 'volunteer-new');
         await v.getByRole('button', { name: 'Say what I can help with' }).click();
         await v.getByRole('heading', { name: 'What you can help with' }).waitFor();
+        // Photographed empty: switching the language shows the screen afresh.
+        await photograph(v, 'offer-form');
         await v.getByLabel('I got a summons', { exact: false }).check();
         await v.getByLabel('Experience in', { exact: false }).selectOption('3');
         await v.getByRole('checkbox', { name: 'Volga' }).check();
         await v.getByLabel('A note to the moderators', { exact: false }).fill('Адвокат, 10 лет');
-        await photograph(v, 'offer-form');
         await v.getByRole('button', { name: 'Save' }).click();
         await v.getByText('People are being proposed to you.').waitFor();
 
         await vet(board, account(board, helper.handle).accountId);
-        await v.goBack();
+        await v.getByRole('button', { name: 'Back' }).click();
         await v.getByRole('button', { name: 'My help' }).click();
         await v.getByText('You are vetted: you are offered ordinary requests.').waitFor();
 
@@ -138,13 +139,13 @@ describe.skipIf(!hasChromium)(
         await c.getByText('You have not asked for help yet.').waitFor();
         await c.getByRole('button', { name: 'Ask for help' }).click();
         await c.getByRole('heading', { name: 'Ask for help' }).waitFor();
+        await photograph(c, 'request-form');
         await c.getByRole('button', { name: 'Send the request' }).click();
         await c.getByText('Choose what you need help with.').waitFor(); // nothing chosen yet
         await c.getByLabel('I got a summons', { exact: false }).check();
         await c.getByLabel('In the next few days').check();
         await c.getByLabel('Where are you, roughly?').selectOption('ru.volga');
         await c.getByLabel('What happened?', { exact: false }).fill('Повестка пришла вчера.');
-        await photograph(c, 'request-form');
         await c.getByRole('button', { name: 'Send the request' }).click();
         await c.getByRole('heading', { name: 'My requests for help' }).waitFor();
         await c.getByText('Looking for a volunteer who fits.').waitFor();
@@ -220,10 +221,10 @@ describe.skipIf(!hasChromium)(
           .toBe(String(24 * 3600));
 
         // The chat list, and the volunteer's screen with the person they help.
-        await c.getByRole('button', { name: 'All conversations' }).click();
+        await c.getByRole('button', { name: 'Back' }).click();
         await c.getByRole('heading', { name: 'Conversations' }).waitFor();
         await photograph(c, 'chat-list');
-        await v.getByRole('button', { name: 'All conversations' }).click();
+        await v.getByRole('button', { name: 'Back' }).click();
         await v.getByRole('heading', { name: 'Conversations' }).waitFor();
 
         contact.expectClean();

@@ -10,8 +10,9 @@ import {
   launchChromium,
   newRoleContext,
   screenshot,
+  startBrowserServer,
 } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
 describe.skipIf(!hasChromium)(
   `the web client's shell (${hasChromium ? 'chromium' : CHROMIUM_MISSING})`,
@@ -20,7 +21,7 @@ describe.skipIf(!hasChromium)(
     let browser: Browser;
 
     beforeAll(async () => {
-      [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+      [server, browser] = await Promise.all([startBrowserServer(), launchChromium()]);
     });
 
     afterAll(async () => {

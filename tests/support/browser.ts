@@ -6,11 +6,13 @@
 // installs it.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { REPO_ROOT } from './process.js';
+import { startTestServer, type TestServer } from './server.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
@@ -34,6 +36,12 @@ const CHROMIUM_ARGS = [
 
 /** A phone's screen (CSS pixels): every screen must read and work at this width. */
 export const PHONE_VIEWPORT = { width: 360, height: 740 } as const;
+
+/**
+ * A whole flow through the screens (each registration or login runs Argon2id in the page, a few
+ * seconds each on a loaded two-core machine): the per-test timeout for such tests.
+ */
+export const BROWSER_FLOW_TIMEOUT_MS = 120_000;
 
 /** Where screenshots go (git-ignored). */
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'tests', 'artifacts');
@@ -125,4 +133,41 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** A port free on loopback right now (the server then listens on it; retried if taken meanwhile). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The real server for a browser: a socket's Origin must be one the server allows, so the port is
+ * chosen first and the server allows http://127.0.0.1:<port> (and `extraOrigins`, e.g. a proxy's).
+ */
+export async function startBrowserServer(
+  options: { env?: Record<string, string>; extraOrigins?: readonly string[] } = {},
+): Promise<TestServer> {
+  for (let attempt = 1; ; attempt += 1) {
+    const port = await freePort();
+    const origins = [
+      `http://127.0.0.1:${port}`,
+      `http://localhost:${port}`,
+      ...(options.extraOrigins ?? []),
+    ];
+    try {
+      return await startTestServer(
+        { KOLOKOL_ALLOWED_ORIGINS: origins.join(','), ...options.env },
+        { port },
+      );
+    } catch (error) {
+      if (attempt >= 5 || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
 }

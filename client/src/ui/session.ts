@@ -10,11 +10,9 @@ import {
 import type { RecoveryKit } from '@kolokol/shared/crypto';
 import { IndexedDbStorage } from '../browser/indexeddb-storage.js';
 import { eraseBrowserTraces } from '../browser/erase-browser.js';
+import { DEPLOYMENT } from './deployment.js';
 import { serverUrl } from './server-url.js';
 import { pinnedTrust } from './trust.js';
-
-/** The deployment id this build pins (scripts/client-build.ts, KOLOKOL_DEPLOYMENT at build time). */
-declare const KOLOKOL_DEPLOYMENT: string;
 
 export class Session {
   readonly client = new Observable<KolokolClient | undefined>(undefined);
@@ -29,9 +27,9 @@ export class Session {
   options(): ClientOptions {
     return {
       url: serverUrl(),
-      deployment: KOLOKOL_DEPLOYMENT,
+      deployment: DEPLOYMENT,
       storage: this.storage,
-      ...pinnedTrust(KOLOKOL_DEPLOYMENT),
+      ...pinnedTrust(DEPLOYMENT),
     };
   }
 
@@ -47,13 +45,18 @@ export class Session {
 
   async logout(): Promise<void> {
     const client = this.client.value;
-    this.client.set(undefined);
-    await client?.logout();
+    try {
+      await client?.logout();
+    } finally {
+      this.signedOutReason.set('logout');
+      this.client.set(undefined);
+    }
   }
 
   async logoutEverywhere(): Promise<void> {
     const client = this.client.value;
     await client?.logoutEverywhere();
+    this.signedOutReason.set('logout_all');
     this.client.set(undefined);
   }
 
@@ -66,6 +69,8 @@ export class Session {
     this.client.set(undefined);
     this.pendingKit.set(undefined);
     this.erased.set(true);
+    // No route left in the address or the tab's history entry.
+    history.replaceState(null, '', location.pathname);
     await eraseBrowserTraces({
       panicClient: client === undefined ? undefined : () => client.panic(),
       storage: this.storage,

@@ -1,6 +1,7 @@
 // Every conversation this device knows: open ones first, newest first, each with when it started
 // and its disappearing-message timer; closed ones marked. Live by the core's `changed`.
 import type { KolokolClient } from '@kolokol/client/core';
+import { BackButton } from '../components/back-button.js';
 import { useObservable } from '../hooks/use-observable.js';
 import { language, t } from '../i18n/i18n.js';
 import { session } from '../session.js';
@@ -16,6 +17,7 @@ function ChatList({ client }: { client: KolokolClient }) {
   const conversations = useObservable(desk.conversations);
   return (
     <section class="screen" aria-labelledby="chats-title">
+      <BackButton to="home" />
       <h1 id="chats-title">{t('chats.title')}</h1>
       {conversations.length === 0 ? (
         <p>{t('chats.empty')}</p>

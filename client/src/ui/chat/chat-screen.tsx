@@ -3,9 +3,9 @@
 // safety number, and close / block / report. Without an open conversation, the list shows.
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { KolokolClient } from '@kolokol/client/core';
+import { BackButton } from '../components/back-button.js';
 import { useObservable } from '../hooks/use-observable.js';
 import { t } from '../i18n/i18n.js';
-import { navigate } from '../router.js';
 import { session } from '../session.js';
 import { useDesk } from '../flows/use-desk.js';
 import { ChatDesk } from './chat-desk.js';
@@ -44,9 +44,7 @@ function Conversation({ client, id }: { client: KolokolClient; id: string }) {
   const closed = conversation.closedAt !== null;
   return (
     <section class="screen chat" aria-labelledby="chat-title">
-      <button type="button" class="link" onClick={() => navigate('chats')}>
-        ← {t('chat.back')}
-      </button>
+      <BackButton to="chats" />
       <h1 id="chat-title">{t('chat.title')}</h1>
       <TimerSelect
         ttlSeconds={conversation.ttlSeconds}

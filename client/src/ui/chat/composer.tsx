@@ -4,7 +4,8 @@ import { useState } from 'preact/hooks';
 import { utf8 } from '@kolokol/shared/crypto';
 import { CLIENT_LIMITS } from '@kolokol/client/core';
 import { t } from '../i18n/i18n.js';
-import { useAction } from '../flows/action.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { useAction } from '../hooks/use-action.js';
 import { ErrorNotice } from '../flows/error-notice.js';
 
 export function Composer({ send }: { send: (text: string) => Promise<unknown> }) {
@@ -15,7 +16,7 @@ export function Composer({ send }: { send: (text: string) => Promise<unknown> })
     event.preventDefault();
     const message = text.trim();
     if (message === '' || tooLong) return;
-    action.run(async () => {
+    void action.run(async () => {
       await send(message);
       setText('');
     });
@@ -42,7 +43,7 @@ export function Composer({ send }: { send: (text: string) => Promise<unknown> })
           {t('chat.tooLong')}
         </p>
       ) : null}
-      <ErrorNotice error={action.error} />
+      <ErrorMessage text={action.error} />
       <button type="submit" class="primary" disabled={action.busy || tooLong || text.trim() === ''}>
         {t('chat.send')}
       </button>

@@ -4,8 +4,8 @@
 import { useState } from 'preact/hooks';
 import { REPORT_REASONS, type ReportReason } from '@kolokol/shared';
 import { t } from '../i18n/i18n.js';
-import { useAction } from '../flows/action.js';
-import { ErrorNotice } from '../flows/error-notice.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { useAction } from '../hooks/use-action.js';
 import type { ChatDesk } from './chat-desk.js';
 
 type Step = 'none' | 'close' | 'block' | 'report' | 'reported';
@@ -59,7 +59,9 @@ export function ConversationActions({
               class="primary"
               disabled={action.busy}
               onClick={() =>
-                action.run(() => desk.close(conversation, 'resolved').then(() => setStep('none')))
+                void action.run(() =>
+                  desk.close(conversation, 'resolved').then(() => setStep('none')),
+                )
               }
             >
               {t('chat.close.resolved')}
@@ -68,7 +70,9 @@ export function ConversationActions({
               type="button"
               disabled={action.busy}
               onClick={() =>
-                action.run(() => desk.close(conversation, 'closed').then(() => setStep('none')))
+                void action.run(() =>
+                  desk.close(conversation, 'closed').then(() => setStep('none')),
+                )
               }
             >
               {t('chat.close.closed')}
@@ -85,7 +89,9 @@ export function ConversationActions({
               type="button"
               class="danger"
               disabled={action.busy}
-              onClick={() => action.run(() => desk.block(conversation).then(() => setStep('none')))}
+              onClick={() =>
+                void action.run(() => desk.block(conversation).then(() => setStep('none')))
+              }
             >
               {t('chat.block.yes')}
             </button>
@@ -99,7 +105,7 @@ export function ConversationActions({
           aria-label={t('chat.report')}
           onSubmit={(event) => {
             event.preventDefault();
-            action.run(async () => {
+            void action.run(async () => {
               await desk.report(conversation, reason, note);
               setNote('');
               setStep('reported');
@@ -138,7 +144,7 @@ export function ConversationActions({
           </div>
         </form>
       ) : null}
-      <ErrorNotice error={action.error} />
+      <ErrorMessage text={action.error} />
     </section>
   );
 }

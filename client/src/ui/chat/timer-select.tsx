@@ -2,8 +2,8 @@
 // the change reaches the other person by the core's `changed`.
 import { language, t } from '../i18n/i18n.js';
 import { useObservable } from '../hooks/use-observable.js';
-import { useAction } from '../flows/action.js';
-import { ErrorNotice } from '../flows/error-notice.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { useAction } from '../hooks/use-action.js';
 import { TIMER_CHOICES, timerLabel } from './timer.js';
 
 export function TimerSelect({
@@ -31,7 +31,7 @@ export function TimerSelect({
           aria-describedby="timer-hint"
           onChange={(event) => {
             const next = Number(event.currentTarget.value);
-            action.run(async () => {
+            void action.run(async () => {
               await change(next);
             });
           }}
@@ -46,7 +46,7 @@ export function TimerSelect({
           {t('chat.timer.hint')}
         </span>
       </label>
-      <ErrorNotice error={action.error} />
+      <ErrorMessage text={action.error} />
     </div>
   );
 }

@@ -9,7 +9,6 @@ export function PanicButton() {
       type="button"
       class="panic"
       title={t('panic.hint')}
-      aria-label={t('panic.hint')}
       onClick={() => void session.panic()}
     >
       {t('panic.button')}

@@ -1,6 +1,7 @@
 // The contact's start: their requests, each with its state in one sentence and what they can do
 // next, kept live; and the way to ask for help.
 import type { KolokolClient } from '@kolokol/client/core';
+import { BackButton } from '../components/back-button.js';
 import { useObservable } from '../hooks/use-observable.js';
 import { t } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
@@ -18,6 +19,7 @@ function ContactRequests({ client }: { client: KolokolClient }) {
   useObservable(desk.matches.items);
   return (
     <section class="screen" aria-labelledby="contact-title">
+      <BackButton to="home" />
       <h1 id="contact-title">{t('contact.title')}</h1>
       <div class="choices">
         <button type="button" class="primary" onClick={() => navigate('ask')}>

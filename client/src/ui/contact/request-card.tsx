@@ -6,8 +6,8 @@ import { regionDefinition, type EventOutput } from '@kolokol/shared';
 import type { MatchView } from '@kolokol/client/core';
 import { useObservable } from '../hooks/use-observable.js';
 import { language, t } from '../i18n/i18n.js';
-import { useAction } from '../flows/action.js';
-import { ErrorNotice } from '../flows/error-notice.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { useAction } from '../hooks/use-action.js';
 import { dateTime } from '../flows/format.js';
 import { openChat } from '../chat/open-chat.js';
 import type { ContactDesk } from './contact-desk.js';
@@ -49,14 +49,14 @@ export function RequestCard({
               type="button"
               class="primary"
               disabled={action.busy}
-              onClick={() => action.run(async () => openChat((await desk.talk(match)).id))}
+              onClick={() => void action.run(async () => openChat((await desk.talk(match)).id))}
             >
               {t('request.match.talk')}
             </button>
             <button
               type="button"
               disabled={action.busy}
-              onClick={() => action.run(() => desk.decline(match))}
+              onClick={() => void action.run(() => desk.decline(match))}
             >
               {t('request.match.decline')}
             </button>
@@ -77,7 +77,7 @@ export function RequestCard({
               type="button"
               class="danger"
               disabled={action.busy}
-              onClick={() => action.run(() => desk.cancel(request.id))}
+              onClick={() => void action.run(() => desk.cancel(request.id))}
             >
               {t('request.cancelYes')}
             </button>
@@ -87,7 +87,7 @@ export function RequestCard({
           </div>
         </div>
       ) : null}
-      <ErrorNotice error={action.error} />
+      <ErrorMessage text={action.error} />
     </li>
   );
 }

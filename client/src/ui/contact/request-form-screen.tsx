@@ -9,12 +9,13 @@ import {
   type RegionCode,
 } from '@kolokol/shared';
 import type { KolokolClient } from '@kolokol/client/core';
+import { BackButton } from '../components/back-button.js';
 import { useObservable } from '../hooks/use-observable.js';
 import { language, t } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
-import { useAction } from '../flows/action.js';
-import { ErrorNotice } from '../flows/error-notice.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { useAction } from '../hooks/use-action.js';
 import { LanguagePicker } from '../flows/language-picker.js';
 import { ProblemList } from '../flows/problem-list.js';
 import { SkillPicker } from '../flows/skill-picker.js';
@@ -40,7 +41,7 @@ function RequestForm({ client }: { client: KolokolClient }) {
       return;
     }
     setProblems([]);
-    action.run(async () => {
+    void action.run(async () => {
       await client.requests.create(made.request);
       navigate('contact');
     });
@@ -48,6 +49,7 @@ function RequestForm({ client }: { client: KolokolClient }) {
 
   return (
     <section class="screen" aria-labelledby="ask-title">
+      <BackButton to="contact" />
       <h1 id="ask-title">{t('requestForm.title')}</h1>
       <p class="hint">{t('requestForm.intro')}</p>
       <form onSubmit={submit} noValidate>
@@ -119,7 +121,7 @@ function RequestForm({ client }: { client: KolokolClient }) {
           </span>
         </label>
         <ProblemList problems={problems.map((problem) => t(`request.problem.${problem}`))} />
-        <ErrorNotice error={action.error} />
+        <ErrorMessage text={action.error} />
         <div class="choices">
           <button type="submit" class="primary" disabled={action.busy}>
             {action.busy ? t('requestForm.sending') : t('requestForm.send')}

@@ -1,12 +1,7 @@
-// A failure in words (error-words.ts), announced at once to screen readers.
-import { t } from '../i18n/i18n.js';
-import { errorKey } from './error-words.js';
+// A failure that is not a button's (a list that did not load), in words (errors.ts).
+import { ErrorMessage } from '../components/error-message.js';
+import { describeError } from '../errors.js';
 
 export function ErrorNotice({ error }: { error: unknown }) {
-  if (error === undefined) return null;
-  return (
-    <p class="error" role="alert">
-      {t(errorKey(error))}
-    </p>
-  );
+  return <ErrorMessage text={error === undefined ? undefined : describeError(error)} />;
 }

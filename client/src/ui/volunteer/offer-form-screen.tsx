@@ -10,11 +10,13 @@ import {
   type SkillLevel,
 } from '@kolokol/shared';
 import type { KolokolClient } from '@kolokol/client/core';
+import { BackButton } from '../components/back-button.js';
 import { useObservable } from '../hooks/use-observable.js';
 import { language, t } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
-import { useAction } from '../flows/action.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { useAction } from '../hooks/use-action.js';
 import { ErrorNotice } from '../flows/error-notice.js';
 import { LanguagePicker } from '../flows/language-picker.js';
 import { ProblemList } from '../flows/problem-list.js';
@@ -55,7 +57,7 @@ function OfferFields({ desk, initial }: { desk: VolunteerDesk; initial: OfferDra
       return;
     }
     setProblems([]);
-    action.run(async () => {
+    void action.run(async () => {
       await desk.saveOffer(made.offer, made.keptNote);
       navigate('volunteer');
     });
@@ -152,7 +154,7 @@ function OfferFields({ desk, initial }: { desk: VolunteerDesk; initial: OfferDra
           t(`offer.problem.${problem}`, { max: MAX_OFFER_CAPACITY }),
         )}
       />
-      <ErrorNotice error={action.error} />
+      <ErrorMessage text={action.error} />
       <div class="choices">
         <button type="submit" class="primary" disabled={action.busy}>
           {action.busy ? t('offerForm.saving') : t('offerForm.save')}
@@ -176,6 +178,7 @@ function OfferForm({ client }: { client: KolokolClient }) {
   }, [desk]);
   return (
     <section class="screen" aria-labelledby="offer-title">
+      <BackButton to="volunteer" />
       <h1 id="offer-title">{t('offerForm.title')}</h1>
       <ErrorNotice error={failed} />
       {initial === undefined ? (

@@ -4,8 +4,8 @@ import { regionDefinition } from '@kolokol/shared';
 import type { MatchView } from '@kolokol/client/core';
 import { useObservable } from '../hooks/use-observable.js';
 import { language, t } from '../i18n/i18n.js';
-import { useAction } from '../flows/action.js';
-import { ErrorNotice } from '../flows/error-notice.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { useAction } from '../hooks/use-action.js';
 import { dateTime, listOf } from '../flows/format.js';
 import { languageName } from '../flows/languages.js';
 import { openChat } from '../chat/open-chat.js';
@@ -52,19 +52,19 @@ export function ProposalCard({ desk, view }: { desk: VolunteerDesk; view: MatchV
           type="button"
           class="primary"
           disabled={action.busy}
-          onClick={() => action.run(async () => openChat((await desk.accept(view)).id))}
+          onClick={() => void action.run(async () => openChat((await desk.accept(view)).id))}
         >
           {t('proposal.accept')}
         </button>
         <button
           type="button"
           disabled={action.busy}
-          onClick={() => action.run(() => desk.decline(view))}
+          onClick={() => void action.run(() => desk.decline(view))}
         >
           {t('proposal.decline')}
         </button>
       </div>
-      <ErrorNotice error={action.error} />
+      <ErrorMessage text={action.error} />
     </li>
   );
 }

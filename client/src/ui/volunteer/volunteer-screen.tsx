@@ -1,11 +1,13 @@
 // The volunteer's start: where their vetting stands, their offer (and its pause), the people
 // moderators proposed to them waiting for an answer, and those they are helping — kept live.
 import type { KolokolClient } from '@kolokol/client/core';
+import { BackButton } from '../components/back-button.js';
 import { useObservable } from '../hooks/use-observable.js';
 import { language, t } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
-import { useAction } from '../flows/action.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { useAction } from '../hooks/use-action.js';
 import { ErrorNotice } from '../flows/error-notice.js';
 import { dateTime, listOf } from '../flows/format.js';
 import { useDesk } from '../flows/use-desk.js';
@@ -25,6 +27,7 @@ function VolunteerHome({ client }: { client: KolokolClient }) {
   const live = desk.live();
   return (
     <section class="screen" aria-labelledby="volunteer-title">
+      <BackButton to="home" />
       <h1 id="volunteer-title">{t('volunteer.title')}</h1>
       <ErrorNotice error={failed ?? problem} />
 
@@ -73,12 +76,12 @@ function VolunteerHome({ client }: { client: KolokolClient }) {
             <button
               type="button"
               disabled={pause.busy}
-              onClick={() => pause.run(() => desk.setPaused(!offer.paused))}
+              onClick={() => void pause.run(() => desk.setPaused(!offer.paused))}
             >
               {offer.paused ? t('offer.resume') : t('offer.pause')}
             </button>
           </div>
-          <ErrorNotice error={pause.error} />
+          <ErrorMessage text={pause.error} />
         </>
       )}
 
