@@ -67,6 +67,10 @@ describe.skipIf(!hasChromium)(
           await page.getByRole('button', { name: 'Log out', exact: true }).click();
           await page.getByRole('heading', { name: 'Welcome' }).waitFor();
 
+          await page.getByRole('button', { name: 'Log in' }).click();
+          await expectAccessible(page, 'login');
+          await screenshot(page, 'login-en-phone');
+          await page.getByRole('button', { name: 'Back' }).click();
           await logIn(page, account);
           await page.getByRole('button', { name: 'Settings' }).click();
           await page.getByRole('button', { name: 'Show the recovery kit' }).click();
@@ -75,6 +79,31 @@ describe.skipIf(!hasChromium)(
           expect(await page.getByTestId('recovery-words').locator('li').allTextContents()).toEqual(
             account.words,
           );
+
+          // The same screens in Russian, at phone width.
+          await page.getByRole('combobox').selectOption('ru');
+          await page.getByRole('heading', { name: 'Ключ восстановления' }).waitFor();
+          await screenshot(page, 'kit-ru-phone');
+          await page.getByLabel('Я сохранил(а) слова или QR-код').check();
+          await page.getByRole('button', { name: 'Продолжить' }).click();
+          await page.getByRole('heading', { name: `Вы вошли как ${account.handle}` }).waitFor();
+          await expectAccessible(page, 'home-ru');
+          await screenshot(page, 'home-ru-phone');
+          await page.getByRole('button', { name: 'Устройства' }).click();
+          await page.getByTestId('devices').locator('li').first().waitFor();
+          await screenshot(page, 'devices-ru-phone');
+          await page.getByRole('button', { name: 'Назад' }).click();
+          await page.getByRole('button', { name: 'Настройки' }).click();
+          await expectAccessible(page, 'settings-ru');
+          await screenshot(page, 'settings-ru-phone');
+          await page.getByRole('button', { name: 'Выйти', exact: true }).click();
+          await page.getByText('Вы вышли.').waitFor();
+          await page.getByRole('button', { name: 'Создать аккаунт' }).click();
+          await expectAccessible(page, 'register-ru');
+          await screenshot(page, 'register-ru-phone');
+          await page.getByRole('button', { name: 'Назад' }).click();
+          await page.getByRole('button', { name: 'Войти' }).click();
+          await screenshot(page, 'login-ru-phone');
           role.expectClean();
         } finally {
           await role.context.close();

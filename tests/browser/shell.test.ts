@@ -68,5 +68,43 @@ describe.skipIf(!hasChromium)(
         await role.context.close();
       }
     });
+
+    it('needs wasm-unsafe-eval for libsodium, and nothing looser: without it the page cannot start', async () => {
+      const role = await newRoleContext(browser);
+      try {
+        const { page, context } = role;
+        // The same page under the policy minus 'wasm-unsafe-eval'.
+        await context.route(`${server.url}/`, async (route) => {
+          const response = await route.fetch();
+          const csp = response.headers()['content-security-policy'] ?? '';
+          expect(csp).toContain("'wasm-unsafe-eval'");
+          await route.fulfill({
+            response,
+            headers: {
+              ...response.headers(),
+              'content-security-policy': csp.replace(" 'wasm-unsafe-eval'", ''),
+            },
+          });
+        });
+        await page.goto(`${server.url}/`);
+        await expect
+          .poll(() => role.consoleErrors.join('\n'))
+          .toMatch(/WebAssembly|wasm-unsafe-eval/);
+        expect(await page.locator('.choices button').count()).toBe(0);
+      } finally {
+        await role.context.close();
+      }
+    });
+
+    it('the guard sees and stops a request that leaves loopback (it is not blind)', async () => {
+      const role = await newRoleContext(browser);
+      try {
+        await role.page.goto('http://198.51.100.7/tracker').catch(() => undefined);
+        expect(role.offsite).toEqual(['http://198.51.100.7/tracker']);
+        expect(() => role.expectClean()).toThrow(/left loopback/);
+      } finally {
+        await role.context.close();
+      }
+    });
   },
 );

@@ -11,17 +11,27 @@ export interface PrefixProxy {
   readonly origin: string;
   /** Where to forward: the server's port on 127.0.0.1. */
   setTarget(port: number): void;
+  /**
+   * A network outage between browser and server: `true` cuts every open connection (websockets
+   * included) and refuses new ones until called with `false`.
+   */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
 export async function startPrefixProxy(prefix: string): Promise<PrefixProxy> {
   let targetPort: number | undefined;
+  let down = false;
   const strip = (url: string | undefined): string | undefined =>
     url !== undefined && url.startsWith(`${prefix}/`) ? url.slice(prefix.length) : undefined;
   const sockets = new Set<Socket>();
 
   const server: Server = createServer((req, res) => {
     const path = strip(req.url);
+    if (down) {
+      res.destroy();
+      return;
+    }
     if (path === undefined || targetPort === undefined) {
       res.writeHead(404).end();
       return;
@@ -39,7 +49,7 @@ export async function startPrefixProxy(prefix: string): Promise<PrefixProxy> {
 
   server.on('upgrade', (req: IncomingMessage, client: Socket, head: Buffer) => {
     const path = strip(req.url);
-    if (path === undefined || targetPort === undefined) {
+    if (down || path === undefined || targetPort === undefined) {
       client.destroy();
       return;
     }
@@ -72,6 +82,10 @@ export async function startPrefixProxy(prefix: string): Promise<PrefixProxy> {
     origin,
     setTarget(next) {
       targetPort = next;
+    },
+    setDown(next) {
+      down = next;
+      if (down) for (const socket of sockets) socket.destroy();
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -69,7 +69,7 @@ export function App() {
       </header>
       <main class="shell-main" id="main">
         <SignedOutNotice />
-        <Screen key={`${shown}-${lang}`} />
+        <Screen key={shown} />
       </main>
     </div>
   );
