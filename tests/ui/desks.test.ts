@@ -87,9 +87,9 @@ describe('the contact’s, volunteer’s and chat screens’ state over the clie
       });
       if (!made.ok) throw new Error(made.problems.join());
       const request = await contactDesk.ask(made.request);
-      expect(contactDesk.requests.items.value?.map((r) => [r.id, r.state])).toEqual([
-        [request.id, 'open'],
-      ]);
+      expect(contactDesk.requests.items.value?.map((r) => r.id)).toEqual([request.id]);
+      // Open, or proposed already: the engine runs as soon as the request arrives.
+      expect(['open', 'proposed']).toContain(contactDesk.requests.items.value?.[0]?.state);
       await matchingSettled(board);
       await approve(board, request.id, {
         accountId: volunteer.accountId,
