@@ -33,7 +33,12 @@ const INPUTS = [
 
 /** Settings a build pins, read from the environment at build time. */
 function pinned(): Record<string, string> {
-  return { KOLOKOL_DEPLOYMENT: process.env.KOLOKOL_DEPLOYMENT ?? 'kolokol' };
+  return {
+    KOLOKOL_DEPLOYMENT: process.env.KOLOKOL_DEPLOYMENT ?? 'kolokol',
+    // The organisation's root key, as on the server: what the client verifies the moderator
+    // directory against before sealing anything to it (empty: requests and offers cannot be sent).
+    KOLOKOL_ROOT_PUBLIC_KEY: process.env.KOLOKOL_ROOT_PUBLIC_KEY ?? '',
+  };
 }
 
 /** Vite's configuration, inline (no config file to keep in step with this one). */
@@ -50,7 +55,10 @@ function viteConfig(outDir: string): InlineConfig {
     logLevel: 'warn',
     clearScreen: false,
     oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-    define: { KOLOKOL_DEPLOYMENT: JSON.stringify(settings.KOLOKOL_DEPLOYMENT) },
+    define: {
+      KOLOKOL_DEPLOYMENT: JSON.stringify(settings.KOLOKOL_DEPLOYMENT),
+      KOLOKOL_ROOT_PUBLIC_KEY: JSON.stringify(settings.KOLOKOL_ROOT_PUBLIC_KEY),
+    },
     build: {
       outDir,
       emptyOutDir: true,

@@ -10,6 +10,12 @@ import { LoginScreen } from './screens/login-screen.js';
 import { RegisterScreen } from './screens/register-screen.js';
 import { SettingsScreen } from './screens/settings-screen.js';
 import { WelcomeScreen } from './screens/welcome-screen.js';
+import { ContactScreen } from './contact/contact-screen.js';
+import { RequestFormScreen } from './contact/request-form-screen.js';
+import { VolunteerScreen } from './volunteer/volunteer-screen.js';
+import { OfferFormScreen } from './volunteer/offer-form-screen.js';
+import { ChatListScreen } from './chat/chat-list-screen.js';
+import { ChatScreen } from './chat/chat-screen.js';
 
 export interface Route {
   readonly screen: ComponentType;
@@ -25,6 +31,12 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   home: { screen: HomeScreen, signedIn: true },
   devices: { screen: DevicesScreen, signedIn: true },
   settings: { screen: SettingsScreen, signedIn: true },
+  contact: { screen: ContactScreen, signedIn: true },
+  ask: { screen: RequestFormScreen, signedIn: true },
+  volunteer: { screen: VolunteerScreen, signedIn: true },
+  offer: { screen: OfferFormScreen, signedIn: true },
+  chats: { screen: ChatListScreen, signedIn: true },
+  chat: { screen: ChatScreen, signedIn: true },
 };
 
 /** Where a signed-out person lands, and where a signed-in one does. */

@@ -12,6 +12,7 @@ import { IndexedDbStorage } from '../browser/indexeddb-storage.js';
 import { eraseBrowserTraces } from '../browser/erase-browser.js';
 import { DEPLOYMENT } from './deployment.js';
 import { serverUrl } from './server-url.js';
+import { pinnedTrust } from './trust.js';
 
 export class Session {
   readonly client = new Observable<KolokolClient | undefined>(undefined);
@@ -24,7 +25,12 @@ export class Session {
   readonly storage = new IndexedDbStorage();
 
   options(): ClientOptions {
-    return { url: serverUrl(), deployment: DEPLOYMENT, storage: this.storage };
+    return {
+      url: serverUrl(),
+      deployment: DEPLOYMENT,
+      storage: this.storage,
+      ...pinnedTrust(DEPLOYMENT),
+    };
   }
 
   async register(input: Parameters<typeof KolokolClient.register>[1]): Promise<void> {

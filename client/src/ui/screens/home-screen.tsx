@@ -12,6 +12,19 @@ export function HomeScreen() {
     <section class="screen" aria-labelledby="home-title">
       <h1 id="home-title">{t('home.title', { handle: client.handle })}</h1>
       <nav class="choices" aria-label={t('home.menu')}>
+        {client.role === 'contact' ? (
+          <button type="button" class="primary" onClick={() => navigate('contact')}>
+            {t('nav.contact')}
+          </button>
+        ) : null}
+        {client.role === 'volunteer' ? (
+          <button type="button" class="primary" onClick={() => navigate('volunteer')}>
+            {t('nav.volunteer')}
+          </button>
+        ) : null}
+        <button type="button" onClick={() => navigate('chats')}>
+          {t('nav.chats')}
+        </button>
         <button type="button" onClick={() => navigate('devices')}>
           {t('home.devices')}
         </button>
