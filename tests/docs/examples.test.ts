@@ -50,12 +50,18 @@ describe('documentation examples', () => {
     const { code } = await server.server.services.accounts.enrol('docs.moderator', 'moderator');
     process.env.KOLOKOL_DOC_MODERATOR = 'docs.moderator';
     process.env.KOLOKOL_DOC_ENROLMENT_CODE = code;
+    // docs/client.md: a second one, who verifies the audit log.
+    const auditor = await server.server.services.accounts.enrol('docs.auditor', 'moderator');
+    process.env.KOLOKOL_DOC_AUDITOR = 'docs.auditor';
+    process.env.KOLOKOL_DOC_AUDITOR_CODE = auditor.code;
   });
   afterAll(async () => {
     delete process.env.KOLOKOL_URL;
     delete process.env.KOLOKOL_ROOT_PUBLIC_KEY;
     delete process.env.KOLOKOL_DOC_MODERATOR;
     delete process.env.KOLOKOL_DOC_ENROLMENT_CODE;
+    delete process.env.KOLOKOL_DOC_AUDITOR;
+    delete process.env.KOLOKOL_DOC_AUDITOR_CODE;
     await server.close();
   });
 

@@ -731,6 +731,13 @@ const MATRIX: { readonly [E in ClientEventName]: readonly Row[] } = {
   'audit.head': [
     { case: 'the log’s head', payload: () => ({}), expect: only(['moderator', 'admin']) },
   ],
+  'audit.entries': [
+    {
+      case: 'the first page of the log',
+      payload: () => ({ after: 0, limit: 10 }),
+      expect: only(['moderator', 'admin']),
+    },
+  ],
   'moderation.queue': [
     { case: 'the pending proposals', payload: () => ({}), expect: only(['moderator', 'admin']) },
   ],

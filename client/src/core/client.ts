@@ -201,6 +201,7 @@ export class KolokolClient {
       this.#envelopePrekeys,
       (peer) => this.#peers?.identity(peer),
       this.vetting,
+      this.options.trust,
     );
   }
 

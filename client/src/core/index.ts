@@ -1,4 +1,9 @@
 // The client core: Kolokol without DOM, for the web UI, tests and bots (docs/client.md).
+export {
+  AUDIT_CHECKPOINT_BYTES,
+  type AuditVerification,
+  type AuditVerifyOptions,
+} from './audit.js';
 export { KolokolClient, type ClientOptions, type SignedOutReason } from './client.js';
 export type { LoginInput, RegisterInput, ServerOptions } from './account.js';
 export {

@@ -33,4 +33,6 @@ export const CLIENT_LIMITS = {
   outboxRetryMs: 5_000,
   /** Messages of history kept per conversation on the device; older ones are dropped first. */
   historyMessages: 2000,
+  /** Audit log entries asked for per `audit.entries` page (the server's maximum, MAX_AUDIT_ENTRIES_PAGE). */
+  auditPage: 100,
 } as const;

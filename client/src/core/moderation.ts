@@ -13,7 +13,9 @@ import {
   type EnvelopePrekeyStore,
   type Identity,
   type PublicIdentity,
+  type TrustConfiguration,
 } from '@kolokol/shared/crypto';
+import { verifyAuditLog, type AuditVerification, type AuditVerifyOptions } from './audit.js';
 import type { Connection } from './connection.js';
 import { digestOf, type DecisionSigner } from './decisions.js';
 import { KolokolError } from './errors.js';
@@ -44,6 +46,7 @@ export class Moderation {
     private readonly envelopePrekeys: EnvelopePrekeyStore | undefined,
     private readonly pinned: PinnedIdentities,
     private readonly vetting: Vetting,
+    private readonly trust?: TrustConfiguration,
   ) {}
 
   /** The pending proposals (`moderation.queue`); FORBIDDEN for anyone but staff. */
@@ -170,6 +173,14 @@ export class Moderation {
   /** The log's head now (`audit.head`), kept as the `prevHead` of this client's next decision. */
   auditHead(): Promise<EventOutput<'audit.head'>> {
     return this.signer.fetchHead();
+  }
+
+  /**
+   * Reads the whole audit log (`audit.entries`) and verifies it on this device against the pinned
+   * root key, the server's head and, if given, a checkpoint recorded earlier (audit.ts).
+   */
+  verifyAudit(options: AuditVerifyOptions = {}): Promise<AuditVerification> {
+    return verifyAuditLog(this.connection, this.trust, options);
   }
 
   async #note(entry: QueueEntry, kind: 'reject' | 'repropose', text: string | undefined) {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { RISK_TIERS } from '../skills/taxonomy.js';
 import { bytesSchema, idSchema } from './common.js';
+import { MAX_CERTIFICATE_BYTES, MAX_REVOCATION_LIST_BYTES } from './keys.js';
 
 /**
  * A ceiling for an audit statement on the wire, above the largest the format allows
@@ -66,5 +67,43 @@ export const auditHeadSchema = z.object({
   /** Entries in the log (the last one's number); 0 for an empty log. */
   length: z.number().int().nonnegative(),
   /** The last entry's hash; 32 zero bytes for an empty log. */
+  head: bytesSchema(32),
+});
+
+/**
+ * Entries `audit.entries` returns at most per page: bounds one answer to about 100 × 2 KiB for
+ * decisions (a revocation statement, ≤ 256 KiB, is signed offline by the operator and rare).
+ */
+export const MAX_AUDIT_ENTRIES_PAGE = 100;
+
+/** What an entry holds (AUDIT_ENTRY_TYPES in shared/src/crypto/trust/audit-chain.ts). */
+export const auditEntryTypeSchema = z.enum(['statement', 'certificate', 'revocation', 'operator']);
+
+export const auditEntriesInputSchema = z
+  .object({
+    /** The last entry the client has (0 to start at entry 1). */
+    after: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    limit: z.number().int().min(1).max(MAX_AUDIT_ENTRIES_PAGE),
+  })
+  .strict();
+
+/** One log entry exactly as stored: every field the chain hashes (auditEntryHash), and the hash. */
+export const auditEntryWireSchema = z.object({
+  seq: z.number().int().positive(),
+  type: auditEntryTypeSchema,
+  recordedAt: z.number().int().nonnegative(),
+  /** The statement, certificate, revocation statement or operator action. */
+  payload: bytesSchema({ min: 1, max: MAX_REVOCATION_LIST_BYTES }),
+  /** For a statement: the actor's certificate it was verified against. */
+  certificate: bytesSchema({ min: 1, max: MAX_CERTIFICATE_BYTES }).nullable(),
+  prevHash: bytesSchema(32),
+  hash: bytesSchema(32),
+});
+
+export const auditEntriesResultSchema = z.object({
+  /** Entries with seq > `after`, ascending, at most `limit`; fewer than `limit` at the log's end. */
+  entries: z.array(auditEntryWireSchema).max(MAX_AUDIT_ENTRIES_PAGE),
+  /** The log's length and head when the page was read (as `audit.head`). */
+  length: z.number().int().nonnegative(),
   head: bytesSchema(32),
 });

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { ackSchema, type Ack, type AckCallback } from './ack.js';
 import {
+  auditEntriesInputSchema,
+  auditEntriesResultSchema,
   auditHeadSchema,
   MAX_AUDIT_STATEMENT_WIRE_BYTES,
   reinstateResultSchema,
@@ -343,6 +345,13 @@ export const clientEvents = {
     maxBytes: 256,
     summary:
       'The audit log’s length and head hash, to record as a checkpoint or sign into a statement.',
+  }),
+  'audit.entries': defineEvent({
+    input: auditEntriesInputSchema,
+    output: auditEntriesResultSchema,
+    maxBytes: 256,
+    summary:
+      'A page of the audit log’s entries exactly as stored, with the head, for staff to verify the chain on their device.',
   }),
   'offers.put': defineEvent({
     input: offerSchema,

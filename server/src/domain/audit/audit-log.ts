@@ -47,6 +47,24 @@ export class AuditLog {
     return this.deps.store.audit.head();
   }
 
+  /**
+   * Up to `limit` entries after `after`, as stored, and the head they end at: the head is read
+   * first and no entry past it is returned, so a page read while another entry is appended is
+   * still a prefix of the head it names (the reader's computed head can match it exactly).
+   */
+  async page(
+    after: number,
+    limit: number,
+  ): Promise<{ head: AuditHead; entries: AuditEntryRecord[] }> {
+    const head = await this.deps.store.audit.head();
+    if (after >= head.length) return { head, entries: [] };
+    const entries = await this.deps.store.audit.entries(
+      after,
+      Math.min(limit, head.length - after),
+    );
+    return { head, entries: entries.filter((entry) => entry.seq <= head.length) };
+  }
+
   /** Appends `entry` with the effect `plan` gives, in one write; plans again if the head moved. */
   async append(entry: NewAuditEntry, plan: PlanEffect): Promise<Appended> {
     for (let attempt = 0; attempt < MAX_AUDIT_APPEND_ATTEMPTS; attempt += 1) {

@@ -22,6 +22,7 @@ import type { AnyEventHandler, EventHandler } from '../handler.js';
 import { LoginKeyFailures } from '../login-key-failures.js';
 import { memoryLimiters, type LimiterFactory } from '../../scale/limiters.js';
 import { accountRekey } from './account-rekey.js';
+import { auditEntries } from './audit-entries.js';
 import { auditHead } from './audit-head.js';
 import { certificatesList } from './certificates-list.js';
 import { certificatesPublish } from './certificates-publish.js';
@@ -148,6 +149,7 @@ export function allHandlers(deps: HandlerDeps): AnyEventHandler[] {
     thenMatch(moderationSuspend(deps.moderation), deps.proposer),
     thenMatch(moderationReinstate(deps.moderation), deps.proposer),
     auditHead(deps.auditLog),
+    auditEntries(deps.auditLog),
     thenMatch(offersPut(deps.offers), deps.proposer),
     offersGet(deps.offers),
     thenMatch(offersSetPaused(deps.offers), deps.proposer),
