@@ -130,7 +130,7 @@ describe('dump format on MongoDB (no server needed)', () => {
     );
     expect(throughMongo('revocationList', byKind('revocationList'))._id).toBe('current');
     // Two moderators decided (the population's vetting has one so far): a list of two and back.
-    const twoDeciders = { ...byKind('vetting'), decidedBy: `${String(conversation.firstId)},x` };
+    const twoDeciders = { ...byKind('vetting'), decidedBy: `${conversation.firstId as string},x` };
     const vetting = throughMongo('vetting', twoDeciders);
     expect(vetting.decidedBy).toEqual([conversation.firstId, 'x']);
     expect(MONGO_DUMP_MAPPINGS.vetting.fromDoc(vetting)).toEqual(twoDeciders);

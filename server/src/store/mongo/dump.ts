@@ -127,9 +127,9 @@ export function createMongoDump(context: MongoContext): DumpPort {
       try {
         session.startTransaction(TRANSACTION_OPTIONS);
         for (const kind of DUMP_KIND_NAMES) {
-          const { fromDoc } = MONGO_DUMP_MAPPINGS[kind];
+          const mapping = MONGO_DUMP_MAPPINGS[kind];
           for await (const doc of documentsOf(context, kind, session)) {
-            yield { kind, data: fromDoc(doc) } satisfies DumpRecord;
+            yield { kind, data: mapping.fromDoc(doc) } satisfies DumpRecord;
           }
         }
         await session.commitTransaction();
@@ -195,7 +195,8 @@ export function createMongoDump(context: MongoContext): DumpPort {
           if (kind === 'moderatorCertificate') {
             maxCertificateSeq = Math.max(maxCertificateSeq, data.seq as number);
           }
-          const pair = `${String(data.conversationId)}\u0000${String(data.deviceId)}`;
+          // Both are text in these two kinds (the reader checked); unused for the other kinds.
+          const pair = `${data.conversationId as string}\u0000${data.deviceId as string}`;
           if (kind === 'conversationDevice') {
             claimed.set(pair, {
               envelopes: data.pendingEnvelopes as number,
