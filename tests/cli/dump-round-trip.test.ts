@@ -7,20 +7,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { toBase64Url } from '@kolokol/shared';
-import { encodeRootPublicKey, generateDeviceKey } from '@kolokol/shared/crypto';
+import { encodeRootPublicKey } from '@kolokol/shared/crypto';
 import { loadConfig } from '../../server/src/config/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { createKolokolServer, type KolokolServer } from '../../server/src/server.js';
 import { SQLITE_FILE_NAME } from '../../server/src/store/open-store.js';
 import { SQLITE_DUMP_TABLES } from '../../server/src/store/sqlite/dump.js';
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
-import { revoking, staff } from '../support/audit.js';
-import { call, closeAllSockets, connectWithToken, login } from '../support/client.js';
-import { publishPrekeys, connectDevice, type TestDevice } from '../support/keys.js';
-import { talkingPair } from '../support/match-conversations.js';
-import { approvedPair, moderationBoard, type Board } from '../support/matching.js';
+import { call, closeAllSockets, login } from '../support/client.js';
+import { connectDevice, type TestDevice } from '../support/keys.js';
+import { moderationBoard, type Board } from '../support/matching.js';
+import { populateEveryKind as populate } from '../support/populate-every-kind.js';
 import { cleanEnv, runAdmin } from '../support/process.js';
-import { reportInput } from '../support/reports.js';
 import { snapshotDatabase } from '../support/server.js';
 
 const scratch = await mkdtemp(path.join(tmpdir(), 'kolokol-dump-'));
@@ -35,58 +33,6 @@ afterAll(async () => {
 
 const admin = (dataDir: string, ...args: string[]) =>
   runAdmin(args, cleanEnv({ KOLOKOL_DATA_DIR: dataDir }));
-
-/** Every kind of record, each made the way a client makes it, through the real server. */
-async function populate(board: Board) {
-  const { server, org, anna, boris } = board;
-  // accounts, sessions, devices, device lists, conversations with messages and envelopes waiting
-  // on both sides, offers, requests, an accepted match, vetting, audit entries, envelope prekeys.
-  const talking = await talkingPair(board);
-  await publishPrekeys(talking.contactDevice, 3, 2);
-  // A report from the conversation, its note sealed to the moderators.
-  expect(
-    await call(
-      talking.contactDevice.socket,
-      'reports.create',
-      reportInput(talking.contact.accountId, talking.volunteer.accountId, {
-        conversation: talking.conversation,
-        recipients: [anna.recipient, boris.recipient],
-      }),
-    ),
-  ).toMatchObject({ ok: true });
-  // A declined match leaves a pair bar.
-  const declined = await approvedPair(board);
-  expect(
-    await call(declined.volunteer.socket, 'matches.decline', { id: declined.matchId }),
-  ).toMatchObject({ ok: true });
-  // A high-tier vetting with one endorsement so far.
-  expect(
-    await call(anna.socket, 'volunteers.vet', {
-      statement: anna.statement({
-        kind: 'vet',
-        subject: declined.volunteer.accountId,
-        tier: 'high',
-      }),
-    }),
-  ).toMatchObject({ ok: true });
-  // A revocation list (an admin publishes it), revoking a third moderator.
-  const carl = await staff(server, org);
-  const admin = await staff(server, org, 'admin');
-  expect(
-    await call(admin.socket, 'revocations.publish', { revocationList: revoking(org, [carl]) }),
-  ).toMatchObject({ ok: true });
-  // A device reserved but never added (by an account whose session names no device yet).
-  const bare = await connectWithToken(server.url, declined.volunteer.token);
-  expect(
-    await call(bare, 'devices.reserve', {
-      deviceKey: toBase64Url(generateDeviceKey().publicKey),
-    }),
-  ).toMatchObject({
-    ok: true,
-  });
-  bare.close();
-  return talking;
-}
 
 async function fetchAll(device: TestDevice, socket = device.socket, conversation: string) {
   const answer = await call(socket, 'conversations.fetch', { conversation, after: 0 });

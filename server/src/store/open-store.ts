@@ -11,7 +11,11 @@ import { openSqliteStore } from './sqlite/open-sqlite-store.js';
 export const SQLITE_FILE_NAME = 'kolokol.sqlite';
 
 /** The driver's errors for a connection string it cannot use (by name: no driver import here). */
-const MONGO_URI_ERRORS = new Set(['MongoParseError', 'MongoAPIError', 'MongoInvalidArgumentError']);
+export const MONGO_URI_ERRORS = new Set([
+  'MongoParseError',
+  'MongoAPIError',
+  'MongoInvalidArgumentError',
+]);
 
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'unknown error';

@@ -120,25 +120,33 @@ export function createMongoPorts(context: MongoContext): Omit<Store, 'ping' | 'c
   };
 }
 
-/** Opens (creating collections and indexes as needed) the MongoDB store. */
-export async function openMongoStore(options: MongoStoreOptions): Promise<Store> {
+/**
+ * Connects and prepares the database (transactions available, every collection and index
+ * created): what the store and the dump port (dump.ts) both start from.
+ */
+export async function openMongoContext(options: MongoStoreOptions): Promise<MongoContext> {
   const dbName =
     options.dbName ?? (namesDatabase(options.uri) ? undefined : DEFAULT_MONGO_DATABASE);
   const connection = kolokolMongoose.createConnection(options.uri, {
     ...MONGO_CONNECTION_OPTIONS,
     ...(dbName === undefined ? {} : { dbName }),
   });
-  let models: MongoModels;
   try {
     await connection.asPromise();
     await requireTransactions(connection);
-    models = registerModels(connection);
+    const models = registerModels(connection);
     await createCollectionsAndIndexes(models);
+    return { connection, models };
   } catch (error) {
     await connection.close().catch(() => undefined);
     throw error;
   }
-  const context: MongoContext = { connection, models };
+}
+
+/** Opens (creating collections and indexes as needed) the MongoDB store. */
+export async function openMongoStore(options: MongoStoreOptions): Promise<Store> {
+  const context = await openMongoContext(options);
+  const { connection } = context;
   let closed = false;
   return {
     ...createMongoPorts(context),
