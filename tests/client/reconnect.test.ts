@@ -240,3 +240,43 @@ describe('a server killed and restarted mid-conversation', () => {
     expect(restarted.conversations.pending).toBe(0);
   }, 90_000);
 });
+
+describe('a server stopped gracefully (SIGTERM, as a deploy does) and started again', () => {
+  let dataDir = '';
+  let process: ServerProcess | undefined;
+  const clients: KolokolClient[] = [];
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await process?.stop('SIGKILL');
+    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('the client comes back by itself (the server’s disconnect is not a logout) and delivers what was queued', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'kolokol-client-'));
+    const env = { ...LIMITS, KOLOKOL_DATA_DIR: dataDir };
+    const [enrolled] = await enrolModeratorsInStore(dataDir, 1);
+    process = await startServerProcess(env);
+    const { url, port } = process;
+    const { client: moderator } = await KolokolClient.register(
+      { url, deployment: DEPLOYMENT, storage: new MemoryStorage() },
+      { handle: enrolled!.account.handle, passphrase: PASSPHRASE, enrolmentCode: enrolled!.code },
+    );
+    const contact: Member = await registerMember({ url }, 'contact');
+    clients.push(moderator, contact.client);
+    const conversation = await moderator.conversations.open(contact.client.accountId);
+    const toModerator = receivedTexts(moderator);
+    const seen = states(contact.client);
+
+    await process.stop('SIGTERM');
+    await contact.client.connection.state.when((state) => state !== 'connected');
+    expect(contact.client.connection.state.value).toBe('reconnecting');
+    await contact.client.conversations.send(conversation.id, 'after the deploy');
+    process = await startServerProcess(env, port);
+
+    await contact.client.connection.state.when((state) => state === 'connected');
+    await eventually(() => toModerator.length === 1, 30_000);
+    expect(toModerator).toEqual(['after the deploy']);
+    expect(seen).not.toContain('offline');
+    expect(contact.client.conversations.pending).toBe(0);
+  }, 90_000);
+});

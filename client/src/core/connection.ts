@@ -57,6 +57,12 @@ export class Connection {
   readonly failures = new Emitter<KolokolError>();
   readonly #socket: KolokolSocket;
   readonly #owner: ConnectionOwner;
+  /** A `session.revoked` push came: the disconnect that follows ends the session. */
+  #revoked = false;
+  /** The comeback scheduled after the server's own disconnect, and how many in a row. */
+  #comeback: ReturnType<typeof setTimeout> | undefined;
+  #comebacks = 0;
+  #connectedAt = 0;
 
   constructor(url: string, owner: ConnectionOwner) {
     this.#owner = owner;
@@ -77,10 +83,15 @@ export class Connection {
       auth: (callback) => callback(this.#handshake()),
     });
     this.#socket.on('connect', () => {
+      this.#connectedAt = Date.now();
       this.state.set('connected');
       this.connected.emit();
     });
-    this.#socket.on('disconnect', () => {
+    this.#socket.on('disconnect', (reason) => {
+      if (reason === 'io server disconnect' && !this.#revoked) {
+        this.#comeBack();
+        return;
+      }
       this.state.set(this.#socket.active ? 'reconnecting' : 'offline');
     });
     this.#socket.on('connect_error', (error: Error & { data?: unknown }) => {
@@ -98,6 +109,7 @@ export class Connection {
     this.#socket.on('session.revoked', (raw: unknown) => {
       const parsed = sessionRevokedSchema.safeParse(raw);
       const reason = parsed.success ? parsed.data.reason : 'revoked';
+      this.#revoked = true;
       // The server disconnects right after this push; decide once it has.
       this.#socket.once('disconnect', () => {
         void this.#end(new KolokolError('UNAUTHENTICATED', `session ended: ${reason}`), reason);
@@ -114,8 +126,34 @@ export class Connection {
 
   /** Disconnects and stops reconnecting. */
   close(): void {
+    clearTimeout(this.#comeback);
+    this.#comeback = undefined;
     this.#socket.disconnect();
     this.state.set('offline');
+  }
+
+  /**
+   * The server closed the socket itself without ending the session first (no `session.revoked`):
+   * a graceful restart or shutdown, as at every deploy. socket.io-client takes that as "do not
+   * reconnect", which would leave every open app offline until reloaded; so come back, with the
+   * same backoff and jitter as after a drop. A server that keeps closing the socket at once
+   * (within a minute of each connect) is retried ever more slowly, never in a tight loop; a
+   * refused handshake then ends the session as usual (`connect_error`).
+   */
+  #comeBack(): void {
+    if (Date.now() - this.#connectedAt > 60_000) this.#comebacks = 0;
+    const backoff = Math.min(
+      CLIENT_LIMITS.reconnectDelayMaxMs,
+      CLIENT_LIMITS.reconnectDelayMs * 2 ** this.#comebacks,
+    );
+    this.#comebacks += 1;
+    const jitter = 1 + CLIENT_LIMITS.reconnectJitter * (Math.random() * 2 - 1);
+    this.state.set('reconnecting');
+    clearTimeout(this.#comeback);
+    this.#comeback = setTimeout(() => {
+      this.#comeback = undefined;
+      this.#socket.connect();
+    }, backoff * jitter);
   }
 
   /**
