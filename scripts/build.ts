@@ -1,9 +1,11 @@
 // `npm run build`: compiles the server and the admin CLI into plain JavaScript under dist/, so a
-// production host runs `node` on it instead of compiling TypeScript at every start (docs/deploy.md).
+// production host runs `node` on it instead of compiling TypeScript at every start, and builds the
+// web client into client/dist when it is missing or stale (scripts/client-build.ts; docs/deploy.md).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { buildClient, CLIENT_BUILD_DIR } from './client-build.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -35,11 +37,10 @@ const outdir = path.resolve(values.outdir);
 if (path.relative(REPO_ROOT, outdir).startsWith('..')) {
   throw new Error('--outdir must be inside the repository, whose node_modules the bundle uses');
 }
-/** The web client's files as a URL relative to the bundle (server/src/http/app.ts reads it). */
-const clientDirFromBundle = path
-  .relative(outdir, path.join(REPO_ROOT, 'client', 'public'))
-  .split(path.sep)
-  .join('/');
+/** The built web client as a URL relative to the bundle (server/src/http/app.ts reads it). */
+const clientDirFromBundle = path.relative(outdir, CLIENT_BUILD_DIR).split(path.sep).join('/');
+
+await buildClient();
 
 // Writes <outdir>/main.js and <outdir>/admin.js, each with a source map. Warnings and errors go
 // to stderr (tests/server/compiled-start.test.ts expects none); an error fails the command.

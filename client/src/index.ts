@@ -1,2 +1,3 @@
-// The web client's entry point; the placeholder page in client/public is served until it is built.
+// The web client package's name; the client core is `@kolokol/client/core` (src/core) and the
+// web UI is src/ui, bundled by scripts/client-build.ts from client/index.html.
 export const CLIENT_NAME = 'kolokol-web';

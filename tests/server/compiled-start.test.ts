@@ -13,6 +13,7 @@ import {
   startProcess,
 } from '../support/process.js';
 import { startTestServer } from '../support/server.js';
+import { CLIENT_BUILD_DIR } from '../../scripts/client-build.js';
 
 interface Manifest {
   scripts?: Record<string, string>;
@@ -22,9 +23,8 @@ interface Manifest {
 const readManifest = async (dir: string) =>
   JSON.parse(await readFile(path.join(REPO_ROOT, dir, 'package.json'), 'utf8')) as Manifest;
 
-/** The web client's page as the repository holds it, which both ways of running serve. */
-const webClientPage = () =>
-  readFile(path.join(REPO_ROOT, 'client', 'public', 'index.html'), 'utf8');
+/** The built web client's page (client/dist, built by the run's global setup), which both ways of running serve. */
+const webClientPage = () => readFile(path.join(CLIENT_BUILD_DIR, 'index.html'), 'utf8');
 
 /** Node's options in `npm run start:prod`, so the test runs the output the way it documents. */
 const NODE_OPTIONS = ['--enable-source-maps'];
@@ -57,7 +57,8 @@ describe('npm run build', () => {
     const { scripts } = await readManifest('.');
     expect(scripts?.build).toBe('tsx scripts/build.ts');
     expect(scripts?.['start:prod']).toBe(`node ${NODE_OPTIONS.join(' ')} dist/server/main.js`);
-    expect(scripts?.start).toBe('tsx server/src/main.ts');
+    // npm start builds the web client first when it is missing or stale (scripts/client-build.ts).
+    expect(scripts?.start).toBe('tsx scripts/client-build.ts && tsx server/src/main.ts');
   });
 
   it('writes JavaScript with source maps that imports only Node built-ins and production dependencies', async () => {
@@ -91,7 +92,7 @@ describe('npm run build', () => {
 });
 
 describe('the sources (npm start)', () => {
-  it('serve the web client from client/public, as the build does', async () => {
+  it('serve the built web client from client/dist, as the build does', async () => {
     const server = await startTestServer();
     try {
       const page = await fetch(`${server.url}/`);

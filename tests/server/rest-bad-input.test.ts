@@ -377,7 +377,7 @@ describe('http basics', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('Kolokol');
     const csp = page.headers.get('content-security-policy') ?? '';
-    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("default-src 'none'"); // the web client's strict policy (web-client.ts)
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('upgrade-insecure-requests'); // would break onion services
     const missing = await fetch(`${server.url}/nope`);

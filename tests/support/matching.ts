@@ -74,7 +74,7 @@ export async function publishEnvelopePrekey(
   return store;
 }
 
-async function moderator(server: TestServer, org: TestOrganisation): Promise<Moderator> {
+export async function moderator(server: TestServer, org: TestOrganisation): Promise<Moderator> {
   const member = await staff(server, org);
   const envelopePrekeys = await publishEnvelopePrekey(member.socket, member);
   const prekey = envelopePrekeys.current();

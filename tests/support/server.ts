@@ -48,6 +48,8 @@ export interface TestServerOptions {
   readonly wrapStore?: (store: Store) => Store;
   /** The server's clock, for tests of ages and hourly budgets. */
   readonly clock?: Clock;
+  /** A port to listen on (default: an ephemeral one), for browsers whose Origin must be allowed. */
+  readonly port?: number;
 }
 
 export async function startTestServer(
@@ -71,7 +73,7 @@ export async function startTestServer(
     logger: createLogger(config.logLevel, sink),
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const address = await server.listen(0, '127.0.0.1');
+  const address = await server.listen(options.port ?? 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${address.port}`,
     port: address.port,

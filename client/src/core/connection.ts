@@ -60,7 +60,11 @@ export class Connection {
 
   constructor(url: string, owner: ConnectionOwner) {
     this.#owner = owner;
-    this.#socket = io(url, {
+    // socket.io-client reads a URL's path as a namespace: a server under a sub-path
+    // (https://example.org/kolokol, behind a reverse proxy) has its socket at <path>/socket.io/.
+    const { origin, pathname } = new URL(url);
+    this.#socket = io(origin, {
+      path: `${pathname.replace(/\/+$/, '')}/socket.io/`,
       autoConnect: false,
       // Websocket only: polling is off by default on the server (docs/protocol.md).
       transports: ['websocket'],

@@ -1,6 +1,5 @@
 // The express application: security headers, a strict JSON body limit, health, auth routes,
 // the static web client, and the one error handler.
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -18,16 +17,18 @@ import { AuthLimits } from './auth-rate-limits.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { healthRoutes } from './health-routes.js';
 import { requestLog } from './request-log.js';
+import { WEB_CLIENT_CSP, webClientRoutes } from './web-client.js';
 import { BearerStrategy, SignatureStrategy } from './passport-strategies.js';
 
 /**
- * The web client's files (client/public), relative to this module; in the compiled bundle, which
- * sits elsewhere, relative to the bundle: scripts/build.ts defines CLIENT_DIR_FROM_BUNDLE there.
+ * The built web client (client/dist, scripts/client-build.ts), relative to this module; in the
+ * compiled bundle, which sits elsewhere, relative to the bundle: scripts/build.ts defines
+ * CLIENT_DIR_FROM_BUNDLE there.
  */
 declare const CLIENT_DIR_FROM_BUNDLE: string | undefined;
 export const CLIENT_DIR = fileURLToPath(
   new URL(
-    typeof CLIENT_DIR_FROM_BUNDLE === 'string' ? CLIENT_DIR_FROM_BUNDLE : '../../../client/public',
+    typeof CLIENT_DIR_FROM_BUNDLE === 'string' ? CLIENT_DIR_FROM_BUNDLE : '../../../client/dist',
     import.meta.url,
   ),
 );
@@ -51,9 +52,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     helmet({
       referrerPolicy: { policy: 'no-referrer' },
-      // No upgrade-insecure-requests: an onion service is served over plain http, and upgrading
-      // its same-origin requests to https would break it. Everything else stays at helmet's strict defaults.
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      // Same origin only, no inline code (web-client.ts says why each directive). No
+      // upgrade-insecure-requests: an onion service is served over plain http, and upgrading its
+      // same-origin requests to https would break it.
+      contentSecurityPolicy: WEB_CLIENT_CSP,
     }),
   );
 
@@ -84,7 +86,7 @@ export function createApp(deps: AppDeps): Express {
     }),
     authRoutes({ ...deps, limits, puzzles, authenticator }),
   );
-  app.use(express.static(path.resolve(CLIENT_DIR), { index: 'index.html', dotfiles: 'ignore' }));
+  app.use(webClientRoutes(CLIENT_DIR));
   app.use(notFoundHandler());
   app.use(errorHandler(deps.logger));
   return app;

@@ -1,0 +1,102 @@
+// Logging in: name and passphrase on a device that holds the account key; on a new device also
+// the recovery kit (its 12 words, or the QR code's text), and the device is added to the account.
+import {
+  parseRecoveryPayload,
+  parseRecoveryWords,
+  RECOVERY_PAYLOAD_PREFIX,
+} from '@kolokol/shared/crypto';
+import { useState } from 'preact/hooks';
+import { BackButton } from '../components/back-button.js';
+import { BusyMessage } from '../components/busy-message.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { DEPLOYMENT } from '../deployment.js';
+import { useAction } from '../hooks/use-action.js';
+import { t } from '../i18n/i18n.js';
+import { navigate } from '../router.js';
+import { START_SIGNED_IN } from '../routes.js';
+import { session } from '../session.js';
+
+/** The account key from the kit as typed: the QR code's text, or the 12 words. */
+function accountKeyFrom(kit: string): Uint8Array {
+  return kit.trim().toUpperCase().startsWith(RECOVERY_PAYLOAD_PREFIX)
+    ? parseRecoveryPayload(kit, { expectedDeployment: DEPLOYMENT }).accountKey
+    : parseRecoveryWords(kit);
+}
+
+export function LoginScreen() {
+  const [handle, setHandle] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [newDevice, setNewDevice] = useState(false);
+  const [kit, setKit] = useState('');
+  const action = useAction('login');
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void action.run(async () => {
+      const accountKey = newDevice ? accountKeyFrom(kit) : undefined;
+      await session.login({ handle, passphrase, ...(accountKey ? { accountKey } : {}) });
+      navigate(START_SIGNED_IN, { replace: true });
+    });
+  };
+
+  return (
+    <section class="screen" aria-labelledby="login-title">
+      <BackButton to="welcome" />
+      <h1 id="login-title">{t('login.title')}</h1>
+      <form onSubmit={submit} aria-busy={action.busy}>
+        <label class="field">
+          <span>{t('login.handle')}</span>
+          <input
+            name="handle"
+            autocomplete="username"
+            autocapitalize="none"
+            spellcheck={false}
+            required
+            value={handle}
+            onInput={(event) => setHandle(event.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          <span>{t('login.passphrase')}</span>
+          <input
+            type="password"
+            name="passphrase"
+            autocomplete="current-password"
+            required
+            value={passphrase}
+            onInput={(event) => setPassphrase(event.currentTarget.value)}
+          />
+        </label>
+        <label class="option">
+          <input
+            type="checkbox"
+            name="new-device"
+            checked={newDevice}
+            onChange={(event) => setNewDevice(event.currentTarget.checked)}
+          />
+          {t('login.newDevice')}
+        </label>
+        {newDevice ? (
+          <label class="field">
+            <span>{t('login.kit')}</span>
+            <textarea
+              name="kit"
+              rows={3}
+              autocapitalize="none"
+              autocomplete="off"
+              spellcheck={false}
+              required
+              value={kit}
+              onInput={(event) => setKit(event.currentTarget.value)}
+            />
+          </label>
+        ) : null}
+        <ErrorMessage text={action.error} />
+        <BusyMessage busy={action.busy} text={t('login.working')} />
+        <button type="submit" class="primary" disabled={action.busy}>
+          {t('login.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,262 @@
+// The contact's, volunteer's and chat screens in real Chromium against the real server: a contact
+// and a volunteer in two browser contexts, a certified moderator (anna) driven from Node. The
+// volunteer writes an offer and is vetted; the contact asks for help; the engine proposes, anna
+// approves; the volunteer reads the details and accepts; the contact starts talking; messages go
+// both ways; a reload mid-conversation and a network drop lose nothing and duplicate nothing.
+// Every screen passes axe, and each is photographed in English and Russian at phone width.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CHROMIUM_MISSING,
+  expectAccessible,
+  hasChromium,
+  launchChromium,
+  newRoleContext,
+  screenshot,
+  type RoleContext,
+} from '../support/browser.js';
+import { browserBoard } from '../support/browser-board.js';
+import { closeAllSockets } from '../support/client.js';
+import { matchingSettled, type Board } from '../support/matching.js';
+import { approve, publishRevocations, vet } from '../ui/support.js';
+import { confirmKitSaved, freshHandle, openInEnglish } from './flows.js';
+
+/** The account's id and signing key as the server stores them (what the test's moderator trusts). */
+function account(board: Board, handle: string): { accountId: string; signingKey: Uint8Array } {
+  // snapshot() gives each row as JSON; a BLOB is { type: 'Buffer', data: [...] }.
+  const rows = (board.server.snapshot().accounts ?? []).map(
+    (row) =>
+      JSON.parse(row as string) as { id: string; handle: string; signing_key: { data: number[] } },
+  );
+  const row = rows.find((entry) => entry.handle === handle);
+  if (row === undefined) throw new Error('no such account');
+  return { accountId: row.id, signingKey: new Uint8Array(row.signing_key.data) };
+}
+
+/** Screenshots of the screen as it is, in English and then in Russian, then back to English. */
+async function photograph(page: Page, name: string): Promise<void> {
+  await expectAccessible(page, `${name} (en)`);
+  await screenshot(page, `${name}-en-phone`);
+  await page.getByLabel('Language').selectOption('ru');
+  await page.locator('html[lang="ru"]').waitFor();
+  await expectAccessible(page, `${name} (ru)`);
+  await screenshot(page, `${name}-ru-phone`);
+  await page.getByLabel('Язык').selectOption('en');
+  await page.locator('html[lang="en"]').waitFor();
+}
+
+/** The texts of the open conversation's messages, in order, as shown. */
+function shownMessages(page: Page): Promise<string[]> {
+  return page.locator('.messages .message-text').allTextContents();
+}
+
+/**
+ * Argon2id runs in the browser at the user cost at registration and every login: on a shared
+ * 2-core machine under load, one can take minutes. This bounds the wait for each.
+ */
+const ARGON2_WAIT_MS = 240_000;
+
+async function joinAs(role: RoleContext, url: string, kind: 'I need help' | 'I want to help') {
+  await openInEnglish(role.page, url);
+  const page = role.page;
+  const handle = freshHandle('web');
+  await page.getByRole('button', { name: 'Create an account' }).click();
+  await page.getByLabel('Name (a nickname)').fill(handle);
+  await page.getByLabel(kind).check();
+  const passphrase = (await page.getByTestId('generated-passphrase').textContent()) ?? '';
+  await page.getByLabel('I have written the passphrase down or learnt it').check();
+  await page.getByRole('button', { name: 'Create the account' }).click();
+  await page.getByRole('heading', { name: 'Recovery kit' }).waitFor({ timeout: ARGON2_WAIT_MS });
+  await confirmKitSaved(page, handle);
+  return { handle, passphrase };
+}
+
+/** From the welcome screen, on the device that registered: the passphrase alone. */
+async function logInAgain(page: Page, account: { handle: string; passphrase: string }) {
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(account.handle);
+  await page.getByLabel('Passphrase', { exact: true }).fill(account.passphrase);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page
+    .getByRole('heading', { name: `Logged in as ${account.handle}` })
+    .waitFor({ timeout: ARGON2_WAIT_MS });
+}
+
+async function openTheConversation(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Conversations' }).click();
+  await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+  await page.getByRole('button', { name: 'Conversation', exact: true }).first().click();
+  await page.getByRole('heading', { name: 'Conversation', exact: true }).waitFor();
+}
+
+describe.skipIf(!hasChromium)(
+  `contact, volunteer and chat screens (${hasChromium ? 'chromium' : CHROMIUM_MISSING})`,
+  () => {
+    let board: Board;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      [board, browser] = await Promise.all([browserBoard(), launchChromium()]);
+      await publishRevocations(board);
+    });
+
+    afterAll(async () => {
+      closeAllSockets();
+      await browser?.close();
+      await board?.server.close();
+    });
+
+    it('runs from offer and request to a conversation that survives a reload and a drop', async () => {
+      const contact = await newRoleContext(browser);
+      const volunteer = await newRoleContext(browser);
+      try {
+        const url = board.server.url;
+        const asker = await joinAs(contact, url, 'I need help');
+        const helper = await joinAs(volunteer, url, 'I want to help');
+        const v = volunteer.page;
+        const c = contact.page;
+
+        // The volunteer: not vetted yet; writes an offer.
+        await v.getByRole('button', { name: 'My help' }).click();
+        await v.getByText('You have not been vetted yet.', { exact: false }).waitFor();
+        await photograph(v, 'volunteer-new');
+        await v.getByRole('button', { name: 'Say what I can help with' }).click();
+        await v.getByRole('heading', { name: 'What you can help with' }).waitFor();
+        // Photographed empty: switching the language shows the screen afresh.
+        await photograph(v, 'offer-form');
+        await v.getByLabel('I got a summons', { exact: false }).check();
+        await v.getByLabel('Experience in', { exact: false }).selectOption('3');
+        await v.getByRole('checkbox', { name: 'Volga' }).check();
+        await v.getByLabel('A note to the moderators', { exact: false }).fill('Адвокат, 10 лет');
+        await v.getByRole('button', { name: 'Save' }).click();
+        await v.getByText('People are being proposed to you.').waitFor();
+
+        await vet(board, account(board, helper.handle).accountId);
+        await v.getByRole('button', { name: 'Back' }).click();
+        await v.getByRole('button', { name: 'My help' }).click();
+        await v.getByText('You are vetted: you are offered ordinary requests.').waitFor();
+
+        // The contact asks for help.
+        await c.getByRole('button', { name: 'My requests' }).click();
+        await c.getByText('You have not asked for help yet.').waitFor();
+        await c.getByRole('button', { name: 'Ask for help' }).click();
+        await c.getByRole('heading', { name: 'Ask for help' }).waitFor();
+        await photograph(c, 'request-form');
+        await c.getByRole('button', { name: 'Send the request' }).click();
+        await c.getByText('Choose what you need help with.').waitFor(); // nothing chosen yet
+        await c.getByLabel('I got a summons', { exact: false }).check();
+        await c.getByLabel('In the next few days').check();
+        await c.getByLabel('Where are you, roughly?').selectOption('ru.volga');
+        await c.getByLabel('What happened?', { exact: false }).fill('Повестка пришла вчера.');
+        await c.getByRole('button', { name: 'Send the request' }).click();
+        await c.getByRole('heading', { name: 'My requests for help' }).waitFor();
+        // Open, or already proposed: the engine runs as soon as the request arrives.
+        await c.locator('.card[data-request-state]').waitFor();
+
+        // The engine proposes; anna approves (the contact's screen follows by push).
+        await matchingSettled(board);
+        const requests = (board.server.snapshot().requests ?? []).map(
+          (row) => JSON.parse(row as string) as { id: string },
+        );
+        expect(requests).toHaveLength(1);
+        await approve(board, requests[0]!.id, account(board, helper.handle));
+        await c.getByText('A volunteer has been asked and will answer soon.').waitFor();
+        await photograph(c, 'contact-requests');
+
+        // The volunteer sees the proposal by push, with the details opened on the device.
+        await v.getByRole('heading', { name: 'Waiting for your answer' }).waitFor();
+        await v.getByText('Повестка пришла вчера.').waitFor();
+        await photograph(v, 'volunteer-proposal');
+        await v.getByRole('button', { name: 'Accept and start talking' }).click();
+        await v.getByRole('heading', { name: 'Conversation', exact: true }).waitFor();
+        await v.getByText('Messages disappear after').waitFor();
+        expect(await v.getByLabel('Messages disappear after').inputValue()).toBe(
+          String(7 * 24 * 3600),
+        );
+
+        // The contact is told and starts talking.
+        await c.getByText('A volunteer agreed to help you').waitFor();
+        await c.getByRole('button', { name: 'Start talking' }).click();
+        await c.getByRole('heading', { name: 'Conversation', exact: true }).waitFor();
+
+        const say = async (page: Page, text: string) => {
+          await page.getByRole('textbox', { name: 'Message' }).fill(text);
+          await page.getByRole('button', { name: 'Send', exact: true }).click();
+        };
+        await say(v, 'Здравствуйте, я юрист.');
+        await c.getByText('Здравствуйте, я юрист.').waitFor();
+        await say(c, 'Спасибо! Что мне делать?');
+        await v.getByText('Спасибо! Что мне делать?').waitFor();
+        await v.locator('.message-me[data-status="sent"]').first().waitFor();
+        await photograph(c, 'chat');
+
+        // A reload mid-conversation: log in again, the same thread, each message once.
+        await c.reload();
+        await logInAgain(c, asker);
+        await openTheConversation(c);
+        await expect
+          .poll(() => shownMessages(c))
+          .toEqual(['Здравствуйте, я юрист.', 'Спасибо! Что мне делать?']);
+
+        // A network drop on the volunteer's side: the message waits, then goes, once.
+        await volunteer.context.setOffline(true);
+        await v.locator('.connection[data-state="reconnecting"]').waitFor();
+        await say(v, 'Не ходите пока никуда.');
+        await v.locator('.message-me[data-status="waiting-for-network"]').waitFor();
+        await photograph(v, 'chat-offline');
+        await volunteer.context.setOffline(false);
+        await v.locator('.connection[data-state="connected"]').waitFor({ timeout: 30_000 });
+        await c.getByText('Не ходите пока никуда.').waitFor({ timeout: 30_000 });
+        await say(c, 'Поняла.');
+        await v.getByText('Поняла.').waitFor();
+        const expected = [
+          'Здравствуйте, я юрист.',
+          'Спасибо! Что мне делать?',
+          'Не ходите пока никуда.',
+          'Поняла.',
+        ];
+        await expect.poll(() => shownMessages(c)).toEqual(expected);
+        await expect.poll(() => shownMessages(v)).toEqual(expected);
+        expect(await v.locator('.message[data-status="waiting-for-network"]').count()).toBe(0);
+
+        // The timer, changed by the contact, reaches the volunteer's screen.
+        await c.getByLabel('Messages disappear after').selectOption(String(24 * 3600));
+        await expect
+          .poll(() => v.getByLabel('Messages disappear after').inputValue())
+          .toBe(String(24 * 3600));
+
+        // The chat list, and the volunteer's screen with the person they help.
+        await c.getByRole('button', { name: 'Back' }).click();
+        await c.getByRole('heading', { name: 'Conversations' }).waitFor();
+        await photograph(c, 'chat-list');
+        await v.getByRole('button', { name: 'Back' }).click();
+        await v.getByRole('heading', { name: 'Conversations' }).waitFor();
+
+        // The volunteer's reconnect attempts while its network was cut are expected, and only those.
+        const cut = (line: string) => line.includes('net::ERR_INTERNET_DISCONNECTED');
+        expect(volunteer.consoleErrors.some(cut)).toBe(true);
+        volunteer.consoleErrors.splice(
+          0,
+          Infinity,
+          ...volunteer.consoleErrors.filter((l) => !cut(l)),
+        );
+        contact.expectClean();
+        volunteer.expectClean();
+      } catch (error) {
+        // What each person saw when it failed, to read in the test's output (no secrets: test data).
+        for (const [who, role] of [
+          ['volunteer', volunteer],
+          ['contact', contact],
+        ] as const) {
+          const text = await role.page.evaluate(() => document.body.innerText).catch(() => '');
+          console.log(`${who} saw:`, JSON.stringify(text), role.consoleErrors);
+        }
+        throw error;
+      } finally {
+        await contact.context.close();
+        await volunteer.context.close();
+      }
+      // Two registrations and a login (Argon2id in the browser each) and every screen twice.
+    }, 900_000);
+  },
+);
