@@ -25,7 +25,7 @@ export function dumpBrowserStorage(page: Page): Promise<BrowserStorageDump> {
     const request = <T>(r: IDBRequest<T>) =>
       new Promise<T>((resolve, reject) => {
         r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
+        r.onerror = () => reject(r.error ?? new Error('IndexedDB request failed'));
       });
     const databases = (await indexedDB.databases())
       .map((database) => database.name)
@@ -44,7 +44,7 @@ export function dumpBrowserStorage(page: Page): Promise<BrowserStorageDump> {
               : value instanceof ArrayBuffer
                 ? Array.from(new Uint8Array(value))
                 : Array.from(new TextEncoder().encode(JSON.stringify(value)));
-          records.push({ database: name, store, key: String(key), bytes });
+          records.push({ database: name, store, key: JSON.stringify(key), bytes });
         });
       }
       db.close();

@@ -248,7 +248,10 @@ describe.skipIf(!hasChromium)(
           ['volunteer', volunteer],
           ['contact', contact],
         ] as const) {
-          const text = await role.page.evaluate(() => document.body.innerText).catch(() => '');
+          const text = await role.page
+            .locator('body')
+            .innerText({ timeout: 5000 })
+            .catch(() => '');
           console.log(`${who} saw:`, JSON.stringify(text), role.consoleErrors);
         }
         throw error;

@@ -159,3 +159,55 @@ describe('the contact’s, volunteer’s and chat screens’ state over the clie
     }
   });
 });
+
+describe('blocking from the chat', () => {
+  it('blocks the other side of a match: the conversation closes, the request is matched again without them', async () => {
+    const contact = await joined(board, 'contact');
+    const volunteer = await joined(board, 'volunteer');
+    const contactDesk = new ContactDesk(contact);
+    const volunteerDesk = new VolunteerDesk(volunteer);
+    const chats = new ChatDesk(volunteer);
+    try {
+      const language = freshLanguage();
+      const offer = toNewOffer({
+        ...toggleOfferRegion(
+          toggleOfferSkill(offerDraft(null, 'en', 0), 'care.psychological'),
+          'abroad.europe',
+        ),
+        languages: [language],
+      });
+      if (!offer.ok) throw new Error(offer.problems.join());
+      await volunteerDesk.saveOffer(offer.offer, offer.keptNote);
+      await vet(board, volunteer.accountId);
+      const made = toNewRequest({
+        ...toggleRequestSkill(emptyRequestDraft('en'), 'care.psychological'),
+        languages: [language],
+        region: 'abroad.europe',
+      });
+      if (!made.ok) throw new Error(made.problems.join());
+      const request = await contactDesk.ask(made.request);
+      await matchingSettled(board);
+      await approve(board, request.id, {
+        accountId: volunteer.accountId,
+        signingKey: volunteer.identity.signingKey,
+      });
+      await volunteerDesk.start();
+      const [proposal] = volunteerDesk.proposals();
+      const conversation = await volunteerDesk.accept(proposal!);
+      await chats.start();
+      expect(await chats.hasMatchWith(conversation.peer)).toBe(true);
+
+      await chats.block(conversation.id);
+      expect(volunteer.conversations.get(conversation.id)?.closedAt).not.toBeNull();
+      await eventually(async () => (await contact.requests.list()).requests[0]?.state === 'open');
+      // The blocked pair is not proposed again.
+      await matchingSettled(board);
+      await volunteerDesk.matches.refresh();
+      expect(volunteerDesk.proposals()).toEqual([]);
+    } finally {
+      for (const desk of [contactDesk, volunteerDesk, chats]) desk.stop();
+      contact.close();
+      volunteer.close();
+    }
+  });
+});

@@ -6,7 +6,6 @@ import { CLIENT_LIMITS } from '@kolokol/client/core';
 import { t } from '../i18n/i18n.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { useAction } from '../hooks/use-action.js';
-import { ErrorNotice } from '../flows/error-notice.js';
 
 export function Composer({ send }: { send: (text: string) => Promise<unknown> }) {
   const [text, setText] = useState('');
