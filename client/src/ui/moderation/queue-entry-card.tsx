@@ -4,7 +4,7 @@
 // needs two different moderators: after this one's approval it waits for a second.
 import { useEffect, useState } from 'preact/hooks';
 import { regionDefinition } from '@kolokol/shared';
-import type { AuditReason } from '@kolokol/shared/crypto';
+import { AUDIT_REASONS, type AuditReason } from '@kolokol/shared/crypto';
 import type { OpenedText, QueueEntry } from '@kolokol/client/core';
 import { ErrorMessage } from '../components/error-message.js';
 import { useAction } from '../hooks/use-action.js';
@@ -18,6 +18,12 @@ import type { QueueDesk } from './queue-desk.js';
 import { ReasonSelect } from './reason-select.js';
 
 type Decided = QueueEntry['history'][number];
+
+/** A decision's reason code in words; none, or one this build does not know, reads as "other". */
+function reasonWords(reason: string | null): string {
+  const known = AUDIT_REASONS.find((code) => code === reason);
+  return t(`audit.reason.${known ?? 'other'}`);
+}
 
 function DetailsText({ opened }: { opened: OpenedText }) {
   return opened.text === null ? (
@@ -48,8 +54,7 @@ function EarlierDecision({
       <span>
         {t(decided.state === 'rejected' ? 'mod.history.rejected' : 'mod.history.replaced', {
           date: dateTime(decided.decidedAt, lang),
-          reason:
-            decided.reason === null ? '—' : t(`audit.reason.${decided.reason as AuditReason}`),
+          reason: reasonWords(decided.reason),
         })}
       </span>
       {decided.note === null ? null : note === undefined ? (
