@@ -16,6 +16,10 @@ import { VolunteerScreen } from './volunteer/volunteer-screen.js';
 import { OfferFormScreen } from './volunteer/offer-form-screen.js';
 import { ChatListScreen } from './chat/chat-list-screen.js';
 import { ChatScreen } from './chat/chat-screen.js';
+import { ModerationScreen } from './moderation/moderation-screen.js';
+import { VettingScreen } from './moderation/vetting-screen.js';
+import { ReportsScreen } from './moderation/reports-screen.js';
+import { SuspensionsScreen } from './moderation/suspensions-screen.js';
 
 export interface Route {
   readonly screen: ComponentType;
@@ -37,6 +41,10 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   offer: { screen: OfferFormScreen, signedIn: true },
   chats: { screen: ChatListScreen, signedIn: true },
   chat: { screen: ChatScreen, signedIn: true },
+  moderate: { screen: ModerationScreen, signedIn: true },
+  vetting: { screen: VettingScreen, signedIn: true },
+  reports: { screen: ReportsScreen, signedIn: true },
+  suspensions: { screen: SuspensionsScreen, signedIn: true },
 };
 
 /** Where a signed-out person lands, and where a signed-in one does. */

@@ -22,6 +22,11 @@ export function HomeScreen() {
             {t('nav.volunteer')}
           </button>
         ) : null}
+        {client.role === 'contact' || client.role === 'volunteer' ? null : (
+          <button type="button" class="primary" onClick={() => navigate('moderate')}>
+            {t('nav.moderate')}
+          </button>
+        )}
         <button type="button" onClick={() => navigate('chats')}>
           {t('nav.chats')}
         </button>
