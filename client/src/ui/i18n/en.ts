@@ -383,8 +383,14 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'audit.head': 'Last entry',
   'audit.signedHint':
     'Each of your decisions signs this state of the log: it cannot be rewritten later unnoticed.',
-  'audit.verifyUnavailable':
-    'Verifying the whole log on this device is not possible yet: the server does not serve its entries.',
+  'audit.verify': 'Verify the whole log on this device',
+  'audit.verifying': 'Verifying…',
+  'audit.verified':
+    'Verified on this device: all {count} entries are signed as they should be and end at the server’s head.',
+  'audit.broken':
+    'The log is BROKEN at entry #{seq}: it was changed after it was written. Tell the other moderators and the operator at once.',
+  'audit.headMismatch':
+    'The server’s head does not match the entries it served: entries were withheld or added. Tell the operator at once.',
   'audit.reason.other': 'Other',
   'audit.reason.mismatch': 'Does not fit the request',
   'audit.reason.safety_risk': 'Safety risk',

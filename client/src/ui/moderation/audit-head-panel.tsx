@@ -1,7 +1,13 @@
 // The audit log as this device knows it: the head (number of entries and the last entry's hash)
-// that each of this moderator's decisions signs as the history it saw. Verifying the whole log
-// here needs the entries, which the server does not serve yet: the place for it says so.
+// that each of this moderator's decisions signs as the history it saw, and verifying the whole log
+// on this device (`client.moderation.verifyAudit`: every entry fetched with audit.entries and
+// checked against the pinned root key, docs/client.md).
+import type { AuditVerification } from '@kolokol/client/core';
+import { useState } from 'preact/hooks';
+import { useAction } from '../hooks/use-action.js';
+import { useObservable } from '../hooks/use-observable.js';
 import { t } from '../i18n/i18n.js';
+import { session } from '../session.js';
 import type { AuditHead } from './queue-desk.js';
 
 /** The hash's first 16 bytes in hex, grouped by four: enough to compare by eye or voice. */
@@ -27,10 +33,56 @@ export function AuditHeadPanel({ head }: { head: AuditHead | undefined }) {
         </dl>
       )}
       <p class="hint">{t('audit.signedHint')}</p>
-      {/* Verification of the whole log on this device: waits for the server's audit-entries event. */}
-      <p class="state-warn" data-audit-verify="unavailable">
-        {t('audit.verifyUnavailable')}
-      </p>
+      <AuditVerifier />
     </section>
+  );
+}
+
+/** What a verification found, in words. */
+function verdict(result: AuditVerification): { text: string; ok: boolean } {
+  if (result.ok) {
+    return { text: t('audit.verified', { count: String(result.summary.length) }), ok: true };
+  }
+  if (result.problem === 'broken') {
+    return { text: t('audit.broken', { seq: String(result.seq) }), ok: false };
+  }
+  return { text: t('audit.headMismatch'), ok: false };
+}
+
+function AuditVerifier() {
+  const client = useObservable(session.client);
+  const action = useAction();
+  const [result, setResult] = useState<AuditVerification | undefined>(undefined);
+  const found = result === undefined ? undefined : verdict(result);
+  return (
+    <div>
+      <button
+        type="button"
+        disabled={action.busy || client === undefined}
+        onClick={() =>
+          void action.run(async () => {
+            if (client === undefined) return;
+            setResult(undefined);
+            setResult(await client.moderation.verifyAudit());
+          })
+        }
+      >
+        {action.busy ? t('audit.verifying') : t('audit.verify')}
+      </button>
+      {found === undefined ? null : (
+        <p
+          role="status"
+          class={found.ok ? 'hint' : 'state-warn'}
+          data-audit-verify={found.ok ? 'ok' : 'broken'}
+        >
+          {found.text}
+        </p>
+      )}
+      {action.error === undefined ? null : (
+        <p role="alert" class="state-warn">
+          {action.error}
+        </p>
+      )}
+    </div>
   );
 }
