@@ -65,6 +65,8 @@ export function createKolokolServer(deps: {
 }): KolokolServer {
   const { config, store, logger } = deps;
   const clock = deps.clock ?? systemClock;
+  // The domain's budgets: shared through Redis when configured, else each service's own memory.
+  const budgets = deps.shared?.budgets;
   const revocations = new RevocationFeed();
   const sessions = new SessionService({ store, clock, revocations, ttlMs: config.sessionTtlMs });
   const accounts = new AccountService({
@@ -89,6 +91,7 @@ export function createKolokolServer(deps: {
     clock,
     notifier,
     oneTimePrekeysPerTargetPerHour: config.oneTimePrekeysPerTargetPerHour,
+    budgets,
   });
   const auditLog = new AuditLog({ store, clock });
   const decisions = new Decisions({
@@ -105,6 +108,7 @@ export function createKolokolServer(deps: {
     decisions,
     newAccountMs: config.newAccountMs,
     closedRetentionMs: config.closedReportRetentionMs,
+    budgets,
   });
   const certificates = new CertificateService({
     store,
@@ -120,6 +124,7 @@ export function createKolokolServer(deps: {
     notifier,
     conversations,
     messagesPerMinute: config.conversationMessagesPerMinute,
+    budgets,
   });
   const moderation = new ModerationService({
     store,
@@ -143,6 +148,7 @@ export function createKolokolServer(deps: {
     lifecycle: requestLifecycle,
     maxOpenPerContact: config.maxOpenRequests,
     createsPerHour: config.requestCreatesPerHour,
+    budgets,
   });
   const proposer = new Proposer({
     store,

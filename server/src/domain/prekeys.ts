@@ -36,7 +36,7 @@ import { AppError } from '../errors.js';
 import type { AddPrekeysResult, DeviceRecord, Store, StoredPrekey } from '../store/ports.js';
 import { mayOpenChannel } from './channel-policy.js';
 import type { Clock } from './clock.js';
-import { HourlyBudget } from './hourly-budget.js';
+import { HOUR_MS, memoryBudgets, type Budget, type Budgets } from './budget.js';
 import type { Notifier } from './notifier.js';
 
 interface Prekey {
@@ -67,7 +67,7 @@ function checkAdded(outcome: AddPrekeysResult, max: number): void {
 }
 
 export class PrekeyService {
-  readonly #oneTimeBudget: HourlyBudget;
+  readonly #oneTimeBudget: Budget;
 
   constructor(
     private readonly deps: {
@@ -76,9 +76,15 @@ export class PrekeyService {
       readonly notifier: Notifier;
       /** Bundles with one-time prekeys handed out per target device per hour, whoever asks (config). */
       readonly oneTimePrekeysPerTargetPerHour: number;
+      /** Shared budgets (several processes); unset: in this process's memory. */
+      readonly budgets?: Budgets | undefined;
     },
   ) {
-    this.#oneTimeBudget = new HourlyBudget(deps.oneTimePrekeysPerTargetPerHour, deps.clock);
+    this.#oneTimeBudget = (deps.budgets ?? memoryBudgets(deps.clock))({
+      name: 'one-time-prekeys',
+      perWindow: deps.oneTimePrekeysPerTargetPerHour,
+      windowMs: HOUR_MS,
+    });
   }
 
   async setSigned(deviceId: string, signed: SignedPrekey, kem: SignedPrekey): Promise<void> {
@@ -194,11 +200,11 @@ export class PrekeyService {
   }
 
   async #takeBundle(device: DeviceRecord): Promise<DeviceBundleWire | undefined> {
-    const mayTakeOneTime = this.#oneTimeBudget.tryTake(device.id);
+    const mayTakeOneTime = await this.#oneTimeBudget.tryTake(device.id);
     const bundle = await this.deps.store.prekeys.takeBundle(device.id, { oneTime: mayTakeOneTime });
     // Nothing was handed out (no bundle, or no one-time prekey of either kind left): nothing spent.
     if (mayTakeOneTime && !bundle?.oneTimePrekey && !bundle?.oneTimeKemPrekey) {
-      this.#oneTimeBudget.giveBack(device.id);
+      await this.#oneTimeBudget.giveBack(device.id);
     }
     if (!bundle) return undefined;
     if (

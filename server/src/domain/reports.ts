@@ -17,7 +17,7 @@ import type { AccountRecord, NewReport, OpenReport, ReportRecord, Store } from '
 import type { Caller, Decisions } from './audit/decisions.js';
 import type { Clock } from './clock.js';
 import { isParticipant } from './conversations/conversations.js';
-import { HourlyBudget } from './hourly-budget.js';
+import { HOUR_MS, memoryBudgets, type Budget, type Budgets } from './budget.js';
 import type { Notifier } from './notifier.js';
 import {
   MAX_OPEN_NEW_ACCOUNT_REPORTS_PER_SUBJECT,
@@ -71,7 +71,7 @@ const SUBJECT_ROLES_SEEN: Readonly<Record<Role, readonly Role[]>> = {
 };
 
 export class ReportService {
-  readonly #creates: HourlyBudget;
+  readonly #creates: Budget;
   readonly #absorbedIdKey: Promise<Uint8Array>;
 
   constructor(
@@ -84,9 +84,15 @@ export class ReportService {
       readonly newAccountMs: number;
       /** How long a closed report is kept (KOLOKOL_CLOSED_REPORT_RETENTION_DAYS). */
       readonly closedRetentionMs: number;
+      /** Shared budgets (several processes); unset: in this process's memory. */
+      readonly budgets?: Budgets | undefined;
     },
   ) {
-    this.#creates = new HourlyBudget(REPORTS_PER_REPORTER_PER_HOUR, deps.clock);
+    this.#creates = (deps.budgets ?? memoryBudgets(deps.clock))({
+      name: 'report-creates',
+      perWindow: REPORTS_PER_REPORTER_PER_HOUR,
+      windowMs: HOUR_MS,
+    });
     this.#absorbedIdKey = loadServerKey(deps.store.meta, ABSORBED_ID_KEY);
   }
 
@@ -137,19 +143,19 @@ export class ReportService {
     };
     // Out of budget, the store is still asked, allowing no new row: a repeat is answered as the
     // duplicate it is, anything else is refused.
-    const budgeted = this.#creates.tryTake(caller.accountId);
+    const budgeted = await this.#creates.tryTake(caller.accountId);
     const result = await this.deps.store.reports
       .createReport(report, {
         maxOpenPerReporter: budgeted ? MAX_OPEN_REPORTS_PER_REPORTER : 0,
         maxOpenFromNewPerSubject: MAX_OPEN_NEW_ACCOUNT_REPORTS_PER_SUBJECT,
       })
-      .catch((error: unknown) => {
-        if (budgeted) this.#creates.giveBack(caller.accountId);
+      .catch(async (error: unknown) => {
+        if (budgeted) await this.#creates.giveBack(caller.accountId);
         throw error;
       });
     // A repeat or a refusal costs nothing; an absorbed report costs what a stored one does.
     if (budgeted && (result.kind === 'duplicate' || result.kind === 'reporter-limit')) {
-      this.#creates.giveBack(caller.accountId);
+      await this.#creates.giveBack(caller.accountId);
     }
     switch (result.kind) {
       case 'created':

@@ -13,7 +13,7 @@ import { equalBytes } from '@kolokol/shared/crypto';
 import { AppError } from '../errors.js';
 import type { NewRequest, RequestRecord, Store } from '../store/ports.js';
 import type { Clock } from './clock.js';
-import { HourlyBudget } from './hourly-budget.js';
+import { HOUR_MS, memoryBudgets, type Budget, type Budgets } from './budget.js';
 import type { RequestLifecycle } from './request-lifecycle.js';
 import { checkSealedEnvelope } from './sealed-shape.js';
 import { newId } from './secrets.js';
@@ -59,7 +59,7 @@ function sameRequest(
 }
 
 export class RequestService {
-  readonly #creates: HourlyBudget;
+  readonly #creates: Budget;
 
   constructor(
     private readonly deps: {
@@ -70,9 +70,15 @@ export class RequestService {
       readonly maxOpenPerContact: number;
       /** New requests one contact may create per hour (KOLOKOL_REQUEST_CREATES_PER_HOUR). */
       readonly createsPerHour: number;
+      /** Shared budgets (several processes); unset: in this process's memory. */
+      readonly budgets?: Budgets | undefined;
     },
   ) {
-    this.#creates = new HourlyBudget(deps.createsPerHour, deps.clock);
+    this.#creates = (deps.budgets ?? memoryBudgets(deps.clock))({
+      name: 'request-creates',
+      perWindow: deps.createsPerHour,
+      windowMs: HOUR_MS,
+    });
   }
 
   /**
@@ -100,18 +106,18 @@ export class RequestService {
     };
     // Out of budget, the store is still asked, allowing no new row: a retry is answered as the
     // duplicate it is, anything else is refused.
-    const budgeted = this.#creates.tryTake(caller.accountId);
+    const budgeted = await this.#creates.tryTake(caller.accountId);
     const result = await this.deps.store.requests
       .createRequest(request, {
         maxLive: budgeted ? this.deps.maxOpenPerContact : 0,
         liveStates: LIVE_REQUEST_STATES,
       })
-      .catch((error: unknown) => {
-        if (budgeted) this.#creates.giveBack(caller.accountId);
+      .catch(async (error: unknown) => {
+        if (budgeted) await this.#creates.giveBack(caller.accountId);
         throw error;
       });
     // Only a new row costs a unit of the budget.
-    if (budgeted && result.kind !== 'created') this.#creates.giveBack(caller.accountId);
+    if (budgeted && result.kind !== 'created') await this.#creates.giveBack(caller.accountId);
     switch (result.kind) {
       case 'created':
         return { request: toRequestWire(result.request), duplicate: false };

@@ -6,6 +6,7 @@ import { fromBase64Url, toBase64Url } from '@kolokol/shared';
 import type { Logger } from '../logger.js';
 import { openRedis } from './redis-connection.js';
 import { RedisEventWindows } from './redis-event-windows.js';
+import { redisBudgets } from './redis-budgets.js';
 import { redisLimiters } from './redis-limiters.js';
 import { RedisSocketSlots } from './redis-socket-slots.js';
 import type { SharedState } from './shared-state.js';
@@ -46,6 +47,7 @@ export async function redisSharedState(options: {
         perAccount: options.eventsPerSecondPerAccount,
         windowMs: 1000,
       }),
+      budgets: redisBudgets(redis.limits, keyPrefix),
       adapter: createAdapter(redis.adapter, {
         streamName: `${keyPrefix}socket.io`,
         channelPrefix: `${keyPrefix}socket.io`,

@@ -5,6 +5,7 @@
 // broadcasts, which the adapter carries to every process, with the store recheck behind them.
 import { randomBytes } from 'node:crypto';
 import type { ServerOptions } from 'socket.io';
+import type { Budgets } from '../domain/budget.js';
 import type { SocketSlots } from '../realtime/socket-slots.js';
 import { memoryLimiters, type LimiterFactory } from './limiters.js';
 
@@ -22,6 +23,8 @@ export interface SharedState {
   readonly slots: SocketSlots | undefined;
   /** Shared event windows; undefined keeps the router's synchronous in-process windows. */
   readonly eventWindows: SharedEventWindows | undefined;
+  /** The domain's shared budgets; undefined keeps each service's synchronous in-memory budget. */
+  readonly budgets: Budgets | undefined;
   /** socket.io's adapter for delivery between processes; undefined: the in-memory default. */
   readonly adapter: ServerOptions['adapter'] | undefined;
   /**
@@ -39,6 +42,7 @@ export function memorySharedState(): SharedState {
     limiters: memoryLimiters,
     slots: undefined,
     eventWindows: undefined,
+    budgets: undefined,
     adapter: undefined,
     limitKeyKey: new Uint8Array(randomBytes(32)),
     close: () => Promise.resolve(),

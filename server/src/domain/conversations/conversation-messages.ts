@@ -16,7 +16,7 @@ import {
 import { AppError } from '../../errors.js';
 import type { ConversationEnvelopeRecord, Store } from '../../store/ports.js';
 import type { Clock } from '../clock.js';
-import { HourlyBudget } from '../hourly-budget.js';
+import { memoryBudgets, type Budget, type Budgets } from '../budget.js';
 import type { Notifier } from '../notifier.js';
 import type { ConversationService } from './conversations.js';
 
@@ -77,7 +77,7 @@ function checkEnvelopeSizes(message: OutgoingMessage): void {
 }
 
 export class ConversationMessageService {
-  readonly #perMinute: HourlyBudget;
+  readonly #perMinute: Budget;
 
   constructor(
     private readonly deps: {
@@ -87,9 +87,15 @@ export class ConversationMessageService {
       readonly conversations: ConversationService;
       /** Messages per minute one account may send, all conversations and devices together. */
       readonly messagesPerMinute: number;
+      /** Shared budgets (several processes); unset: in this process's memory. */
+      readonly budgets?: Budgets | undefined;
     },
   ) {
-    this.#perMinute = new HourlyBudget(deps.messagesPerMinute, deps.clock, MINUTE_MS);
+    this.#perMinute = (deps.budgets ?? memoryBudgets(deps.clock))({
+      name: 'messages',
+      perWindow: deps.messagesPerMinute,
+      windowMs: MINUTE_MS,
+    });
   }
 
   async send(
@@ -98,7 +104,9 @@ export class ConversationMessageService {
   ): Promise<{ seq: number; sentAt: number }> {
     checkEnvelopeSizes(message);
     const { store } = this.deps;
-    if (!this.#perMinute.tryTake(sender.accountId)) {
+    // In memory the answer is synchronous: the relay's hot path awaits only a shared budget.
+    const answer = this.#perMinute.tryTake(sender.accountId);
+    if (!(typeof answer === 'boolean' ? answer : await answer)) {
       // A retry of a message already stored is answered even when the budget is spent.
       const earlier = await store.conversations.findSent(
         message.conversation,
@@ -123,7 +131,7 @@ export class ConversationMessageService {
       CONVERSATION_LIMITS.backlog,
     );
     // Only a stored message costs budget; a refusal or a retry gives its unit back.
-    if (outcome.kind !== 'created') this.#perMinute.giveBack(sender.accountId);
+    if (outcome.kind !== 'created') await this.#perMinute.giveBack(sender.accountId);
     switch (outcome.kind) {
       case 'created':
         for (const envelope of message.envelopes) {
