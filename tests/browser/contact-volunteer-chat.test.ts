@@ -190,6 +190,26 @@ describe.skipIf(!hasChromium)(
         await v.locator('.message-me[data-status="sent"]').first().waitFor();
         await photograph(c, 'chat');
 
+        // Safety numbers: the same on both screens (digits and QR); the contact pastes the
+        // volunteer's digits and is told they match, and a number one digit off is a loud mismatch.
+        await c.getByText('Safety number').click();
+        await v.getByText('Safety number').click();
+        const digitsOf = (page: Page) =>
+          page.locator('.safety-digits').getAttribute('data-digits') as Promise<string>;
+        const theirs = await digitsOf(v);
+        expect(theirs).toMatch(/^\d{60}$/);
+        expect(await digitsOf(c)).toBe(theirs);
+        await c.locator('.safety svg.qr path').waitFor();
+        const field = c.getByLabel('The other person’s code or digits (scanned, pasted or typed)');
+        await field.fill(theirs);
+        await c.getByRole('button', { name: 'Compare' }).click();
+        await c.locator('[data-safety-match="same"]').waitFor();
+        const offByOne = `${theirs.slice(0, -1)}${(Number(theirs.slice(-1)) + 1) % 10}`;
+        await field.fill(offByOne);
+        await c.getByRole('button', { name: 'Compare' }).click();
+        await c.locator('[data-safety-match="different"]').waitFor();
+        await photograph(c, 'chat-safety');
+
         // A reload mid-conversation: log in again, the same thread, each message once.
         await c.reload();
         await logInAgain(c, asker);

@@ -59,7 +59,7 @@ function Conversation({ client, id }: { client: KolokolClient; id: string }) {
       ) : (
         <Composer send={(text) => thread.send(text)} />
       )}
-      <SafetyNumberPanel number={client.safetyNumber(conversation.peer)} />
+      <SafetyNumberPanel safety={client.safety} peer={conversation.peer} />
       <ConversationActions desk={desk} conversation={id} closed={closed} canBlock={canBlock} />
     </section>
   );

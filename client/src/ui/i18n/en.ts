@@ -302,6 +302,14 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'chat.safety.hint':
     'Compare these digits with the other person another way (by voice, in person). If they match, nobody is listening in.',
   'chat.safety.none': 'The number appears after the first message.',
+  'chat.safety.qr': 'The safety number as a QR code, for the other person’s phone to scan',
+  'chat.safety.compareLabel': 'The other person’s code or digits (scanned, pasted or typed)',
+  'chat.safety.compare': 'Compare',
+  'chat.safety.same': 'The numbers match: nobody is in between.',
+  'chat.safety.different':
+    'The numbers DO NOT match. Someone may be listening in, or the other person changed phones. Do not write anything sensitive; check with them another way, or report the conversation.',
+  'chat.safety.unreadable':
+    'This is not a safety number. Paste the other person’s code or type their 60 digits.',
   // The moderator's screens (client/src/ui/moderation).
   'nav.moderate': 'Moderation',
   'nav.vetting': 'Vetting volunteers',
