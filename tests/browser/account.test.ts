@@ -52,6 +52,8 @@ describe.skipIf(!hasChromium)(
           await page.getByRole('button', { name: 'Back' }).click();
 
           const account = await registerWithGeneratedPassphrase(page, freshHandle('web'));
+          // The QR is drawn once its encoder has loaded (lazily): wait for it, then count.
+          await page.locator('svg.qr path').waitFor();
           expect(await page.locator('svg.qr path').count()).toBe(1);
           await expectAccessible(page, 'kit');
           await screenshot(page, 'kit-en-phone');
@@ -104,6 +106,54 @@ describe.skipIf(!hasChromium)(
           await page.getByRole('button', { name: 'Назад' }).click();
           await page.getByRole('button', { name: 'Войти' }).click();
           await screenshot(page, 'login-ru-phone');
+          role.expectClean();
+        } finally {
+          await role.context.close();
+        }
+      },
+    );
+
+    it(
+      'changes the passphrase: a wrong current one is refused in words, then the new one logs in and the old one does not',
+      { timeout: BROWSER_FLOW_TIMEOUT_MS },
+      async () => {
+        const role = await newRoleContext(browser);
+        try {
+          const { page } = role;
+          await openInEnglish(page, server.url);
+          const account = await registerWithGeneratedPassphrase(page, freshHandle('change'));
+          await confirmKitSaved(page, account.handle);
+          await page.getByRole('button', { name: 'Settings' }).click();
+          await page.getByRole('button', { name: 'Change the passphrase' }).click();
+          await page.getByRole('heading', { name: 'Change the passphrase' }).waitFor();
+          await expectAccessible(page, 'passphrase');
+          await screenshot(page, 'passphrase-en-phone');
+          const next = (await page.getByTestId('generated-passphrase').textContent()) ?? '';
+          expect(next.split(' ')).toHaveLength(6);
+          await page.getByLabel('I have written the new passphrase down').check();
+
+          await page.getByLabel('Your passphrase now').fill(`${account.passphrase}x`);
+          await page.getByRole('button', { name: 'Change it' }).click();
+          await page.getByRole('alert').filter({ hasText: 'passphrase does not match' }).waitFor();
+          expect(await page.locator('[data-passphrase-changed]').count()).toBe(0);
+
+          await page.getByLabel('Your passphrase now').fill(account.passphrase);
+          await page.getByRole('button', { name: 'Change it' }).click();
+          await page.locator('[data-passphrase-changed="0"]').waitFor({ timeout: 60_000 });
+
+          await page.getByRole('button', { name: 'Back' }).click();
+          await page.getByRole('button', { name: 'Log out', exact: true }).click();
+          await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+          await page.getByRole('button', { name: 'Log in' }).click();
+          await page.getByLabel('Name', { exact: true }).fill(account.handle);
+          await page.getByLabel('Passphrase', { exact: true }).fill(account.passphrase);
+          await page.getByRole('button', { name: 'Log in' }).click();
+          await page
+            .getByRole('alert')
+            .filter({ hasText: 'passphrase does not match' })
+            .waitFor({ timeout: 60_000 });
+          await page.getByRole('button', { name: 'Back' }).click();
+          await logIn(page, { handle: account.handle, passphrase: next });
           role.expectClean();
         } finally {
           await role.context.close();

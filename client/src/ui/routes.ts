@@ -8,6 +8,7 @@ import { KitScreen } from './screens/kit-screen.js';
 import { LanguageScreen } from './screens/language-screen.js';
 import { LoginScreen } from './screens/login-screen.js';
 import { RegisterScreen } from './screens/register-screen.js';
+import { PassphraseScreen } from './screens/passphrase-screen.js';
 import { SettingsScreen } from './screens/settings-screen.js';
 import { WelcomeScreen } from './screens/welcome-screen.js';
 import { ContactScreen } from './contact/contact-screen.js';
@@ -35,6 +36,7 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   home: { screen: HomeScreen, signedIn: true },
   devices: { screen: DevicesScreen, signedIn: true },
   settings: { screen: SettingsScreen, signedIn: true },
+  passphrase: { screen: PassphraseScreen, signedIn: true },
   contact: { screen: ContactScreen, signedIn: true },
   ask: { screen: RequestFormScreen, signedIn: true },
   volunteer: { screen: VolunteerScreen, signedIn: true },

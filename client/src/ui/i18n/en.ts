@@ -81,6 +81,16 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'settings.kit': 'Show the recovery kit',
   'settings.logout': 'Log out',
   'settings.logoutEverywhere': 'Log out everywhere',
+  'settings.passphrase': 'Change the passphrase',
+  'passphrase.title': 'Change the passphrase',
+  'passphrase.current': 'Your passphrase now',
+  'passphrase.next': 'The new passphrase',
+  'passphrase.rotate': 'Also make a new recovery kit (the old one stops working)',
+  'passphrase.written': 'I have written the new passphrase down where only I can find it',
+  'passphrase.otherDevices':
+    'Your other devices will be logged out; each logs in once with the previous passphrase, then the new one works there too.',
+  'passphrase.submit': 'Change it',
+  'passphrase.changed': 'The passphrase is changed. Other devices logged out: {count}.',
   'settings.confirmEverywhere':
     'Log out on every device? Wherever the account is open, you will have to log in again.',
 

@@ -84,6 +84,16 @@ export const ru = {
   'settings.kit': 'Показать ключ восстановления',
   'settings.logout': 'Выйти',
   'settings.logoutEverywhere': 'Выйти на всех устройствах',
+  'settings.passphrase': 'Сменить пароль',
+  'passphrase.title': 'Смена пароля',
+  'passphrase.current': 'Ваш нынешний пароль',
+  'passphrase.next': 'Новый пароль',
+  'passphrase.rotate': 'Заодно сделать новый набор для восстановления (старый перестанет работать)',
+  'passphrase.written': 'Я записал(а) новый пароль там, где найду его только я',
+  'passphrase.otherDevices':
+    'Другие ваши устройства выйдут из аккаунта; на каждом нужно один раз войти с прежним паролем, после этого там заработает и новый.',
+  'passphrase.submit': 'Сменить',
+  'passphrase.changed': 'Пароль сменён. Вышли из аккаунта других устройств: {count}.',
   'settings.confirmEverywhere':
     'Выйти на всех устройствах? Везде, где открыт аккаунт, понадобится войти снова.',
 

@@ -1,5 +1,5 @@
-// The account's settings: the recovery kit again, log out, log out everywhere. (Changing the
-// passphrase comes when the core supports it.)
+// The account's settings: the recovery kit again, changing the passphrase, log out, log out
+// everywhere.
 import { BackButton } from '../components/back-button.js';
 import { BusyMessage } from '../components/busy-message.js';
 import { ErrorMessage } from '../components/error-message.js';
@@ -20,6 +20,9 @@ export function SettingsScreen() {
       <div class="choices column">
         <button type="button" onClick={() => navigate('kit')}>
           {t('settings.kit')}
+        </button>
+        <button type="button" onClick={() => navigate('passphrase')}>
+          {t('settings.passphrase')}
         </button>
         <button
           type="button"
