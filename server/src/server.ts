@@ -187,7 +187,10 @@ export function createKolokolServer(deps: {
     sessions,
     ...(deps.shared === undefined
       ? {}
-      : { sharedLimits: { limiters: deps.shared.limiters, keyKey: deps.shared.limitKeyKey } }),
+      : {
+          sharedLimits: { limiters: deps.shared.limiters, keyKey: deps.shared.limitKeyKey },
+          shared: deps.shared,
+        }),
   });
   const http = createServer(
     {

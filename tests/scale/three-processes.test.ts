@@ -488,11 +488,15 @@ describeWithRedis('three server processes sharing Redis and one SQLite file', ()
     servers[2] = await startServerProcess(processEnv());
   });
 
-  it('fails closed while Redis is down (UNAVAILABLE, nothing admitted) and recovers when it returns', async () => {
+  it('fails closed while Redis is down (UNAVAILABLE, nothing admitted, /readyz 503) and recovers when it returns', async () => {
     const who = await registerAndLogin(urlOf(0), 'redisdown');
     const before = await open(who, 1);
     if (!isSocket(before)) throw new Error(`refused: ${before.code}`);
+    const ready = async () => (await fetch(`${urlOf(1)}/readyz`)).status;
+    expect(await ready()).toBe(200);
     await redis.stop();
+    // Not ready: a load balancer sends nobody to a process that cannot count limits.
+    expect(await ready()).toBe(503);
     // A new socket needs the shared slot count: refused, typed, while Redis is away...
     const refused = await open(who, 1);
     expect(isSocket(refused) ? 'connected' : refused.code).toBe('UNAVAILABLE');
@@ -509,6 +513,7 @@ describeWithRedis('three server processes sharing Redis and one SQLite file', ()
         { timeout: 15_000, interval: 250 },
       )
       .toBe('OK');
+    expect(await ready()).toBe(200);
     const after = await open(who, 2);
     expect(isSocket(after) ? 'connected' : after.code).toBe('connected');
     if (isSocket(after)) after.close();

@@ -45,6 +45,8 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Limiters and the key their keys are hashed under, shared by several processes (Redis). */
   readonly sharedLimits?: { readonly limiters: LimiterFactory; readonly keyKey: Uint8Array };
+  /** What several processes share (Redis), checked by /readyz with the store. */
+  readonly shared?: { ping(): Promise<void> };
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -79,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   authenticator.use(new BearerStrategy(deps.sessions));
   app.use(authenticator.initialize());
 
-  app.use(healthRoutes(deps.store));
+  app.use(healthRoutes(deps.store, deps.shared));
   app.use(
     '/auth',
     // inflate: false refuses any Content-Encoding before reading: bodies are small, and

@@ -56,6 +56,11 @@ export async function redisSharedState(options: {
         onlyPlaintext: true,
       }),
       limitKeyKey,
+      async ping() {
+        // The limits connection fails at once while Redis is away (no offline queue), so a
+        // process that cannot count limits says it is not ready.
+        await redis.limits.ping();
+      },
       async close() {
         slots.stop();
         await redis.close();

@@ -32,6 +32,8 @@ export interface SharedState {
    * process in memory, one per deployment in Redis so that every process counts the same key.
    */
   readonly limitKeyKey: Uint8Array;
+  /** Resolves when what is shared answers (Redis's PING); used by /readyz beside the store's. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,6 +47,7 @@ export function memorySharedState(): SharedState {
     budgets: undefined,
     adapter: undefined,
     limitKeyKey: new Uint8Array(randomBytes(32)),
+    ping: () => Promise.resolve(),
     close: () => Promise.resolve(),
   };
 }
