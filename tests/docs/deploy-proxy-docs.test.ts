@@ -14,7 +14,11 @@ import { PING_INTERVAL_MS, PING_TIMEOUT_MS } from '../../server/src/realtime/lim
 import { REPO_ROOT } from '../support/process.js';
 
 const doc = await readFile(path.join(REPO_ROOT, 'docs', 'deploy.md'), 'utf8');
-const site = /```nginx\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+// The site file, by its first line: deploy.md also has a short `location` block for sub-paths.
+const site =
+  [...doc.matchAll(/```nginx\n([\s\S]*?)```/g)]
+    .map((block) => block[1] ?? '')
+    .find((block) => block.startsWith('# /etc/nginx/conf.d/kolokol.conf')) ?? '';
 const torrc = /```torrc\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
 
 /** Whether `command --version`-like `args` runs here; without the tool the check says it skipped. */
