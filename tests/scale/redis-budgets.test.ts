@@ -7,18 +7,16 @@ import { AppError } from '../../server/src/errors.js';
 import { createLogger } from '../../server/src/logger.js';
 import { redisBudgets } from '../../server/src/scale/redis-budgets.js';
 import { openRedis, type RedisConnections } from '../../server/src/scale/redis-connection.js';
-import { REDIS_MISSING, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import {
+  REDIS_MISSING,
+  redisSuite,
+  startRedisServer,
+  type RedisServer,
+} from '../support/redis-server.js';
 
 const PREFIX = 'test-budgets:';
 
-const missing = REDIS_MISSING;
-if (missing !== undefined) {
-  describe('the domain budgets in Redis', () => {
-    it.skip(missing, () => undefined);
-  });
-}
-
-(missing === undefined ? describe : describe.skip)('the domain budgets in Redis', () => {
+describe.skipIf(REDIS_MISSING !== undefined)(redisSuite('the domain budgets in Redis'), () => {
   let redis: RedisServer;
   const connections: RedisConnections[] = [];
   beforeAll(async () => {

@@ -8,19 +8,17 @@ import { openRedis, type RedisConnections } from '../../server/src/scale/redis-c
 import { RedisEventWindows } from '../../server/src/scale/redis-event-windows.js';
 import { redisLimiters } from '../../server/src/scale/redis-limiters.js';
 import { RedisSocketSlots } from '../../server/src/scale/redis-socket-slots.js';
-import { REDIS_MISSING, startRedisServer, type RedisServer } from '../support/redis-server.js';
+import {
+  REDIS_MISSING,
+  redisSuite,
+  startRedisServer,
+  type RedisServer,
+} from '../support/redis-server.js';
 
 const PREFIX = 'test-state:';
 const LIMITS = { perSession: 3, perAccount: 5, windowMs: 1000 };
 
-const missing = REDIS_MISSING;
-if (missing !== undefined) {
-  describe('Redis shared state', () => {
-    it.skip(missing, () => undefined);
-  });
-}
-
-(missing === undefined ? describe : describe.skip)('Redis shared state', () => {
+describe.skipIf(REDIS_MISSING !== undefined)(redisSuite('Redis shared state'), () => {
   let redis: RedisServer;
   const connections: RedisConnections[] = [];
   beforeAll(async () => {

@@ -14,6 +14,11 @@ export const REDIS_MISSING = existsSync(REDIS_SERVER)
   ? undefined
   : `${REDIS_SERVER} is not installed (apt-get install redis-server): the Redis tests are skipped`;
 
+/** A Redis suite's name, carrying the reason when it is skipped (`describe.skipIf(REDIS_MISSING …)`). */
+export function redisSuite(name: string): string {
+  return REDIS_MISSING === undefined ? name : `${name} (skipped: ${REDIS_MISSING})`;
+}
+
 export interface RedisServer {
   readonly url: string;
   readonly port: number;
