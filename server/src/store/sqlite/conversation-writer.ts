@@ -44,9 +44,8 @@ interface Waiting {
 
 /** Where requests wait for the next post: the writes of one event-loop turn go in one message. */
 interface Outgoing {
-  /** The request, given where in the batch's buffer its first body will be. */
-  readonly request: (bodiesAt: number) => WriteRequest;
-  readonly bodies: readonly Uint8Array[];
+  request: WriteRequest;
+  bodies: readonly Uint8Array[];
 }
 
 /**
@@ -119,20 +118,22 @@ export function createConversationWriter(file: string): ConversationWriter {
     const bytes = new ArrayBuffer(total);
     const view = new Uint8Array(bytes);
     let offset = 0;
-    const writes = batch.map(({ request, bodies }) => {
-      const written = request(offset);
+    for (const { bodies } of batch) {
       for (const body of bodies) {
         view.set(body, offset);
         offset += body.length;
       }
-      return written;
-    });
-    const message: ToWriter = { kind: 'writes', writes, bytes };
+    }
+    const message: ToWriter = {
+      kind: 'writes',
+      writes: batch.map((entry) => entry.request),
+      bytes,
+    };
     thread().postMessage(message, [bytes]);
   };
 
   const submit = (
-    request: (id: number, bodiesAt: number) => WriteRequest,
+    request: (id: number) => WriteRequest,
     bodies: readonly Uint8Array[],
   ): Promise<WriteValue> => {
     if (failure !== undefined) return Promise.reject(failure);
@@ -140,15 +141,21 @@ export function createConversationWriter(file: string): ConversationWriter {
     const id = nextId;
     nextId += 1;
     if (outgoing.length === 0) setImmediate(flush);
-    outgoing.push({ request: (bodiesAt) => request(id, bodiesAt), bodies });
+    outgoing.push({ request: request(id), bodies });
     thread().ref();
     return new Promise((resolve, reject) => waiting.set(id, { resolve, reject }));
   };
 
   return {
     append(message, caps) {
+      let offset = 0;
+      const envelopes = message.envelopes.map((envelope) => {
+        const at = { deviceId: envelope.deviceId, offset, length: envelope.body.length };
+        offset += envelope.body.length;
+        return at;
+      });
       return submit(
-        (id, bodiesAt) => ({
+        (id) => ({
           id,
           kind: 'append',
           conversationId: message.conversationId,
@@ -156,16 +163,7 @@ export function createConversationWriter(file: string): ConversationWriter {
           senderDeviceId: message.senderDeviceId,
           clientId: message.clientId,
           sentAt: message.sentAt,
-          // Each envelope's bytes follow the one before it in the batch's buffer.
-          envelopes: message.envelopes.map((envelope) => {
-            const at = {
-              deviceId: envelope.deviceId,
-              offset: bodiesAt,
-              length: envelope.body.length,
-            };
-            bodiesAt += envelope.body.length;
-            return at;
-          }),
+          envelopes,
           caps: { envelopes: caps.envelopes, bytes: caps.bytes },
         }),
         message.envelopes.map((envelope) => envelope.body),
