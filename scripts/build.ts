@@ -11,8 +11,6 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY_POINTS = {
   main: 'server/src/main.ts',
   admin: 'server/src/cli/admin.ts',
-  // Started by the store as a worker thread beside the bundle (conversation-writer.ts).
-  'conversation-writer-thread': 'server/src/store/sqlite/conversation-writer-thread.ts',
 };
 
 /**
@@ -43,7 +41,7 @@ const clientDirFromBundle = path
   .split(path.sep)
   .join('/');
 
-// Writes <outdir>/main.js, <outdir>/admin.js and the conversation writer's thread, each with a source map. Warnings and errors go
+// Writes <outdir>/main.js and <outdir>/admin.js, each with a source map. Warnings and errors go
 // to stderr (tests/server/compiled-start.test.ts expects none); an error fails the command.
 await build({
   absWorkingDir: REPO_ROOT,

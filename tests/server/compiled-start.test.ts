@@ -12,11 +12,7 @@ import {
   spawnCaptured,
   startProcess,
 } from '../support/process.js';
-import { newId } from '../../server/src/domain/secrets.js';
-import { envelopeBody } from '../support/conversations.js';
-import { addDevice } from '../support/keys.js';
 import { startTestServer } from '../support/server.js';
-import { enrolModeratorsInStore, registerEnrolled } from '../support/server-process.js';
 
 interface Manifest {
   scripts?: Record<string, string>;
@@ -70,7 +66,7 @@ describe('npm run build', () => {
       for (const name of Object.keys((await readManifest(dir)).dependencies ?? {}))
         allowed.add(name);
     }
-    for (const entry of ['main', 'admin', 'conversation-writer-thread']) {
+    for (const entry of ['main', 'admin']) {
       const code = await readFile(path.join(outdir, `${entry}.js`), 'utf8');
       expect((await stat(path.join(outdir, `${entry}.js.map`))).isFile()).toBe(true);
       const specifiers = [
@@ -136,30 +132,6 @@ describe('node on the build', () => {
       expect(await call(socket, 'session.whoami', {})).toMatchObject({
         ok: true,
         data: { handle: account.handle },
-      });
-
-      // A message stored by the conversation writer's thread, which runs from the build's own file.
-      const [moderator] = await enrolModeratorsInStore(dataDir, 1);
-      const staff = await addDevice(url, await registerEnrolled(url, moderator!));
-      const peer = await addDevice(url, await registerAndLogin(url, 'compiled'));
-      const opened = await call(staff.socket, 'conversations.open', { peer: peer.accountId });
-      if (!opened.ok) throw new Error(`conversations.open failed: ${opened.error.code}`);
-      const conversation = opened.data.conversation.id;
-      const delivered = new Promise<{ seq: number }>((resolve) =>
-        peer.socket.once('conversations.message', resolve),
-      );
-      const body = envelopeBody();
-      expect(
-        await call(staff.socket, 'conversations.send', {
-          conversation,
-          clientId: newId(),
-          envelopes: [{ device: peer.deviceId, body }],
-        }),
-      ).toMatchObject({ ok: true, data: { seq: 1 } });
-      expect(await delivered).toMatchObject({ seq: 1, body });
-      expect(await call(peer.socket, 'conversations.ack', { conversation, seq: 1 })).toEqual({
-        ok: true,
-        data: { ackedSeq: 1 },
       });
 
       const admin = await spawnCaptured(

@@ -2,8 +2,7 @@
 // one conversation read its row, the devices and the backlog once and write `last_seq` and the
 // pending counters once (docs/relay.md) — and still get a gapless sequence, refuse what passes
 // the backlog caps counting the batch's own sends, and an acknowledgement in the same batch sees
-// the sends before it. For the in-memory store (the group commit on the event loop) and the file
-// store (the conversation writer's thread).
+// the sends before it. For the in-memory store and the file store.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +44,7 @@ async function conversationIn(store: Store) {
 
 describe.each([
   ['in memory', () => ({ file: ':memory:' })],
-  [
-    'on a file, through the writer thread',
-    () => ({ file: join(directory, `${unique('b')}.sqlite`) }),
-  ],
+  ['on a file', () => ({ file: join(directory, `${unique('b')}.sqlite`) })],
 ])('batched sends to one conversation, %s', (_name, options) => {
   it('number the batch gaplessly, refuse past the caps counting the batch, and store the counters once', async () => {
     const { file } = options();

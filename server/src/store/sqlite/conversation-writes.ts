@@ -1,9 +1,7 @@
 // The two writes of the relay's hot path, on one SQLite connection: appending a message (with
 // its envelopes) and applying a device's acknowledgement. Each is a function of the database
-// alone, run inside a group-commit batch (group-commit.ts) — on the event loop's connection for
-// an in-memory store, on the conversation writer's own connection in a worker thread for a file
-// (conversation-writer.ts). Refusals are return values, never exceptions: no client input can
-// make a write throw.
+// alone, run inside a group-commit batch (group-commit.ts). Refusals are return values, never
+// exceptions: no client input can make a write throw.
 //
 // Nothing is cached between transactions: every check a send makes is read inside the transaction
 // that stores it (docs/relay.md, "What one send does"). Within one, the sends of a batch to the

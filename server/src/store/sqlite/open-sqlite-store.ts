@@ -10,7 +10,6 @@ import { createSqliteAuditStore } from './audit.js';
 import { createSqliteCertificateStore } from './certificates.js';
 import { createSqliteChallengeStore } from './challenges.js';
 import { createSqliteConversationStore } from './conversations.js';
-import { createConversationWriter } from './conversation-writer.js';
 import { createSqliteDeviceStore } from './devices.js';
 import { createSqliteEnrolmentStore } from './enrolments.js';
 import { createSqliteEnvelopePrekeyStore } from './envelope-prekeys.js';
@@ -25,14 +24,14 @@ import { createSqliteRequestStore } from './requests.js';
 import { createSqliteSessionStore } from './sessions.js';
 import { createSqliteVettingStore } from './vetting.js';
 import { createWalScrubber } from './wal-scrubber.js';
-import { configureConnection, SQLITE_BUSY_TIMEOUT_MS } from './connection.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file (created, with its directory, if missing) or ':memory:'. */
   readonly file: string;
 }
 
-export { SQLITE_BUSY_TIMEOUT_MS };
+/** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 
 const IN_MEMORY = ':memory:';
 
@@ -51,6 +50,34 @@ async function createPrivateFile(file: string): Promise<void> {
       throw error;
     }
   }
+}
+
+function configure(db: Database.Database, onDisk: boolean): void {
+  // WAL lets readers proceed while the server writes and lets the admin CLI share the file.
+  if (onDisk) {
+    const mode: unknown = db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') {
+      // Network file systems may refuse WAL; running in another mode would change the
+      // concurrency the adapters rely on, so stop with a clear reason instead.
+      throw new Error(`store: could not enable WAL journal mode (got ${String(mode)})`);
+    }
+  }
+  // NORMAL, not FULL: in WAL mode NORMAL never corrupts the file and a process crash loses no
+  // committed transaction (the design's "no loss across a server crash"); only a power cut or
+  // kernel panic may roll back the last commits. FULL would put an fsync in every message's
+  // path, against the relay throughput target. The few writes that must survive a power cut
+  // run under FULL one by one (see `durably` below).
+  db.pragma('synchronous = NORMAL');
+  // The admin CLI opens the same file from another process; wait for its lock, don't fail.
+  db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  db.pragma('foreign_keys = ON');
+  // Deleted rows (consumed prekeys, purged sessions, acknowledged ciphertext) are overwritten
+  // with zeros in their pages and in freed pages (ON, not FAST, which leaves freed pages), so a
+  // seized database file does not yield them. That covers the database file only: the -wal file
+  // keeps what was written until a checkpoint empties it, which the WAL scrubber does.
+  db.pragma('secure_delete = ON');
+  // The schema holds no triggers or views that need functions; refuse any a tampered file adds.
+  db.pragma('trusted_schema = OFF');
 }
 
 /**
@@ -80,7 +107,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   const db = new Database(options.file);
   const scrubber = onDisk ? createWalScrubber(db, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS }) : null;
   try {
-    configureConnection(db, onDisk);
+    configure(db, onDisk);
     applyMigrations(db);
     // A crash may have left deleted rows in the log: scrub before serving anything.
     if (scrubber !== null && !scrubber.scrubNow()) scrubber.request();
@@ -90,23 +117,13 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     throw error;
   }
 
-  // The relay's sends and acknowledgements run on a connection of their own in a worker thread
-  // (conversation-writer.ts); an in-memory database has no second connection, so there they run
-  // here, under the conversation store's own group commit.
-  const writer = onDisk ? createConversationWriter(options.file) : null;
-  /** Scrubs the log on this connection and, when it runs, the writer's. */
-  const requestScrub = (): void => {
-    scrubber?.request();
-    writer?.requestScrub();
-  };
-
   /**
    * Resolves like `deletion`, after asking for the deleted rows to be scrubbed from the log —
    * unless it plainly deleted nothing (0 rows, false, nothing found), which needs no checkpoint.
    */
   const scrubbed = <T>(deletion: Promise<T>): Promise<T> =>
     deletion.then((result) => {
-      if (result !== 0 && result !== false && result !== undefined) requestScrub();
+      if (result !== 0 && result !== false && result !== undefined) scrubber?.request();
       return result;
     });
 
@@ -181,7 +198,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
       // A replaced offer's sealed note goes with it.
       putOffer: (offer) =>
         offers.putOffer(offer).then((kind) => {
-          if (kind === 'replaced') requestScrub();
+          if (kind === 'replaced') scrubber?.request();
           return kind;
         }),
     },
@@ -194,7 +211,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
         scrubbed(durably(db, () => requests.transitionRequest(id, change))),
       expireRequests: (options) =>
         requests.expireRequests(options).then((expired) => {
-          if (expired.length > 0) requestScrub();
+          if (expired.length > 0) scrubber?.request();
           return expired;
         }),
       purgeRequests: (states, before) => scrubbed(requests.purgeRequests(states, before)),
@@ -202,19 +219,14 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     conversations: {
       ...conversations,
       // Acknowledged and expired ciphertext leaves the log too (docs/protocol.md, "Conversations").
-      // On a file, the writer's thread scrubs what its acknowledgements deleted.
-      appendMessage: (message, caps) =>
-        writer === null ? conversations.appendMessage(message, caps) : writer.append(message, caps),
       acknowledge: (id, device, seq) =>
-        writer === null
-          ? conversations.acknowledge(id, device, seq).then((result) => {
-              if (result.kind === 'acked' && result.deleted > 0) requestScrub();
-              return result;
-            })
-          : writer.acknowledge(id, device, seq),
+        conversations.acknowledge(id, device, seq).then((result) => {
+          if (result.kind === 'acked' && result.deleted > 0) scrubber?.request();
+          return result;
+        }),
       purgeExpired: (now) =>
         conversations.purgeExpired(now).then((purged) => {
-          if (purged.messages > 0 || purged.conversations > 0) requestScrub();
+          if (purged.messages > 0 || purged.conversations > 0) scrubber?.request();
           return purged;
         }),
     },
@@ -229,7 +241,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
           (change.request.dropDetails || change.request.details !== undefined);
         return rewrites
           ? write.then((outcome) => {
-              if (outcome.kind === 'applied') requestScrub();
+              if (outcome.kind === 'applied') scrubber?.request();
               return outcome;
             })
           : write;
@@ -246,15 +258,12 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     },
     ping() {
       return settle(() => {
-        writer?.check();
         if (ping.get()?.ok !== 1) {
           throw new Error('store: ping failed');
         }
       });
     },
-    async close() {
-      // The writer first: it finishes what it was sent, scrubs and closes its connection.
-      await writer?.close();
+    close() {
       return settle(() => {
         // Idempotent, so shutdown paths may close without tracking who closed first.
         if (db.open) {
