@@ -188,3 +188,62 @@ describe('group commit', () => {
     db.close();
   });
 });
+
+describe('group commit batch hooks', () => {
+  /**
+   * Each write adds to a total kept in memory; `finish` stores it once per transaction, as the
+   * conversation writes store `last_seq` and the pending counters once per batch.
+   */
+  function summing(db: Database.Database) {
+    db.exec('CREATE TABLE t (v INTEGER PRIMARY KEY); CREATE TABLE total (n INTEGER NOT NULL)');
+    db.exec('INSERT INTO total (n) VALUES (0)');
+    const insert = db.prepare<[number]>('INSERT INTO t (v) VALUES (?)');
+    const add = db.prepare<[number]>('UPDATE total SET n = n + ?');
+    let kept = 0;
+    const finishes: number[] = [];
+    const group = createGroupCommit(db, {
+      start: () => (kept = 0),
+      finish: () => {
+        finishes.push(kept);
+        add.run(kept);
+        kept = 0;
+      },
+    });
+    const write =
+      (v: number, fail = false) =>
+      () => {
+        insert.run(v);
+        kept += v;
+        if (fail) throw new Error('refused');
+        return v;
+      };
+    const total = () => db.prepare('SELECT n FROM total').pluck().get() as number;
+    return { group, write, total, finishes };
+  }
+
+  it('runs finish once before the commit of a batch that does not fail', async () => {
+    const db = new Database(':memory:');
+    const { group, write, total, finishes } = summing(db);
+    expect(await Promise.all([1, 2, 3].map((v) => group.submit(write(v))))).toEqual([1, 2, 3]);
+    expect(finishes).toEqual([6]);
+    expect(total()).toBe(6);
+    db.close();
+  });
+
+  it('on the slow path, finishes each write inside its own savepoint: a failed write takes what it kept with it', async () => {
+    const db = new Database(':memory:');
+    const { group, write, total, finishes } = summing(db);
+    const results = await Promise.allSettled([
+      group.submit(write(1)),
+      group.submit(write(2, true)),
+      group.submit(write(4)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // The first run stopped at 2 (no finish: rolled back whole, what it kept dropped by the next
+    // start); the second finished 1 and 4 each in its savepoint; 2 failed before its finish.
+    expect(finishes).toEqual([1, 4]);
+    expect(total()).toBe(5);
+    expect(db.prepare('SELECT v FROM t ORDER BY v').pluck().all()).toEqual([1, 4]);
+    db.close();
+  });
+});

@@ -4,15 +4,12 @@
 // answered only after it committed.
 import type Database from 'better-sqlite3';
 import type {
-  AckResult,
-  AppendMessageResult,
-  BacklogCaps,
   ConversationEnvelopeRecord,
   ConversationRecord,
   ConversationStore,
-  NewConversationMessage,
 } from '../ports.js';
 import { settle, toPlainBytes } from './codec.js';
+import { createConversationWrites } from './conversation-writes.js';
 import { createGroupCommit } from './group-commit.js';
 
 export interface ConversationRow {
@@ -55,7 +52,8 @@ function ordered([a, b]: readonly [string, string]): [string, string] {
 }
 
 export function createSqliteConversationStore(db: Database.Database): ConversationStore {
-  const group = createGroupCommit(db);
+  const writes = createConversationWrites(db);
+  const group = createGroupCommit(db, writes.hooks);
   const byId = db.prepare<[string], ConversationRow>(
     `SELECT ${COLUMNS} FROM conversations WHERE id = ?`,
   );
@@ -93,40 +91,6 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
     `SELECT seq, sent_at FROM conversation_messages
      WHERE conversation_id = ? AND sender_id = ? AND client_id = ?`,
   );
-  const senderDevice = db.prepare<[string, string], { readonly found: 1 }>(
-    'SELECT 1 AS found FROM devices WHERE id = ? AND account_id = ?',
-  );
-  const devicesOf = db.prepare<[string], { readonly id: string }>(
-    'SELECT id FROM devices WHERE account_id = ?',
-  );
-  const pendingOf = db.prepare<
-    [string, string],
-    { readonly pending_envelopes: number; readonly pending_bytes: number }
-  >(
-    `SELECT pending_envelopes, pending_bytes FROM conversation_devices
-     WHERE conversation_id = ? AND device_id = ?`,
-  );
-  const advance = db.prepare<[number, string]>(
-    'UPDATE conversations SET last_seq = ? WHERE id = ?',
-  );
-  const insertMessage = db.prepare<[string, number, string, string, string, number]>(
-    `INSERT INTO conversation_messages
-       (conversation_id, seq, sender_id, sender_device_id, client_id, sent_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const insertEnvelope = db.prepare<
-    [string, number, string, string, string, number, number, Uint8Array]
-  >(
-    `INSERT INTO conversation_envelopes
-       (conversation_id, seq, device_id, sender_id, sender_device_id, sent_at, bytes, body)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const addPending = db.prepare<{ conversation: string; device: string; bytes: number }>(
-    `INSERT INTO conversation_devices (conversation_id, device_id, pending_envelopes, pending_bytes)
-     VALUES (:conversation, :device, 1, :bytes)
-     ON CONFLICT (conversation_id, device_id) DO UPDATE
-       SET pending_envelopes = pending_envelopes + 1, pending_bytes = pending_bytes + :bytes`,
-  );
   const envelopesFor = db.prepare<
     { conversation: string; device: string; after: number; sentAfter: number; limit: number },
     EnvelopeRow
@@ -136,32 +100,6 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
      WHERE device_id = :device AND conversation_id = :conversation AND seq > :after
        AND sent_at > :sentAfter
      ORDER BY seq LIMIT :limit`,
-  );
-  const ackedOf = db.prepare<[string, string], { readonly acked_seq: number }>(
-    'SELECT acked_seq FROM conversation_devices WHERE conversation_id = ? AND device_id = ?',
-  );
-  const pendingUpTo = db.prepare<
-    [string, string, number],
-    { readonly envelopes: number; readonly bytes: number }
-  >(
-    `SELECT count(*) AS envelopes, coalesce(sum(bytes), 0) AS bytes FROM conversation_envelopes
-     WHERE device_id = ? AND conversation_id = ? AND seq <= ?`,
-  );
-  const deleteUpTo = db.prepare<[string, string, number]>(
-    'DELETE FROM conversation_envelopes WHERE device_id = ? AND conversation_id = ? AND seq <= ?',
-  );
-  const setAcked = db.prepare<{
-    conversation: string;
-    device: string;
-    seq: number;
-    envelopes: number;
-    bytes: number;
-  }>(
-    `INSERT INTO conversation_devices (conversation_id, device_id, acked_seq)
-     VALUES (:conversation, :device, :seq)
-     ON CONFLICT (conversation_id, device_id) DO UPDATE
-       SET acked_seq = :seq, pending_envelopes = pending_envelopes - :envelopes,
-           pending_bytes = pending_bytes - :bytes`,
   );
   // Only messages older than the shortest timer of any conversation can have expired: that bound
   // lets the sent_at index skip the young ones instead of joining every message kept.
@@ -211,85 +149,6 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
       return { kind: 'created' as const, conversation: toConversation(row) };
     },
   );
-
-  /** One send, run inside a group-commit batch (its own savepoint). */
-  const appendOne = (message: NewConversationMessage, caps: BacklogCaps): AppendMessageResult => {
-    const earlier = sent.get(message.conversationId, message.senderId, message.clientId);
-    if (earlier !== undefined) {
-      return { kind: 'duplicate', seq: earlier.seq, sentAt: earlier.sent_at };
-    }
-    const conversation = byId.get(message.conversationId);
-    if (
-      conversation === undefined ||
-      (conversation.first_id !== message.senderId && conversation.second_id !== message.senderId)
-    ) {
-      return { kind: 'not-found' };
-    }
-    if (conversation.closed_at !== null) return { kind: 'closed' };
-    if (senderDevice.get(message.senderDeviceId, message.senderId) === undefined) {
-      return { kind: 'sender-removed' };
-    }
-    const peer =
-      conversation.first_id === message.senderId ? conversation.second_id : conversation.first_id;
-    const current = new Set(devicesOf.all(peer).map((row) => row.id));
-    const named = new Set(message.envelopes.map((envelope) => envelope.deviceId));
-    if (
-      named.size !== message.envelopes.length ||
-      named.size !== current.size ||
-      [...named].some((device) => !current.has(device))
-    ) {
-      return { kind: 'devices-changed' };
-    }
-    for (const envelope of message.envelopes) {
-      const held = pendingOf.get(message.conversationId, envelope.deviceId);
-      const envelopes = (held?.pending_envelopes ?? 0) + 1;
-      const bytes = (held?.pending_bytes ?? 0) + envelope.body.length;
-      if (envelopes > caps.envelopes || bytes > caps.bytes) return { kind: 'backlog-full' };
-    }
-    const seq = conversation.last_seq + 1;
-    advance.run(seq, message.conversationId);
-    insertMessage.run(
-      message.conversationId,
-      seq,
-      message.senderId,
-      message.senderDeviceId,
-      message.clientId,
-      message.sentAt,
-    );
-    for (const envelope of message.envelopes) {
-      const length = envelope.body.length;
-      insertEnvelope.run(
-        message.conversationId,
-        seq,
-        envelope.deviceId,
-        message.senderId,
-        message.senderDeviceId,
-        message.sentAt,
-        length,
-        envelope.body,
-      );
-      addPending.run({
-        conversation: message.conversationId,
-        device: envelope.deviceId,
-        bytes: length,
-      });
-    }
-    return { kind: 'created', seq, sentAt: message.sentAt };
-  };
-
-  /** One acknowledgement, run inside a group-commit batch (its own savepoint), like a send. */
-  const ackOne = (conversationId: string, deviceId: string, seq: number): AckResult => {
-    const conversation = byId.get(conversationId);
-    if (conversation === undefined || seq > conversation.last_seq) return { kind: 'no-such-seq' };
-    const acked = ackedOf.get(conversationId, deviceId)?.acked_seq ?? 0;
-    if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0 };
-    const pending = pendingUpTo.get(deviceId, conversationId, seq);
-    const envelopes = pending?.envelopes ?? 0;
-    const bytes = pending?.bytes ?? 0;
-    if (envelopes > 0) deleteUpTo.run(deviceId, conversationId, seq);
-    setAcked.run({ conversation: conversationId, device: deviceId, seq, envelopes, bytes });
-    return { kind: 'acked', ackedSeq: seq, deleted: envelopes };
-  };
 
   const purgeTx = db.transaction((now: number) => {
     const touched = expiredIn.all({ now }).map((row) => row.conversation_id);
@@ -353,7 +212,7 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
     },
 
     appendMessage(message, caps) {
-      return group.submit(() => appendOne(message, caps));
+      return group.submit(() => writes.append(message, caps));
     },
 
     findSent(conversationId, senderId, clientId) {
@@ -387,7 +246,7 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
 
     acknowledge(conversationId, deviceId, seq) {
       // Group-committed with the sends of the same turn: an ack costs no commit of its own.
-      return group.submit(() => ackOne(conversationId, deviceId, seq));
+      return group.submit(() => writes.acknowledge(conversationId, deviceId, seq));
     },
 
     purgeExpired(now) {

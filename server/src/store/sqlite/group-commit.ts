@@ -45,14 +45,40 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export function createGroupCommit(db: Database.Database): GroupCommit {
+/**
+ * What the writes of a batch may keep between them inside one transaction (conversation-writes.ts
+ * keeps each conversation's `last_seq` and each device's pending counters, written once).
+ * `start` runs as every transaction (and every savepoint of the slow path) begins: anything kept
+ * from one that rolled back is dropped. `finish` runs at the end of the transaction's writes,
+ * before the commit — on the slow path inside each write's own savepoint, so a write rolled back
+ * takes what it deferred with it.
+ */
+export interface BatchHooks {
+  start(): void;
+  finish(): void;
+}
+
+const NO_HOOKS: BatchHooks = { start: () => undefined, finish: () => undefined };
+
+export function createGroupCommit(
+  db: Database.Database,
+  hooks: BatchHooks = NO_HOOKS,
+): GroupCommit {
   const queue: Pending<unknown>[] = [];
 
   /** Every write straight in one transaction; throws if any write or the commit throws. */
-  const optimistic = db.transaction((batch: readonly Pending<unknown>[]) =>
-    batch.map((pending) => pending.run()),
-  );
-  const one = db.transaction((write: () => unknown) => write());
+  const optimistic = db.transaction((batch: readonly Pending<unknown>[]) => {
+    hooks.start();
+    const values = batch.map((pending) => pending.run());
+    hooks.finish();
+    return values;
+  });
+  const one = db.transaction((write: () => unknown) => {
+    hooks.start();
+    const value = write();
+    hooks.finish();
+    return value;
+  });
   /** Each write in its own savepoint (a nested transaction), rolled back alone if it throws. */
   const careful = db.transaction((batch: readonly Pending<unknown>[]) =>
     batch.map((pending): Outcome => {
