@@ -189,6 +189,8 @@ export interface Load {
   readonly senders: readonly (() => Promise<void>)[];
   /** The server process's CPU seconds so far. */
   cpu(): Promise<number>;
+  /** The server's process id, where there is one server process. */
+  readonly pid?: number;
   close(): Promise<void>;
 }
 
@@ -267,13 +269,14 @@ export function acknowledging(pair: Pair): { stop(): void; failure(): Error | un
   return { stop: () => clearInterval(timer), failure: () => failure };
 }
 
-export async function openRelay(): Promise<Load> {
+/** `extraEnv`: settings on top of the bench's (an A/B comparison of one setting, say). */
+export async function openRelay(extraEnv: Record<string, string> = {}): Promise<Load> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-bench-'));
   // SQLite under dir, or MongoDB when the run has MONGODB_URI (docs/deploy.md).
   const storeEnv = processStoreEnv(dir);
   const moderators = await enrolModeratorsInStore(dir, PAIRS, storeEnv);
   const server = await startServerProcess(
-    { ...storeEnv, KOLOKOL_MAX_CONNECTIONS: '10000', ...GENEROUS_RELAY_LIMITS },
+    { ...storeEnv, KOLOKOL_MAX_CONNECTIONS: '10000', ...GENEROUS_RELAY_LIMITS, ...extraEnv },
     0,
     process.env.BENCH_SERVER_NODE_ARGS?.split(' ') ?? [],
   );
@@ -308,6 +311,7 @@ export async function openRelay(): Promise<Load> {
       if (failed) throw failed;
     }),
     cpu: () => cpuSeconds(server.pid),
+    pid: server.pid,
     async close() {
       clearInterval(watch);
       for (const receiver of receivers) receiver.stop();

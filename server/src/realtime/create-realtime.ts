@@ -1,6 +1,7 @@
 // The socket.io server: typed by shared's event maps, JSON-only (binary packets refused before
 // they are decoded), websocket-only unless polling is allowed, with deliberate message size and
 // heartbeat limits, the Origin allowlist, handshake authentication and the one event router.
+import { coalesceWebsocketWrites } from './coalesce-writes.js';
 import type { Server as HttpServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Server } from 'socket.io';
@@ -89,6 +90,7 @@ export function createRealtime(
     // Delivery to sockets on other processes (Redis Streams); unset: this process only.
     ...(deps.shared?.adapter === undefined ? {} : { adapter: deps.shared.adapter }),
   });
+  coalesceWebsocketWrites(io);
   let closing = false;
   const transports = guardTransports(io, {
     allowPolling: config.allowPolling,

@@ -32,6 +32,21 @@ export interface SqliteStoreOptions {
 
 /** How long a statement waits for another process's write lock before failing with SQLITE_BUSY. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/**
+ * Pages SQLite keeps in this connection's memory, in KiB (a bound: it grows only as pages are
+ * read). SQLite's default, 2 MiB, is smaller than the pages the relay touches between two group
+ * commits (each conversation's index leaves, the backlog counters, the tail of the envelope
+ * table), so pages written a moment ago were read back from the file: about one `pread` a
+ * message under the relay benchmark, a third of one with 32 MiB (docs/relay.md, "SQLite settings").
+ */
+export const SQLITE_CACHE_KIB = 32 * 1024;
+/**
+ * Log pages after which a commit copies the log into the database file (SQLite's default: 1000).
+ * Each of those checkpoints syncs the file twice; under the relay's load the default ran one
+ * every few hundred messages. The WAL scrubber (wal-scrubber.ts) empties the log within a second
+ * of any delete anyway; this only bounds the log (32 MiB) when nothing is deleted for a while.
+ */
+export const SQLITE_WAL_AUTOCHECKPOINT_PAGES = 8192;
 
 const IN_MEMORY = ':memory:';
 
@@ -79,6 +94,8 @@ function configure(db: Database.Database, onDisk: boolean): void {
   db.pragma('secure_delete = ON');
   // The schema holds no triggers or views that need functions; refuse any a tampered file adds.
   db.pragma('trusted_schema = OFF');
+  db.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  db.pragma(`wal_autocheckpoint = ${SQLITE_WAL_AUTOCHECKPOINT_PAGES}`);
 }
 
 /**
