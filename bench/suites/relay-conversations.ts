@@ -20,7 +20,7 @@ import {
 } from '../../tests/support/client.js';
 import { envelopeBody } from '../../tests/support/conversations.js';
 import { addDevice, type TestDevice } from '../../tests/support/keys.js';
-import { REPO_ROOT } from '../../tests/support/process.js';
+import { REPO_ROOT, SERVER_NODE_OPTIONS } from '../../tests/support/process.js';
 import {
   dropProcessStore,
   enrolModeratorsInStore,
@@ -155,7 +155,8 @@ async function openLoop(
 async function startEchoProcess(): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(REPO_ROOT, 'bench/echo-server.ts')],
+    // The same Node options as the server's, so the two differ only in what they run.
+    [...SERVER_NODE_OPTIONS, '--import', 'tsx', path.join(REPO_ROOT, 'bench/echo-server.ts')],
     {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],

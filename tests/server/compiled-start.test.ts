@@ -9,6 +9,7 @@ import {
   cleanEnv,
   listeningPort,
   REPO_ROOT,
+  SERVER_NODE_OPTIONS,
   spawnCaptured,
   startProcess,
 } from '../support/process.js';
@@ -27,7 +28,7 @@ const readManifest = async (dir: string) =>
 const webClientPage = () => readFile(path.join(CLIENT_BUILD_DIR, 'index.html'), 'utf8');
 
 /** Node's options in `npm run start:prod`, so the test runs the output the way it documents. */
-const NODE_OPTIONS = ['--enable-source-maps'];
+const NODE_OPTIONS = ['--enable-source-maps', ...SERVER_NODE_OPTIONS];
 
 // The output lives inside the repository (under the git-ignored dist/), because the bundle finds
 // its npm packages the way a deployment does: in node_modules above it. A fresh directory per run
@@ -58,7 +59,9 @@ describe('npm run build', () => {
     expect(scripts?.build).toBe('tsx scripts/build.ts');
     expect(scripts?.['start:prod']).toBe(`node ${NODE_OPTIONS.join(' ')} dist/server/main.js`);
     // npm start builds the web client first when it is missing or stale (scripts/client-build.ts).
-    expect(scripts?.start).toBe('tsx scripts/client-build.ts && tsx server/src/main.ts');
+    expect(scripts?.start).toBe(
+      `tsx scripts/client-build.ts && tsx ${SERVER_NODE_OPTIONS.join(' ')} server/src/main.ts`,
+    );
   });
 
   it('writes JavaScript with source maps that imports only Node built-ins and production dependencies', async () => {

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { withPortLock } from '../support/port-lock.js';
-import { cleanEnv, REPO_ROOT, startProcess, waitForHttp } from '../support/process.js';
+import {
+  cleanEnv,
+  REPO_ROOT,
+  SERVER_NODE_OPTIONS,
+  startProcess,
+  waitForHttp,
+} from '../support/process.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -23,7 +29,9 @@ it('`npm start` is exactly the entry point these tests run', async () => {
     scripts: Record<string, string>;
   };
   // After building the web client when it is missing or stale (scripts/client-build.ts).
-  expect(manifest.scripts.start).toBe('tsx scripts/client-build.ts && tsx server/src/main.ts');
+  expect(manifest.scripts.start).toBe(
+    `tsx scripts/client-build.ts && tsx ${SERVER_NODE_OPTIONS.join(' ')} server/src/main.ts`,
+  );
 });
 
 it('starts with defaults, serves /healthz on 8080, creates ./data/kolokol.sqlite, stops on SIGTERM', async () => {

@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
+/**
+ * Node's options for the server in `npm start` and `npm run start:prod` (package.json; checked by
+ * tests/server/start.test.ts and compiled-start.test.ts): a 32 MiB young generation, so the relay's
+ * short-lived bodies and frames are collected in fewer scavenges (docs/relay.md, "Node").
+ */
+export const SERVER_NODE_OPTIONS = ['--max-semi-space-size=32'] as const;
+
 /** The environment of this process minus every Kolokol setting, so defaults apply. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

@@ -14,7 +14,7 @@ import { openMongoStore } from '../../server/src/store/mongo/open-mongo-store.js
 import { openSqliteStore } from '../../server/src/store/sqlite/open-sqlite-store.js';
 import { login, newTestAccount, register, type TestAccount } from './client.js';
 import { TEST_MONGODB_URI, dropDatabase, uriWithDatabase } from './mongo-store.js';
-import { cleanEnv, REPO_ROOT } from './process.js';
+import { cleanEnv, REPO_ROOT, SERVER_NODE_OPTIONS } from './process.js';
 
 export interface ServerProcess {
   readonly url: string;
@@ -54,7 +54,13 @@ export async function startServerProcess(
 ): Promise<ServerProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', path.join(REPO_ROOT, 'server/src/main.ts')],
+    [
+      ...nodeArgs,
+      ...SERVER_NODE_OPTIONS,
+      '--import',
+      'tsx',
+      path.join(REPO_ROOT, 'server/src/main.ts'),
+    ],
     {
       cwd: REPO_ROOT,
       env: cleanEnv({ KOLOKOL_LOG_LEVEL: 'info', ...env, PORT: String(port) }),
