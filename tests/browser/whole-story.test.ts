@@ -197,7 +197,9 @@ describe.skipIf(!hasChromium)(
           .getByText('One moderator approved already. A second approval is needed.')
           .waitFor({ timeout: LIVE_WAIT_MS });
         await photograph(m2, 'story-moderation-awaiting-second');
-        await c.getByText('A volunteer was found; a moderator is checking.').waitFor();
+        await c
+          .getByText('A volunteer was found; a moderator is checking.')
+          .waitFor({ timeout: LIVE_WAIT_MS });
         expect(await v.getByText('Nobody is waiting for your answer right now.').count()).toBe(1);
 
         // The second approval: the card leaves both queues; the volunteer is asked, by push.
@@ -244,6 +246,11 @@ describe.skipIf(!hasChromium)(
         await c.getByRole('button', { name: 'Devices' }).click();
         const before = await devicesShown(c);
         await openInEnglish(c2, url);
+        await c2.getByRole('button', { name: 'Log in' }).click();
+        await c2.getByLabel('This is a new device').check();
+        await c2.getByLabel('The 12 words', { exact: false }).waitFor();
+        await photograph(c2, 'story-add-device');
+        await c2.getByRole('button', { name: 'Back' }).click();
         await logIn(c2, asker);
         await c2.getByRole('button', { name: 'Devices' }).click();
         await expect.poll(async () => (await devicesShown(c2)).all.length).toBe(2);
@@ -334,6 +341,15 @@ describe.skipIf(!hasChromium)(
             'Хорошо, пишите отсюда.',
             'Теперь только ноутбук.',
           ]);
+        // The second device holds what was written from when it joined, each once: messages are
+        // encrypted to the peer's devices, so what came before stays on the device that had it.
+        expect(await shownMessages(c2)).toEqual([
+          'Вы на связи с двух устройств?',
+          'Да, пишу с ноутбука.',
+          'Я стёрла телефон.',
+          'Хорошо, пишите отсюда.',
+          'Теперь только ноутбук.',
+        ]);
 
         for (const role of Object.values(roles)) role.expectClean();
       } catch (error) {
