@@ -9,8 +9,9 @@
 // writes in it; then panic on the first device: its profile holds nothing, its session ends, and
 // the second device — which panic does not touch (docs/client.md, "Panic") — still talks and
 // removes the erased device from the account. Only the operator's steps, which have no screen
-// (enrolment codes, certificates, the revocation list), run in Node. Every screen visited passes
-// axe and is photographed in English and Russian at phone width.
+// (enrolment codes, certificates, the revocation list), run in Node. Each role's main screens
+// (and the neutral page after panic) pass axe and are photographed in English and Russian at phone
+// width (the account screens on their own: account.test.ts).
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecoveryWords } from '@kolokol/shared/crypto';
