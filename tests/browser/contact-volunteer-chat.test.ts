@@ -4,22 +4,28 @@
 // approves; the volunteer reads the details and accepts; the contact starts talking; messages go
 // both ways; a reload mid-conversation and a network drop lose nothing and duplicate nothing.
 // Every screen passes axe, and each is photographed in English and Russian at phone width.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM_MISSING,
-  expectAccessible,
   hasChromium,
   launchChromium,
   newRoleContext,
-  screenshot,
-  type RoleContext,
 } from '../support/browser.js';
 import { browserBoard } from '../support/browser-board.js';
 import { closeAllSockets } from '../support/client.js';
 import { matchingSettled, type Board } from '../support/matching.js';
 import { approve, publishRevocations, vet } from '../ui/support.js';
-import { confirmKitSaved, freshHandle, openInEnglish } from './flows.js';
+import {
+  join,
+  logIn,
+  openTheConversation,
+  photograph,
+  printScreens,
+  safetyDigits,
+  say,
+  shownMessages,
+} from './flows.js';
 
 /** The account's id and signing key as the server stores them (what the test's moderator trusts). */
 function account(board: Board, handle: string): { accountId: string; signingKey: Uint8Array } {
@@ -31,62 +37,6 @@ function account(board: Board, handle: string): { accountId: string; signingKey:
   const row = rows.find((entry) => entry.handle === handle);
   if (row === undefined) throw new Error('no such account');
   return { accountId: row.id, signingKey: new Uint8Array(row.signing_key.data) };
-}
-
-/** Screenshots of the screen as it is, in English and then in Russian, then back to English. */
-async function photograph(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, `${name} (en)`);
-  await screenshot(page, `${name}-en-phone`);
-  await page.getByLabel('Language').selectOption('ru');
-  await page.locator('html[lang="ru"]').waitFor();
-  await expectAccessible(page, `${name} (ru)`);
-  await screenshot(page, `${name}-ru-phone`);
-  await page.getByLabel('Язык').selectOption('en');
-  await page.locator('html[lang="en"]').waitFor();
-}
-
-/** The texts of the open conversation's messages, in order, as shown. */
-function shownMessages(page: Page): Promise<string[]> {
-  return page.locator('.messages .message-text').allTextContents();
-}
-
-/**
- * Argon2id runs in the browser at the user cost at registration and every login: on a shared
- * 2-core machine under load, one can take minutes. This bounds the wait for each.
- */
-const ARGON2_WAIT_MS = 240_000;
-
-async function joinAs(role: RoleContext, url: string, kind: 'I need help' | 'I want to help') {
-  await openInEnglish(role.page, url);
-  const page = role.page;
-  const handle = freshHandle('web');
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Name (a nickname)').fill(handle);
-  await page.getByLabel(kind).check();
-  const passphrase = (await page.getByTestId('generated-passphrase').textContent()) ?? '';
-  await page.getByLabel('I have written the passphrase down or learnt it').check();
-  await page.getByRole('button', { name: 'Create the account' }).click();
-  await page.getByRole('heading', { name: 'Recovery kit' }).waitFor({ timeout: ARGON2_WAIT_MS });
-  await confirmKitSaved(page, handle);
-  return { handle, passphrase };
-}
-
-/** From the welcome screen, on the device that registered: the passphrase alone. */
-async function logInAgain(page: Page, account: { handle: string; passphrase: string }) {
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByLabel('Name', { exact: true }).fill(account.handle);
-  await page.getByLabel('Passphrase', { exact: true }).fill(account.passphrase);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page
-    .getByRole('heading', { name: `Logged in as ${account.handle}` })
-    .waitFor({ timeout: ARGON2_WAIT_MS });
-}
-
-async function openTheConversation(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Conversations' }).click();
-  await page.getByRole('heading', { name: 'Conversations' }).waitFor();
-  await page.getByRole('button', { name: 'Conversation', exact: true }).first().click();
-  await page.getByRole('heading', { name: 'Conversation', exact: true }).waitFor();
 }
 
 describe.skipIf(!hasChromium)(
@@ -111,8 +61,8 @@ describe.skipIf(!hasChromium)(
       const volunteer = await newRoleContext(browser);
       try {
         const url = board.server.url;
-        const asker = await joinAs(contact, url, 'I need help');
-        const helper = await joinAs(volunteer, url, 'I want to help');
+        const asker = await join(contact.page, url, 'I need help');
+        const helper = await join(volunteer.page, url, 'I want to help');
         const v = volunteer.page;
         const c = contact.page;
 
@@ -179,10 +129,6 @@ describe.skipIf(!hasChromium)(
         await c.getByRole('button', { name: 'Start talking' }).click();
         await c.getByRole('heading', { name: 'Conversation', exact: true }).waitFor();
 
-        const say = async (page: Page, text: string) => {
-          await page.getByRole('textbox', { name: 'Message' }).fill(text);
-          await page.getByRole('button', { name: 'Send', exact: true }).click();
-        };
         await say(v, 'Здравствуйте, я юрист.');
         await c.getByText('Здравствуйте, я юрист.').waitFor();
         await say(c, 'Спасибо! Что мне делать?');
@@ -192,13 +138,8 @@ describe.skipIf(!hasChromium)(
 
         // Safety numbers: the same on both screens (digits and QR); the contact pastes the
         // volunteer's digits and is told they match, and a number one digit off is a loud mismatch.
-        await c.getByText('Safety number').click();
-        await v.getByText('Safety number').click();
-        const digitsOf = (page: Page) =>
-          page.locator('.safety-digits').getAttribute('data-digits') as Promise<string>;
-        const theirs = await digitsOf(v);
-        expect(theirs).toMatch(/^\d{60}$/);
-        expect(await digitsOf(c)).toBe(theirs);
+        const theirs = await safetyDigits(v);
+        expect(await safetyDigits(c)).toBe(theirs);
         await c.locator('.safety svg.qr path').waitFor();
         const field = c.getByLabel('The other person’s code or digits (scanned, pasted or typed)');
         await field.fill(theirs);
@@ -212,7 +153,7 @@ describe.skipIf(!hasChromium)(
 
         // A reload mid-conversation: log in again, the same thread, each message once.
         await c.reload();
-        await logInAgain(c, asker);
+        await logIn(c, asker);
         await openTheConversation(c);
         await expect
           .poll(() => shownMessages(c))
@@ -264,16 +205,7 @@ describe.skipIf(!hasChromium)(
         volunteer.expectClean();
       } catch (error) {
         // What each person saw when it failed, to read in the test's output (no secrets: test data).
-        for (const [who, role] of [
-          ['volunteer', volunteer],
-          ['contact', contact],
-        ] as const) {
-          const text = await role.page
-            .locator('body')
-            .innerText({ timeout: 5000 })
-            .catch(() => '');
-          console.log(`${who} saw:`, JSON.stringify(text), role.consoleErrors);
-        }
+        await printScreens({ volunteer, contact });
         throw error;
       } finally {
         await contact.context.close();

@@ -8,94 +8,23 @@
 // moderator screen passes axe and is photographed in English and Russian at phone width.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toBase64Url } from '@kolokol/shared';
-import { issueModeratorCertificate } from '@kolokol/shared/crypto';
 import type { KolokolClient } from '@kolokol/client/core';
 import { staff, type Staff } from '../support/audit.js';
 import {
   CHROMIUM_MISSING,
-  expectAccessible,
   hasChromium,
   launchChromium,
   newRoleContext,
-  screenshot,
-  type RoleContext,
 } from '../support/browser.js';
 import { browserBoard } from '../support/browser-board.js';
-import { call, closeAllSockets } from '../support/client.js';
+import { closeAllSockets } from '../support/client.js';
 import { freshLanguage, matchingSettled, type Board } from '../support/matching.js';
 import { offerInput } from '../support/requests.js';
 import { joined, publishRevocations } from '../ui/support.js';
-import { confirmKitSaved, freshHandle, openInEnglish } from './flows.js';
+import { enrolModerator, openModeration, photograph, vetHigh } from './flows.js';
 
-const DAY = 24 * 3600 * 1000;
-/** Argon2id in the page at registration: minutes on a loaded two-core machine. */
-const ARGON2_WAIT_MS = 240_000;
 /** A critical skill: its requests need two moderators' approvals, its volunteers two `high`s. */
 const CRITICAL = 'military.leaving-service' as const;
-
-/** Screenshots of the screen as it is, in English and then in Russian, then back to English. */
-async function photograph(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, `${name} (en)`);
-  await screenshot(page, `${name}-en-phone`);
-  await page.getByLabel('Language').selectOption('ru');
-  await page.locator('html[lang="ru"]').waitFor();
-  await expectAccessible(page, `${name} (ru)`);
-  await screenshot(page, `${name}-ru-phone`);
-  await page.getByLabel('Язык').selectOption('en');
-  await page.locator('html[lang="en"]').waitFor();
-}
-
-/**
- * The operator enrols `handle`; the person registers in the browser with the code; the operator
- * certifies the identity the account registered and an admin publishes the certificate.
- */
-async function enrolModerator(board: Board, admin: Staff, role: RoleContext): Promise<string> {
-  const handle = freshHandle('keeper');
-  const { code } = await board.server.server.services.accounts.enrol(handle, 'moderator');
-  const page = role.page;
-  await openInEnglish(page, board.server.url);
-  await page.getByRole('button', { name: 'Create an account' }).click();
-  await page.getByLabel('Name (a nickname)').fill(handle);
-  await page.getByLabel('I have a moderator code').check();
-  await page.getByLabel('The code the operator gave you').fill(code);
-  await page.getByLabel('I have written the passphrase down or learnt it').check();
-  await page.getByRole('button', { name: 'Create the account' }).click();
-  await page.getByRole('heading', { name: 'Recovery kit' }).waitFor({ timeout: ARGON2_WAIT_MS });
-  await confirmKitSaved(page, handle);
-
-  const account = await board.server.server.services.accounts.findByHandle(handle);
-  expect(account.role).toBe('moderator');
-  const certificate = issueModeratorCertificate(board.org.root.secretKey, {
-    handle,
-    moderator: {
-      signingKey: account.signingKey,
-      exchangeKey: account.exchangeKey,
-      exchangeSignature: account.exchangeSignature,
-    },
-    issuedAt: Date.now() - 60_000,
-    expiresAt: Date.now() + 30 * DAY,
-  });
-  const published = await call(admin.socket, 'certificates.publish', {
-    certificate: toBase64Url(certificate),
-  });
-  expect(published).toMatchObject({ ok: true });
-  return account.id;
-}
-
-async function openModeration(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Moderation' }).click();
-  await page.getByRole('heading', { name: 'Moderation', exact: true }).waitFor();
-}
-
-/** From the moderation screen: vets `volunteer` for dangerous requests; back to moderation. */
-async function vetHigh(page: Page, volunteer: string, expected: string): Promise<void> {
-  await page.getByRole('button', { name: 'Vetting volunteers' }).click();
-  await page.getByRole('heading', { name: 'Vetting volunteers' }).waitFor();
-  await page.getByLabel('Account number').fill(volunteer);
-  await page.getByRole('button', { name: 'Vet for dangerous requests' }).click();
-  await page.getByText(expected).waitFor();
-}
 
 describe.skipIf(!hasChromium)(
   `moderator screens (${hasChromium ? 'chromium' : CHROMIUM_MISSING})`,

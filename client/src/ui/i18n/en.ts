@@ -204,6 +204,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'vetting.none': 'You have not been vetted yet. Until you are, nobody will be proposed to you.',
   'vetting.standard': 'You are vetted: you are offered ordinary requests.',
   'vetting.high': 'You are vetted for the most dangerous requests.',
+  'vetting.accountId': 'Your account number, for the moderator who vets you:',
   'vetting.since': 'Since {date}',
   'offer.title': 'My offer of help',
   'offer.none': 'You have not said yet what you can help with.',

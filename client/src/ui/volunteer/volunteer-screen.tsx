@@ -12,6 +12,7 @@ import { ErrorNotice } from '../flows/error-notice.js';
 import { dateTime, listOf } from '../flows/format.js';
 import { useDesk } from '../flows/use-desk.js';
 import { openChat } from '../chat/open-chat.js';
+import { AccountId } from '../moderation/account-id.js';
 import { ProposalCard } from './proposal-card.js';
 import { VolunteerDesk } from './volunteer-desk.js';
 
@@ -42,6 +43,9 @@ function VolunteerHome({ client }: { client: KolokolClient }) {
           )}
         </p>
       )}
+      <p>
+        {t('vetting.accountId')} <AccountId id={client.accountId} />
+      </p>
 
       <h2>{t('offer.title')}</h2>
       {offer === undefined ? (
