@@ -69,11 +69,16 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
   );
   const listFor = db.prepare<
     { account: string; device: string | null; limit: number },
-    ConversationRow & { readonly acked_seq: number }
+    ConversationRow & { readonly acked_seq: number; readonly delivered: number }
   >(
     `SELECT ${COLUMNS.split(', ')
       .map((column) => `c.${column}`)
-      .join(', ')}, coalesce(d.acked_seq, 0) AS acked_seq
+      .join(', ')}, coalesce(d.acked_seq, 0) AS acked_seq,
+       (SELECT coalesce(max(p.acked_seq), 0) FROM conversation_devices p
+        JOIN devices v ON v.id = p.device_id
+        WHERE p.conversation_id = c.id
+          AND v.account_id = CASE WHEN c.first_id = :account THEN c.second_id ELSE c.first_id END
+       ) AS delivered
      FROM conversations c
      LEFT JOIN conversation_devices d ON d.conversation_id = c.id AND d.device_id = :device
      WHERE c.id IN (SELECT id FROM conversations WHERE first_id = :account
@@ -162,6 +167,17 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
      ON CONFLICT (conversation_id, device_id) DO UPDATE
        SET acked_seq = :seq, pending_envelopes = pending_envelopes - :envelopes,
            pending_bytes = pending_bytes - :bytes`,
+  );
+  // The highest high water among the other devices of `device`'s account in the conversation: an
+  // ack above it raises the account's delivered mark (docs/protocol.md, "Delivered").
+  const siblingsBest = db.prepare<
+    { conversation: string; device: string },
+    { readonly best: number }
+  >(
+    `SELECT coalesce(max(p.acked_seq), 0) AS best FROM conversation_devices p
+     JOIN devices v ON v.id = p.device_id
+     WHERE p.conversation_id = :conversation AND p.device_id <> :device
+       AND v.account_id = (SELECT account_id FROM devices WHERE id = :device)`,
   );
   // Only messages older than the shortest timer of any conversation can have expired: that bound
   // lets the sent_at index skip the young ones instead of joining every message kept.
@@ -282,13 +298,15 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
     const conversation = byId.get(conversationId);
     if (conversation === undefined || seq > conversation.last_seq) return { kind: 'no-such-seq' };
     const acked = ackedOf.get(conversationId, deviceId)?.acked_seq ?? 0;
-    if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0 };
+    if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0, delivered: null };
     const pending = pendingUpTo.get(deviceId, conversationId, seq);
     const envelopes = pending?.envelopes ?? 0;
     const bytes = pending?.bytes ?? 0;
     if (envelopes > 0) deleteUpTo.run(deviceId, conversationId, seq);
     setAcked.run({ conversation: conversationId, device: deviceId, seq, envelopes, bytes });
-    return { kind: 'acked', ackedSeq: seq, deleted: envelopes };
+    const siblings = siblingsBest.get({ conversation: conversationId, device: deviceId })?.best;
+    const delivered = seq > (siblings ?? 0) ? seq : null;
+    return { kind: 'acked', ackedSeq: seq, deleted: envelopes, delivered };
   };
 
   const purgeTx = db.transaction((now: number) => {
@@ -332,7 +350,11 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
         if (!(limit >= 1)) return [];
         return listFor
           .all({ account: accountId, device: deviceId, limit: Math.floor(limit) })
-          .map((row) => ({ ...toConversation(row), ackedSeq: row.acked_seq }));
+          .map((row) => ({
+            ...toConversation(row),
+            ackedSeq: row.acked_seq,
+            delivered: row.delivered,
+          }));
       });
     },
 
