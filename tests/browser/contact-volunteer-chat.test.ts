@@ -2,9 +2,10 @@
 // and a volunteer in two browser contexts, a certified moderator (anna) driven from Node. The
 // volunteer writes an offer and is vetted; the contact asks for help; the engine proposes, anna
 // approves; the volunteer reads the details and accepts; the contact starts talking; messages go
-// both ways; a reload mid-conversation and a network drop lose nothing and duplicate nothing.
+// both ways, each reading "Delivered" once the other browser stored it and only "Sent" while that
+// browser is away; a reload mid-conversation and a network drop lose nothing and duplicate nothing.
 // Every screen passes axe, and each is photographed in English and Russian at phone width.
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CHROMIUM_MISSING,
@@ -37,6 +38,17 @@ function account(board: Board, handle: string): { accountId: string; signingKey:
   const row = rows.find((entry) => entry.handle === handle);
   if (row === undefined) throw new Error('no such account');
   return { accountId: row.id, signingKey: new Uint8Array(row.signing_key.data) };
+}
+
+/** One's own message with this text in the open conversation, in the state named. */
+function ownMessage(page: Page, text: string, status: string) {
+  return page.locator(`.message-me[data-status="${status}"]`, { hasText: text });
+}
+
+/** What the person reads under their own message: the time and its state in words. */
+async function statusText(page: Page, text: string): Promise<string> {
+  const meta = page.locator('.message-me', { hasText: text }).locator('.message-meta');
+  return (await meta.textContent()) ?? '';
 }
 
 describe.skipIf(!hasChromium)(
@@ -133,8 +145,13 @@ describe.skipIf(!hasChromium)(
         await c.getByText('Здравствуйте, я юрист.').waitFor();
         await say(c, 'Спасибо! Что мне делать?');
         await v.getByText('Спасибо! Что мне делать?').waitFor();
-        await v.locator('.message-me[data-status="sent"]').first().waitFor();
+        // The contact's browser stored the volunteer's message: it reads "Delivered" (and each
+        // side's own message, once the other stored it).
+        await ownMessage(v, 'Здравствуйте, я юрист.', 'delivered').waitFor();
+        await ownMessage(c, 'Спасибо! Что мне делать?', 'delivered').waitFor();
+        expect(await statusText(v, 'Здравствуйте, я юрист.')).toContain('Delivered');
         await photograph(c, 'chat');
+        await photograph(v, 'chat-delivered');
 
         // Safety numbers: the same on both screens (digits and QR); the contact pastes the
         // volunteer's digits and is told they match, and a number one digit off is a loud mismatch.
@@ -151,13 +168,21 @@ describe.skipIf(!hasChromium)(
         await c.locator('[data-safety-match="different"]').waitFor();
         await photograph(c, 'chat-safety');
 
-        // A reload mid-conversation: log in again, the same thread, each message once.
+        // A reload mid-conversation: log in again, the same thread, each message once. What the
+        // volunteer writes while the contact's browser is away is stored ("Sent") but not
+        // delivered until the contact is back and the browser has stored it.
         await c.reload();
+        await c.getByRole('button', { name: 'Log in' }).waitFor();
+        await say(v, 'Вы здесь?');
+        await ownMessage(v, 'Вы здесь?', 'sent').waitFor();
+        expect(await statusText(v, 'Вы здесь?')).toContain('Sent');
         await logIn(c, asker);
+        await ownMessage(v, 'Вы здесь?', 'delivered').waitFor({ timeout: 30_000 });
+        expect(await statusText(v, 'Вы здесь?')).toContain('Delivered');
         await openTheConversation(c);
         await expect
           .poll(() => shownMessages(c))
-          .toEqual(['Здравствуйте, я юрист.', 'Спасибо! Что мне делать?']);
+          .toEqual(['Здравствуйте, я юрист.', 'Спасибо! Что мне делать?', 'Вы здесь?']);
 
         // A network drop on the volunteer's side: the message waits, then goes, once.
         await volunteer.context.setOffline(true);
@@ -173,6 +198,7 @@ describe.skipIf(!hasChromium)(
         const expected = [
           'Здравствуйте, я юрист.',
           'Спасибо! Что мне делать?',
+          'Вы здесь?',
           'Не ходите пока никуда.',
           'Поняла.',
         ];

@@ -103,6 +103,8 @@ describe.each([
         kind: 'acked',
         ackedSeq: 6,
         deleted: 6,
+        // The recipient's only device: its ack raises the delivered mark (docs/protocol.md).
+        delivered: 6,
       });
       const again = await Promise.all(Array.from({ length: 5 }, () => send(caps)));
       expect(again.map((r) => r.kind === 'created' && r.seq)).toEqual([7, 8, 9, 10, 11]);
@@ -124,7 +126,7 @@ describe.each([
         send(caps),
       ]);
       expect([first, second, third].map((r) => r.kind === 'created' && r.seq)).toEqual([1, 2, 3]);
-      expect(ack).toEqual({ kind: 'acked', ackedSeq: 2, deleted: 2 });
+      expect(ack).toEqual({ kind: 'acked', ackedSeq: 2, deleted: 2, delivered: 2 });
       const left = await store.conversations.fetchEnvelopes(id, b.deviceId, {
         after: 0,
         sentAfter: 0,

@@ -77,6 +77,14 @@ const CASES: Record<string, Case> = {
   'conversationFilters.expiredEnvelopes': ['envelopes', ['c', 100]],
   'conversationFilters.closed': ['conversations', []],
   'conversationFilters.ofConversations': ['messages', [['c1', 'c2']]],
+  'conversationFilters.acksIn': [
+    'conversationDevices',
+    [
+      ['c1', 'c2'],
+      ['d1', 'd2'],
+    ],
+  ],
+  'conversationFilters.devicesOf': ['devices', [['a', 'b']]],
   'deviceFilters.ofAccount': ['devices', ['a']],
   'deviceFilters.ofAccountById': ['devices', ['a', 'd']],
   'deviceFilters.pendingOf': ['pendingDevices', ['a', 'd', 5]],

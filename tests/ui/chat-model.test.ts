@@ -32,6 +32,11 @@ describe('a chat thread', () => {
       ['seq:1', 1, 'received'],
       ['mine', 2, 'sent'],
     ]);
+    shown = mergeMessage(shown, message('mine', 2, 'delivered')); // the peer's device stored it
+    expect(shown.map((m) => [m.id, m.state])).toEqual([
+      ['seq:1', 'received'],
+      ['mine', 'delivered'],
+    ]);
   });
 
   it('orders by the server’s sequence, unsent messages last in the order written', () => {
@@ -50,6 +55,7 @@ describe('a chat thread', () => {
     expect(messageStatus(queued, 'reconnecting')).toBe('waiting-for-network');
     expect(messageStatus(queued, 'offline')).toBe('waiting-for-network');
     expect(messageStatus(message('s', 1, 'sent'), 'offline')).toBe('sent');
+    expect(messageStatus(message('d', 1, 'delivered'), 'offline')).toBe('delivered');
     expect(messageStatus(message('u', 2, 'undecryptable'), 'connected')).toBe('unreadable');
   });
 
@@ -62,6 +68,7 @@ describe('a chat thread', () => {
       createdAt,
       closedAt,
       received: 0,
+      delivered: 0,
     });
     const ordered = orderedConversations([
       at('old', 1, null),

@@ -5,6 +5,7 @@
 import {
   conversationMessageSchema,
   conversationsChangedSchema,
+  conversationsDeliveredSchema,
   type EventOutput,
 } from '@kolokol/shared';
 import { utf8 } from '@kolokol/shared/crypto';
@@ -45,6 +46,13 @@ export class Conversations {
       const parsed = conversationsChangedSchema.safeParse(raw);
       if (parsed.success) {
         void this.#background(() => this.#remember([parsed.data.conversation]));
+      }
+    });
+    connection.onPush('conversations.delivered', (raw) => {
+      const parsed = conversationsDeliveredSchema.safeParse(raw);
+      if (parsed.success) {
+        const { conversation, seq } = parsed.data;
+        void this.#background(() => this.#delivered(conversation, seq));
       }
     });
   }
@@ -156,9 +164,9 @@ export class Conversations {
   }
 
   /**
-   * After (re)connecting: learns every conversation and its high water (`conversations.list`),
-   * fetches what this device missed, acknowledges again what it stored but whose ack was lost,
-   * then sends the outbox. The core calls it on each connect.
+   * After (re)connecting: learns every conversation, its high water and its delivered mark
+   * (`conversations.list`), fetches what this device missed, acknowledges again what it stored
+   * but whose ack was lost, then sends the outbox. The core calls it on each connect.
    */
   catchUp(): Promise<void> {
     return this.serial.run(async () => {
@@ -167,6 +175,7 @@ export class Conversations {
       for (const listed of conversations) {
         const known = this.get(listed.id);
         if (known === undefined) continue;
+        await this.#delivered(listed.id, listed.delivered);
         const before = known.received;
         if (listed.lastSeq > known.received) await this.#inbox.sync(listed.id);
         if (known.received === before && listed.ackedSeq < known.received) {
@@ -210,6 +219,27 @@ export class Conversations {
     if (this.get(conversation) !== undefined) await this.#inbox.sync(conversation);
   }
 
+  /**
+   * Raises the conversation's delivered mark to `seq` (never lowers it: a removed device of the
+   * peer takes its high water with it) and marks this device's sent messages up to it
+   * `delivered`, in one storage write, then tells the app.
+   */
+  async #delivered(id: string, seq: number): Promise<void> {
+    const conversation = this.get(id);
+    if (conversation === undefined || seq <= conversation.delivered) return;
+    conversation.delivered = seq;
+    const history = await this.records.history(id);
+    const changed: LocalMessage[] = [];
+    history.forEach((message, index) => {
+      if (isDelivered(message, seq)) {
+        history[index] = { ...message, state: 'delivered' };
+        changed.push(history[index]);
+      }
+    });
+    await this.records.commitHistory(id);
+    for (const message of changed) this.messages.emit(message);
+  }
+
   async #remember(conversations: readonly WireConversation[]): Promise<void> {
     const { state } = this.records;
     const changed: LocalConversation[] = [];
@@ -230,6 +260,7 @@ export class Conversations {
         createdAt: wire.createdAt,
         closedAt: wire.closedAt,
         received: known?.received ?? 0,
+        delivered: known?.delivered ?? 0,
       };
       state.conversations[wire.id] = next;
       changed.push(next);
@@ -238,4 +269,11 @@ export class Conversations {
     await this.records.commit();
     for (const conversation of changed) this.changed.emit(conversation);
   }
+}
+
+/** An own message the server stored (`sent`) whose seq the peer's delivered mark covers. */
+function isDelivered(message: LocalMessage, mark: number): boolean {
+  return (
+    message.from === 'me' && message.state === 'sent' && message.seq !== null && message.seq <= mark
+  );
 }

@@ -125,9 +125,11 @@ export class Outbox {
     let updated: LocalMessage | undefined;
     if (index !== -1) {
       const before = history[index]!;
+      // The peer may have acknowledged it before this device learnt its seq (a lost send ack).
+      const delivered = state.conversations[entry.conversation]?.delivered ?? 0;
       updated =
         outcome.state === 'sent'
-          ? { ...before, state: 'sent', seq: outcome.seq }
+          ? { ...before, state: outcome.seq <= delivered ? 'delivered' : 'sent', seq: outcome.seq }
           : { ...before, state: 'failed', problem: outcome.problem };
       history[index] = updated;
     }

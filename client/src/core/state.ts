@@ -27,6 +27,12 @@ export const localConversationSchema = z.object({
   closedAt: z.number().int().nullable(),
   /** The highest sequence number this device has processed and stored (its high water). */
   received: z.number().int().min(0),
+  /**
+   * The delivered mark: the highest sequence number a device of the peer acknowledged
+   * (`conversations.delivered`, `conversations.list`); own messages up to it are `delivered`.
+   * Absent in state sealed before it existed: 0.
+   */
+  delivered: z.number().int().min(0).default(0),
 });
 export type LocalConversation = z.infer<typeof localConversationSchema>;
 
@@ -51,11 +57,19 @@ export type ClientState = z.infer<typeof clientStateSchema>;
 
 /**
  * `queued`: in the outbox, not yet acknowledged by the server; `sent`: stored by the server under
- * `seq` (the protocol tells a sender no more: there is no delivery receipt); `failed`: refused
- * for good (the conversation closed, say); `received`: from the peer; `undecryptable`: from the
- * peer, but it did not decrypt (shown as such, never silently dropped).
+ * `seq`; `delivered`: a device of the peer acknowledged it (the conversation's delivered mark
+ * reached its `seq`); `failed`: refused for good (the conversation closed, say); `received`: from
+ * the peer; `undecryptable`: from the peer, but it did not decrypt (shown as such, never silently
+ * dropped).
  */
-export const messageStateSchema = z.enum(['queued', 'sent', 'failed', 'received', 'undecryptable']);
+export const messageStateSchema = z.enum([
+  'queued',
+  'sent',
+  'delivered',
+  'failed',
+  'received',
+  'undecryptable',
+]);
 export type MessageState = z.infer<typeof messageStateSchema>;
 
 export const localMessageSchema = z.object({

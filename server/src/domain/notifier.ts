@@ -3,6 +3,7 @@
 import type {
   ConversationMessageWire,
   ConversationWire,
+  ConversationsDelivered,
   DevicesChanged,
   MatchesChanged,
   QueueChanged,
@@ -24,6 +25,11 @@ export interface Notifier {
   conversationMessage(deviceId: string, message: ConversationMessageWire): void;
   /** To every socket of the account: one of its conversations opened, closed or changed its timer. */
   conversationChanged(accountId: string, conversation: ConversationWire): void;
+  /**
+   * To every socket of the account: the other participant's devices raised the delivered mark of
+   * one of its conversations (every message up to `seq` reached at least one of them).
+   */
+  conversationDelivered(accountId: string, event: ConversationsDelivered): void;
   /** To every moderator's and admin's sockets: the queue of pending proposals changed. */
   queueChanged(event: QueueChanged): void;
   /** To every socket of the account: one of its matches changed state. */
@@ -42,4 +48,5 @@ export const SILENT_NOTIFIER: Notifier = {
   reportChanged() {},
   conversationMessage() {},
   conversationChanged() {},
+  conversationDelivered() {},
 };

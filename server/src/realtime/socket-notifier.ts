@@ -20,6 +20,9 @@ export function socketNotifier(io: () => KolokolServer | undefined): Notifier {
     conversationChanged(accountId, conversation) {
       io()?.to(accountRoom(accountId)).emit('conversations.changed', { conversation });
     },
+    conversationDelivered(accountId, event) {
+      io()?.to(accountRoom(accountId)).emit('conversations.delivered', event);
+    },
     queueChanged(event) {
       io()?.to(STAFF_ROOM).emit('moderation.queue_changed', event);
     },

@@ -93,6 +93,12 @@ export type ConversationWire = z.input<typeof conversationSchema>;
 export const conversationListEntrySchema = conversationSchema.extend({
   /** The highest sequence number the caller's device acknowledged (0 on a socket without a device). */
   ackedSeq: seqSchema,
+  /**
+   * The delivered mark: the highest high water any device of the peer acknowledged in the
+   * conversation (0 for none). Every message of the caller's up to it reached the peer's side
+   * (docs/protocol.md, "Delivered").
+   */
+  delivered: seqSchema,
 });
 export type ConversationListEntryWire = z.input<typeof conversationListEntrySchema>;
 
@@ -172,6 +178,16 @@ export const conversationsSetTimerSchema = z
 /** Pushed to both participants' sockets when a conversation opens, closes or changes its timer. */
 export const conversationsChangedSchema = z.object({ conversation: conversationSchema });
 export type ConversationsChanged = z.input<typeof conversationsChangedSchema>;
+
+/**
+ * Pushed to every socket of a conversation's participant when the other participant's devices
+ * raised their delivered mark: every message up to `seq` reached at least one device of theirs.
+ */
+export const conversationsDeliveredSchema = z.object({
+  conversation: idSchema,
+  seq: seqSchema.min(1),
+});
+export type ConversationsDelivered = z.input<typeof conversationsDeliveredSchema>;
 
 /** Why an envelope's length is refused, or null when it is a padded envelope size. */
 export function envelopeSizeProblem(length: number): 'too-large' | 'not-padded' | null {

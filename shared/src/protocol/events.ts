@@ -30,6 +30,7 @@ import {
   conversationMessageSchema,
   type ConversationMessageWire,
   type ConversationsChanged,
+  type ConversationsDelivered,
 } from './conversations.js';
 import { MAX_KEY_BACKUP_BYTES, SIGNATURE_BYTES, rekeyResultSchema, rekeySchema } from './auth.js';
 import { bytesSchema, emptySchema, handleSchema, idSchema, roleSchema } from './common.js';
@@ -262,7 +263,7 @@ export const clientEvents = {
     output: z.object({ conversations: z.array(conversationListEntrySchema) }),
     maxBytes: 256,
     summary:
-      'The caller’s conversations, with the caller device’s acknowledged high water in each.',
+      'The caller’s conversations, with the caller device’s acknowledged high water and the peer’s delivered mark in each.',
   }),
   'conversations.send': defineEvent({
     input: conversationsSendSchema,
@@ -543,6 +544,8 @@ export interface ServerToClientEvents {
   'conversations.message': (message: ConversationMessageWire) => void;
   /** A conversation of the account opened, closed or changed its timer. */
   'conversations.changed': (event: ConversationsChanged) => void;
+  /** The other participant's devices acknowledged everything up to `seq` (delivered). */
+  'conversations.delivered': (event: ConversationsDelivered) => void;
   /** A client→server event that could not be answered with an ack (it carried no callback). */
   'protocol.error': (error: ProtocolError) => void;
 }
@@ -576,6 +579,7 @@ export const SERVER_EVENT_NAMES = [
   'requests.changed',
   'conversations.message',
   'conversations.changed',
+  'conversations.delivered',
   'moderation.queue_changed',
   'matches.changed',
   'reports.changed',

@@ -137,11 +137,13 @@ export function conversationsContract(current: CurrentStore): void {
         kind: 'acked',
         ackedSeq: 2,
         deleted: 2,
+        delivered: 2,
       });
       expect(await store.conversations.acknowledge(id, b.deviceId, 1)).toEqual({
         kind: 'acked',
         ackedSeq: 2,
         deleted: 0,
+        delivered: null,
       });
       const left = await store.conversations.fetchEnvelopes(id, b.deviceId, {
         after: 0,
@@ -158,6 +160,54 @@ export function conversationsContract(current: CurrentStore): void {
           bytes: 1 << 20,
         }),
       ).toMatchObject({ kind: 'created', seq: 5 });
+    });
+
+    it('reads the delivered mark: the highest high water of any device of the other side', async () => {
+      const { store, a, b, id } = await pair();
+      const tablet = await createDevice(store, b.accountId);
+      const a2 = await createDevice(store, a.accountId);
+      for (let i = 0; i < 4; i += 1) {
+        await store.conversations.appendMessage(
+          message(id, a, b, {
+            envelopes: [b, tablet].map((device) => ({
+              deviceId: device.deviceId,
+              body: uniqueBytes(356),
+            })),
+          }),
+          CAPS,
+        );
+      }
+      expect(await store.conversations.acknowledge(id, tablet.deviceId, 3)).toMatchObject({
+        ackedSeq: 3,
+        delivered: 3,
+      });
+      // Behind the tablet: the account's mark is not raised.
+      expect(await store.conversations.acknowledge(id, b.deviceId, 2)).toMatchObject({
+        ackedSeq: 2,
+        delivered: null,
+      });
+      // The sender's own devices' high waters are not the other side's delivery.
+      await store.conversations.appendMessage(
+        message(id, b, a, {
+          envelopes: [
+            { deviceId: a.deviceId, body: uniqueBytes(356) },
+            { deviceId: a2.deviceId, body: uniqueBytes(356) },
+          ],
+        }),
+        CAPS,
+      );
+      expect(await store.conversations.acknowledge(id, a2.deviceId, 5)).toMatchObject({
+        delivered: 5,
+      });
+      const forA = await store.conversations.listConversations(a.accountId, a.deviceId, 10);
+      expect(forA).toMatchObject([{ id, ackedSeq: 0, delivered: 3 }]);
+      const forB = await store.conversations.listConversations(b.accountId, null, 10);
+      expect(forB).toMatchObject([{ id, ackedSeq: 0, delivered: 5 }]);
+      expect(await store.conversations.acknowledge(id, b.deviceId, 4)).toMatchObject({
+        delivered: 4,
+      });
+      const after = await store.conversations.listConversations(a.accountId, a2.deviceId, 10);
+      expect(after).toMatchObject([{ id, ackedSeq: 5, delivered: 4 }]);
     });
 
     it('purges messages past the timer and closed conversations past theirs', async () => {

@@ -1,11 +1,11 @@
 // What a message's state means to the person, one catalogue key each (`chat.status.<status>`).
 // A message in the outbox reads differently online (being sent) and offline (waits for the
-// network): the person must know it is kept and will go by itself. There is no "delivered": the
-// protocol tells a sender nothing about the recipient's devices (docs/client.md).
+// network): the person must know it is kept and will go by itself. "Delivered" once a device of
+// the other person stored it (the conversation's delivered mark, docs/client.md).
 import type { ConnectionState, LocalMessage } from '@kolokol/client/core';
 
 export type MessageStatus =
-  'sending' | 'waiting-for-network' | 'sent' | 'failed' | 'received' | 'unreadable';
+  'sending' | 'waiting-for-network' | 'sent' | 'delivered' | 'failed' | 'received' | 'unreadable';
 
 export function messageStatus(message: LocalMessage, connection: ConnectionState): MessageStatus {
   switch (message.state) {
@@ -13,6 +13,8 @@ export function messageStatus(message: LocalMessage, connection: ConnectionState
       return connection === 'connected' ? 'sending' : 'waiting-for-network';
     case 'sent':
       return 'sent';
+    case 'delivered':
+      return 'delivered';
     case 'failed':
       return 'failed';
     case 'received':

@@ -278,6 +278,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'chat.status.sending': 'Sending…',
   'chat.status.waiting-for-network': 'Waiting for the network: it will go by itself',
   'chat.status.sent': 'Sent',
+  'chat.status.delivered': 'Delivered',
   'chat.status.failed': 'Not sent',
   'chat.status.received': 'Received',
   'chat.status.unreadable': 'This message could not be decrypted.',

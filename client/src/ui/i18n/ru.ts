@@ -280,6 +280,7 @@ export const ru = {
   'chat.status.sending': 'Отправляется…',
   'chat.status.waiting-for-network': 'Ждёт связи: уйдёт само',
   'chat.status.sent': 'Отправлено',
+  'chat.status.delivered': 'Доставлено',
   'chat.status.failed': 'Не отправлено',
   'chat.status.received': 'Получено',
   'chat.status.unreadable': 'Это сообщение не удалось расшифровать.',

@@ -194,6 +194,14 @@ export class ConversationMessageService {
     if (result.kind === 'no-such-seq') {
       throw new AppError('NOT_FOUND', 'no message with that sequence number');
     }
+    if (result.delivered !== null) {
+      // Only the other participant learns it: what a delivery receipt tells (docs/protocol.md).
+      const [first, second] = conversation.participants;
+      this.deps.notifier.conversationDelivered(first === reader.accountId ? second : first, {
+        conversation: conversation.id,
+        seq: result.delivered,
+      });
+    }
     return { ackedSeq: result.ackedSeq };
   }
 }

@@ -124,6 +124,7 @@ export class ConversationService {
     return found.map((conversation) => ({
       ...toConversationWire(conversation, caller.accountId),
       ackedSeq: conversation.ackedSeq,
+      delivered: conversation.delivered,
     }));
   }
 

@@ -16,6 +16,7 @@ import type {
 } from '../ports.js';
 import { isDuplicateKey, toBuffer, toBytes } from './codec.js';
 import type { MongoContext, MongoModels } from './context.js';
+import type { DeviceDoc } from './devices.js';
 import { op, schemaOptions } from './mongoose.js';
 import { inTransaction, lock } from './transactions.js';
 
@@ -234,6 +235,18 @@ export const conversationFilters = {
   ofConversations: (ids: readonly string[]): FilterQuery<MessageDoc> => ({
     conversationId: op({ $in: [...ids] }),
   }),
+  /** The high waters of these devices in these conversations: the delivered mark's inputs. */
+  acksIn: (
+    conversationIds: readonly string[],
+    deviceIds: readonly string[],
+  ): FilterQuery<ConversationDeviceDoc> => ({
+    conversationId: op({ $in: [...conversationIds] }),
+    deviceId: op({ $in: [...deviceIds] }),
+  }),
+  /** The devices of these accounts (whose high waters make their delivered marks). */
+  devicesOf: (accountIds: readonly string[]): FilterQuery<DeviceDoc> => ({
+    accountId: op({ $in: [...accountIds] }),
+  }),
 };
 
 export function toConversation(doc: ConversationDoc): ConversationRecord {
@@ -304,6 +317,53 @@ export function createMongoConversationStore({
       ])
       .session(session);
     return held ?? { envelopes: 0, bytes: 0 };
+  };
+
+  /** Each conversation's delivered mark for `viewer`: the peer's devices' highest high water. */
+  const deliveredMarks = async (docs: readonly ConversationDoc[], viewer: string) => {
+    const marks = new Map<string, number>();
+    if (docs.length === 0) return marks;
+    const peerOf = (doc: ConversationDoc) => (doc.firstId === viewer ? doc.secondId : doc.firstId);
+    const owners = new Map(
+      (
+        await devices
+          .find(conversationFilters.devicesOf([...new Set(docs.map(peerOf))]), { accountId: 1 })
+          .lean<{ _id: string; accountId: string }[]>()
+      ).map((device) => [device._id, device.accountId]),
+    );
+    if (owners.size === 0) return marks;
+    const peers = new Map(docs.map((doc) => [doc._id, peerOf(doc)]));
+    const acks = await conversationDevices
+      .find(conversationFilters.acksIn([...peers.keys()], [...owners.keys()]))
+      .lean<ConversationDeviceDoc[]>();
+    for (const ack of acks) {
+      if (owners.get(ack.deviceId) !== peers.get(ack.conversationId)) continue;
+      marks.set(ack.conversationId, Math.max(marks.get(ack.conversationId) ?? 0, ack.ackedSeq));
+    }
+    return marks;
+  };
+
+  /** The highest high water among the other devices of `deviceId`'s account in the conversation. */
+  const siblingsBest = async (session: ClientSession, conversationId: string, deviceId: string) => {
+    const own = await devices
+      .findOne({ _id: deviceId }, { accountId: 1 })
+      .session(session)
+      .lean<{ accountId: string }>();
+    if (own === null) return 0;
+    const others = (
+      await devices
+        .find(conversationFilters.devicesOf([own.accountId]), { _id: 1 })
+        .session(session)
+        .lean<{ _id: string }[]>()
+    )
+      .map((device) => device._id)
+      .filter((id) => id !== deviceId);
+    if (others.length === 0) return 0;
+    const acks = await conversationDevices
+      .find(conversationFilters.acksIn([conversationId], others))
+      .session(session)
+      .lean<ConversationDeviceDoc[]>();
+    return Math.max(0, ...acks.map((ack) => ack.ackedSeq));
   };
 
   const append = (message: NewConversationMessage, caps: BacklogCaps) =>
@@ -465,7 +525,12 @@ export function createMongoConversationStore({
           .lean<ConversationDeviceDoc[]>();
         for (const ack of acks) acked.set(ack.conversationId, ack.ackedSeq);
       }
-      return docs.map((doc) => ({ ...toConversation(doc), ackedSeq: acked.get(doc._id) ?? 0 }));
+      const delivered = await deliveredMarks(docs, accountId);
+      return docs.map((doc) => ({
+        ...toConversation(doc),
+        ackedSeq: acked.get(doc._id) ?? 0,
+        delivered: delivered.get(doc._id) ?? 0,
+      }));
     },
 
     async closeConversation(id, at) {
@@ -541,7 +606,7 @@ export function createMongoConversationStore({
           .session(session)
           .lean<ConversationDeviceDoc>();
         const acked = ack?.ackedSeq ?? 0;
-        if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0 };
+        if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0, delivered: null };
         const removed = await envelopes.deleteMany(
           conversationFilters.envelopesUpTo(conversationId, deviceId, seq),
           { session },
@@ -552,7 +617,9 @@ export function createMongoConversationStore({
           { $set: { ackedSeq: seq } },
           { upsert: true, session },
         );
-        return { kind: 'acked', ackedSeq: seq, deleted: removed.deletedCount };
+        const siblings = await siblingsBest(session, conversationId, deviceId);
+        const delivered = seq > siblings ? seq : null;
+        return { kind: 'acked', ackedSeq: seq, deleted: removed.deletedCount, delivered };
       });
     },
 

@@ -65,7 +65,16 @@ export interface ConversationEnvelopeRecord {
 
 export type AckResult =
   /** The device's high water after the ack (unchanged when the ack was not above it). */
-  | { readonly kind: 'acked'; readonly ackedSeq: number; readonly deleted: number }
+  | {
+      readonly kind: 'acked';
+      readonly ackedSeq: number;
+      readonly deleted: number;
+      /**
+       * The acknowledging account's delivered mark in the conversation — the highest high water
+       * among its devices — when this ack raised it; null when it did not.
+       */
+      readonly delivered: number | null;
+    }
   /** The sequence number is above the conversation's newest: nothing changed. */
   | { readonly kind: 'no-such-seq' };
 
@@ -82,13 +91,14 @@ export interface ConversationStore {
   findOpenBetween(first: string, second: string): Promise<ConversationRecord | undefined>;
   /**
    * The account's conversations, newest first, at most `limit`, each with `deviceId`'s
-   * acknowledged high water (0 for none or a null device).
+   * acknowledged high water (0 for none or a null device) and the delivered mark: the highest
+   * high water of any current device of the other participant (0 for none).
    */
   listConversations(
     accountId: string,
     deviceId: string | null,
     limit: number,
-  ): Promise<(ConversationRecord & { readonly ackedSeq: number })[]>;
+  ): Promise<(ConversationRecord & { readonly ackedSeq: number; readonly delivered: number })[]>;
   /** Closes an open conversation; the record after it (unchanged when it was closed already). */
   closeConversation(id: string, at: number): Promise<ConversationRecord | undefined>;
   /** Sets an open conversation's timer; undefined when there is no such open conversation. */
@@ -116,7 +126,8 @@ export interface ConversationStore {
   ): Promise<ConversationEnvelopeRecord[]>;
   /**
    * Raises the device's high water to `seq` and deletes its envelopes up to it; resolves once
-   * that is committed.
+   * that is committed. Reads, and writes nothing else: the delivered mark is computed from the
+   * high waters of the device's account's devices.
    */
   acknowledge(conversationId: string, deviceId: string, seq: number): Promise<AckResult>;
   /**

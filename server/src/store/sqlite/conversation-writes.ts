@@ -105,6 +105,17 @@ export function createConversationWrites(db: Database.Database): ConversationWri
   const deleteUpTo = db.prepare<[string, string, number]>(
     'DELETE FROM conversation_envelopes WHERE device_id = ? AND conversation_id = ? AND seq <= ?',
   );
+  // The highest high water among the other devices of `device`'s account in the conversation: an
+  // ack above it raises the account's delivered mark (docs/protocol.md, "Delivered").
+  const siblingsBest = db.prepare<
+    { conversation: string; device: string },
+    { readonly best: number }
+  >(
+    `SELECT coalesce(max(p.acked_seq), 0) AS best FROM conversation_devices p
+     JOIN devices v ON v.id = p.device_id
+     WHERE p.conversation_id = :conversation AND p.device_id <> :device
+       AND v.account_id = (SELECT account_id FROM devices WHERE id = :device)`,
+  );
   const setAcked = db.prepare<{
     conversation: string;
     device: string;
@@ -275,13 +286,15 @@ export function createConversationWrites(db: Database.Database): ConversationWri
       const conversation = byId.get(conversationId);
       if (conversation === undefined || seq > conversation.last_seq) return { kind: 'no-such-seq' };
       const acked = ackedOf.get(conversationId, deviceId)?.acked_seq ?? 0;
-      if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0 };
+      if (seq <= acked) return { kind: 'acked', ackedSeq: acked, deleted: 0, delivered: null };
       const upTo = pendingUpTo.get(deviceId, conversationId, seq);
       const envelopes = upTo?.envelopes ?? 0;
       const bytes = upTo?.bytes ?? 0;
       if (envelopes > 0) deleteUpTo.run(deviceId, conversationId, seq);
       setAcked.run({ conversation: conversationId, device: deviceId, seq, envelopes, bytes });
-      return { kind: 'acked', ackedSeq: seq, deleted: envelopes };
+      const siblings = siblingsBest.get({ conversation: conversationId, device: deviceId })?.best;
+      const delivered = seq > (siblings ?? 0) ? seq : null;
+      return { kind: 'acked', ackedSeq: seq, deleted: envelopes, delivered };
     },
   };
 }

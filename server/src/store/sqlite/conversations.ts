@@ -67,11 +67,16 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
   );
   const listFor = db.prepare<
     { account: string; device: string | null; limit: number },
-    ConversationRow & { readonly acked_seq: number }
+    ConversationRow & { readonly acked_seq: number; readonly delivered: number }
   >(
     `SELECT ${COLUMNS.split(', ')
       .map((column) => `c.${column}`)
-      .join(', ')}, coalesce(d.acked_seq, 0) AS acked_seq
+      .join(', ')}, coalesce(d.acked_seq, 0) AS acked_seq,
+       (SELECT coalesce(max(p.acked_seq), 0) FROM conversation_devices p
+        JOIN devices v ON v.id = p.device_id
+        WHERE p.conversation_id = c.id
+          AND v.account_id = CASE WHEN c.first_id = :account THEN c.second_id ELSE c.first_id END
+       ) AS delivered
      FROM conversations c
      LEFT JOIN conversation_devices d ON d.conversation_id = c.id AND d.device_id = :device
      WHERE c.id IN (SELECT id FROM conversations WHERE first_id = :account
@@ -191,7 +196,11 @@ export function createSqliteConversationStore(db: Database.Database): Conversati
         if (!(limit >= 1)) return [];
         return listFor
           .all({ account: accountId, device: deviceId, limit: Math.floor(limit) })
-          .map((row) => ({ ...toConversation(row), ackedSeq: row.acked_seq }));
+          .map((row) => ({
+            ...toConversation(row),
+            ackedSeq: row.acked_seq,
+            delivered: row.delivered,
+          }));
       });
     },
 
