@@ -1,5 +1,7 @@
 // Logging in: name and passphrase on a device that holds the account key; on a new device also
-// the recovery kit (its 12 words, or the QR code's text), and the device is added to the account.
+// the recovery kit (its 12 words, or the QR code's text, typed or scanned with the camera), and
+// the device is added to the account. A scanned code that is not this server's kit is refused in
+// words and changes nothing.
 import {
   parseRecoveryPayload,
   parseRecoveryWords,
@@ -9,7 +11,9 @@ import { useState } from 'preact/hooks';
 import { BackButton } from '../components/back-button.js';
 import { BusyMessage } from '../components/busy-message.js';
 import { ErrorMessage } from '../components/error-message.js';
+import { QrScanner } from '../components/qr-scanner.js';
 import { DEPLOYMENT } from '../deployment.js';
+import { describeError } from '../errors.js';
 import { useAction } from '../hooks/use-action.js';
 import { t } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
@@ -21,6 +25,19 @@ function accountKeyFrom(kit: string): Uint8Array {
   return kit.trim().toUpperCase().startsWith(RECOVERY_PAYLOAD_PREFIX)
     ? parseRecoveryPayload(kit, { expectedDeployment: DEPLOYMENT }).accountKey
     : parseRecoveryWords(kit);
+}
+
+/**
+ * A scanned QR code's text, when it is this server's recovery kit (the kit's QR code, never the
+ * words: a QR code showing anything else is not a kit); otherwise why not, in words.
+ */
+function kitProblem(scanned: string): string | undefined {
+  try {
+    parseRecoveryPayload(scanned, { expectedDeployment: DEPLOYMENT });
+    return undefined;
+  } catch (error) {
+    return `${describeError(error)} ${t('scan.nothingChanged')}`;
+  }
 }
 
 export function LoginScreen() {
@@ -90,6 +107,17 @@ export function LoginScreen() {
               onInput={(event) => setKit(event.currentTarget.value)}
             />
           </label>
+        ) : null}
+        {newDevice ? (
+          <QrScanner
+            label={t('login.scanKit')}
+            readText={t('login.kitRead')}
+            onRead={(scanned) => {
+              const problem = kitProblem(scanned);
+              if (problem === undefined) setKit(scanned.trim());
+              return problem;
+            }}
+          />
         ) : null}
         <ErrorMessage text={action.error} />
         <BusyMessage busy={action.busy} text={t('login.working')} />
