@@ -87,8 +87,13 @@ export interface FakeCamera {
   close(): Promise<void>;
 }
 
-/** Chromium with a fake camera that films a blank page until show() gives it a code. */
-export async function launchChromiumWithCamera(): Promise<FakeCamera> {
+/**
+ * Chromium with a fake camera that films a blank page until show() gives it a code. With
+ * `allow: false` nobody answers the permission prompt for the page, so the camera is refused.
+ */
+export async function launchChromiumWithCamera(
+  options: { allow?: boolean } = {},
+): Promise<FakeCamera> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-camera-'));
   const file = path.join(dir, 'camera.y4m');
   const show = async (code: QrModules) => {
@@ -98,7 +103,7 @@ export async function launchChromiumWithCamera(): Promise<FakeCamera> {
   };
   await show(NO_CODE);
   const browser = await launchChromium([
-    '--use-fake-ui-for-media-stream',
+    ...(options.allow === false ? [] : ['--use-fake-ui-for-media-stream']),
     '--use-fake-device-for-media-stream',
     `--use-file-for-fake-video-capture=${file}`,
   ]);

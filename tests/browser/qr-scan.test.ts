@@ -5,8 +5,10 @@
 // - in a real conversation, the contact scans the volunteer's safety QR (made by the volunteer's
 //   real core): "match"; a different safety number: the loud mismatch; a code that is no safety
 //   number: refused in words, the last result unchanged;
-// - after every read the camera's track is 'ended' (the page stopped it), and Cancel stops it too;
-// - a browser with no camera says so and keeps the field for typing.
+// - after every read the camera's track is 'ended' (the page stopped it); Cancel and the panic
+//   button stop it too;
+// - a browser with no camera, and one whose person refuses it, say so and keep the field for
+//   typing.
 // Every state passes axe; nothing leaves loopback; no console error and no CSP violation (the
 // scanner runs under the strict policy as served).
 import type { Browser, Page } from 'playwright-core';
@@ -54,7 +56,6 @@ import {
 import {
   confirmKitSaved,
   freshHandle,
-  logIn,
   openInEnglish,
   registerWithGeneratedPassphrase,
 } from './flows.js';
@@ -169,6 +170,29 @@ describe.skipIf(!hasChromium)(
         },
       );
 
+      it('turns the camera off when the panic button is pressed mid-scan', async () => {
+        const role = await newRoleContext(camera.browser);
+        try {
+          const { page } = role;
+          await watchCameraStreams(page);
+          await camera.show(NO_CODE);
+          await openInEnglish(page, server.url);
+          await page.getByRole('button', { name: 'Log in' }).click();
+          await page.getByLabel('This is a new device').check();
+          await page
+            .getByRole('button', { name: 'Scan the recovery kit’s QR code with the camera' })
+            .click();
+          await page.getByText('Point the camera at the QR code').waitFor();
+          expect(await cameraTrackStates(page)).toEqual(['live']);
+          await page.getByRole('button', { name: 'Erase everything' }).click();
+          await page.getByText('This page is empty.').waitFor();
+          await expectCameraOff(page, 1);
+          role.expectClean();
+        } finally {
+          await role.context.close();
+        }
+      });
+
       it('says in words when there is no camera, and the field for typing stays', async () => {
         // The plain browser has no camera device at all.
         const role = await newRoleContext(browser);
@@ -182,7 +206,7 @@ describe.skipIf(!hasChromium)(
             .click();
           await page
             .getByRole('alert')
-            .filter({ hasText: /^(No camera can be used here|The camera was not allowed)/ })
+            .filter({ hasText: /^No camera can be used here/ })
             .waitFor();
           expect(
             await page
@@ -195,6 +219,38 @@ describe.skipIf(!hasChromium)(
           await role.context.close();
         }
       });
+    });
+
+    it('says in words when the camera is refused, and the field for typing stays', async () => {
+      const refusing = await launchChromiumWithCamera({ allow: false });
+      const server = await startBrowserServer();
+      const role = await newRoleContext(refusing.browser);
+      try {
+        const { page } = role;
+        await watchCameraStreams(page);
+        await openInEnglish(page, server.url);
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await page.getByLabel('This is a new device').check();
+        await page
+          .getByRole('button', { name: 'Scan the recovery kit’s QR code with the camera' })
+          .click();
+        await page
+          .getByRole('alert')
+          .filter({ hasText: /^The camera was not allowed/ })
+          .waitFor();
+        expect(await cameraTrackStates(page)).toEqual([]);
+        expect(
+          await page
+            .getByLabel('The 12 words or the QR code text of your recovery kit')
+            .isEditable(),
+        ).toBe(true);
+        await expectAccessible(page, 'login-camera-refused');
+        role.expectClean();
+      } finally {
+        await role.context.close();
+        await refusing.close();
+        await server.close();
+      }
     });
 
     describe('safety numbers', () => {

@@ -73,6 +73,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'No camera can be used here (there is none, or the browser does not give it to this page). Type or paste the text instead.',
   'scan.failed':
     'The camera did not start (another app may be using it). Type or paste the text instead.',
+  'scan.timeout':
+    'No code was read in two minutes, so the camera is off. Scan again or type the text instead.',
   'scan.nothingChanged': 'Nothing was changed.',
   'scan.cancel': 'Stop the camera',
   'scan.again': 'Scan again',
