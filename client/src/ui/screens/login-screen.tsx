@@ -1,7 +1,7 @@
 // Logging in: name and passphrase on a device that holds the account key; on a new device also
 // the recovery kit (its 12 words, or the QR code's text, typed or scanned with the camera), and
-// the device is added to the account. A scanned code that is not this server's kit is refused in
-// words and changes nothing.
+// the device is added to the account. A scanned kit also fills in the name when none is typed
+// yet; a scanned code that is not this server's kit is refused in words and changes nothing.
 import {
   parseRecoveryPayload,
   parseRecoveryWords,
@@ -28,15 +28,14 @@ function accountKeyFrom(kit: string): Uint8Array {
 }
 
 /**
- * A scanned QR code's text, when it is this server's recovery kit (the kit's QR code, never the
- * words: a QR code showing anything else is not a kit); otherwise why not, in words.
+ * A scanned QR code's text, when it is this server's recovery kit (its QR code: a QR code showing
+ * anything else is not a kit): the kit's handle; otherwise why not, in words.
  */
-function kitProblem(scanned: string): string | undefined {
+function scannedKit(scanned: string): { handle: string } | { problem: string } {
   try {
-    parseRecoveryPayload(scanned, { expectedDeployment: DEPLOYMENT });
-    return undefined;
+    return { handle: parseRecoveryPayload(scanned, { expectedDeployment: DEPLOYMENT }).handle };
   } catch (error) {
-    return `${describeError(error)} ${t('scan.nothingChanged')}`;
+    return { problem: `${describeError(error)} ${t('scan.nothingChanged')}` };
   }
 }
 
@@ -113,9 +112,12 @@ export function LoginScreen() {
             label={t('login.scanKit')}
             readText={t('login.kitRead')}
             onRead={(scanned) => {
-              const problem = kitProblem(scanned);
-              if (problem === undefined) setKit(scanned.trim());
-              return problem;
+              const read = scannedKit(scanned);
+              if ('problem' in read) return read.problem;
+              setKit(scanned.trim());
+              // The kit names its account: a name not typed yet is filled in from it.
+              if (handle.trim() === '') setHandle(read.handle);
+              return undefined;
             }}
           />
         ) : null}
