@@ -46,8 +46,13 @@ export const BROWSER_FLOW_TIMEOUT_MS = 120_000;
 /** Where screenshots go (git-ignored). */
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'tests', 'artifacts');
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+/** Chromium as above; `extraArgs` adds switches (e.g. fake-camera.ts's fake camera). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+    headless: true,
+  });
 }
 
 /** A role's browser context and what its guard saw. */

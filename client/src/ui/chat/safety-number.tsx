@@ -1,11 +1,12 @@
 // The safety number with the other person (the core computes it from the identities pinned at
 // first contact): twelve groups of five digits to read aloud, the same number as a QR code for the
-// other phone to scan, and a field where the code scanned or typed from the other person's screen
-// is compared with this one (client.safety.compare). Until the first message no identity is
-// pinned, and it says so.
+// other phone to scan, and a field where the code scanned (with the camera: components/qr-scanner)
+// or typed from the other person's screen is compared with this one (client.safety.compare); a
+// scanned code is compared at once. Until the first message no identity is pinned, and it says so.
 import type { SafetyNumbers } from '@kolokol/client/core';
 import { useState } from 'preact/hooks';
 import { QrCode } from '../components/qr-code.js';
+import { QrScanner } from '../components/qr-scanner.js';
 import { useAction } from '../hooks/use-action.js';
 import { t } from '../i18n/i18n.js';
 
@@ -51,8 +52,22 @@ function SafetyCompare({ safety, peer }: { safety: SafetyNumbers; peer: string }
       return Promise.resolve();
     });
   };
+  /** A scanned code: compared at once; one that is no safety number changes nothing. */
+  const compareScanned = (text: string): string | undefined => {
+    let result: boolean;
+    try {
+      result = safety.compare(peer, text);
+    } catch {
+      return `${t('chat.safety.unreadable')} ${t('scan.nothingChanged')}`;
+    }
+    setScanned(text);
+    setSame(result);
+    void action.run(() => Promise.resolve()); // clears an earlier typed attempt's error
+    return undefined;
+  };
   return (
     <form class="safety-compare" onSubmit={compare}>
+      <QrScanner label={t('chat.safety.scan')} onRead={compareScanned} />
       <label class="field">
         <span>{t('chat.safety.compareLabel')}</span>
         <input

@@ -61,6 +61,23 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'login.kit': 'The 12 words or the QR code text of your recovery kit',
   'login.submit': 'Log in',
   'login.working': 'Logging in. This can take a few seconds…',
+  'login.scanKit': 'Scan the recovery kit’s QR code with the camera',
+  'login.kitRead': 'Recovery kit read. Now press “Log in”.',
+
+  // The camera's QR reader (components/qr-scanner.tsx): each state in words.
+  'scan.asking': 'Asking for the camera: allow it when the browser asks.',
+  'scan.scanning': 'Point the camera at the QR code and hold the phone still.',
+  'scan.read': 'QR code read; the camera is off.',
+  'scan.refused': 'The camera was not allowed. That is fine: type or paste the text instead.',
+  'scan.missing':
+    'No camera can be used here (there is none, or the browser does not give it to this page). Type or paste the text instead.',
+  'scan.failed':
+    'The camera did not start (another app may be using it). Type or paste the text instead.',
+  'scan.timeout':
+    'No code was read in two minutes, so the camera is off. Scan again or type the text instead.',
+  'scan.nothingChanged': 'Nothing was changed.',
+  'scan.cancel': 'Stop the camera',
+  'scan.again': 'Scan again',
 
   'home.title': 'Logged in as {handle}',
   'home.menu': 'Sections',
@@ -322,6 +339,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
     'The numbers DO NOT match. Someone may be listening in, or the other person changed phones. Do not write anything sensitive; check with them another way, or report the conversation.',
   'chat.safety.unreadable':
     'This is not a safety number. Paste the other person’s code or type their 60 digits.',
+  'chat.safety.scan': 'Scan the other person’s QR code with the camera',
   // The moderator's screens (client/src/ui/moderation).
   'nav.moderate': 'Moderation',
   'nav.vetting': 'Vetting volunteers',

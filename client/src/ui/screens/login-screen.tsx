@@ -1,5 +1,7 @@
 // Logging in: name and passphrase on a device that holds the account key; on a new device also
-// the recovery kit (its 12 words, or the QR code's text), and the device is added to the account.
+// the recovery kit (its 12 words, or the QR code's text, typed or scanned with the camera), and
+// the device is added to the account. A scanned kit also fills in the name when none is typed
+// yet; a scanned code that is not this server's kit is refused in words and changes nothing.
 import {
   parseRecoveryPayload,
   parseRecoveryWords,
@@ -9,7 +11,9 @@ import { useState } from 'preact/hooks';
 import { BackButton } from '../components/back-button.js';
 import { BusyMessage } from '../components/busy-message.js';
 import { ErrorMessage } from '../components/error-message.js';
+import { QrScanner } from '../components/qr-scanner.js';
 import { DEPLOYMENT } from '../deployment.js';
+import { describeError } from '../errors.js';
 import { useAction } from '../hooks/use-action.js';
 import { t } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
@@ -21,6 +25,18 @@ function accountKeyFrom(kit: string): Uint8Array {
   return kit.trim().toUpperCase().startsWith(RECOVERY_PAYLOAD_PREFIX)
     ? parseRecoveryPayload(kit, { expectedDeployment: DEPLOYMENT }).accountKey
     : parseRecoveryWords(kit);
+}
+
+/**
+ * A scanned QR code's text, when it is this server's recovery kit (its QR code: a QR code showing
+ * anything else is not a kit): the kit's handle; otherwise why not, in words.
+ */
+function scannedKit(scanned: string): { handle: string } | { problem: string } {
+  try {
+    return { handle: parseRecoveryPayload(scanned, { expectedDeployment: DEPLOYMENT }).handle };
+  } catch (error) {
+    return { problem: `${describeError(error)} ${t('scan.nothingChanged')}` };
+  }
 }
 
 export function LoginScreen() {
@@ -90,6 +106,20 @@ export function LoginScreen() {
               onInput={(event) => setKit(event.currentTarget.value)}
             />
           </label>
+        ) : null}
+        {newDevice ? (
+          <QrScanner
+            label={t('login.scanKit')}
+            readText={t('login.kitRead')}
+            onRead={(scanned) => {
+              const read = scannedKit(scanned);
+              if ('problem' in read) return read.problem;
+              setKit(scanned.trim());
+              // The kit names its account: a name not typed yet is filled in from it.
+              if (handle.trim() === '') setHandle(read.handle);
+              return undefined;
+            }}
+          />
         ) : null}
         <ErrorMessage text={action.error} />
         <BusyMessage busy={action.busy} text={t('login.working')} />
