@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack } from '@kolokol/shared';
+import { newClientId } from '@kolokol/client/core';
 import { newId } from '../../server/src/domain/secrets.js';
 import {
   call,
@@ -271,6 +272,33 @@ export function acknowledging(pair: Pair): { stop(): void; failure(): Error | un
 }
 
 /** `extraEnv`: settings on top of the bench's (an A/B comparison of one setting, say). */
+/**
+ * A pair's sender: one `conversations.send` of `body` to the receiver's device, under a clientId
+ * made as the client core makes them (rising from the highest seq the sender was given:
+ * client/src/core/client-ids.ts). Emitted as the echo's clients emit: no schema check of the ack
+ * here, so both sides of the ratio spend the same on the client.
+ */
+export function relaySender(
+  pair: Pair,
+  body: string,
+  failed: () => Error | undefined,
+): () => Promise<void> {
+  let known = 0;
+  return async () => {
+    const ack = (await pair.sender.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('conversations.send', {
+        conversation: pair.conversation,
+        clientId: newClientId(known),
+        envelopes: [{ device: pair.receiver.deviceId, body }],
+      })) as Ack<{ seq: number }>;
+    if (!ack.ok) throw new Error(`conversations.send failed: ${ack.error.code}`);
+    known = Math.max(known, ack.data.seq);
+    const failure = failed();
+    if (failure) throw failure;
+  };
+}
+
 export async function openRelay(extraEnv: Record<string, string> = {}): Promise<Load> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kolokol-bench-'));
   // SQLite under dir, or MongoDB when the run has MONGODB_URI (docs/deploy.md).
@@ -298,19 +326,7 @@ export async function openRelay(extraEnv: Record<string, string> = {}): Promise<
   }, 100);
   const body = envelopeBody(BUCKET);
   return {
-    // Emitted as the echo's clients emit: no schema check of the ack here, so both sides of the
-    // ratio spend the same on the client.
-    senders: pairs.map((pair) => async () => {
-      const ack = (await pair.sender.socket
-        .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck('conversations.send', {
-          conversation: pair.conversation,
-          clientId: newId(),
-          envelopes: [{ device: pair.receiver.deviceId, body }],
-        })) as Ack<unknown>;
-      if (!ack.ok) throw new Error(`conversations.send failed: ${ack.error.code}`);
-      if (failed) throw failed;
-    }),
+    senders: pairs.map((pair) => relaySender(pair, body, () => failed)),
     cpu: () => cpuSeconds(server.pid),
     pid: server.pid,
     async close() {

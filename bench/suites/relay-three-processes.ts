@@ -7,8 +7,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Ack } from '@kolokol/shared';
-import { newId } from '../../server/src/domain/secrets.js';
 import {
   call,
   closeAllSockets,
@@ -26,7 +24,6 @@ import {
 } from '../../tests/support/server-process.js';
 import type { BenchResult } from '../measure.js';
 import {
-  ACK_TIMEOUT_MS,
   BUCKET,
   PAIRS,
   acknowledging,
@@ -34,6 +31,7 @@ import {
   cpuSeconds,
   median,
   openRelay,
+  relaySender,
   type Load,
   type Pair,
   type Stats,
@@ -90,17 +88,7 @@ async function openThreeProcesses(redisUrl: string): Promise<Load> {
   }, 100);
   const body = envelopeBody(BUCKET);
   return {
-    senders: pairs.map((pair) => async () => {
-      const ack = (await pair.sender.socket
-        .timeout(ACK_TIMEOUT_MS)
-        .emitWithAck('conversations.send', {
-          conversation: pair.conversation,
-          clientId: newId(),
-          envelopes: [{ device: pair.receiver.deviceId, body }],
-        })) as Ack<unknown>;
-      if (!ack.ok) throw new Error(`conversations.send failed: ${ack.error.code}`);
-      if (failed) throw failed;
-    }),
+    senders: pairs.map((pair) => relaySender(pair, body, () => failed)),
     // All three servers together.
     cpu: async () =>
       (await Promise.all(servers.map((server) => cpuSeconds(server.pid)))).reduce((a, b) => a + b),

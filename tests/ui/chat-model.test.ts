@@ -69,6 +69,7 @@ describe('a chat thread', () => {
       closedAt,
       received: 0,
       delivered: 0,
+      sent: 0,
     });
     const ordered = orderedConversations([
       at('old', 1, null),

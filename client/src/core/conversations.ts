@@ -261,6 +261,7 @@ export class Conversations {
         closedAt: wire.closedAt,
         received: known?.received ?? 0,
         delivered: known?.delivered ?? 0,
+        sent: known?.sent ?? 0,
       };
       state.conversations[wire.id] = next;
       changed.push(next);

@@ -12,6 +12,7 @@ export {
   type ConnectionOwner,
   type ConnectionState,
 } from './connection.js';
+export { newClientId } from './client-ids.js';
 export { Conversations } from './conversations.js';
 export { DecisionSigner, type AuditEntryRef, type DecisionFields } from './decisions.js';
 export { Devices } from './devices.js';

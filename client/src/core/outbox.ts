@@ -4,9 +4,10 @@
 // — after a timeout, a dropped connection, a restart of the server or of this app — sends the
 // same bytes under the same clientId and the server stores the message once (`sent`, its seq).
 import { toBase64Url } from '@kolokol/shared';
-import { randomBytes, utf8 } from '@kolokol/shared/crypto';
+import { utf8 } from '@kolokol/shared/crypto';
 import type { Connection } from './connection.js';
 import { KolokolError, isKolokolError } from './errors.js';
+import { newClientId } from './client-ids.js';
 import { CLIENT_LIMITS } from './limits.js';
 import type { Emitter } from './observable.js';
 import { TRANSIENT, problemOf } from './problems.js';
@@ -38,7 +39,8 @@ export class Outbox {
     if (state.outbox.length >= CLIENT_LIMITS.outboxMessages) {
       throw new KolokolError('RATE_LIMITED', 'too many messages wait to be sent');
     }
-    const clientId = toBase64Url(randomBytes(16));
+    const known = state.conversations[conversation];
+    const clientId = newClientId(Math.max(known?.received ?? 0, known?.sent ?? 0));
     const queued: LocalMessage = {
       id: clientId,
       conversation,
@@ -120,6 +122,10 @@ export class Outbox {
   ): Promise<void> {
     const { state } = this.records;
     state.outbox = state.outbox.filter((queued) => queued.clientId !== entry.clientId);
+    const conversation = state.conversations[entry.conversation];
+    if (outcome.state === 'sent' && conversation !== undefined) {
+      conversation.sent = Math.max(conversation.sent, outcome.seq);
+    }
     const history = await this.records.history(entry.conversation);
     const index = history.findIndex((message) => message.id === entry.clientId);
     let updated: LocalMessage | undefined;

@@ -33,6 +33,12 @@ export const localConversationSchema = z.object({
    * Absent in state sealed before it existed: 0.
    */
   delivered: z.number().int().min(0).default(0),
+  /**
+   * The highest sequence number the server gave one of this device's own messages here; with
+   * `received`, what the next clientId's prefix starts from (client-ids.ts). Absent in state
+   * sealed before it existed: 0.
+   */
+  sent: z.number().int().min(0).default(0),
 });
 export type LocalConversation = z.infer<typeof localConversationSchema>;
 
