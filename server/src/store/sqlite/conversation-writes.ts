@@ -71,7 +71,8 @@ export function createConversationWrites(db: Database.Database): ConversationWri
   const insertMessage = db.prepare<[string, number, string, string, string, number]>(
     `INSERT INTO conversation_messages
        (conversation_id, seq, sender_id, sender_device_id, client_id, sent_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (conversation_id, sender_id, client_id) DO NOTHING`,
   );
   const insertEnvelope = db.prepare<
     [string, number, string, string, string, number, number, Uint8Array]
@@ -206,78 +207,101 @@ export function createConversationWrites(db: Database.Database): ConversationWri
     forget();
   };
 
+  /** The first ack of a message already stored under this sender's clientId, if there is one. */
+  const earlierSend = (message: NewConversationMessage): AppendMessageResult | undefined => {
+    const earlier = sent.get(message.conversationId, message.senderId, message.clientId);
+    return earlier === undefined
+      ? undefined
+      : { kind: 'duplicate', seq: earlier.seq, sentAt: earlier.sent_at };
+  };
+
+  /**
+   * A new message, checked and written; a retry is found by its insert, which writes nothing when
+   * the clientId is taken (one index probe a send, not two). Refusals come back for `append` to
+   * check against an earlier send.
+   */
+  const appendNew = (message: NewConversationMessage, caps: BacklogCaps): AppendMessageResult => {
+    const kept = conversationOf(message.conversationId);
+    const conversation = kept?.row;
+    if (
+      kept === undefined ||
+      conversation === undefined ||
+      (conversation.first_id !== message.senderId && conversation.second_id !== message.senderId)
+    ) {
+      return { kind: 'not-found' };
+    }
+    if (conversation.closed_at !== null) return { kind: 'closed' };
+    if (!senderExists(message.senderDeviceId, message.senderId)) {
+      return { kind: 'sender-removed' };
+    }
+    const peer =
+      conversation.first_id === message.senderId ? conversation.second_id : conversation.first_id;
+    const current = devicesOfPeer(peer);
+    const named = new Set(message.envelopes.map((envelope) => envelope.deviceId));
+    if (
+      named.size !== message.envelopes.length ||
+      named.size !== current.size ||
+      [...named].some((device) => !current.has(device))
+    ) {
+      return { kind: 'devices-changed' };
+    }
+    const backlogs = message.envelopes.map((envelope) =>
+      pendingFor(message.conversationId, envelope.deviceId),
+    );
+    for (const [index, envelope] of message.envelopes.entries()) {
+      const held = backlogs[index];
+      if (held === undefined) return { kind: 'backlog-full' };
+      const envelopes = held.envelopes + held.addedEnvelopes + 1;
+      const bytes = held.bytes + held.addedBytes + envelope.body.length;
+      if (envelopes > caps.envelopes || bytes > caps.bytes) return { kind: 'backlog-full' };
+    }
+    const seq = kept.lastSeq + 1;
+    const inserted = insertMessage.run(
+      message.conversationId,
+      seq,
+      message.senderId,
+      message.senderDeviceId,
+      message.clientId,
+      message.sentAt,
+    );
+    // A retry: the clientId is taken (by an earlier batch or this one). Nothing is written.
+    if (inserted.changes === 0) {
+      const earlier = earlierSend(message);
+      if (earlier === undefined) throw new Error('store: a clientId both taken and missing');
+      return earlier;
+    }
+    kept.lastSeq = seq;
+    kept.advanced = true;
+    for (const [index, envelope] of message.envelopes.entries()) {
+      const length = envelope.body.length;
+      insertEnvelope.run(
+        message.conversationId,
+        seq,
+        envelope.deviceId,
+        message.senderId,
+        message.senderDeviceId,
+        message.sentAt,
+        length,
+        envelope.body,
+      );
+      const held = backlogs[index];
+      if (held !== undefined) {
+        held.addedEnvelopes += 1;
+        held.addedBytes += length;
+      }
+    }
+    return { kind: 'created', seq, sentAt: message.sentAt };
+  };
+
   return {
     hooks: { start: forget, finish: writeDeferred },
 
     append(message, caps) {
-      const earlier = sent.get(message.conversationId, message.senderId, message.clientId);
-      if (earlier !== undefined) {
-        return { kind: 'duplicate', seq: earlier.seq, sentAt: earlier.sent_at };
-      }
-      const kept = conversationOf(message.conversationId);
-      const conversation = kept?.row;
-      if (
-        kept === undefined ||
-        conversation === undefined ||
-        (conversation.first_id !== message.senderId && conversation.second_id !== message.senderId)
-      ) {
-        return { kind: 'not-found' };
-      }
-      if (conversation.closed_at !== null) return { kind: 'closed' };
-      if (!senderExists(message.senderDeviceId, message.senderId)) {
-        return { kind: 'sender-removed' };
-      }
-      const peer =
-        conversation.first_id === message.senderId ? conversation.second_id : conversation.first_id;
-      const current = devicesOfPeer(peer);
-      const named = new Set(message.envelopes.map((envelope) => envelope.deviceId));
-      if (
-        named.size !== message.envelopes.length ||
-        named.size !== current.size ||
-        [...named].some((device) => !current.has(device))
-      ) {
-        return { kind: 'devices-changed' };
-      }
-      const backlogs = message.envelopes.map((envelope) =>
-        pendingFor(message.conversationId, envelope.deviceId),
-      );
-      for (const [index, envelope] of message.envelopes.entries()) {
-        const held = backlogs[index];
-        if (held === undefined) return { kind: 'backlog-full' };
-        const envelopes = held.envelopes + held.addedEnvelopes + 1;
-        const bytes = held.bytes + held.addedBytes + envelope.body.length;
-        if (envelopes > caps.envelopes || bytes > caps.bytes) return { kind: 'backlog-full' };
-      }
-      const seq = kept.lastSeq + 1;
-      kept.lastSeq = seq;
-      kept.advanced = true;
-      insertMessage.run(
-        message.conversationId,
-        seq,
-        message.senderId,
-        message.senderDeviceId,
-        message.clientId,
-        message.sentAt,
-      );
-      for (const [index, envelope] of message.envelopes.entries()) {
-        const length = envelope.body.length;
-        insertEnvelope.run(
-          message.conversationId,
-          seq,
-          envelope.deviceId,
-          message.senderId,
-          message.senderDeviceId,
-          message.sentAt,
-          length,
-          envelope.body,
-        );
-        const held = backlogs[index];
-        if (held !== undefined) {
-          held.addedEnvelopes += 1;
-          held.addedBytes += length;
-        }
-      }
-      return { kind: 'created', seq, sentAt: message.sentAt };
+      const outcome = appendNew(message, caps);
+      if (outcome.kind === 'created' || outcome.kind === 'duplicate') return outcome;
+      // A retry of a message already stored gets its first ack whatever changed since (closed,
+      // a device added, the backlog full): the same answer as when the retry was looked up first.
+      return earlierSend(message) ?? outcome;
     },
 
     acknowledge(conversationId, deviceId, seq) {
