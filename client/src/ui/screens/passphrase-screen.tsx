@@ -3,16 +3,14 @@
 // person's own that the strength meter accepts; optionally a new account key too, whose recovery
 // kit is then shown once (the old kit stops working). Other devices are signed out and log in once
 // with the previous passphrase (docs/client.md).
-import { generatePassphrase, RECOVERY_KIT_TEXT } from '@kolokol/shared/crypto';
 import { useState } from 'preact/hooks';
 import { BackButton } from '../components/back-button.js';
 import { BusyMessage } from '../components/busy-message.js';
 import { ErrorMessage } from '../components/error-message.js';
-import { PassphraseMeter } from '../components/passphrase-meter.js';
-import { DEPLOYMENT } from '../deployment.js';
+import { PassphraseChoice, usePassphraseChoice } from '../components/passphrase-choice.js';
 import { useAction } from '../hooks/use-action.js';
 import { useObservable } from '../hooks/use-observable.js';
-import { language, t } from '../i18n/i18n.js';
+import { t } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 
@@ -20,23 +18,23 @@ export function PassphraseScreen() {
   const client = useObservable(session.client);
   const action = useAction();
   const [current, setCurrent] = useState('');
-  const [generated, setGenerated] = useState(() => generatePassphrase());
-  const [useOwn, setUseOwn] = useState(false);
-  const [own, setOwn] = useState('');
-  const [ownAcceptable, setOwnAcceptable] = useState(false);
+  const choice = usePassphraseChoice();
   const [rotate, setRotate] = useState(false);
   const [written, setWritten] = useState(false);
   const [done, setDone] = useState<number | undefined>(undefined);
-  const next = useOwn ? own : generated;
-  const ready = current !== '' && written && (!useOwn || ownAcceptable) && client !== undefined;
+  const ready = current !== '' && written && choice.acceptable && client !== undefined;
 
   const submit = (event: Event) => {
     event.preventDefault();
     if (!ready) return;
     void action.run(async () => {
-      const changed = await client.changePassphrase({ current, next, rotateAccountKey: rotate });
+      const changed = await client.changePassphrase({
+        current,
+        next: choice.passphrase,
+        rotateAccountKey: rotate,
+      });
       setCurrent('');
-      setOwn('');
+      choice.setOwn('');
       if (changed.kit !== undefined) {
         session.pendingKit.set(changed.kit);
         navigate('kit', { replace: true });
@@ -67,58 +65,13 @@ export function PassphraseScreen() {
             onInput={(event) => setCurrent(event.currentTarget.value)}
           />
         </label>
-        <fieldset class="field">
-          <legend>{t('passphrase.next')}</legend>
-          <label class="option">
-            <input
-              type="radio"
-              name="next-kind"
-              checked={!useOwn}
-              onChange={() => setUseOwn(false)}
-            />
-            {t('register.useGenerated')}
-          </label>
-          <label class="option">
-            <input
-              type="radio"
-              name="next-kind"
-              checked={useOwn}
-              onChange={() => setUseOwn(true)}
-            />
-            {t('register.useOwn')}
-          </label>
-          {useOwn ? (
-            <>
-              <label class="field">
-                <span>{t('register.ownPassphrase')}</span>
-                <input
-                  type="password"
-                  name="next-passphrase"
-                  autocomplete="new-password"
-                  value={own}
-                  aria-describedby="passphrase-strength"
-                  onInput={(event) => setOwn(event.currentTarget.value)}
-                />
-              </label>
-              <PassphraseMeter
-                passphrase={own}
-                handle={client?.handle ?? ''}
-                deployment={DEPLOYMENT}
-                onChange={setOwnAcceptable}
-              />
-            </>
-          ) : (
-            <>
-              <p class="passphrase" data-testid="generated-passphrase">
-                {generated}
-              </p>
-              <p class="hint">{RECOVERY_KIT_TEXT[language.value].generatedPassphrase}</p>
-              <button type="button" onClick={() => setGenerated(generatePassphrase())}>
-                {t('register.another')}
-              </button>
-            </>
-          )}
-        </fieldset>
+        <PassphraseChoice
+          choice={choice}
+          legend={t('passphrase.next')}
+          name="next-passphrase"
+          kindName="next-kind"
+          handle={client?.handle ?? ''}
+        />
         <label class="option">
           <input
             type="checkbox"

@@ -3,15 +3,13 @@
 // the button off until shared's check accepts it. On success the recovery kit is shown.
 import type { SELF_REGISTER_ROLES } from '@kolokol/shared';
 import { handleSchema } from '@kolokol/shared';
-import { generatePassphrase, RECOVERY_KIT_TEXT } from '@kolokol/shared/crypto';
 import { useState } from 'preact/hooks';
 import { BackButton } from '../components/back-button.js';
 import { BusyMessage } from '../components/busy-message.js';
 import { ErrorMessage } from '../components/error-message.js';
-import { PassphraseMeter } from '../components/passphrase-meter.js';
-import { DEPLOYMENT } from '../deployment.js';
+import { PassphraseChoice, usePassphraseChoice } from '../components/passphrase-choice.js';
 import { useAction } from '../hooks/use-action.js';
-import { language, t, type MessageKey } from '../i18n/i18n.js';
+import { t, type MessageKey } from '../i18n/i18n.js';
 import { navigate } from '../router.js';
 import { session } from '../session.js';
 
@@ -27,14 +25,10 @@ export function RegisterScreen() {
   const [handle, setHandle] = useState('');
   const [role, setRole] = useState<RoleChoice>('contact');
   const [enrolmentCode, setEnrolmentCode] = useState('');
-  const [generated, setGenerated] = useState(() => generatePassphrase());
-  const [useOwn, setUseOwn] = useState(false);
-  const [own, setOwn] = useState('');
-  const [ownAcceptable, setOwnAcceptable] = useState(false);
+  const choice = usePassphraseChoice();
   const [writtenDown, setWrittenDown] = useState(false);
   const action = useAction('register');
-  const passphrase = useOwn ? own : generated;
-  const ready = writtenDown && (!useOwn || ownAcceptable) && !action.busy;
+  const ready = writtenDown && choice.acceptable && !action.busy;
 
   const submit = (event: Event) => {
     event.preventDefault();
@@ -43,7 +37,7 @@ export function RegisterScreen() {
     void action.run(async () => {
       await session.register({
         handle: parsed.data,
-        passphrase,
+        passphrase: choice.passphrase,
         ...(role === 'staff' ? { enrolmentCode: enrolmentCode.trim() } : { role }),
       });
       navigate('kit', { replace: true });
@@ -101,58 +95,13 @@ export function RegisterScreen() {
           ) : null}
         </fieldset>
 
-        <fieldset class="field">
-          <legend>{t('register.passphrase')}</legend>
-          <label class="option">
-            <input
-              type="radio"
-              name="passphrase-kind"
-              checked={!useOwn}
-              onChange={() => setUseOwn(false)}
-            />
-            {t('register.useGenerated')}
-          </label>
-          <label class="option">
-            <input
-              type="radio"
-              name="passphrase-kind"
-              checked={useOwn}
-              onChange={() => setUseOwn(true)}
-            />
-            {t('register.useOwn')}
-          </label>
-          {useOwn ? (
-            <>
-              <label class="field">
-                <span>{t('register.ownPassphrase')}</span>
-                <input
-                  type="password"
-                  name="passphrase"
-                  autocomplete="new-password"
-                  value={own}
-                  aria-describedby="passphrase-strength"
-                  onInput={(event) => setOwn(event.currentTarget.value)}
-                />
-              </label>
-              <PassphraseMeter
-                passphrase={own}
-                handle={handle}
-                deployment={DEPLOYMENT}
-                onChange={setOwnAcceptable}
-              />
-            </>
-          ) : (
-            <>
-              <p class="passphrase" data-testid="generated-passphrase">
-                {generated}
-              </p>
-              <p class="hint">{RECOVERY_KIT_TEXT[language.value].generatedPassphrase}</p>
-              <button type="button" onClick={() => setGenerated(generatePassphrase())}>
-                {t('register.another')}
-              </button>
-            </>
-          )}
-        </fieldset>
+        <PassphraseChoice
+          choice={choice}
+          legend={t('register.passphrase')}
+          name="passphrase"
+          kindName="passphrase-kind"
+          handle={handle}
+        />
 
         <label class="option">
           <input
